@@ -1,0 +1,10 @@
+package org.wardfleet.identity;
+
+import reactor.core.publisher.Mono;
+
+/** Looks up users of one organisation; other features use it to check the people they address exist. */
+public interface UserDirectory {
+
+    /** The user, if it exists in {@code orgId} (a user of another organisation is simply not found). */
+    Mono<UserSummary> find(String orgId, String userId);
+}

@@ -1,0 +1,118 @@
+package org.wardfleet.identity.internal;
+
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.security.authentication.BadCredentialsException;
+import org.springframework.security.authentication.ReactiveAuthenticationManager;
+import org.springframework.security.authentication.ReactiveAuthenticationManagerResolver;
+import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
+import org.springframework.security.oauth2.core.OAuth2TokenValidator;
+import org.springframework.security.oauth2.jwt.Jwt;
+import org.springframework.security.oauth2.jwt.JwtClaimValidator;
+import org.springframework.security.oauth2.jwt.JwtValidators;
+import org.springframework.security.oauth2.jwt.NimbusReactiveJwtDecoder;
+import org.springframework.security.oauth2.server.resource.authentication.JwtIssuerReactiveAuthenticationManagerResolver;
+import org.springframework.security.oauth2.server.resource.authentication.JwtReactiveAuthenticationManager;
+import org.springframework.web.server.ServerWebExchange;
+import org.wardfleet.platform.security.Caller;
+import org.wardfleet.platform.security.CallerAuthentication;
+import org.wardfleet.platform.security.Role;
+
+import reactor.core.publisher.Mono;
+
+/**
+ * Checks bearer tokens: Wardfleet's own (verified with {@link SigningKeys}) and, when configured, the hospital
+ * identity provider's. Either way the caller is then looked up: a disabled user, or a token issued before the last
+ * password reset, is refused at once rather than when the token expires.
+ */
+@Configuration(proxyBeanMethods = false)
+class BearerTokenAuthentication {
+
+    private static final Logger log = LoggerFactory.getLogger(BearerTokenAuthentication.class);
+
+    @Bean
+    ReactiveAuthenticationManagerResolver<ServerWebExchange> bearerTokens(SigningKeys keys,
+            IdentityProperties identity, OidcProperties oidc, UserRepository users, OidcUsers oidcUsers) {
+        Map<String, Mono<ReactiveAuthenticationManager>> byIssuer = new java.util.HashMap<>();
+        byIssuer.put(identity.issuer(), Mono.just(ownTokens(keys, identity, users)));
+        if (oidc.enabled()) {
+            log.info("Accepting bearer tokens from the identity provider {}", oidc.issuerUri());
+            byIssuer.put(oidc.issuerUri(), Mono.just(providerTokens(oidc, oidcUsers)));
+        }
+        return new JwtIssuerReactiveAuthenticationManagerResolver(
+                issuer -> byIssuer.getOrDefault(issuer, Mono.empty()));
+    }
+
+    private static ReactiveAuthenticationManager ownTokens(SigningKeys keys, IdentityProperties identity,
+            UserRepository users) {
+        NimbusReactiveJwtDecoder decoder = NimbusReactiveJwtDecoder
+                .withJwkSource(jwt -> keys.byId(jwt.getHeader().getKeyID()))
+                .jwsAlgorithm(org.springframework.security.oauth2.jose.jws.SignatureAlgorithm.ES256)
+                .build();
+        decoder.setJwtValidator(validators(identity.issuer(), TokenIssuer.AUDIENCE));
+        JwtReactiveAuthenticationManager manager = new JwtReactiveAuthenticationManager(decoder);
+        manager.setJwtAuthenticationConverter(jwt -> users
+                .find(jwt.getClaimAsString("org"), jwt.getSubject())
+                .filter(user -> stillValid(user, jwt))
+                .map(user -> new CallerAuthentication(new Caller(user.id(), user.orgId(), user.email(),
+                        user.roles())))
+                .switchIfEmpty(Mono.error(() -> new BadCredentialsException("User disabled or token revoked"))));
+        return manager;
+    }
+
+    private static ReactiveAuthenticationManager providerTokens(OidcProperties oidc, OidcUsers oidcUsers) {
+        NimbusReactiveJwtDecoder decoder = NimbusReactiveJwtDecoder.withIssuerLocation(oidc.issuerUri()).build();
+        decoder.setJwtValidator(validators(oidc.issuerUri(), oidc.audience()));
+        JwtReactiveAuthenticationManager manager = new JwtReactiveAuthenticationManager(decoder);
+        manager.setJwtAuthenticationConverter(jwt -> oidcUsers.caller(jwt).map(CallerAuthentication::new));
+        return manager;
+    }
+
+    private static OAuth2TokenValidator<Jwt> validators(String issuer, String audience) {
+        OAuth2TokenValidator<Jwt> base = JwtValidators.createDefaultWithIssuer(issuer);
+        if (audience == null || audience.isBlank()) {
+            return base;
+        }
+        return new DelegatingOAuth2TokenValidator<>(base,
+                new JwtClaimValidator<List<String>>("aud", aud -> aud != null && aud.contains(audience)));
+    }
+
+    /** {@code iat_ms}: iat has second precision, too coarse to order a token against a reset in the same second. */
+    private static boolean stillValid(StoredUser user, Jwt jwt) {
+        if (user.disabled()) {
+            return false;
+        }
+        if (user.tokensValidAfter() == null) {
+            return true;
+        }
+        Object issuedMillis = jwt.getClaim(TokenIssuer.ISSUED_AT_MILLIS);
+        return issuedMillis instanceof Number ms && ms.longValue() >= user.tokensValidAfter().toEpochMilli();
+    }
+
+    /** Role names from a provider claim: unknown names are ignored, never guessed. */
+    static Set<Role> roles(Object claim, String prefix) {
+        Set<Role> roles = EnumSet.noneOf(Role.class);
+        if (claim instanceof java.util.Collection<?> values) {
+            for (Object value : values) {
+                String name = String.valueOf(value).toUpperCase(Locale.ROOT);
+                String stripped = prefix != null && !prefix.isEmpty() && name.startsWith(prefix.toUpperCase(Locale.ROOT))
+                        ? name.substring(prefix.length()) : name;
+                for (Role role : Role.values()) {
+                    if (role.name().equals(stripped)) {
+                        roles.add(role);
+                    }
+                }
+            }
+        }
+        return roles;
+    }
+
+}

@@ -1,0 +1,31 @@
+package org.wardfleet.identity.internal;
+
+import java.time.Duration;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * {@code wardfleet.identity.*}: access-token lifetime and issuer, and the sign-in throttle. Back-off doubles from
+ * {@code backoffBase} for each failure past the free allowance, up to {@code backoffMax}; counts reset after
+ * {@code failureWindow} without failures.
+ */
+@ConfigurationProperties("wardfleet.identity")
+record IdentityProperties(
+        @DefaultValue("15m") Duration tokenTtl,
+        @DefaultValue("urn:wardfleet") String issuer,
+        @DefaultValue("5") int freeFailuresPerAccount,
+        @DefaultValue("20") int freeFailuresPerAddress,
+        @DefaultValue("1s") Duration backoffBase,
+        @DefaultValue("15m") Duration backoffMax,
+        @DefaultValue("1h") Duration failureWindow) {
+
+    IdentityProperties {
+        if (tokenTtl.compareTo(Duration.ofMinutes(1)) < 0 || tokenTtl.compareTo(Duration.ofHours(12)) > 0) {
+            throw new IllegalArgumentException("wardfleet.identity.token-ttl must be between 1m and 12h");
+        }
+        if (freeFailuresPerAccount < 1 || freeFailuresPerAddress < 1) {
+            throw new IllegalArgumentException("wardfleet.identity free failure allowances must be at least 1");
+        }
+    }
+}

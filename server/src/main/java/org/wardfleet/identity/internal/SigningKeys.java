@@ -1,0 +1,124 @@
+package org.wardfleet.identity.internal;
+
+import java.text.ParseException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
+
+import org.bson.Document;
+import org.reactivestreams.Publisher;
+import org.springframework.stereotype.Component;
+import org.wardfleet.platform.mongo.Documents;
+import org.wardfleet.platform.mongo.IndexedCollection;
+
+import com.mongodb.client.model.Filters;
+import com.mongodb.reactivestreams.client.MongoCollection;
+import com.mongodb.reactivestreams.client.MongoDatabase;
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.jwk.Curve;
+import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.KeyUse;
+import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
+
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * The access-token signing keys (ES256), shared by every instance through {@code token_signing_keys}. The newest
+ * key signs; all keys verify until removed, which is how rotation works (see docs/operations.md). A key another
+ * instance added is picked up on the first token that names its {@code kid}.
+ */
+@Component
+class SigningKeys implements IndexedCollection {
+
+    private static final Duration RELOAD_AT_MOST_EVERY = Duration.ofSeconds(5);
+
+    private final MongoCollection<Document> keys;
+    private final Clock clock;
+    private final AtomicReference<Loaded> loaded = new AtomicReference<>(new Loaded(List.of(), null));
+
+    private record Loaded(List<ECKey> keys, java.time.Instant at) {
+    }
+
+    SigningKeys(MongoDatabase db, Clock clock) {
+        this.keys = db.getCollection("token_signing_keys");
+        this.clock = clock;
+    }
+
+    /** Runs at startup with the indexes: make sure a key exists, then load them all. */
+    @Override
+    public Publisher<?> createIndexes() {
+        return Mono.from(keys.find().first())
+                .switchIfEmpty(Mono.defer(this::insertNewKey))
+                .then(reload());
+    }
+
+    /** Adds a new signing key; tokens signed with older keys keep verifying. */
+    Mono<Void> rotate() {
+        return insertNewKey().then(reload()).then();
+    }
+
+    ECKey current() {
+        List<ECKey> all = loaded.get().keys();
+        if (all.isEmpty()) {
+            throw new IllegalStateException("No token signing key loaded");
+        }
+        return all.get(0);
+    }
+
+    /** The public keys, for {@code /.well-known/jwks.json}. */
+    JWKSet publicKeys() {
+        return new JWKSet(loaded.get().keys().stream().map(k -> (com.nimbusds.jose.jwk.JWK) k.toPublicJWK())
+                .toList());
+    }
+
+    /** The key with this id, reloading once if another instance may have added it. */
+    Flux<com.nimbusds.jose.jwk.JWK> byId(String kid) {
+        return Mono.justOrEmpty(find(kid))
+                .switchIfEmpty(Mono.defer(() -> mayReload() ? reload().mapNotNull(k -> find(kid)) : Mono.empty()))
+                .map(k -> (com.nimbusds.jose.jwk.JWK) k.toPublicJWK())
+                .flux();
+    }
+
+    private ECKey find(String kid) {
+        return loaded.get().keys().stream().filter(k -> k.getKeyID().equals(kid)).findFirst().orElse(null);
+    }
+
+    private boolean mayReload() {
+        var at = loaded.get().at();
+        return at == null || at.plus(RELOAD_AT_MOST_EVERY).isBefore(clock.instant());
+    }
+
+    private Mono<List<ECKey>> reload() {
+        return Flux.from(keys.find(Filters.exists("jwk")))
+                .sort(Comparator.comparing((Document d) -> d.getDate("createdAt")).reversed())
+                .map(SigningKeys::parse)
+                .collectList()
+                .doOnNext(list -> loaded.set(new Loaded(list, clock.instant())));
+    }
+
+    private Mono<Document> insertNewKey() {
+        try {
+            ECKey key = new ECKeyGenerator(Curve.P_256).keyUse(KeyUse.SIGNATURE).algorithm(JWSAlgorithm.ES256)
+                    .keyID("wf-" + UUID.randomUUID()).generate();
+            Document doc = new Document("_id", key.getKeyID()).append("jwk", key.toJSONString())
+                    .append("createdAt", Documents.date(clock.instant()));
+            return Mono.from(keys.insertOne(doc)).thenReturn(doc);
+        } catch (JOSEException e) {
+            return Mono.error(new IllegalStateException("Cannot generate a token signing key", e));
+        }
+    }
+
+    private static ECKey parse(Document d) {
+        try {
+            return ECKey.parse(d.getString("jwk"));
+        } catch (ParseException e) {
+            throw new IllegalStateException("Stored token signing key " + d.getString("_id") + " is unreadable", e);
+        }
+    }
+}

@@ -1,0 +1,87 @@
+package org.wardfleet.identity.internal;
+
+import java.time.Clock;
+import java.util.Locale;
+import java.util.Set;
+import java.util.UUID;
+
+import org.springframework.http.HttpStatus;
+import org.springframework.stereotype.Component;
+import org.wardfleet.audit.AuditEvent;
+import org.wardfleet.audit.AuditEvent.Actor;
+import org.wardfleet.audit.AuditEvent.Outcome;
+import org.wardfleet.audit.AuditLog;
+import org.wardfleet.platform.mongo.Documents;
+import org.wardfleet.platform.security.Caller;
+import org.wardfleet.platform.security.Role;
+import org.wardfleet.platform.web.ProblemType;
+
+import reactor.core.publisher.Mono;
+
+/** What an administrator does to users of their own organisation; every change is audited. */
+@Component
+class UserAdministration {
+
+    static final ProblemType EMAIL_TAKEN =
+            new ProblemType("email-taken", HttpStatus.CONFLICT, "Email already in use");
+    static final ProblemType WEAK_PASSWORD =
+            new ProblemType("weak-password", HttpStatus.BAD_REQUEST, "Password too weak");
+    static final ProblemType SELF_DISABLE =
+            new ProblemType("cannot-disable-self", HttpStatus.CONFLICT, "Cannot disable yourself");
+
+    private final UserRepository users;
+    private final PasswordHasher hasher;
+    private final AuditLog audit;
+    private final Clock clock;
+
+    UserAdministration(UserRepository users, PasswordHasher hasher, AuditLog audit, Clock clock) {
+        this.users = users;
+        this.hasher = hasher;
+        this.audit = audit;
+        this.clock = clock;
+    }
+
+    Mono<StoredUser> create(String orgId, Actor actor, String rawEmail, String displayName, Set<Role> roles,
+            String password) {
+        String email = rawEmail.trim().toLowerCase(Locale.ROOT);
+        String weakness = PasswordHasher.weakness(password, email);
+        if (weakness != null) {
+            return Mono.error(WEAK_PASSWORD.exception("The password %s", weakness)
+                    .with("errors", java.util.List.of(java.util.Map.of("path", "password", "message", weakness))));
+        }
+        return hasher.hash(password)
+                .map(hash -> new StoredUser(UUID.randomUUID().toString(), orgId, email, displayName, roles, hash,
+                        false, clock.instant(), null))
+                .flatMap(user -> users.insert(user).thenReturn(user))
+                .onErrorMap(Documents::isDuplicateKey, e -> EMAIL_TAKEN.exception("That email is already in use"))
+                .flatMap(user -> audit.record(AuditEvent.of(orgId, actor, "user.create", user.id(), Outcome.SUCCESS)
+                        .withDetail("roles", user.roles().toString())).thenReturn(user));
+    }
+
+    Mono<StoredUser> setDisabled(Caller caller, String userId, boolean disabled) {
+        if (disabled && caller.userId().equals(userId)) {
+            return Mono.error(SELF_DISABLE.exception("An administrator cannot disable their own account"));
+        }
+        return users.setDisabled(caller.orgId(), userId, disabled, clock.instant())
+                .flatMap(found -> found ? users.find(caller.orgId(), userId) : Mono.error(notFound(userId)))
+                .flatMap(user -> audit.record(AuditEvent.of(caller.orgId(), Actor.user(caller.userId()),
+                        disabled ? "user.disable" : "user.enable", userId, Outcome.SUCCESS)).thenReturn(user));
+    }
+
+    Mono<Void> resetPassword(Caller caller, String userId, String password) {
+        return users.find(caller.orgId(), userId)
+                .switchIfEmpty(Mono.error(() -> notFound(userId)))
+                .flatMap(user -> {
+                    String weakness = PasswordHasher.weakness(password, user.email());
+                    return weakness != null ? Mono.error(WEAK_PASSWORD.exception("The password %s", weakness))
+                            : hasher.hash(password);
+                })
+                .flatMap(hash -> users.setPassword(caller.orgId(), userId, hash, clock.instant()))
+                .then(audit.record(AuditEvent.of(caller.orgId(), Actor.user(caller.userId()), "user.password-reset",
+                        userId, Outcome.SUCCESS)));
+    }
+
+    static RuntimeException notFound(String userId) {
+        return ProblemType.NOT_FOUND.exception("No user %s in your organisation", userId);
+    }
+}

@@ -1,0 +1,112 @@
+package org.wardfleet.identity.internal;
+
+import static com.mongodb.client.model.Filters.and;
+import static com.mongodb.client.model.Filters.eq;
+
+import java.time.Instant;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+
+import org.bson.Document;
+import org.reactivestreams.Publisher;
+import org.springframework.stereotype.Component;
+import org.wardfleet.platform.mongo.Documents;
+import org.wardfleet.platform.mongo.IndexedCollection;
+import org.wardfleet.platform.security.Role;
+
+import com.mongodb.client.model.IndexOptions;
+import com.mongodb.client.model.Indexes;
+import com.mongodb.client.model.Sorts;
+import com.mongodb.client.model.Updates;
+import com.mongodb.reactivestreams.client.MongoCollection;
+import com.mongodb.reactivestreams.client.MongoDatabase;
+
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * Users. Email is unique across the server (it is the sign-in name); every other query names the organisation.
+ */
+@Component
+class UserRepository implements IndexedCollection {
+
+    private final MongoCollection<Document> users;
+
+    UserRepository(MongoDatabase db) {
+        this.users = db.getCollection("users");
+    }
+
+    @Override
+    public Publisher<?> createIndexes() {
+        return users.createIndex(Indexes.ascending("email"), new IndexOptions().unique(true));
+    }
+
+    Mono<Void> insert(StoredUser user) {
+        return Mono.from(users.insertOne(toDocument(user))).then();
+    }
+
+    /** Sign-in only: the one lookup that does not yet know the organisation. */
+    Mono<StoredUser> findByEmailForSignIn(String email) {
+        return Mono.from(users.find(eq("email", email)).first()).map(UserRepository::toUser);
+    }
+
+    Mono<StoredUser> findByEmail(String orgId, String email) {
+        return Mono.from(users.find(and(eq("orgId", orgId), eq("email", email))).first()).map(UserRepository::toUser);
+    }
+
+    Mono<StoredUser> find(String orgId, String id) {
+        return Mono.from(users.find(and(eq("orgId", orgId), eq("_id", id))).first()).map(UserRepository::toUser);
+    }
+
+    Flux<StoredUser> list(String orgId, int page, int size) {
+        return Flux.from(users.find(eq("orgId", orgId)).sort(Sorts.ascending("email")).skip(page * size).limit(size))
+                .map(UserRepository::toUser);
+    }
+
+    Mono<Long> count(String orgId) {
+        return Mono.from(users.countDocuments(eq("orgId", orgId)));
+    }
+
+    Mono<Boolean> anyUserExists() {
+        return Mono.from(users.find().limit(1).first()).hasElement();
+    }
+
+    Mono<Boolean> setDisabled(String orgId, String id, boolean disabled, Instant at) {
+        var update = Updates.combine(Updates.set("disabled", disabled), Updates.set("updatedAt", Documents.date(at)),
+                Updates.set("tokensValidAfter", Documents.date(at)));
+        return Mono.from(users.updateOne(and(eq("orgId", orgId), eq("_id", id)), update))
+                .map(r -> r.getMatchedCount() == 1);
+    }
+
+    /** A new password also ends every token issued before it. */
+    Mono<Boolean> setPassword(String orgId, String id, String hash, Instant at) {
+        var update = Updates.combine(Updates.set("passwordHash", hash), Updates.set("updatedAt", Documents.date(at)),
+                Updates.set("tokensValidAfter", Documents.date(at)));
+        return Mono.from(users.updateOne(and(eq("orgId", orgId), eq("_id", id)), update))
+                .map(r -> r.getMatchedCount() == 1);
+    }
+
+    private static Document toDocument(StoredUser u) {
+        return new Document("_id", u.id())
+                .append("orgId", u.orgId())
+                .append("email", u.email())
+                .append("displayName", u.displayName())
+                .append("roles", u.roles().stream().map(Role::name).sorted().toList())
+                .append("passwordHash", u.passwordHash())
+                .append("disabled", u.disabled())
+                .append("createdAt", Documents.date(u.createdAt()))
+                .append("updatedAt", Documents.date(u.createdAt()))
+                .append("tokensValidAfter", Documents.date(u.tokensValidAfter()));
+    }
+
+    private static StoredUser toUser(Document d) {
+        Set<Role> roles = EnumSet.noneOf(Role.class);
+        for (String role : d.getList("roles", String.class, List.of())) {
+            roles.add(Role.valueOf(role));
+        }
+        return new StoredUser(d.getString("_id"), d.getString("orgId"), d.getString("email"),
+                d.getString("displayName"), roles, d.getString("passwordHash"), d.getBoolean("disabled", false),
+                Documents.instant(d.getDate("createdAt")), Documents.instant(d.getDate("tokensValidAfter")));
+    }
+}

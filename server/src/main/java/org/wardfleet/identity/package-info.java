@@ -1,0 +1,7 @@
+/**
+ * Who is calling: organisations (tenants), users and their roles, password sign-in with Argon2id, short-lived ES256
+ * access tokens with a published JWKS, optional external OIDC tokens, and the first-start bootstrap.
+ */
+@org.springframework.modulith.ApplicationModule(displayName = "Identity",
+        allowedDependencies = {"platform :: web", "platform :: mongo", "platform :: security", "audit"})
+package org.wardfleet.identity;

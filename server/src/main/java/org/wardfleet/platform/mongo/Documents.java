@@ -1,0 +1,34 @@
+package org.wardfleet.platform.mongo;
+
+import java.time.Instant;
+import java.util.Date;
+
+import com.mongodb.ErrorCategory;
+import com.mongodb.MongoWriteException;
+import com.mongodb.MongoBulkWriteException;
+
+/** Small conversions every repository needs; MongoDB stores instants as millisecond dates. */
+public final class Documents {
+
+    private Documents() {
+    }
+
+    public static Date date(Instant instant) {
+        return instant == null ? null : Date.from(instant);
+    }
+
+    public static Instant instant(Date date) {
+        return date == null ? null : date.toInstant();
+    }
+
+    /** True when a write failed on a unique index: the signal that another writer won a claim. */
+    public static boolean isDuplicateKey(Throwable error) {
+        if (error instanceof MongoWriteException write) {
+            return write.getError().getCategory() == ErrorCategory.DUPLICATE_KEY;
+        }
+        if (error instanceof MongoBulkWriteException bulk) {
+            return bulk.getWriteErrors().stream().anyMatch(e -> e.getCode() == 11000);
+        }
+        return false;
+    }
+}

@@ -1,0 +1,2 @@
+@org.springframework.modulith.NamedInterface("mongo")
+package org.wardfleet.platform.mongo;

@@ -1,0 +1,98 @@
+package org.wardfleet.platform.security;
+
+import java.util.List;
+
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.http.HttpMethod;
+import org.springframework.security.authentication.ReactiveAuthenticationManagerResolver;
+import org.springframework.security.config.annotation.web.reactive.EnableWebFluxSecurity;
+import org.springframework.security.config.web.server.ServerHttpSecurity;
+import org.springframework.security.web.server.SecurityWebFilterChain;
+import org.springframework.security.web.server.header.ReferrerPolicyServerHttpHeadersWriter.ReferrerPolicy;
+import org.springframework.security.web.server.header.XFrameOptionsServerHttpHeadersWriter.Mode;
+import org.springframework.web.cors.CorsConfiguration;
+import org.springframework.web.cors.reactive.CorsConfigurationSource;
+import org.springframework.web.cors.reactive.UrlBasedCorsConfigurationSource;
+import org.springframework.web.server.ServerWebExchange;
+import org.springframework.web.reactive.config.WebFluxConfigurer;
+import org.springframework.web.reactive.result.method.annotation.ArgumentResolverConfigurer;
+import org.wardfleet.platform.web.ProblemType;
+import org.wardfleet.platform.web.ProblemWriter;
+
+/**
+ * Who may reach what. Bearer tokens are checked by the resolver the identity feature supplies; this class only says
+ * which paths are public. Errors are problems, like everywhere else.
+ */
+@Configuration(proxyBeanMethods = false)
+@EnableWebFluxSecurity
+class SecurityConfiguration implements WebFluxConfigurer {
+
+    /** Reachable without a token. Everything else needs one. */
+    static final String[] PUBLIC_PATHS = {
+        "/api/v1/auth/token", "/.well-known/jwks.json", "/actuator/health", "/actuator/health/**",
+        "/v3/api-docs", "/v3/api-docs/**", "/swagger-ui.html", "/swagger-ui/**", "/webjars/**", "/"
+    };
+
+    /** The Swagger UI page uses inline styles; nothing else needs more than 'self'. */
+    static final String CONTENT_SECURITY_POLICY = "default-src 'self'; img-src 'self' data:; "
+            + "style-src 'self' 'unsafe-inline'; script-src 'self'; object-src 'none'; frame-ancestors 'none'; "
+            + "base-uri 'none'; form-action 'self'";
+
+    private final CallerArgumentResolver callerResolver;
+
+    SecurityConfiguration(CallerArgumentResolver callerResolver) {
+        this.callerResolver = callerResolver;
+    }
+
+    @Override
+    public void configureArgumentResolvers(ArgumentResolverConfigurer configurer) {
+        configurer.addCustomResolver(callerResolver);
+    }
+
+    @Bean
+    SecurityWebFilterChain apiSecurity(ServerHttpSecurity http,
+            ReactiveAuthenticationManagerResolver<ServerWebExchange> bearerTokens, ProblemWriter problems,
+            SecurityProperties properties) {
+        return http
+                .csrf(ServerHttpSecurity.CsrfSpec::disable) // bearer tokens only, no cookies: CSRF does not apply
+                .httpBasic(ServerHttpSecurity.HttpBasicSpec::disable)
+                .formLogin(ServerHttpSecurity.FormLoginSpec::disable)
+                .logout(ServerHttpSecurity.LogoutSpec::disable)
+                .requestCache(ServerHttpSecurity.RequestCacheSpec::disable)
+                .cors(cors -> cors.configurationSource(cors(properties.allowedOrigins())))
+                .headers(headers -> headers
+                        .contentSecurityPolicy(csp -> csp.policyDirectives(CONTENT_SECURITY_POLICY))
+                        .frameOptions(frame -> frame.mode(Mode.DENY))
+                        .referrerPolicy(ref -> ref.policy(ReferrerPolicy.NO_REFERRER))
+                        .hsts(hsts -> hsts.maxAge(java.time.Duration.ofDays(365)).includeSubdomains(true)))
+                .authorizeExchange(auth -> auth
+                        .pathMatchers(HttpMethod.OPTIONS, "/**").permitAll()
+                        .pathMatchers(PUBLIC_PATHS).permitAll()
+                        .anyExchange().authenticated())
+                .oauth2ResourceServer(oauth -> oauth
+                        .authenticationManagerResolver(bearerTokens)
+                        .authenticationEntryPoint((exchange, e) -> problems.write(exchange,
+                                ProblemType.UNAUTHENTICATED.exception("A valid bearer token is required")))
+                        .accessDeniedHandler((exchange, e) -> problems.write(exchange, e)))
+                .exceptionHandling(ex -> ex
+                        .authenticationEntryPoint((exchange, e) -> problems.write(exchange,
+                                ProblemType.UNAUTHENTICATED.exception("A valid bearer token is required")))
+                        .accessDeniedHandler((exchange, e) -> problems.write(exchange, e)))
+                .build();
+    }
+
+    private static CorsConfigurationSource cors(List<String> allowedOrigins) {
+        UrlBasedCorsConfigurationSource source = new UrlBasedCorsConfigurationSource();
+        if (!allowedOrigins.isEmpty()) {
+            CorsConfiguration config = new CorsConfiguration();
+            config.setAllowedOrigins(allowedOrigins);
+            config.setAllowedMethods(List.of("GET", "POST", "PUT", "PATCH", "DELETE"));
+            config.setAllowedHeaders(List.of("Authorization", "Content-Type", "Idempotency-Key", "X-Request-Id"));
+            config.setExposedHeaders(List.of("X-Request-Id", "Retry-After", "Location"));
+            config.setMaxAge(3600L);
+            source.registerCorsConfiguration("/api/**", config);
+        }
+        return source;
+    }
+}

@@ -1,0 +1,78 @@
+package org.wardfleet.platform.tls;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.util.Arrays;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.reactor.netty.NettyReactiveWebServerFactory;
+import org.springframework.boot.web.server.Ssl;
+import org.springframework.boot.web.server.WebServerFactoryCustomizer;
+import org.springframework.core.env.Environment;
+import org.springframework.stereotype.Component;
+
+/**
+ * Serves HTTPS with the configured certificate or the generated development one. Under the {@code prod} profile a
+ * development certificate stops startup: a hospital must not run on a key that anyone with the repo can forge.
+ */
+@Component
+class TlsConfiguration implements WebServerFactoryCustomizer<NettyReactiveWebServerFactory> {
+
+    private static final Logger log = LoggerFactory.getLogger(TlsConfiguration.class);
+
+    private final TlsProperties properties;
+    private final boolean prod;
+
+    TlsConfiguration(TlsProperties properties, Environment environment) {
+        this.properties = properties;
+        this.prod = Arrays.asList(environment.getActiveProfiles()).contains("prod");
+    }
+
+    @Override
+    public void customize(NettyReactiveWebServerFactory factory) {
+        if (!properties.enabled()) {
+            log.warn("TLS is off (wardfleet.tls.enabled=false): run only behind a TLS-terminating proxy");
+            return;
+        }
+        if (prod && properties.usesDevCertificate()) {
+            throw new IllegalStateException("The prod profile refuses the development certificate: set "
+                    + "wardfleet.tls.certificate and wardfleet.tls.private-key (or wardfleet.tls.enabled=false "
+                    + "behind a TLS-terminating proxy)");
+        }
+        Path certificate;
+        Path key;
+        if (properties.usesDevCertificate()) {
+            DevCertificates.KeyFiles dev = DevCertificates.ensure(properties.devDir());
+            certificate = dev.certificate();
+            key = dev.privateKey();
+        } else {
+            certificate = properties.certificate();
+            key = properties.privateKey();
+        }
+        if (prod && isDevCertificate(certificate)) {
+            throw new IllegalStateException("The prod profile refuses " + certificate
+                    + ": it is a Wardfleet development certificate");
+        }
+        Ssl ssl = new Ssl();
+        ssl.setEnabled(true);
+        ssl.setCertificate(certificate.toAbsolutePath().toUri().toString());
+        ssl.setCertificatePrivateKey(key.toAbsolutePath().toUri().toString());
+        ssl.setEnabledProtocols(new String[] {"TLSv1.3", "TLSv1.2"});
+        factory.setSsl(ssl);
+    }
+
+    static boolean isDevCertificate(Path certificate) {
+        try (InputStream in = Files.newInputStream(certificate)) {
+            X509Certificate cert = (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
+            return cert.getSubjectX500Principal().getName().contains(DevCertificates.DEV_ORGANISATION);
+        } catch (IOException | CertificateException e) {
+            throw new IllegalStateException("Cannot read TLS certificate " + certificate, e);
+        }
+    }
+}

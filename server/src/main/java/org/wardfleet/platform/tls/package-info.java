@@ -1,0 +1,2 @@
+@org.springframework.modulith.NamedInterface("tls")
+package org.wardfleet.platform.tls;

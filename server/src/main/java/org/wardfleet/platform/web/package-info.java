@@ -1,0 +1,2 @@
+@org.springframework.modulith.NamedInterface("web")
+package org.wardfleet.platform.web;
