@@ -56,7 +56,7 @@ class OidcUsers {
         }
         String name = jwt.hasClaim("name") ? jwt.getClaimAsString("name") : email;
         StoredUser user = new StoredUser(UUID.randomUUID().toString(), orgId, email, name, roles, null, false,
-                clock.instant(), null);
+                clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS), null);
         return users.insert(user)
                 .then(audit.record(AuditEvent.of(orgId, AuditEvent.Actor.system(), "user.provision", user.id(),
                         AuditEvent.Outcome.SUCCESS).withDetail("issuer", oidc.issuerUri())))

@@ -51,7 +51,7 @@ class UserAdministration {
         }
         return hasher.hash(password)
                 .map(hash -> new StoredUser(UUID.randomUUID().toString(), orgId, email, displayName, roles, hash,
-                        false, clock.instant(), null))
+                        false, clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS), null))
                 .flatMap(user -> users.insert(user).thenReturn(user))
                 .onErrorMap(Documents::isDuplicateKey, e -> EMAIL_TAKEN.exception("That email is already in use"))
                 .flatMap(user -> audit.record(AuditEvent.of(orgId, actor, "user.create", user.id(), Outcome.SUCCESS)

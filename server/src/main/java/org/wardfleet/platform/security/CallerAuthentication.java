@@ -1,7 +1,5 @@
 package org.wardfleet.platform.security;
 
-import java.util.List;
-
 import org.springframework.security.authentication.AbstractAuthenticationToken;
 import org.springframework.security.core.authority.SimpleGrantedAuthority;
 
@@ -39,9 +37,5 @@ public final class CallerAuthentication extends AbstractAuthenticationToken {
     @Override
     public int hashCode() {
         return caller.hashCode();
-    }
-
-    static List<String> authorities(Caller caller) {
-        return caller.roles().stream().map(r -> "ROLE_" + r.name()).toList();
     }
 }

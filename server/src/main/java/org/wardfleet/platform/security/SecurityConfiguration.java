@@ -69,6 +69,7 @@ class SecurityConfiguration implements WebFluxConfigurer {
                 .authorizeExchange(auth -> auth
                         .pathMatchers(HttpMethod.OPTIONS, "/**").permitAll()
                         .pathMatchers(PUBLIC_PATHS).permitAll()
+                        .pathMatchers("/actuator/**").hasAnyRole(Role.ADMIN.name(), Role.SECURITY.name())
                         .anyExchange().authenticated())
                 .oauth2ResourceServer(oauth -> oauth
                         .authenticationManagerResolver(bearerTokens)

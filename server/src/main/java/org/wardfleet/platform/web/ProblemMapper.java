@@ -19,6 +19,8 @@ import org.springframework.web.server.PayloadTooLargeException;
 import org.springframework.web.server.ServerWebInputException;
 import org.springframework.web.server.UnsupportedMediaTypeStatusException;
 
+import tools.jackson.databind.DatabindException;
+
 /**
  * Turns any failure into exactly one {@link ProblemException}. Unknown failures become a bare 500 with no detail
  * (the cause goes to the log with the request id); bad input never reaches that branch.
@@ -62,7 +64,10 @@ final class ProblemMapper {
         }
         if (error instanceof MissingRequestValueException || error instanceof ServerWebInputException
                 || causedBy(error, DecodingException.class)) {
-            return ProblemType.MALFORMED_REQUEST.exception(inputDetail(error));
+            ProblemException problem = ProblemType.MALFORMED_REQUEST.exception(inputDetail(error));
+            String path = jsonPath(error);
+            return path == null ? problem
+                    : problem.with("errors", List.of(Map.of("path", path, "message", "wrong type or format")));
         }
         if (error instanceof ErrorResponse response) {
             return fromStatus(response.getStatusCode());
@@ -106,6 +111,24 @@ final class ProblemMapper {
             return "The request body is not valid JSON for this endpoint";
         }
         return "The request could not be read";
+    }
+
+    /** Where in the JSON body reading failed, e.g. {@code roles[0]}, when the parser knows. */
+    private static String jsonPath(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof DatabindException databind && !databind.getPath().isEmpty()) {
+                StringBuilder path = new StringBuilder();
+                for (var ref : databind.getPath()) {
+                    if (ref.getPropertyName() != null) {
+                        path.append(path.isEmpty() ? "" : ".").append(ref.getPropertyName());
+                    } else if (ref.getIndex() >= 0) {
+                        path.append('[').append(ref.getIndex()).append(']');
+                    }
+                }
+                return path.toString();
+            }
+        }
+        return null;
     }
 
     private static boolean causedBy(Throwable error, Class<? extends Throwable> type) {
