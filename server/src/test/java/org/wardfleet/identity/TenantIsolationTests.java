@@ -1,0 +1,121 @@
+package org.wardfleet.identity;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.test.web.reactive.server.WebTestClient;
+import org.springframework.web.reactive.result.method.annotation.RequestMappingHandlerMapping;
+import org.wardfleet.support.TestApi;
+import org.wardfleet.support.WardfleetTest;
+
+/**
+ * Organisation A's administrator tries every endpoint on organisation B's data. Every new {@code /api/v1} endpoint
+ * must be added to {@link #COVERED} with its cross-tenant check, or {@link #everyApiEndpointIsCoveredHere} fails.
+ */
+@WardfleetTest
+class TenantIsolationTests {
+
+    static final Set<String> COVERED = Set.of(
+            "POST /api/v1/auth/token",
+            "GET /api/v1/me",
+            "POST /api/v1/users",
+            "GET /api/v1/users",
+            "GET /api/v1/users/{id}",
+            "POST /api/v1/users/{id}/disable",
+            "POST /api/v1/users/{id}/enable",
+            "POST /api/v1/users/{id}/password",
+            "GET /api/v1/audit",
+            "GET /api/v1/audit/verify");
+
+    @Autowired WebTestClient http;
+    @Autowired TestApi api;
+    @Autowired @Qualifier("requestMappingHandlerMapping") RequestMappingHandlerMapping mappings;
+
+    @Test
+    void everyApiEndpointIsCoveredHere() {
+        Set<String> endpoints = new TreeSet<>();
+        mappings.getHandlerMethods().keySet().forEach(info -> info.getPatternsCondition().getPatterns()
+                .forEach(pattern -> info.getMethodsCondition().getMethods()
+                        .forEach(method -> {
+                            if (pattern.getPatternString().startsWith("/api/")) {
+                                endpoints.add(method.name() + " " + pattern.getPatternString());
+                            }
+                        })));
+        assertThat(endpoints).isNotEmpty();
+        assertThat(COVERED).containsAll(endpoints);
+    }
+
+    @Test
+    void organisationACannotReadOrChangeOrganisationBsUsers() {
+        TestApi.User adminA = api.newOrganisation();
+        TestApi.User adminB = api.newOrganisation();
+        TestApi.User clinicianB = api.createUser(adminB.token(), "CLINICIAN");
+        String a = adminA.token();
+
+        http.get().uri("/api/v1/users/{id}", clinicianB.id()).headers(h -> h.setBearerAuth(a)).exchange()
+                .expectStatus().isNotFound();
+        http.post().uri("/api/v1/users/{id}/disable", clinicianB.id()).headers(h -> h.setBearerAuth(a)).exchange()
+                .expectStatus().isNotFound();
+        http.post().uri("/api/v1/users/{id}/enable", clinicianB.id()).headers(h -> h.setBearerAuth(a)).exchange()
+                .expectStatus().isNotFound();
+        http.post().uri("/api/v1/users/{id}/password", clinicianB.id()).headers(h -> h.setBearerAuth(a))
+                .bodyValue(Map.of("password", "taken over by org A")).exchange()
+                .expectStatus().isNotFound();
+
+        List<?> listed = (List<?>) http.get().uri("/api/v1/users?size=200").headers(h -> h.setBearerAuth(a))
+                .exchange().expectStatus().isOk().expectBody(Map.class).returnResult().getResponseBody()
+                .get("items");
+        assertThat(listed.stream().map(u -> String.valueOf(((Map<?, ?>) u).get("id"))).toList())
+                .containsExactly(adminA.id());
+
+        // B's user is untouched: still enabled, same password
+        String stillWorks = api.token(clinicianB.email(), clinicianB.password());
+        http.get().uri("/api/v1/me").headers(h -> h.setBearerAuth(stillWorks)).exchange().expectStatus().isOk();
+    }
+
+    @Test
+    void aUserCreatedByOrganisationAStaysInOrganisationAWhateverTheBodySays() {
+        TestApi.User adminA = api.newOrganisation();
+        TestApi.User adminB = api.newOrganisation();
+        String orgB = (String) http.get().uri("/api/v1/me").headers(h -> h.setBearerAuth(adminB.token())).exchange()
+                .expectBody(Map.class).returnResult().getResponseBody().get("orgId");
+        Map<?, ?> created = http.post().uri("/api/v1/users").headers(h -> h.setBearerAuth(adminA.token()))
+                .bodyValue(Map.of("email", "planted-" + System.nanoTime() + "@test.local", "displayName", "P",
+                        "roles", List.of("ADMIN"), "password", "plant me in org B", "orgId", orgB))
+                .exchange().expectStatus().isCreated().expectBody(Map.class).returnResult().getResponseBody();
+        assertThat(created.get("orgId")).isNotEqualTo(orgB);
+        http.get().uri("/api/v1/users/{id}", created.get("id")).headers(h -> h.setBearerAuth(adminB.token()))
+                .exchange().expectStatus().isNotFound();
+    }
+
+    @Test
+    void organisationACannotSeeOrganisationBsAuditTrail() {
+        TestApi.User adminA = api.newOrganisation();
+        TestApi.User adminB = api.newOrganisation();
+        api.createUser(adminB.token(), "CLINICIAN");
+        http.get().uri(u -> u.path("/api/v1/audit").queryParam("actor", adminB.id()).build())
+                .headers(h -> h.setBearerAuth(adminA.token())).exchange()
+                .expectStatus().isOk().expectBody().jsonPath("$.total").isEqualTo(0);
+        long entriesA = ((Number) http.get().uri("/api/v1/audit/verify").headers(h -> h.setBearerAuth(adminA.token()))
+                .exchange().expectBody(Map.class).returnResult().getResponseBody().get("entries")).longValue();
+        long totalA = ((Number) http.get().uri("/api/v1/audit?size=200").headers(h -> h.setBearerAuth(adminA.token()))
+                .exchange().expectBody(Map.class).returnResult().getResponseBody().get("total")).longValue();
+        assertThat(entriesA).isEqualTo(totalA);
+        // A's own chain: organisation created, admin created, admin signed in
+        assertThat(entriesA).isEqualTo(3);
+    }
+
+    @Test
+    void aTokenCannotBeReplayedAgainstAnotherOrganisation() {
+        TestApi.User adminA = api.newOrganisation();
+        http.get().uri("/api/v1/me").headers(h -> h.setBearerAuth(adminA.token())).exchange()
+                .expectStatus().isOk().expectBody().jsonPath("$.id").isEqualTo(adminA.id());
+    }
+}

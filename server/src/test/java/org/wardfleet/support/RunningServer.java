@@ -1,0 +1,49 @@
+package org.wardfleet.support;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.test.web.reactive.server.WebTestClient;
+import org.wardfleet.WardfleetApplication;
+
+/** A whole Wardfleet server started (and stopped) inside a test, for restart, TLS and bootstrap behaviour. */
+public final class RunningServer implements AutoCloseable {
+
+    private final ConfigurableApplicationContext context;
+
+    private RunningServer(ConfigurableApplicationContext context) {
+        this.context = context;
+    }
+
+    public static RunningServer start(Map<String, String> properties, String... profiles) {
+        List<String> args = new ArrayList<>();
+        args.add("--server.port=0");
+        args.add("--logging.level.root=WARN");
+        args.add("--logging.level.org.wardfleet=INFO");
+        properties.forEach((k, v) -> args.add("--" + k + "=" + v));
+        return new RunningServer(new SpringApplicationBuilder(WardfleetApplication.class)
+                .profiles(profiles)
+                .run(args.toArray(String[]::new)));
+    }
+
+    public int port() {
+        return ((WebServerApplicationContext) context).getWebServer().getPort();
+    }
+
+    public WebTestClient http() {
+        return WebTestClient.bindToServer().baseUrl("http://127.0.0.1:" + port()).build();
+    }
+
+    public <T> T bean(Class<T> type) {
+        return context.getBean(type);
+    }
+
+    @Override
+    public void close() {
+        context.close();
+    }
+}
