@@ -3,6 +3,8 @@ package org.wardfleet.identity.internal;
 import java.util.List;
 import java.util.Locale;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Component;
 import org.wardfleet.audit.AuditEvent;
@@ -20,6 +22,8 @@ import reactor.core.publisher.Mono;
  */
 @Component
 class SignIn {
+
+    private static final Logger log = LoggerFactory.getLogger(SignIn.class);
 
     static final ProblemType INVALID_CREDENTIALS =
             new ProblemType("invalid-credentials", HttpStatus.UNAUTHORIZED, "Invalid credentials");
@@ -71,6 +75,8 @@ class SignIn {
     }
 
     private Mono<TokenIssuer.AccessToken> failure(StoredUser user, String email, RequestContext ctx, String reason) {
+        // no email or password in the log: the audit chain, with its access control, holds who tried
+        log.info("Sign-in refused ({}) from {}", reason, ctx.sourceAddress());
         return throttle.failed(LoginThrottle.accountKey(email), properties.freeFailuresPerAccount())
                 .then(throttle.failed(LoginThrottle.addressKey(ctx.sourceAddress()),
                         properties.freeFailuresPerAddress()))
