@@ -42,10 +42,19 @@ class PackagedJarIT {
         assertThat(JAR).exists();
         String javaHome = System.getProperty("java.home");
         int port = freePort();
-        try (Server server = Server.start(Path.of(javaHome, "bin", "java"), root, port)) {
+        try (Server server = Server.start(Path.of(javaHome, "bin", "java"), root, port,
+                "-Dlogging.structured.format.console=ecs")) {
             HttpClient https = server.https();
             assertThat(server.readiness(https)).contains("\"status\":\"UP\"");
             assertThat(server.signIn(https)).contains("\"token_type\":\"Bearer\"");
+            server.failedSignIn(https, "json-log-request-1");
+            // JSON logs (one setting): each line is a JSON object, and the request id is in it
+            String refused = server.logText().lines().filter(l -> l.contains("Sign-in refused")).findFirst()
+                    .orElseThrow();
+            assertThat(tools.jackson.databind.json.JsonMapper.builder().build().readTree(refused)
+                    .path("message").asString()).startsWith("Sign-in refused");
+            assertThat(refused).contains("json-log-request-1");
+            assertThat(server.logText()).doesNotContain("wrong-password-xyz").doesNotContain("packaged-jar-password-1");
         }
         assertThat(root.resolve("data/wardfleet.mv")).exists();
         assertThat(root.resolve("certs-dev/localhost.crt")).exists();
@@ -126,6 +135,16 @@ class PackagedJarIT {
                     .build(), HttpResponse.BodyHandlers.ofString());
             assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
             return response.body();
+        }
+
+        void failedSignIn(HttpClient https, String requestId) throws Exception {
+            HttpResponse<String> response = https.send(HttpRequest.newBuilder(
+                            URI.create("https://localhost:" + port + "/api/v1/auth/token"))
+                    .header("Content-Type", "application/json").header("X-Request-Id", requestId)
+                    .POST(HttpRequest.BodyPublishers.ofString(
+                            "{\"email\":\"it-admin@hospital.test\",\"password\":\"wrong-password-xyz\"}"))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(response.statusCode()).isEqualTo(401);
         }
 
         String logText() {

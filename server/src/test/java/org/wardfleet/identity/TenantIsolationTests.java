@@ -32,7 +32,16 @@ class TenantIsolationTests {
             "POST /api/v1/users/{id}/enable",
             "POST /api/v1/users/{id}/password",
             "GET /api/v1/audit",
-            "GET /api/v1/audit/verify");
+            "GET /api/v1/audit/verify",
+            "POST /api/v1/enrollment/invitations",
+            "GET /api/v1/enrollment/invitations",
+            "GET /api/v1/enrollment/invitations/{id}",
+            "POST /api/v1/enrollment/invitations/{id}/revoke",
+            "GET /api/v1/devices",
+            "GET /api/v1/devices/{id}",
+            "POST /api/v1/devices/{id}/actions",
+            "GET /api/v1/pki/ca",
+            "POST /api/v1/pki/ca/import");
 
     @Autowired WebTestClient http;
     @Autowired TestApi api;
@@ -110,6 +119,46 @@ class TenantIsolationTests {
         assertThat(entriesA).isEqualTo(totalA);
         // A's own chain: organisation created, admin created, admin signed in
         assertThat(entriesA).isEqualTo(3);
+    }
+
+    @Test
+    void organisationACannotSeeOrActOnOrganisationBsDevicesAndInvitations() {
+        TestApi.User adminA = api.newOrganisation();
+        TestApi.User adminB = api.newOrganisation();
+        Map<?, ?> invitationB = api.invitation(adminB.token(), Map.of("ownership", "COPE", "platform", "android",
+                "maxUses", 2));
+        org.wardfleet.support.TestDevice deviceB = org.wardfleet.support.TestDevice.p256();
+        api.enroll((String) invitationB.get("secret"), deviceB, "android", Map.of());
+        String a = adminA.token();
+
+        http.get().uri("/api/v1/devices/{id}", deviceB.deviceId()).headers(h -> h.setBearerAuth(a)).exchange()
+                .expectStatus().isNotFound();
+        http.post().uri("/api/v1/devices/{id}/actions", deviceB.deviceId()).headers(h -> h.setBearerAuth(a))
+                .bodyValue(Map.of("type", "RETIRE")).exchange().expectStatus().isNotFound();
+        http.get().uri("/api/v1/devices?size=200").headers(h -> h.setBearerAuth(a)).exchange()
+                .expectStatus().isOk().expectBody().jsonPath("$.total").isEqualTo(0);
+        http.get().uri("/api/v1/enrollment/invitations/{id}", invitationB.get("id")).headers(h -> h.setBearerAuth(a))
+                .exchange().expectStatus().isNotFound();
+        http.post().uri("/api/v1/enrollment/invitations/{id}/revoke", invitationB.get("id"))
+                .headers(h -> h.setBearerAuth(a)).exchange().expectStatus().isNotFound();
+        http.get().uri("/api/v1/enrollment/invitations?size=200").headers(h -> h.setBearerAuth(a)).exchange()
+                .expectStatus().isOk().expectBody().jsonPath("$.total").isEqualTo(0);
+        // an invitation naming another organisation's user is refused
+        http.post().uri("/api/v1/enrollment/invitations").headers(h -> h.setBearerAuth(a))
+                .bodyValue(Map.of("ownership", "BYOD", "platform", "android", "assignedUserId", adminB.id()))
+                .exchange().expectStatus().isBadRequest();
+
+        // each organisation has its own CA: A's fingerprint is not B's, and A cannot replace B's
+        String caA = (String) http.get().uri("/api/v1/pki/ca").headers(h -> h.setBearerAuth(a)).exchange()
+                .expectStatus().isOk().expectBody(Map.class).returnResult().getResponseBody().get("sha256Fingerprint");
+        String caB = (String) http.get().uri("/api/v1/pki/ca").headers(h -> h.setBearerAuth(adminB.token()))
+                .exchange().expectStatus().isOk().expectBody(Map.class).returnResult().getResponseBody()
+                .get("sha256Fingerprint");
+        assertThat(caA).isNotEqualTo(caB);
+
+        // B's device and invitation are untouched
+        api.deviceCall(deviceB, "POST", "/device/v1/checkin", Map.of()).expectStatus().isOk();
+        api.enroll((String) invitationB.get("secret"), org.wardfleet.support.TestDevice.p256(), "android", Map.of());
     }
 
     @Test

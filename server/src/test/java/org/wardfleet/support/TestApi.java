@@ -62,4 +62,43 @@ public class TestApi {
 
     public record User(String id, String email, String password, String token) {
     }
+
+    /** A new invitation's fixed-shape answer (id, secret, enrollmentUrl, qrCodeUrl, expiresAt, ...). */
+    public Map<?, ?> invitation(String adminToken, Map<String, Object> body) {
+        return http.post().uri("/api/v1/enrollment/invitations").headers(h -> h.setBearerAuth(adminToken))
+                .bodyValue(body).exchange().expectStatus().isCreated()
+                .expectBody(Map.class).returnResult().getResponseBody();
+    }
+
+    /** Enrolls {@code device} with an invitation secret through the JSON API; returns the response. */
+    public Map<?, ?> enroll(String secret, TestDevice device, String platform, Map<String, Object> extra) {
+        Map<String, Object> body = new java.util.HashMap<>(Map.of("token", secret, "csr", device.csrPem(),
+                "platform", platform, "model", "Pixel 8", "osVersion", "15", "securityPatchLevel", "2026-10-05",
+                "appVersion", "1.0.0"));
+        body.putAll(extra);
+        Map<?, ?> response = http.post().uri("/device/v1/enroll").bodyValue(body).exchange()
+                .expectStatus().isCreated().expectBody(Map.class).returnResult().getResponseBody();
+        device.enrolledAs((String) response.get("deviceId"));
+        return response;
+    }
+
+    /** An enrolled device of a new COPE/BYOD/SHARED invitation in the admin's organisation. */
+    public TestDevice enrolledDevice(String adminToken, String ownership, String assignedUserId) {
+        Map<String, Object> body = new java.util.HashMap<>(Map.of("ownership", ownership, "platform", "android"));
+        if (assignedUserId != null) {
+            body.put("assignedUserId", assignedUserId);
+        }
+        Map<?, ?> invitation = invitation(adminToken, body);
+        TestDevice device = TestDevice.p256();
+        enroll((String) invitation.get("secret"), device, "android", Map.of());
+        return device;
+    }
+
+    /** A device-authenticated request (device JWT, like the SDK behind a TLS-terminating proxy). */
+    public WebTestClient.ResponseSpec deviceCall(TestDevice device, String method, String path, Object body) {
+        String jwt = device.jwt(method, path);
+        var spec = http.method(org.springframework.http.HttpMethod.valueOf(method)).uri(path)
+                .header("Authorization", "Device " + jwt);
+        return body == null ? spec.exchange() : spec.bodyValue(body).exchange();
+    }
 }

@@ -29,6 +29,16 @@ class OrganisationRepository {
                         Documents.date(at)))).then();
     }
 
+    Mono<org.wardfleet.identity.Tenants.Organisation> first() {
+        return Mono.from(organisations.find().sort(com.mongodb.client.model.Sorts.ascending("createdAt")).first())
+                .map(d -> new org.wardfleet.identity.Tenants.Organisation(d.getString("_id"), d.getString("name")));
+    }
+
+    Mono<org.wardfleet.identity.Tenants.Organisation> find(String orgId) {
+        return Mono.from(organisations.find(com.mongodb.client.model.Filters.eq("_id", orgId)).first())
+                .map(d -> new org.wardfleet.identity.Tenants.Organisation(d.getString("_id"), d.getString("name")));
+    }
+
     /** True for exactly one caller across all instances sharing the database. */
     Mono<Boolean> claimBootstrap(Instant at) {
         return Mono.from(claims.insertOne(new Document("_id", "first-organisation").append("at", Documents.date(at))))

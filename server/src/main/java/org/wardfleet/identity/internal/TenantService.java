@@ -46,6 +46,16 @@ class TenantService implements Tenants, UserDirectory {
     }
 
     @Override
+    public Mono<Organisation> first() {
+        return organisations.first();
+    }
+
+    @Override
+    public Mono<Organisation> find(String orgId) {
+        return organisations.find(orgId);
+    }
+
+    @Override
     public Mono<UserSummary> find(String orgId, String userId) {
         return users.find(orgId, userId).map(StoredUser::summary);
     }

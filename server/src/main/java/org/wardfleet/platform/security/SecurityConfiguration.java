@@ -4,6 +4,11 @@ import java.util.List;
 
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.annotation.Order;
+import org.springframework.security.authentication.ReactiveAuthenticationManager;
+import org.springframework.security.config.web.server.SecurityWebFiltersOrder;
+import org.springframework.security.web.server.authentication.AuthenticationWebFilter;
+import org.springframework.security.web.server.util.matcher.ServerWebExchangeMatchers;
 import org.springframework.http.HttpMethod;
 import org.springframework.security.authentication.ReactiveAuthenticationManagerResolver;
 import org.springframework.security.config.annotation.web.reactive.EnableWebFluxSecurity;
@@ -20,6 +25,8 @@ import org.springframework.web.reactive.result.method.annotation.ArgumentResolve
 import org.wardfleet.platform.web.ProblemType;
 import org.wardfleet.platform.web.ProblemWriter;
 
+import reactor.core.publisher.Mono;
+
 /**
  * Who may reach what. Bearer tokens are checked by the resolver the identity feature supplies; this class only says
  * which paths are public. Errors are problems, like everywhere else.
@@ -31,7 +38,9 @@ class SecurityConfiguration implements WebFluxConfigurer {
     /** Reachable without a token. Everything else needs one. */
     static final String[] PUBLIC_PATHS = {
         "/api/v1/auth/token", "/.well-known/jwks.json", "/actuator/health", "/actuator/health/**",
-        "/v3/api-docs", "/v3/api-docs/**", "/swagger-ui.html", "/swagger-ui/**", "/webjars/**", "/"
+        "/v3/api-docs", "/v3/api-docs/**", "/swagger-ui.html", "/swagger-ui/**", "/webjars/**", "/",
+        // signed or public by nature: relying parties fetch them without credentials
+        "/pki/v1/orgs/*/crl", "/pki/v1/orgs/*/ocsp", "/pki/v1/orgs/*/ca.pem"
     };
 
     /** The Swagger UI page uses inline styles; nothing else needs more than 'self'. */
@@ -39,18 +48,61 @@ class SecurityConfiguration implements WebFluxConfigurer {
             + "style-src 'self' 'unsafe-inline'; script-src 'self'; object-src 'none'; frame-ancestors 'none'; "
             + "base-uri 'none'; form-action 'self'";
 
-    private final CallerArgumentResolver callerResolver;
+    private final PrincipalArgumentResolver principalResolver;
 
-    SecurityConfiguration(CallerArgumentResolver callerResolver) {
-        this.callerResolver = callerResolver;
+    SecurityConfiguration(PrincipalArgumentResolver principalResolver) {
+        this.principalResolver = principalResolver;
     }
 
     @Override
     public void configureArgumentResolvers(ArgumentResolverConfigurer configurer) {
-        configurer.addCustomResolver(callerResolver);
+        configurer.addCustomResolver(principalResolver);
+    }
+
+    /** Paths a device reaches before it has a certificate: enrollment with an invitation, and the CA certificates. */
+    static final String[] DEVICE_PUBLIC_PATHS = {
+        "/device/v1/enroll", "/.well-known/est/cacerts", "/.well-known/est/*/cacerts",
+        "/.well-known/est/simpleenroll", "/.well-known/est/*/simpleenroll"
+    };
+
+    /**
+     * Device endpoints: authenticated by the device's key (mutual TLS or a device-signed JWT), never by a user token.
+     * Ordered first so that {@code /device/**} never falls through to the user chain.
+     */
+    @Bean
+    @Order(1)
+    SecurityWebFilterChain deviceSecurity(ServerHttpSecurity http, DeviceAuthenticator devices,
+            ProblemWriter problems) {
+        AuthenticationWebFilter deviceFilter = new AuthenticationWebFilter(
+                (ReactiveAuthenticationManager) Mono::just);
+        deviceFilter.setServerAuthenticationConverter(
+                exchange -> devices.authenticate(exchange).map(DeviceAuthentication::new));
+        deviceFilter.setAuthenticationFailureHandler((exchange, e) -> problems.write(exchange.getExchange(), e));
+        return http
+                .securityMatcher(ServerWebExchangeMatchers.pathMatchers("/device/**", "/.well-known/est/**"))
+                .csrf(ServerHttpSecurity.CsrfSpec::disable)
+                .httpBasic(ServerHttpSecurity.HttpBasicSpec::disable)
+                .formLogin(ServerHttpSecurity.FormLoginSpec::disable)
+                .logout(ServerHttpSecurity.LogoutSpec::disable)
+                .requestCache(ServerHttpSecurity.RequestCacheSpec::disable)
+                .headers(headers -> headers
+                        .contentSecurityPolicy(csp -> csp.policyDirectives(CONTENT_SECURITY_POLICY))
+                        .frameOptions(frame -> frame.mode(Mode.DENY))
+                        .hsts(hsts -> hsts.maxAge(java.time.Duration.ofDays(365)).includeSubdomains(true)))
+                .addFilterAt(deviceFilter, SecurityWebFiltersOrder.AUTHENTICATION)
+                .authorizeExchange(auth -> auth
+                        .pathMatchers(DEVICE_PUBLIC_PATHS).permitAll()
+                        .anyExchange().hasRole("DEVICE"))
+                .exceptionHandling(ex -> ex
+                        .authenticationEntryPoint((exchange, e) -> problems.write(exchange,
+                                ProblemType.UNAUTHENTICATED.exception("A device credential is required")))
+                        .accessDeniedHandler((exchange, e) -> problems.write(exchange,
+                                ProblemType.UNAUTHENTICATED.exception("A device credential is required"))))
+                .build();
     }
 
     @Bean
+    @Order(2)
     SecurityWebFilterChain apiSecurity(ServerHttpSecurity http,
             ReactiveAuthenticationManagerResolver<ServerWebExchange> bearerTokens, ProblemWriter problems,
             SecurityProperties properties) {

@@ -1,5 +1,6 @@
 package org.wardfleet.platform.tls;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -12,10 +13,13 @@ import java.util.Arrays;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.reactor.netty.NettyReactiveWebServerFactory;
-import org.springframework.boot.web.server.Ssl;
 import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.core.env.Environment;
 import org.springframework.stereotype.Component;
+
+import io.netty.handler.ssl.ClientAuth;
+import reactor.netty.http.Http2SslContextSpec;
+import reactor.netty.http.HttpProtocol;
 
 /**
  * Serves HTTPS with the configured certificate or the generated development one. Under the {@code prod} profile a
@@ -59,12 +63,18 @@ class TlsConfiguration implements WebServerFactoryCustomizer<NettyReactiveWebSer
             throw new IllegalStateException("The prod profile refuses " + certificate
                     + ": it is a Wardfleet development certificate");
         }
-        Ssl ssl = new Ssl();
-        ssl.setEnabled(true);
-        ssl.setCertificate(certificate.toAbsolutePath().toUri().toString());
-        ssl.setCertificatePrivateKey(key.toAbsolutePath().toUri().toString());
-        ssl.setEnabledProtocols(new String[] {"TLSv1.3", "TLSv1.2"});
-        factory.setSsl(ssl);
+        File certFile = certificate.toAbsolutePath().toFile();
+        File keyFile = key.toAbsolutePath().toFile();
+        // Client certificates are optional (devices use them; browsers and API clients do not) and are checked by the
+        // application per request, see ClientCertificateTrust.
+        factory.addServerCustomizers(server -> server
+                .protocol(HttpProtocol.H2, HttpProtocol.HTTP11)
+                .secure(spec -> spec.sslContext(Http2SslContextSpec.forServer(certFile, keyFile)
+                        .configure(builder -> builder
+                                .clientAuth(ClientAuth.OPTIONAL)
+                                .trustManager(ClientCertificateTrust.INSTANCE)
+                                .protocols("TLSv1.3", "TLSv1.2")))));
+        log.info("HTTPS with certificate {}", certificate.toAbsolutePath().normalize());
     }
 
     static boolean isDevCertificate(Path certificate) {

@@ -1,0 +1,62 @@
+package org.wardfleet.device.internal;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+
+import org.springframework.stereotype.Component;
+import org.wardfleet.device.Device;
+import org.wardfleet.device.DeviceState;
+import org.wardfleet.device.Devices;
+import org.wardfleet.device.NewDevice;
+import org.wardfleet.device.Ownership;
+
+import reactor.core.publisher.Mono;
+
+/** The {@link Devices} API: registration at enrollment, certificate renewal, timeline entries. */
+@Component
+class DeviceRegistry implements Devices {
+
+    private final DeviceRepository devices;
+    private final DeviceTimeline timeline;
+    private final Clock clock;
+
+    DeviceRegistry(DeviceRepository devices, DeviceTimeline timeline, Clock clock) {
+        this.devices = devices;
+        this.timeline = timeline;
+        this.clock = clock;
+    }
+
+    @Override
+    public Mono<Device> register(NewDevice n) {
+        Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+        // NIST SP 1800-22: nothing that identifies the person's own phone is kept for BYOD
+        Device.Hardware hardware = n.ownership() == Ownership.BYOD ? null : n.hardware();
+        Device device = new Device(n.id(), n.orgId(), n.ownership(), n.platform(), n.model(), n.osVersion(),
+                n.securityPatchLevel(), n.appVersion(), n.assignedUserId(), n.groups(), n.certificateSerial(),
+                n.certificateNotAfter(), n.publicKey(), now, now, DeviceState.ACTIVE, null, hardware,
+                n.invitationId());
+        return devices.insert(device)
+                .then(timeline.record(n.orgId(), n.id(), "enrolled",
+                        n.ownership() + " " + n.platform().wire() + " via invitation " + n.invitationId()))
+                .thenReturn(device);
+    }
+
+    @Override
+    public Mono<Device> find(String orgId, String deviceId) {
+        return devices.find(orgId, deviceId);
+    }
+
+    @Override
+    public Mono<Device> replaceCertificate(String orgId, String deviceId, String serial, Instant notAfter,
+            String publicKey) {
+        return devices.replaceCertificate(orgId, deviceId, serial, notAfter, publicKey)
+                .flatMap(d -> timeline.record(orgId, deviceId, "certificate.renewed", "serial " + serial)
+                        .thenReturn(d));
+    }
+
+    @Override
+    public Mono<Void> recordEvent(String orgId, String deviceId, String type, String detail) {
+        return timeline.record(orgId, deviceId, type, detail);
+    }
+}

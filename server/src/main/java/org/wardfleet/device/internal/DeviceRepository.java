@@ -1,0 +1,128 @@
+package org.wardfleet.device.internal;
+
+import static com.mongodb.client.model.Filters.and;
+import static com.mongodb.client.model.Filters.eq;
+import static com.mongodb.client.model.Filters.in;
+import static com.mongodb.client.model.Filters.or;
+import static com.mongodb.client.model.Filters.regex;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+
+import org.bson.Document;
+import org.bson.conversions.Bson;
+import org.reactivestreams.Publisher;
+import org.springframework.stereotype.Component;
+import org.wardfleet.device.Device;
+import org.wardfleet.device.DevicePlatform;
+import org.wardfleet.device.DeviceState;
+import org.wardfleet.device.Ownership;
+import org.wardfleet.platform.mongo.Documents;
+import org.wardfleet.platform.mongo.IndexedCollection;
+
+import com.mongodb.client.model.FindOneAndUpdateOptions;
+import com.mongodb.client.model.IndexOptions;
+import com.mongodb.client.model.Indexes;
+import com.mongodb.client.model.ReturnDocument;
+import com.mongodb.client.model.Sorts;
+import com.mongodb.client.model.Updates;
+import com.mongodb.reactivestreams.client.MongoCollection;
+import com.mongodb.reactivestreams.client.MongoDatabase;
+
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/** The device inventory. Lookups by credential use the unique {@code _id}; everything else names the organisation. */
+@Component
+class DeviceRepository implements IndexedCollection {
+
+    private final MongoCollection<Document> devices;
+
+    DeviceRepository(MongoDatabase db) {
+        this.devices = db.getCollection("devices");
+    }
+
+    @Override
+    public Publisher<?> createIndexes() {
+        return devices.createIndex(Indexes.ascending("certificateSerial"), new IndexOptions().unique(true));
+    }
+
+    Mono<Void> insert(Device device) {
+        return Mono.from(devices.insertOne(DeviceDocuments.toDocument(device))).then();
+    }
+
+    Mono<Device> find(String orgId, String id) {
+        return Mono.from(devices.find(and(eq("orgId", orgId), eq("_id", id))).first()).map(DeviceDocuments::toDevice);
+    }
+
+    /** Authentication only: the device id comes from a credential; its organisation comes from the stored record. */
+    Mono<Device> findForAuthentication(String id) {
+        return Mono.from(devices.find(eq("_id", id)).first()).map(DeviceDocuments::toDevice);
+    }
+
+    record Query(DeviceState state, Ownership ownership, DevicePlatform platform, String group, String text,
+            String assignedUserId, int page, int size) {
+    }
+
+    Flux<Device> list(String orgId, Query query) {
+        return Flux.from(devices.find(filter(orgId, query)).sort(Sorts.descending("enrolledAt"))
+                .skip(query.page() * query.size()).limit(query.size())).map(DeviceDocuments::toDevice);
+    }
+
+    Mono<Long> count(String orgId, Query query) {
+        return Mono.from(devices.countDocuments(filter(orgId, query)));
+    }
+
+    Mono<Device> checkIn(String orgId, String id, Instant at, Bson inventory) {
+        return Mono.from(devices.findOneAndUpdate(and(eq("orgId", orgId), eq("_id", id)),
+                        Updates.combine(Updates.set("lastSeenAt", Documents.date(at)), inventory),
+                        new FindOneAndUpdateOptions().returnDocument(ReturnDocument.AFTER)))
+                .map(DeviceDocuments::toDevice);
+    }
+
+    /** Moves the state only from one of {@code from}: retiring twice, or reviving a wiped device, matches nothing. */
+    Mono<Device> transition(String orgId, String id, List<DeviceState> from, DeviceState to) {
+        return Mono.from(devices.findOneAndUpdate(
+                        and(eq("orgId", orgId), eq("_id", id), in("state", from.stream().map(Enum::name).toList())),
+                        Updates.set("state", to.name()),
+                        new FindOneAndUpdateOptions().returnDocument(ReturnDocument.AFTER)))
+                .map(DeviceDocuments::toDevice);
+    }
+
+    Mono<Device> replaceCertificate(String orgId, String id, String serial, Instant notAfter, String publicKey) {
+        return Mono.from(devices.findOneAndUpdate(and(eq("orgId", orgId), eq("_id", id)),
+                        Updates.combine(Updates.set("certificateSerial", serial),
+                                Updates.set("certificateNotAfter", Documents.date(notAfter)),
+                                Updates.set("publicKey", publicKey)),
+                        new FindOneAndUpdateOptions().returnDocument(ReturnDocument.AFTER)))
+                .map(DeviceDocuments::toDevice);
+    }
+
+    private static Bson filter(String orgId, Query q) {
+        List<Bson> parts = new ArrayList<>();
+        parts.add(eq("orgId", orgId));
+        if (q.state() != null) {
+            parts.add(eq("state", q.state().name()));
+        }
+        if (q.ownership() != null) {
+            parts.add(eq("ownership", q.ownership().name()));
+        }
+        if (q.platform() != null) {
+            parts.add(eq("platform", q.platform().name()));
+        }
+        if (q.group() != null) {
+            parts.add(eq("groups", q.group()));
+        }
+        if (q.assignedUserId() != null) {
+            parts.add(eq("assignedUserId", q.assignedUserId()));
+        }
+        if (q.text() != null && !q.text().isBlank()) {
+            // quoted: a search box is not a regex injection point
+            Pattern text = Pattern.compile(Pattern.quote(q.text().trim()), Pattern.CASE_INSENSITIVE);
+            parts.add(or(regex("model", text), regex("_id", text), regex("osVersion", text)));
+        }
+        return and(parts);
+    }
+}

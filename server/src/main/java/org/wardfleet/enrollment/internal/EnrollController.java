@@ -1,0 +1,90 @@
+package org.wardfleet.enrollment.internal;
+
+import java.util.LinkedHashMap;
+
+import java.util.Map;
+
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RestController;
+import org.wardfleet.device.Device;
+import org.wardfleet.device.DevicePlatform;
+import org.wardfleet.platform.security.DevicePrincipal;
+import org.wardfleet.platform.web.PublicUrl;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
+import reactor.core.publisher.Mono;
+
+/**
+ * {@code POST /device/v1/enroll}: the app's enrollment. Fields a device may volunteer that Wardfleet does not want
+ * (phone number, app list, location) are not bound at all, so they can never be stored.
+ */
+@RestController
+class EnrollController {
+
+    private final DeviceEnrollment enrollment;
+    private final PublicUrl publicUrl;
+
+    EnrollController(DeviceEnrollment enrollment, PublicUrl publicUrl) {
+        this.enrollment = enrollment;
+        this.publicUrl = publicUrl;
+    }
+
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    record EnrollRequest(@NotBlank @Size(max = 100) String token, @NotBlank @Size(max = 16384) String csr,
+            @NotNull DevicePlatform platform, @Size(max = 128) String model, @Size(max = 64) String osVersion,
+            @Pattern(regexp = "\\d{4}-\\d{2}-\\d{2}") String securityPatchLevel, @Size(max = 64) String appVersion,
+            @Size(max = 64) String serialNumber, @Pattern(regexp = "\\d{14,16}") String imei,
+            @Size(max = 32768) Map<String, Object> attestation) {
+
+        @Override
+        public String toString() {
+            return "EnrollRequest[token=***, platform=" + platform + "]";
+        }
+    }
+
+    record RenewRequest(@NotBlank @Size(max = 16384) String csr) {
+    }
+
+    record EnrollResponse(String deviceId, String certificateChain, Map<String, String> endpoints,
+            String policyJwksUrl, String ownership, String state) {
+    }
+
+    @PostMapping("/device/v1/enroll")
+    Mono<org.springframework.http.ResponseEntity<EnrollResponse>> enroll(@Valid @RequestBody EnrollRequest body) {
+        Device.Hardware hardware = body.serialNumber() == null && body.imei() == null ? null
+                : new Device.Hardware(body.serialNumber(), body.imei());
+        var request = new DeviceEnrollment.Request(body.csr(), body.platform(), body.model(), body.osVersion(),
+                body.securityPatchLevel(), body.appVersion(), hardware, body.attestation() != null, "api");
+        return enrollment.redeem(body.token(), request)
+                .map(result -> org.springframework.http.ResponseEntity.status(201).body(response(result)));
+    }
+
+    @PostMapping("/device/v1/renew")
+    Mono<EnrollResponse> renew(DevicePrincipal device, @Valid @RequestBody RenewRequest body) {
+        return enrollment.renew(device, body.csr()).map(this::response);
+    }
+
+    private EnrollResponse response(DeviceEnrollment.Result result) {
+        Device device = result.device();
+        Map<String, String> endpoints = new LinkedHashMap<>();
+        endpoints.put("checkin", publicUrl.resolve("/device/v1/checkin"));
+        endpoints.put("actionResult", publicUrl.resolve("/device/v1/actions/{id}/result"));
+        endpoints.put("renew", publicUrl.resolve("/device/v1/renew"));
+        endpoints.put("estReenroll", publicUrl.resolve("/.well-known/est/simplereenroll"));
+        endpoints.put("policy", publicUrl.resolve("/device/v1/policy"));
+        endpoints.put("stream", publicUrl.resolve("/device/v1/stream").replaceFirst("^http", "ws"));
+        endpoints.put("messages", publicUrl.resolve("/device/v1/messages"));
+        endpoints.put("crl", publicUrl.resolve("/pki/v1/orgs/" + device.orgId() + "/crl"));
+        endpoints.put("ocsp", publicUrl.resolve("/pki/v1/orgs/" + device.orgId() + "/ocsp"));
+        return new EnrollResponse(device.id(), CertificateIssuance.pem(result.certificate().chain()), endpoints,
+                publicUrl.resolve("/device/v1/policy/jwks"), device.ownership().name(), device.state().name());
+    }
+
+}

@@ -1,0 +1,112 @@
+package org.wardfleet.enrollment.internal;
+
+import static com.mongodb.client.model.Filters.and;
+import static com.mongodb.client.model.Filters.eq;
+import static com.mongodb.client.model.Filters.gt;
+
+import java.time.Instant;
+import java.util.List;
+
+import org.bson.Document;
+import org.reactivestreams.Publisher;
+import org.springframework.stereotype.Component;
+import org.wardfleet.device.DevicePlatform;
+import org.wardfleet.device.Ownership;
+import org.wardfleet.platform.mongo.Documents;
+import org.wardfleet.platform.mongo.IndexedCollection;
+
+import com.mongodb.client.model.FindOneAndUpdateOptions;
+import com.mongodb.client.model.IndexOptions;
+import com.mongodb.client.model.Indexes;
+import com.mongodb.client.model.ReturnDocument;
+import com.mongodb.client.model.Sorts;
+import com.mongodb.client.model.Updates;
+import com.mongodb.reactivestreams.client.MongoCollection;
+import com.mongodb.reactivestreams.client.MongoDatabase;
+
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * Invitations. Redemption is one conditional update ({@code remaining > 0}, not expired, not revoked, then
+ * {@code remaining - 1}): with no transactions, that single-document atomicity is what makes a single-use token
+ * yield exactly one device when two phones race.
+ */
+@Component
+class InvitationRepository implements IndexedCollection {
+
+    private final MongoCollection<Document> invitations;
+
+    InvitationRepository(MongoDatabase db) {
+        this.invitations = db.getCollection("invitations");
+    }
+
+    @Override
+    public Publisher<?> createIndexes() {
+        return invitations.createIndex(Indexes.ascending("secretHash"), new IndexOptions().unique(true));
+    }
+
+    Mono<Void> insert(Invitation i) {
+        return Mono.from(invitations.insertOne(new Document("_id", i.id()).append("orgId", i.orgId())
+                .append("ownership", i.ownership().name()).append("platform", i.platform().name())
+                .append("assignedUserId", i.assignedUserId()).append("groups", i.groups())
+                .append("maxUses", i.maxUses()).append("remaining", i.remaining())
+                .append("expiresAt", Documents.date(i.expiresAt())).append("secretHash", i.secretHash())
+                .append("createdBy", i.createdBy()).append("createdAt", Documents.date(i.createdAt()))
+                .append("revokedAt", null))).then();
+    }
+
+    Mono<Invitation> find(String orgId, String id) {
+        return Mono.from(invitations.find(and(eq("orgId", orgId), eq("_id", id))).first()).map(this::toInvitation);
+    }
+
+    /** Redemption only: the secret is the credential, so its hash is the lookup. */
+    Mono<Invitation> findBySecretHash(String secretHash) {
+        return Mono.from(invitations.find(eq("secretHash", secretHash)).first()).map(this::toInvitation);
+    }
+
+    /** EST only: the invitation id is the HTTP Basic user name. */
+    Mono<Invitation> findById(String id) {
+        return Mono.from(invitations.find(eq("_id", id)).first()).map(this::toInvitation);
+    }
+
+    Flux<Invitation> list(String orgId, int page, int size) {
+        return Flux.from(invitations.find(eq("orgId", orgId)).sort(Sorts.descending("createdAt"))
+                .skip(page * size).limit(size)).map(this::toInvitation);
+    }
+
+    Mono<Long> count(String orgId) {
+        return Mono.from(invitations.countDocuments(eq("orgId", orgId)));
+    }
+
+    /** Takes one use, or returns empty if none is left, it expired or was revoked. */
+    Mono<Invitation> consume(String id, Instant now) {
+        return Mono.from(invitations.findOneAndUpdate(
+                        and(eq("_id", id), gt("remaining", 0), gt("expiresAt", Documents.date(now)),
+                                eq("revokedAt", null)),
+                        Updates.inc("remaining", -1),
+                        new FindOneAndUpdateOptions().returnDocument(ReturnDocument.AFTER)))
+                .map(this::toInvitation);
+    }
+
+    /** Gives a use back when enrollment failed after the use was taken (bad CSR): nothing accepted is lost. */
+    Mono<Void> release(String id) {
+        return Mono.from(invitations.updateOne(eq("_id", id), Updates.inc("remaining", 1))).then();
+    }
+
+    Mono<Invitation> revoke(String orgId, String id, Instant at) {
+        return Mono.from(invitations.findOneAndUpdate(and(eq("orgId", orgId), eq("_id", id)),
+                        Updates.set("revokedAt", Documents.date(at)),
+                        new FindOneAndUpdateOptions().returnDocument(ReturnDocument.AFTER)))
+                .map(this::toInvitation);
+    }
+
+    private Invitation toInvitation(Document d) {
+        return new Invitation(d.getString("_id"), d.getString("orgId"), Ownership.valueOf(d.getString("ownership")),
+                DevicePlatform.valueOf(d.getString("platform")), d.getString("assignedUserId"),
+                d.getList("groups", String.class, List.of()), d.getInteger("maxUses", 1),
+                d.getInteger("remaining", 0), Documents.instant(d.getDate("expiresAt")), d.getString("secretHash"),
+                d.getString("createdBy"), Documents.instant(d.getDate("createdAt")),
+                Documents.instant(d.getDate("revokedAt")));
+    }
+}
