@@ -63,6 +63,15 @@ class TlsTests {
     }
 
     @Test
+    void prodProfileRefusesToStartWithoutACaPassphrase() {
+        assertThatThrownBy(() -> RunningServer.start(Map.of(
+                "wardfleet.tls.enabled", "false",
+                "wardfleet.mongodb.embedded", "MEMORY",
+                "wardfleet.bootstrap.admin-password", "tls-test-password-1"), "prod").close())
+                .hasStackTraceContaining("needs a CA passphrase");
+    }
+
+    @Test
     void prodProfileRefusesADevCertificateEvenWhenConfiguredExplicitly(@TempDir Path dir) {
         Path certs = dir.resolve("certs-dev");
         // generate one in dev mode first

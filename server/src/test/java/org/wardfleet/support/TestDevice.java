@@ -37,11 +37,22 @@ public final class TestDevice {
         this.keys = keys;
     }
 
+    private static final java.security.Provider BC = new org.bouncycastle.jce.provider.BouncyCastleProvider();
+
+    /** A curve the JDK lacks (secp256k1 on JDK 17) comes from Bouncy Castle. */
     public static TestDevice ec(String curve) {
         try {
             KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
             generator.initialize(new ECGenParameterSpec(curve));
             return new TestDevice(generator.generateKeyPair());
+        } catch (java.security.InvalidAlgorithmParameterException unsupported) {
+            try {
+                KeyPairGenerator generator = KeyPairGenerator.getInstance("EC", BC);
+                generator.initialize(new ECGenParameterSpec(curve));
+                return new TestDevice(generator.generateKeyPair());
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
@@ -91,7 +102,7 @@ public final class TestDevice {
         try {
             String alg = keys.getPublic().getAlgorithm().equals("RSA") ? "SHA256withRSA" : "SHA256withECDSA";
             return new JcaPKCS10CertificationRequestBuilder(new X500Name("CN=I am the CA admin,O=Evil"),
-                    keys.getPublic()).build(new JcaContentSignerBuilder(alg).build(keys.getPrivate()));
+                    keys.getPublic()).build(new JcaContentSignerBuilder(alg).setProvider(BC).build(keys.getPrivate()));
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }

@@ -75,7 +75,7 @@ final class Pem {
                 return converter.getPrivateKey(plain);
             }
             if (object instanceof PEMKeyPair pair) {
-                return converter.getKeyPair(pair).getPrivate();
+                return converter.getPrivateKey(pair.getPrivateKeyInfo());
             }
             throw new IOException("No private key in the PEM text");
         } catch (PKCSException | OperatorCreationException e) {
