@@ -21,7 +21,9 @@ public final class RunningServer implements AutoCloseable {
 
     public static RunningServer start(Map<String, String> properties, String... profiles) {
         List<String> args = new ArrayList<>();
-        args.add("--server.port=0");
+        if (!properties.containsKey("server.port")) {
+            args.add("--server.port=0");
+        }
         args.add("--logging.level.root=WARN");
         args.add("--logging.level.org.wardfleet=INFO");
         properties.forEach((k, v) -> args.add("--" + k + "=" + v));

@@ -1,0 +1,119 @@
+package org.wardfleet.sdk;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+import javax.net.ssl.SSLContext;
+
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Authenticated device calls. With {@code mutualTls} the TLS client certificate authenticates; otherwise every
+ * request carries a fresh {@link DeviceJwt}. Actions are executed once per id (a repeated hand-over after a lost
+ * acknowledgement is acknowledged again, not executed again).
+ */
+public final class DeviceClient {
+
+    private final Http http;
+    private final DeviceJwt jwt;
+    private final boolean mutualTls;
+    private final Map<String, Boolean> handled = new ConcurrentHashMap<>();
+
+    private DeviceClient(Http http, DeviceJwt jwt, boolean mutualTls) {
+        this.http = http;
+        this.jwt = jwt;
+        this.mutualTls = mutualTls;
+    }
+
+    /** Device-JWT authentication; {@code publicUrl} is the server's public URL (the token audience). */
+    public static DeviceClient withDeviceJwt(String serverUrl, String publicUrl, EnrolledDevice device,
+            SSLContext serverTrust, Clock clock) {
+        return new DeviceClient(new Http(serverUrl, serverTrust),
+                new DeviceJwt(device.deviceId(), publicUrl, device.keys(), clock), false);
+    }
+
+    /** Mutual-TLS authentication with the enrolled certificate. */
+    public static DeviceClient withMutualTls(String serverUrl, SSLContext mutualTlsContext) {
+        return new DeviceClient(new Http(serverUrl, mutualTlsContext), null, true);
+    }
+
+    public record Inventory(String osVersion, String securityPatchLevel, String appVersion, String model,
+            String pushToken) {
+    }
+
+    public record PendingAction(String id, String type) {
+    }
+
+    public record CheckIn(String deviceId, String state, List<PendingAction> pendingActions) {
+    }
+
+    public CheckIn checkIn(Inventory inventory) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("osVersion", inventory.osVersion());
+        body.put("securityPatchLevel", inventory.securityPatchLevel());
+        body.put("appVersion", inventory.appVersion());
+        body.put("model", inventory.model());
+        body.put("pushToken", inventory.pushToken());
+        body.values().removeIf(v -> v == null);
+        JsonNode answer = http.postJson("/device/v1/checkin", body, auth("POST", "/device/v1/checkin"));
+        List<PendingAction> actions = new ArrayList<>();
+        answer.path("pendingActions").forEach(a -> actions.add(new PendingAction(a.path("id").asString(),
+                a.path("type").asString())));
+        return new CheckIn(answer.path("deviceId").asString(), answer.path("state").asString(), actions);
+    }
+
+    /** Reports an action's result; returns the state the server recorded. */
+    public String acknowledge(String actionId, boolean done, String message) {
+        String path = "/device/v1/actions/" + actionId + "/result";
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("result", done ? "DONE" : "FAILED");
+        if (message != null) {
+            body.put("message", message);
+        }
+        return http.postJson(path, body, auth("POST", path)).path("state").asString();
+    }
+
+    /** Check in, execute each new action once with {@code handler}, acknowledge each; returns what was executed. */
+    public List<PendingAction> checkInAndAct(Inventory inventory, ActionHandler handler) {
+        List<PendingAction> executed = new ArrayList<>();
+        for (PendingAction action : checkIn(inventory).pendingActions()) {
+            if (handled.containsKey(action.id())) {
+                acknowledge(action.id(), handled.get(action.id()), "already handled");
+                continue;
+            }
+            boolean done;
+            String message = null;
+            try {
+                handler.execute(action.id(), action.type());
+                done = true;
+                executed.add(action);
+            } catch (Exception e) {
+                done = false;
+                message = e.getMessage();
+            }
+            handled.put(action.id(), done);
+            acknowledge(action.id(), done, message);
+        }
+        return executed;
+    }
+
+    /** Renewal with the current credential and a new key; returns the new chain (leaf first). */
+    public List<java.security.cert.X509Certificate> renew(DeviceKeyStore newKeys) {
+        JsonNode answer = http.postJson("/device/v1/renew", Map.of("csr", Csr.of(newKeys).pem()),
+                auth("POST", "/device/v1/renew"));
+        return Certificates.fromPem(answer.path("certificateChain").asString());
+    }
+
+    Set<String> handledActionIds() {
+        return handled.keySet();
+    }
+
+    private Map<String, String> auth(String method, String path) {
+        return mutualTls ? Map.of() : Map.of("Authorization", "Device " + jwt.forRequest(method, path));
+    }
+}
