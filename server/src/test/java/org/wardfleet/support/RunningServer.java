@@ -44,6 +44,12 @@ public final class RunningServer implements AutoCloseable {
         return context.getBean(type);
     }
 
+    /** What Spring's test context cache does to an idle context: stop every lifecycle bean, later start them again. */
+    public void pauseAndResume() {
+        context.stop();
+        context.start();
+    }
+
     @Override
     public void close() {
         context.close();

@@ -61,9 +61,13 @@ class AuditRepository implements IndexedCollection {
                 .defaultIfEmpty(Head.EMPTY);
     }
 
-    /** Inserts the entry; fails with a duplicate-key error if another writer already holds its sequence number. */
-    Mono<Void> insert(String orgId, AuditEntry entry) {
-        return Mono.from(entries.insertOne(toDocument(orgId, entry))).then();
+    /**
+     * Inserts consecutive entries in order, one round trip; fails with a duplicate-key error at the first sequence
+     * number another writer already holds (the ones before it are in).
+     */
+    Mono<Void> insertAll(String orgId, List<AuditEntry> batch) {
+        return Mono.from(entries.insertMany(batch.stream().map(e -> toDocument(orgId, e)).toList(),
+                new com.mongodb.client.model.InsertManyOptions().ordered(true))).then();
     }
 
     /** Moves the head forward, never back (a slower writer's older head is ignored). */

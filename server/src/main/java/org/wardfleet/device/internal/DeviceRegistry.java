@@ -36,8 +36,7 @@ class DeviceRegistry implements Devices {
                 n.securityPatchLevel(), n.appVersion(), n.assignedUserId(), n.groups(), n.certificateSerial(),
                 n.certificateNotAfter(), n.publicKey(), now, now, DeviceState.ACTIVE, null, hardware,
                 n.invitationId());
-        return devices.insert(device)
-                .then(timeline.record(n.orgId(), n.id(), "enrolled",
+        return devices.insert(device, timeline.first("enrolled",
                         n.ownership() + " " + n.platform().wire() + " via invitation " + n.invitationId()))
                 .thenReturn(device);
     }

@@ -49,8 +49,10 @@ class DeviceRepository implements IndexedCollection {
         return devices.createIndex(Indexes.ascending("certificateSerial"), new IndexOptions().unique(true));
     }
 
-    Mono<Void> insert(Device device) {
-        return Mono.from(devices.insertOne(DeviceDocuments.toDocument(device))).then();
+    /** A new device with the first entry of its timeline. */
+    Mono<Void> insert(Device device, Document firstEvent) {
+        return Mono.from(devices.insertOne(DeviceDocuments.toDocument(device)
+                .append("timeline", List.of(firstEvent)))).then();
     }
 
     Mono<Device> find(String orgId, String id) {

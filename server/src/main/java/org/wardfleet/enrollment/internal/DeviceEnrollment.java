@@ -55,10 +55,17 @@ class DeviceEnrollment {
             return denied(null, "malformed-token", EnrollmentProblems.INVALID_INVITATION.exception(
                     "The enrollment token is not valid"));
         }
-        return invitations.findBySecretHash(Secrets.hash(secret))
-                .switchIfEmpty(Mono.defer(() -> denied(null, "unknown-token",
-                        EnrollmentProblems.INVALID_INVITATION.exception("The enrollment token is not valid"))))
-                .flatMap(invitation -> enroll(invitation, request));
+        String hash = Secrets.hash(secret);
+        Instant now = clock.instant();
+        return invitations.consumeBySecretHash(hash, now)
+                .flatMap(used -> used.platform() == request.platform() || request.platform() == null
+                        ? issueAndRegister(used, request)
+                        : invitations.release(used.id()).then(mismatch(used)))
+                .switchIfEmpty(Mono.defer(() -> invitations.findBySecretHash(hash)
+                        .switchIfEmpty(Mono.defer(() -> denied(null, "unknown-token",
+                                EnrollmentProblems.INVALID_INVITATION.exception("The enrollment token is not valid"))))
+                        .flatMap(invitation -> refusal(invitation, now))
+                        .then(Mono.empty())));
     }
 
     /** EST: HTTP Basic with the invitation id and secret. */
@@ -86,20 +93,26 @@ class DeviceEnrollment {
 
     private Mono<Result> enroll(Invitation invitation, Request request) {
         if (request.platform() != null && request.platform() != invitation.platform()) {
-            return denied(invitation, "platform-mismatch", EnrollmentProblems.PLATFORM_MISMATCH.exception(
-                    "This invitation is for %s devices", invitation.platform().wire()));
+            return mismatch(invitation);
         }
         Instant now = clock.instant();
         return invitations.consume(invitation.id(), now)
                 .switchIfEmpty(Mono.defer(() -> refusal(invitation, now)))
-                .flatMap(used -> {
-                    String deviceId = UUID.randomUUID().toString();
-                    return issuance.issue(used.orgId(), deviceId, used.ownership(), request.csr())
-                            .onErrorResume(e -> invitations.release(used.id())
-                                    .then(audit.record(attempt(used, Outcome.FAILURE, "certificate-refused")))
-                                    .then(Mono.error(e)))
-                            .flatMap(issued -> register(used, deviceId, issued, request));
-                });
+                .flatMap(used -> issueAndRegister(used, request));
+    }
+
+    private Mono<Result> mismatch(Invitation invitation) {
+        return denied(invitation, "platform-mismatch", EnrollmentProblems.PLATFORM_MISMATCH.exception(
+                "This invitation is for %s devices", invitation.platform().wire()));
+    }
+
+    private Mono<Result> issueAndRegister(Invitation used, Request request) {
+        String deviceId = UUID.randomUUID().toString();
+        return issuance.issue(used.orgId(), deviceId, used.ownership(), request.csr())
+                .onErrorResume(e -> invitations.release(used.id())
+                        .then(audit.record(attempt(used, Outcome.FAILURE, "certificate-refused")))
+                        .then(Mono.error(e)))
+                .flatMap(issued -> register(used, deviceId, issued, request));
     }
 
     private Mono<Result> register(Invitation invitation, String deviceId, CertificateIssuance.Issued issued,

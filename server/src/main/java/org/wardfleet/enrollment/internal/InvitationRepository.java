@@ -81,8 +81,17 @@ class InvitationRepository implements IndexedCollection {
 
     /** Takes one use, or returns empty if none is left, it expired or was revoked. */
     Mono<Invitation> consume(String id, Instant now) {
+        return consume(eq("_id", id), now);
+    }
+
+    /** The same by secret: the common case (a valid token) costs one round trip. */
+    Mono<Invitation> consumeBySecretHash(String secretHash, Instant now) {
+        return consume(eq("secretHash", secretHash), now);
+    }
+
+    private Mono<Invitation> consume(org.bson.conversions.Bson which, Instant now) {
         return Mono.from(invitations.findOneAndUpdate(
-                        and(eq("_id", id), gt("remaining", 0), gt("expiresAt", Documents.date(now)),
+                        and(which, gt("remaining", 0), gt("expiresAt", Documents.date(now)),
                                 eq("revokedAt", null)),
                         Updates.inc("remaining", -1),
                         new FindOneAndUpdateOptions().returnDocument(ReturnDocument.AFTER)))

@@ -76,7 +76,7 @@ class SignIn {
 
     private Mono<TokenIssuer.AccessToken> failure(StoredUser user, String email, RequestContext ctx, String reason) {
         // no email or password in the log: the audit chain, with its access control, holds who tried
-        log.info("Sign-in refused ({}) from {}", reason, ctx.sourceAddress());
+        ctx.log(() -> log.info("Sign-in refused ({}) from {}", reason, ctx.sourceAddress()));
         return throttle.failed(LoginThrottle.accountKey(email), properties.freeFailuresPerAccount())
                 .then(throttle.failed(LoginThrottle.addressKey(ctx.sourceAddress()),
                         properties.freeFailuresPerAddress()))

@@ -48,6 +48,8 @@ class CaKeys {
     private final PkiProperties properties;
     private final Clock clock;
     private final Map<String, Ca> loaded = new ConcurrentHashMap<>();
+    /** Loads in flight: many first requests at once decrypt the key once, not once each. */
+    private final Map<String, Mono<Ca>> loading = new ConcurrentHashMap<>();
 
     CaKeys(PkiRepository repository, CaPassphrase passphrase, PkiProperties properties, Clock clock) {
         this.repository = repository;
@@ -62,10 +64,12 @@ class CaKeys {
         if (cached != null) {
             return Mono.just(cached);
         }
-        return repository.findCa(orgId)
-                .switchIfEmpty(Mono.defer(() -> create(orgId)))
+        return loading.computeIfAbsent(orgId, id -> repository.findCa(id)
+                .switchIfEmpty(Mono.defer(() -> create(id)))
                 .flatMap(stored -> Mono.fromCallable(() -> decrypt(stored)).subscribeOn(Schedulers.boundedElastic()))
-                .doOnNext(ca -> loaded.put(orgId, ca));
+                .doOnNext(ca -> loaded.put(id, ca))
+                .doFinally(signal -> loading.remove(id))
+                .cache());
     }
 
     /** An existing CA only (CRL and OCSP never create one). */
@@ -78,6 +82,7 @@ class CaKeys {
 
     void forget(String orgId) {
         loaded.remove(orgId);
+        loading.remove(orgId);
     }
 
     String encrypt(PrivateKey key) {

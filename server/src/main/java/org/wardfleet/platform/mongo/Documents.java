@@ -21,6 +21,14 @@ public final class Documents {
         return date == null ? null : date.toInstant();
     }
 
+    /** In an ordered batch that failed, how many writes went in before the first failure. */
+    public static int firstFailedIndex(Throwable error) {
+        if (error instanceof MongoBulkWriteException bulk && !bulk.getWriteErrors().isEmpty()) {
+            return bulk.getWriteErrors().get(0).getIndex();
+        }
+        return 0;
+    }
+
     /** True when a write failed on a unique index: the signal that another writer won a claim. */
     public static boolean isDuplicateKey(Throwable error) {
         if (error instanceof MongoWriteException write) {

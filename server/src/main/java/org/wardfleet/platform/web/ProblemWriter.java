@@ -26,7 +26,11 @@ public class ProblemWriter {
     }
 
     public Mono<Void> write(ServerWebExchange exchange, Throwable error) {
-        ProblemException problem = ProblemMapper.toProblem(error);
+        ProblemException problem = RequestContext.of(exchange).map(ctx -> {
+            ProblemException[] mapped = new ProblemException[1];
+            ctx.log(() -> mapped[0] = ProblemMapper.toProblem(error));
+            return mapped[0];
+        }).orElseGet(() -> ProblemMapper.toProblem(error));
         ServerHttpResponse response = exchange.getResponse();
         if (response.isCommitted()) {
             return Mono.error(error);

@@ -43,4 +43,11 @@ public record RequestContext(String requestId, String sourceAddress) {
     public static RequestContext of(ContextView ctx) {
         return ctx.getOrDefault(RequestContext.class, SYSTEM);
     }
+
+    /** Runs a log statement with this request's id in the MDC, whatever thread the chain is on. */
+    public void log(Runnable statement) {
+        try (org.slf4j.MDC.MDCCloseable id = org.slf4j.MDC.putCloseable("requestId", requestId)) {
+            statement.run();
+        }
+    }
 }
