@@ -8,7 +8,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 /**
  * {@code wardfleet.identity.*}: access-token lifetime and issuer, and the sign-in throttle. Back-off doubles from
  * {@code backoffBase} for each failure past the free allowance, up to {@code backoffMax}; counts reset after
- * {@code failureWindow} without failures.
+ * {@code failureWindow} without failures. A new token signing key replaces the newest one once it is
+ * {@code signingKeyLifetime} old.
  */
 @ConfigurationProperties("wardfleet.identity")
 record IdentityProperties(
@@ -18,11 +19,15 @@ record IdentityProperties(
         @DefaultValue("20") int freeFailuresPerAddress,
         @DefaultValue("1s") Duration backoffBase,
         @DefaultValue("15m") Duration backoffMax,
-        @DefaultValue("1h") Duration failureWindow) {
+        @DefaultValue("1h") Duration failureWindow,
+        @DefaultValue("30d") Duration signingKeyLifetime) {
 
     IdentityProperties {
         if (tokenTtl.compareTo(Duration.ofMinutes(1)) < 0 || tokenTtl.compareTo(Duration.ofHours(12)) > 0) {
             throw new IllegalArgumentException("wardfleet.identity.token-ttl must be between 1m and 12h");
+        }
+        if (signingKeyLifetime.compareTo(Duration.ofDays(1)) < 0) {
+            throw new IllegalArgumentException("wardfleet.identity.signing-key-lifetime must be at least 1d");
         }
         if (freeFailuresPerAccount < 1 || freeFailuresPerAddress < 1) {
             throw new IllegalArgumentException("wardfleet.identity free failure allowances must be at least 1");

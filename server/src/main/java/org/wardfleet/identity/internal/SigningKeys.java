@@ -3,6 +3,7 @@ package org.wardfleet.identity.internal;
 import java.text.ParseException;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
 import java.util.UUID;
@@ -37,17 +38,21 @@ import reactor.core.publisher.Mono;
 class SigningKeys implements IndexedCollection {
 
     private static final Duration RELOAD_AT_MOST_EVERY = Duration.ofSeconds(5);
+    /** How often each instance reloads the keys and checks whether a rotation is due. */
+    static final Duration CHECK_EVERY = Duration.ofMinutes(10);
 
     private final MongoCollection<Document> keys;
     private final Clock clock;
+    private final IdentityProperties properties;
     private final AtomicReference<Loaded> loaded = new AtomicReference<>(new Loaded(List.of(), null));
 
-    private record Loaded(List<ECKey> keys, java.time.Instant at) {
+    private record Loaded(List<ECKey> keys, Instant at) {
     }
 
-    SigningKeys(MongoDatabase db, Clock clock) {
+    SigningKeys(MongoDatabase db, Clock clock, IdentityProperties properties) {
         this.keys = db.getCollection("token_signing_keys");
         this.clock = clock;
+        this.properties = properties;
     }
 
     /** Runs at startup with the indexes: make sure a key exists, then load them all. */
@@ -55,12 +60,45 @@ class SigningKeys implements IndexedCollection {
     public Publisher<?> createIndexes() {
         return Mono.from(keys.find().first())
                 .switchIfEmpty(Mono.defer(this::insertNewKey))
-                .then(reload());
+                .then(rotateIfDue());
     }
 
-    /** Adds a new signing key; tokens signed with older keys keep verifying. */
-    Mono<Void> rotate() {
-        return insertNewKey().then(reload()).then();
+    /**
+     * Rotation, run by every instance every {@link #CHECK_EVERY}: once the newest key is
+     * {@code signing-key-lifetime} old, add a new one. Its id is derived from the rotation period, so instances
+     * checking at the same moment add one key between them (the unique {@code _id} decides). Older keys keep
+     * verifying until no token they signed can still be valid: every instance has switched to the newer key within
+     * {@link #CHECK_EVERY}, and its tokens expire {@code token-ttl} later; then they are deleted.
+     *
+     * @return whether this call added a key
+     */
+    Mono<Boolean> rotateIfDue() {
+        Instant now = clock.instant();
+        return newestCreatedAt().flatMap(newest -> {
+            if (newest.plus(properties.signingKeyLifetime()).isAfter(now)) {
+                return Mono.just(false);
+            }
+            long period = now.toEpochMilli() / properties.signingKeyLifetime().toMillis();
+            return insertKey("wf-p" + period).thenReturn(true)
+                    .onErrorResume(Documents::isDuplicateKey, taken -> Mono.just(false));
+        }).defaultIfEmpty(false)
+                .flatMap(added -> retireOldKeys(now).thenReturn(added))
+                .flatMap(added -> reload().thenReturn(added));
+    }
+
+    private Mono<Instant> newestCreatedAt() {
+        return Flux.from(keys.find(Filters.exists("jwk")))
+                .map(d -> d.getDate("createdAt").toInstant())
+                .reduce((a, b) -> a.isAfter(b) ? a : b);
+    }
+
+    private Mono<Void> retireOldKeys(Instant now) {
+        Duration grace = properties.tokenTtl().plus(CHECK_EVERY.multipliedBy(2));
+        return newestCreatedAt()
+                .filter(newest -> !newest.plus(grace).isAfter(now))
+                .flatMap(newest -> Mono.from(keys.deleteMany(Filters.and(Filters.exists("jwk"),
+                        Filters.lt("createdAt", Documents.date(newest))))))
+                .then();
     }
 
     ECKey current() {
@@ -94,7 +132,7 @@ class SigningKeys implements IndexedCollection {
         return at == null || at.plus(RELOAD_AT_MOST_EVERY).isBefore(clock.instant());
     }
 
-    private Mono<List<ECKey>> reload() {
+    Mono<List<ECKey>> reload() {
         return Flux.from(keys.find(Filters.exists("jwk")))
                 .sort(Comparator.comparing((Document d) -> d.getDate("createdAt")).reversed())
                 .map(SigningKeys::parse)
@@ -103,9 +141,13 @@ class SigningKeys implements IndexedCollection {
     }
 
     private Mono<Document> insertNewKey() {
+        return insertKey("wf-" + UUID.randomUUID());
+    }
+
+    private Mono<Document> insertKey(String kid) {
         try {
             ECKey key = new ECKeyGenerator(Curve.P_256).keyUse(KeyUse.SIGNATURE).algorithm(JWSAlgorithm.ES256)
-                    .keyID("wf-" + UUID.randomUUID()).generate();
+                    .keyID(kid).generate();
             Document doc = new Document("_id", key.getKeyID()).append("jwk", key.toJSONString())
                     .append("createdAt", Documents.date(clock.instant()));
             return Mono.from(keys.insertOne(doc)).thenReturn(doc);
