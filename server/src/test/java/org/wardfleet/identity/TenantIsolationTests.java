@@ -41,7 +41,19 @@ class TenantIsolationTests {
             "GET /api/v1/devices/{id}",
             "POST /api/v1/devices/{id}/actions",
             "GET /api/v1/pki/ca",
-            "POST /api/v1/pki/ca/import");
+            "POST /api/v1/pki/ca/import",
+            "POST /api/v1/policies",
+            "GET /api/v1/policies",
+            "GET /api/v1/policies/{id}",
+            "POST /api/v1/policies/{id}/versions",
+            "GET /api/v1/policies/{id}/versions/{version}",
+            "GET /api/v1/policies/{id}/diff",
+            "POST /api/v1/policies/{id}/publish",
+            "POST /api/v1/policies/{id}/assignments",
+            "GET /api/v1/policies/{id}/assignments",
+            "DELETE /api/v1/policies/{id}/assignments/{assignmentId}",
+            "GET /api/v1/policies/{id}/rollout",
+            "GET /api/v1/devices/{id}/effective-policy");
 
     @Autowired WebTestClient http;
     @Autowired TestApi api;
@@ -119,6 +131,51 @@ class TenantIsolationTests {
         assertThat(entriesA).isEqualTo(totalA);
         // A's own chain: organisation created, admin created, admin signed in
         assertThat(entriesA).isEqualTo(3);
+    }
+
+    @Test
+    void organisationACannotSeeOrChangeOrganisationBsPolicies() {
+        TestApi.User adminA = api.newOrganisation();
+        TestApi.User adminB = api.newOrganisation();
+        String yaml = "apiVersion: wardfleet.org/policy/v1\nkind: Policy\nname: b-only\nsettings:\n"
+                + "  passcode:\n    minLength: 9\n";
+        var yamlType = org.springframework.http.MediaType.parseMediaType("application/yaml");
+        String policyB = (String) http.post().uri("/api/v1/policies").headers(h -> h.setBearerAuth(adminB.token()))
+                .contentType(yamlType).bodyValue(yaml).exchange().expectStatus().isCreated()
+                .expectBody(Map.class).returnResult().getResponseBody().get("id");
+        String assignmentB = (String) http.post().uri("/api/v1/policies/{id}/assignments", policyB)
+                .headers(h -> h.setBearerAuth(adminB.token())).bodyValue(Map.of("group", "icu")).exchange()
+                .expectStatus().isCreated().expectBody(Map.class).returnResult().getResponseBody().get("id");
+        org.wardfleet.support.TestDevice deviceB = api.enrolledDevice(adminB.token(), "COPE", null);
+        String a = adminA.token();
+
+        for (String path : List.of("/api/v1/policies/" + policyB, "/api/v1/policies/" + policyB + "/versions/1",
+                "/api/v1/policies/" + policyB + "/diff?from=1&to=1", "/api/v1/policies/" + policyB + "/assignments",
+                "/api/v1/policies/" + policyB + "/rollout",
+                "/api/v1/devices/" + deviceB.deviceId() + "/effective-policy")) {
+            http.get().uri(path).headers(h -> h.setBearerAuth(a)).exchange().expectStatus().isNotFound();
+        }
+        http.post().uri("/api/v1/policies/{id}/publish", policyB).headers(h -> h.setBearerAuth(a)).exchange()
+                .expectStatus().isNotFound();
+        http.post().uri("/api/v1/policies/{id}/versions", policyB).headers(h -> h.setBearerAuth(a))
+                .contentType(yamlType).bodyValue(yaml).exchange().expectStatus().isNotFound();
+        http.post().uri("/api/v1/policies/{id}/assignments", policyB).headers(h -> h.setBearerAuth(a))
+                .bodyValue(Map.of("ownership", "COPE")).exchange().expectStatus().isNotFound();
+        http.delete().uri("/api/v1/policies/{id}/assignments/{a}", policyB, assignmentB)
+                .headers(h -> h.setBearerAuth(a)).exchange().expectStatus().isNotFound();
+        // A's own policy cannot be pointed at B's device either
+        String policyA = (String) http.post().uri("/api/v1/policies").headers(h -> h.setBearerAuth(a))
+                .contentType(yamlType).bodyValue(yaml.replace("b-only", "a-only")).exchange()
+                .expectStatus().isCreated().expectBody(Map.class).returnResult().getResponseBody().get("id");
+        http.post().uri("/api/v1/policies/{id}/assignments", policyA).headers(h -> h.setBearerAuth(a))
+                .bodyValue(Map.of("deviceId", deviceB.deviceId())).exchange().expectStatus().isNotFound();
+        assertThat(http.get().uri("/api/v1/policies").headers(h -> h.setBearerAuth(a)).exchange()
+                .expectBody(String.class).returnResult().getResponseBody()).doesNotContain("b-only");
+        // B's policy is untouched: one version, one assignment
+        http.get().uri("/api/v1/policies/{id}", policyB).headers(h -> h.setBearerAuth(adminB.token())).exchange()
+                .expectStatus().isOk().expectBody()
+                .jsonPath("$.latestVersion").isEqualTo(1)
+                .jsonPath("$.assignments.length()").isEqualTo(1);
     }
 
     @Test

@@ -11,6 +11,7 @@ import org.wardfleet.device.Devices;
 import org.wardfleet.device.NewDevice;
 import org.wardfleet.device.Ownership;
 
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /** The {@link Devices} API: registration at enrollment, certificate renewal, timeline entries. */
@@ -52,6 +53,17 @@ class DeviceRegistry implements Devices {
         return devices.replaceCertificate(orgId, deviceId, serial, notAfter, publicKey)
                 .flatMap(d -> timeline.record(orgId, deviceId, "certificate.renewed", "serial " + serial)
                         .thenReturn(d));
+    }
+
+    @Override
+    public Flux<Device> reachable(String orgId) {
+        return devices.reachable(orgId);
+    }
+
+    @Override
+    public Mono<Void> forgetPushToken(String orgId, String deviceId, String pushToken) {
+        return devices.pullPushToken(orgId, deviceId, pushToken)
+                .then(timeline.record(orgId, deviceId, "push.token-removed", "the push service no longer knows it"));
     }
 
     @Override

@@ -27,6 +27,7 @@ import com.mongodb.client.model.IndexOptions;
 import com.mongodb.client.model.Indexes;
 import com.mongodb.client.model.ReturnDocument;
 import com.mongodb.client.model.Sorts;
+import com.mongodb.client.model.Projections;
 import com.mongodb.client.model.Updates;
 import com.mongodb.reactivestreams.client.MongoCollection;
 import com.mongodb.reactivestreams.client.MongoDatabase;
@@ -71,6 +72,17 @@ class DeviceRepository implements IndexedCollection {
     Flux<Device> list(String orgId, Query query) {
         return Flux.from(devices.find(filter(orgId, query)).sort(Sorts.descending("enrolledAt"))
                 .skip(query.page() * query.size()).limit(query.size())).map(DeviceDocuments::toDevice);
+    }
+
+    Flux<Device> reachable(String orgId) {
+        return Flux.from(devices.find(and(eq("orgId", orgId),
+                        in("state", List.of(DeviceState.ACTIVE.name(), DeviceState.QUARANTINED.name()))))
+                .projection(Projections.exclude("timeline"))).map(DeviceDocuments::toDevice);
+    }
+
+    Mono<Void> pullPushToken(String orgId, String id, String token) {
+        return Mono.from(devices.updateOne(and(eq("orgId", orgId), eq("_id", id)), Updates.pull("pushTokens", token)))
+                .then();
     }
 
     Mono<Long> count(String orgId, Query query) {

@@ -1,0 +1,10 @@
+package org.wardfleet.policy;
+
+import reactor.core.publisher.Mono;
+
+/** Each device's effective policy, as other features (compliance) use it. */
+public interface DevicePolicies {
+
+    /** Empty when the device is unknown in this organisation. */
+    Mono<EffectivePolicy> effective(String orgId, String deviceId);
+}

@@ -1,0 +1,47 @@
+package org.wardfleet.policy.internal;
+
+import java.util.List;
+import java.util.Map;
+
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RestController;
+import org.wardfleet.platform.security.Caller;
+import org.wardfleet.platform.security.Role;
+import org.wardfleet.platform.web.ProblemType;
+import org.wardfleet.policy.EffectivePolicy;
+
+import reactor.core.publisher.Mono;
+
+/** What a device must enforce, setting by setting, and which policy each value came from. */
+@RestController
+class EffectivePolicyController {
+
+    private final PolicyRollout policies;
+
+    EffectivePolicyController(PolicyRollout policies) {
+        this.policies = policies;
+    }
+
+    record SettingView(Object value, EffectivePolicy.Source source) {
+    }
+
+    record EffectivePolicyView(String deviceId, String version, long generation, Map<String, Object> settings,
+            Map<String, SettingView> sources, List<EffectivePolicy.Excluded> excluded,
+            List<EffectivePolicy.PolicyRef> policies) {
+    }
+
+    @GetMapping("/api/v1/devices/{id}/effective-policy")
+    Mono<EffectivePolicyView> effective(Caller caller, @PathVariable String id) {
+        caller.requireAny(Role.ADMIN, Role.SECURITY);
+        return policies.effective(caller.orgId(), id)
+                .switchIfEmpty(Mono.error(() -> ProblemType.NOT_FOUND.exception("No device %s", id)))
+                .map(e -> {
+                    Map<String, SettingView> sources = new java.util.LinkedHashMap<>();
+                    e.settings().forEach((path, value) -> sources.put(path, new SettingView(value,
+                            e.sources().get(path))));
+                    return new EffectivePolicyView(e.deviceId(), e.version(), e.generation(),
+                            EffectivePolicyCalculator.nested(e.settings()), sources, e.excluded(), e.policies());
+                });
+    }
+}
