@@ -109,6 +109,37 @@ public final class DeviceClient {
         return Certificates.fromPem(answer.path("certificateChain").asString());
     }
 
+    /** The device's effective policy as the server signed it (compact JWS); check it with {@link PolicyVerifier}. */
+    public String fetchPolicy() {
+        return http.get("/device/v1/policy", auth("GET", "/device/v1/policy"));
+    }
+
+    /** The organisation's policy-signing keys (JWKS JSON), fetched over this authenticated channel. */
+    public String policyKeys() {
+        return http.get("/device/v1/policy/jwks", auth("GET", "/device/v1/policy/jwks"));
+    }
+
+    /** One setting's outcome on the device: {@code APPLIED}, {@code FAILED} (with a reason) or {@code NOT_SUPPORTED}. */
+    public record SettingResult(String setting, String status, String reason) {
+    }
+
+    /** Reports what the device did with policy {@code version}; true when that is still the current version. */
+    public boolean reportPolicy(String version, List<SettingResult> results) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("version", version);
+        body.put("results", results);
+        return http.postJson("/device/v1/policy/status", body, auth("POST", "/device/v1/policy/status"))
+                .path("current").asBoolean();
+    }
+
+    /**
+     * Opens the device stream ({@code /device/v1/stream}); {@code onEvent} gets each JSON event text
+     * ({@code hello}, {@code ping}, {@code sync}). Close the returned stream to disconnect.
+     */
+    public DeviceStream openStream(java.util.function.Consumer<String> onEvent) {
+        return DeviceStream.open(http, auth("GET", DeviceStream.PATH), onEvent);
+    }
+
     Set<String> handledActionIds() {
         return handled.keySet();
     }

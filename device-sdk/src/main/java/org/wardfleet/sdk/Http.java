@@ -35,6 +35,14 @@ final class Http {
         return baseUrl;
     }
 
+    HttpClient client() {
+        return client;
+    }
+
+    String get(String path, Map<String, String> headers) {
+        return send(request(path, headers).GET().build());
+    }
+
     JsonNode postJson(String path, Object body, Map<String, String> headers) {
         HttpRequest.Builder request = request(path, headers).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)));

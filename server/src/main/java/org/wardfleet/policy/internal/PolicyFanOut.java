@@ -3,18 +3,20 @@ package org.wardfleet.policy.internal;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.time.Duration;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 import org.wardfleet.device.Device;
 import org.wardfleet.policy.EffectivePolicy;
 import org.wardfleet.push.DeviceWake;
 
 import reactor.core.publisher.Flux;
+import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
 
 /**
  * After a publish or an assignment change: recompute every reachable device's effective policy and wake those whose
@@ -23,7 +25,7 @@ import reactor.core.publisher.Mono;
  * "pending"; they still converge, since the device SDK fetches its policy at every check-in.
  */
 @Component
-class PolicyFanOut {
+class PolicyFanOut implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(PolicyFanOut.class);
 
@@ -32,7 +34,8 @@ class PolicyFanOut {
     private final DevicePolicyStates states;
     private final DeviceWake wake;
     private final PolicyProperties properties;
-    private final Map<String, AtomicInteger> requests = new ConcurrentHashMap<>();
+    private volatile Sinks.Many<String> requests;
+    private volatile Disposable worker;
 
     PolicyFanOut(org.wardfleet.device.Devices devices, org.springframework.beans.factory.ObjectProvider<PolicySnapshots> snapshots, DevicePolicyStates states,
             DeviceWake wake, PolicyProperties properties) {
@@ -43,27 +46,48 @@ class PolicyFanOut {
         this.properties = properties;
     }
 
-    /** Asks for a fan-out of this organisation's policies; returns at once. */
+    /** Asks for a fan-out of this organisation's policies; returns at once (nothing happens while stopped). */
     void request(String orgId) {
-        AtomicInteger pending = requests.computeIfAbsent(orgId, k -> new AtomicInteger());
-        if (pending.getAndIncrement() == 0) {
-            drain(orgId, pending);
+        Sinks.Many<String> sink = requests;
+        if (sink != null) {
+            sink.emitNext(orgId, Sinks.EmitFailureHandler.busyLooping(Duration.ofSeconds(1)));
         }
     }
 
-    private void drain(String orgId, AtomicInteger pending) {
-        int covered = pending.get();
-        run(orgId)
+    /**
+     * One worker per organisation, one run at a time: while a run is in progress, further requests collapse into
+     * the latest, so a burst of changes costs one more run, not one each.
+     */
+    @Override
+    public void start() {
+        Sinks.Many<String> sink = Sinks.many().unicast().onBackpressureBuffer();
+        worker = sink.asFlux()
+                .groupBy(orgId -> orgId)
+                .flatMap(org -> org.onBackpressureLatest().concatMap(this::runSafely, 1), Integer.MAX_VALUE)
+                .subscribe();
+        requests = sink;
+    }
+
+    private Mono<Integer> runSafely(String orgId) {
+        return run(orgId)
                 .timeout(properties.fanOutTimeout())
                 .doOnError(e -> log.warn("Policy fan-out for organisation {} failed; devices will catch up at "
                         + "check-in: {}", orgId, e.toString()))
-                .onErrorResume(e -> Mono.empty())
-                .doFinally(signal -> {
-                    if (pending.addAndGet(-covered) > 0) {
-                        drain(orgId, pending);
-                    }
-                })
-                .subscribe();
+                .onErrorResume(e -> Mono.empty());
+    }
+
+    @Override
+    public void stop() {
+        requests = null;
+        Disposable running = worker;
+        if (running != null) {
+            running.dispose();
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return worker != null && !worker.isDisposed();
     }
 
     /** The number of devices woken. */

@@ -50,6 +50,13 @@ class PolicySchemaTests {
     }
 
     @Test
+    void docsMapEverySettingToTheControlsItServes() throws IOException {
+        String docs = Files.readString(Path.of("..", "docs", "policies.md"));
+        assertThat(schema.settings()).allSatisfy(s -> assertThat(docs).as(s.path())
+                .contains("| `" + s.path() + "` |").contains(s.controls().get(0)));
+    }
+
+    @Test
     void mistakesAreReportedWithTheirPathAndLine() throws IOException {
         String broken = """
                 apiVersion: wardfleet.org/policy/v1

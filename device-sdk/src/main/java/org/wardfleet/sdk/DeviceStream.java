@@ -1,0 +1,73 @@
+package org.wardfleet.sdk;
+
+import java.net.URI;
+import java.net.http.WebSocket;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * The device's WebSocket to {@code /device/v1/stream}, authenticated on the upgrade request like any device call.
+ * Events are tiny JSON texts; a {@code sync} event means "fetch your policy (or messages) now". If the stream drops,
+ * the app reconnects with back-off and relies on check-in meanwhile.
+ */
+public final class DeviceStream implements AutoCloseable {
+
+    static final String PATH = "/device/v1/stream";
+
+    private final WebSocket socket;
+    private final CompletableFuture<Void> closed;
+
+    private DeviceStream(WebSocket socket, CompletableFuture<Void> closed) {
+        this.socket = socket;
+        this.closed = closed;
+    }
+
+    static DeviceStream open(Http http, Map<String, String> headers, Consumer<String> onEvent) {
+        String url = http.baseUrl().replaceFirst("^http", "ws") + PATH;
+        CompletableFuture<Void> closed = new CompletableFuture<>();
+        WebSocket.Builder builder = http.client().newWebSocketBuilder();
+        headers.forEach(builder::header);
+        WebSocket socket = builder.buildAsync(URI.create(url), new WebSocket.Listener() {
+            private final StringBuilder partial = new StringBuilder();
+
+            @Override
+            public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+                partial.append(data);
+                if (last) {
+                    String event = partial.toString();
+                    partial.setLength(0);
+                    onEvent.accept(event);
+                }
+                webSocket.request(1);
+                return null;
+            }
+
+            @Override
+            public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+                closed.complete(null);
+                return null;
+            }
+
+            @Override
+            public void onError(WebSocket webSocket, Throwable error) {
+                closed.completeExceptionally(error);
+            }
+        }).orTimeout(15, TimeUnit.SECONDS).join();
+        return new DeviceStream(socket, closed);
+    }
+
+    /** Completes when the server closes the stream (or fails with the error that ended it). */
+    public CompletableFuture<Void> closed() {
+        return closed;
+    }
+
+    @Override
+    public void close() {
+        socket.sendClose(WebSocket.NORMAL_CLOSURE, "bye").orTimeout(5, TimeUnit.SECONDS)
+                .exceptionally(e -> null).join();
+        socket.abort();
+    }
+}
