@@ -13,8 +13,6 @@ public final class PolicyProblems {
             HttpStatus.CONFLICT, "The document names another policy");
     public static final ProblemType ASSIGNMENT_INVALID = new ProblemType("assignment-invalid",
             HttpStatus.BAD_REQUEST, "Assignment must name exactly one target");
-    public static final ProblemType NOT_PUBLISHED = new ProblemType("policy-not-published", HttpStatus.CONFLICT,
-            "The policy has no published version");
 
     private PolicyProblems() {
     }

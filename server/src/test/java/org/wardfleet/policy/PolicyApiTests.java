@@ -162,6 +162,56 @@ class PolicyApiTests {
         assign(admin.token(), icu, Map.of("platform", "blackberry"), 400);
     }
 
+    @Test
+    void rolloutCountsFollowWhatTwoHundredDevicesDidAndNothingCountsAsNotifiedWithoutAChannel() {
+        TestApi.User admin = api.newOrganisation();
+        get(admin.token(), "/api/v1/policies"); // baselines first
+        String secret = (String) api.invitation(admin.token(), Map.of("ownership", "COPE", "platform", "android",
+                "maxUses", 240)).get("secret");
+        List<TestDevice> devices = new java.util.ArrayList<>();
+        for (int i = 0; i < 240; i++) {
+            TestDevice d = TestDevice.p256();
+            api.enroll(secret, d, "android", Map.of());
+            devices.add(d);
+        }
+        String policyId = publish(admin.token(), policy("fleet-wide", "minLength: 9"));
+        assign(admin.token(), policyId, Map.of("ownership", "COPE", "priority", 1), 201);
+        for (int i = 0; i < 240; i++) {
+            TestDevice d = devices.get(i);
+            if (i % 3 == 2) {
+                continue; // never heard from
+            }
+            Map<?, ?> claims = claims(api.deviceCall(d, "GET", "/device/v1/policy", null).expectStatus().isOk()
+                    .expectBody(String.class).returnResult().getResponseBody());
+            if (i % 6 == 1) {
+                continue; // fetched, has not reported yet
+            }
+            api.deviceCall(d, "POST", "/device/v1/policy/status", Map.of("version", claims.get("ver"), "results",
+                    List.of(Map.of("setting", "passcode.minLength", "status", i % 6 == 0 ? "APPLIED" : "FAILED",
+                            "reason", "test")))).expectStatus().isAccepted();
+        }
+        // i%3==2: 80 silent (FCM is off here and no stream: pending, never "notified");
+        // i%6==1: 40 fetched only; i%6==0: 40 applied; i%6==3 or 4: 80 failed
+        Map<?, ?> rollout = get(admin.token(), "/api/v1/policies/" + policyId + "/rollout");
+        Map<?, ?> counts = (Map<?, ?>) rollout.get("counts");
+        assertThat(rollout.get("devices")).isEqualTo(240);
+        assertThat(counts.get("pending")).isEqualTo(80);
+        assertThat(counts.get("notified")).isEqualTo(0);
+        assertThat(counts.get("fetched")).isEqualTo(40);
+        assertThat(counts.get("applied")).isEqualTo(40);
+        assertThat(counts.get("failed")).isEqualTo(80);
+        assertThat((List<?>) rollout.get("failures")).hasSize(80);
+        // health tells operators that FCM is off here
+        http.get().uri("/actuator/health").headers(h -> h.setBearerAuth(admin.token())).exchange()
+                .expectStatus().isOk().expectBody().jsonPath("$.components.push.details.fcm").isEqualTo("off");
+    }
+
+    private static Map<?, ?> claims(String jws) {
+        String payload = new String(java.util.Base64.getUrlDecoder().decode(jws.split("\\.")[1]),
+                java.nio.charset.StandardCharsets.UTF_8);
+        return tools.jackson.databind.json.JsonMapper.builder().build().readValue(payload, Map.class);
+    }
+
     @SuppressWarnings("unchecked")
     static <T> T cast(Object o) {
         return (T) o;

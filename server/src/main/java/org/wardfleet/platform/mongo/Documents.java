@@ -37,6 +37,10 @@ public final class Documents {
         if (error instanceof MongoBulkWriteException bulk) {
             return bulk.getWriteErrors().stream().anyMatch(e -> e.getCode() == 11000);
         }
+        // an upserting findAndModify reports the lost race as a command error, not a write error
+        if (error instanceof com.mongodb.MongoCommandException command) {
+            return command.getErrorCode() == 11000;
+        }
         return false;
     }
 }

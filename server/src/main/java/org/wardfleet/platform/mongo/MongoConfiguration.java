@@ -13,7 +13,6 @@ import org.springframework.context.annotation.Configuration;
 
 import com.mongodb.ConnectionString;
 import com.mongodb.MongoClientSettings;
-import com.mongodb.connection.TransportSettings;
 import com.mongodb.reactivestreams.client.MongoClient;
 import com.mongodb.reactivestreams.client.MongoClients;
 import com.mongodb.reactivestreams.client.MongoDatabase;
@@ -59,9 +58,6 @@ class MongoConfiguration {
         MongoClientSettings settings = MongoClientSettings.builder()
                 .applyConnectionString(new ConnectionString(uri))
                 .applyToClusterSettings(c -> c.serverSelectionTimeout(10, TimeUnit.SECONDS))
-                // Netty instead of the JDK's asynchronous channels: measured about a third less CPU per round trip
-                // on 2 cores (docs/benchmarks.md), and Netty is on the classpath anyway
-                .transportSettings(TransportSettings.nettyBuilder().build())
                 .build();
         return MongoClients.create(settings);
     }
