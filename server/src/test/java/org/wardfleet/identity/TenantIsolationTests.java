@@ -53,7 +53,9 @@ class TenantIsolationTests {
             "GET /api/v1/policies/{id}/assignments",
             "DELETE /api/v1/policies/{id}/assignments/{assignmentId}",
             "GET /api/v1/policies/{id}/rollout",
-            "GET /api/v1/devices/{id}/effective-policy");
+            "GET /api/v1/devices/{id}/effective-policy",
+            // reads no stored data: it inspects the evidence in the request body
+            "POST /api/v1/attestation/inspect");
 
     @Autowired WebTestClient http;
     @Autowired TestApi api;
