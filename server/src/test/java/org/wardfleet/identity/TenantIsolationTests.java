@@ -54,6 +54,9 @@ class TenantIsolationTests {
             "DELETE /api/v1/policies/{id}/assignments/{assignmentId}",
             "GET /api/v1/policies/{id}/rollout",
             "GET /api/v1/devices/{id}/effective-policy",
+            "GET /api/v1/compliance/summary",
+            "GET /api/v1/devices/{id}/compliance",
+            "GET /api/v1/access/devices/{id}",
             // reads no stored data: it inspects the evidence in the request body
             "POST /api/v1/attestation/inspect");
 
@@ -194,6 +197,12 @@ class TenantIsolationTests {
                 .expectStatus().isNotFound();
         http.post().uri("/api/v1/devices/{id}/actions", deviceB.deviceId()).headers(h -> h.setBearerAuth(a))
                 .bodyValue(Map.of("type", "RETIRE")).exchange().expectStatus().isNotFound();
+        http.get().uri("/api/v1/devices/{id}/compliance", deviceB.deviceId()).headers(h -> h.setBearerAuth(a))
+                .exchange().expectStatus().isNotFound();
+        http.get().uri("/api/v1/access/devices/{id}", deviceB.deviceId()).headers(h -> h.setBearerAuth(a))
+                .exchange().expectStatus().isNotFound();
+        http.get().uri("/api/v1/compliance/summary").headers(h -> h.setBearerAuth(a)).exchange()
+                .expectStatus().isOk().expectBody().jsonPath("$.devices").isEqualTo(0);
         http.get().uri("/api/v1/devices?size=200").headers(h -> h.setBearerAuth(a)).exchange()
                 .expectStatus().isOk().expectBody().jsonPath("$.total").isEqualTo(0);
         http.get().uri("/api/v1/enrollment/invitations/{id}", invitationB.get("id")).headers(h -> h.setBearerAuth(a))

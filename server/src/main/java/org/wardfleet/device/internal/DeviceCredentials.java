@@ -21,6 +21,7 @@ import org.wardfleet.audit.AuditEvent.Actor;
 import org.wardfleet.audit.AuditEvent.Outcome;
 import org.wardfleet.audit.AuditLog;
 import org.wardfleet.device.Device;
+import org.wardfleet.device.DeviceKeys;
 import org.wardfleet.pki.DeviceCertificates;
 import org.wardfleet.platform.security.DeviceAuthenticator;
 import org.wardfleet.platform.security.DevicePrincipal;

@@ -34,7 +34,7 @@ final class MergeRule {
                 return values.stream().map(v -> ((Number) v).longValue()).min(Long::compare).map(MergeRule::number)
                         .orElseThrow();
             case "maxVersion":
-                return values.stream().map(String::valueOf).max(MergeRule::compareVersions).orElseThrow();
+                return values.stream().map(String::valueOf).max(org.wardfleet.policy.OsVersions::compare).orElseThrow();
             case "anyTrue":
                 return values.stream().anyMatch(Boolean.TRUE::equals);
             case "allTrue":
@@ -49,20 +49,6 @@ final class MergeRule {
             default:
                 throw new IllegalStateException("Unknown merge rule " + setting.merge());
         }
-    }
-
-    /** Dotted numeric versions: "13" < "13.1" < "14"; missing parts count as 0. */
-    static int compareVersions(String a, String b) {
-        String[] x = a.split("\\.");
-        String[] y = b.split("\\.");
-        for (int i = 0; i < Math.max(x.length, y.length); i++) {
-            long p = i < x.length ? Long.parseLong(x[i]) : 0;
-            long q = i < y.length ? Long.parseLong(y[i]) : 0;
-            if (p != q) {
-                return Long.compare(p, q);
-            }
-        }
-        return 0;
     }
 
     private static Object number(long value) {

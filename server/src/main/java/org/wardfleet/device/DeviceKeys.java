@@ -1,4 +1,4 @@
-package org.wardfleet.device.internal;
+package org.wardfleet.device;
 
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
@@ -19,13 +19,14 @@ import com.nimbusds.jose.jwk.Curve;
 /**
  * A device's enrolled public key (stored as base64 SubjectPublicKeyInfo) and the one JWS algorithm it may sign
  * with: the algorithm follows from the key, never from the token header (no {@code none}, no HMAC confusion).
+ * Other features use it to check what a device signed (compliance reports).
  */
-final class DeviceKeys {
+public final class DeviceKeys {
 
     private DeviceKeys() {
     }
 
-    static PublicKey parse(String base64Spki) throws GeneralSecurityException {
+    public static PublicKey parse(String base64Spki) throws GeneralSecurityException {
         byte[] der = Base64.getDecoder().decode(base64Spki);
         try {
             return KeyFactory.getInstance("EC").generatePublic(new X509EncodedKeySpec(der));
@@ -34,11 +35,11 @@ final class DeviceKeys {
         }
     }
 
-    static String encode(PublicKey key) {
+    public static String encode(PublicKey key) {
         return Base64.getEncoder().encodeToString(key.getEncoded());
     }
 
-    static Set<JWSAlgorithm> allowedAlgorithms(PublicKey key) {
+    public static Set<JWSAlgorithm> allowedAlgorithms(PublicKey key) {
         if (key instanceof ECPublicKey ec) {
             Curve curve = Curve.forECParameterSpec(ec.getParams());
             if (Curve.P_256.equals(curve)) {
@@ -52,7 +53,17 @@ final class DeviceKeys {
         return key instanceof RSAPublicKey ? Set.of(JWSAlgorithm.PS256, JWSAlgorithm.RS256) : Set.of();
     }
 
-    static JWSVerifier verifier(PublicKey key) throws JOSEException {
+    /** True when {@code jws} is signed, with the one algorithm the key allows, by the device key {@code base64Spki}. */
+    public static boolean signedBy(String base64Spki, com.nimbusds.jose.JWSObject jws) {
+        try {
+            PublicKey key = parse(base64Spki);
+            return allowedAlgorithms(key).contains(jws.getHeader().getAlgorithm()) && jws.verify(verifier(key));
+        } catch (GeneralSecurityException | JOSEException | IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+    public static JWSVerifier verifier(PublicKey key) throws JOSEException {
         return key instanceof ECPublicKey ec ? new ECDSAVerifier(ec) : new RSASSAVerifier((RSAPublicKey) key);
     }
 }

@@ -1,0 +1,104 @@
+package org.wardfleet.compliance.internal;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RestController;
+import org.wardfleet.compliance.ComplianceState;
+import org.wardfleet.compliance.DeviceAccess;
+import org.wardfleet.device.Devices;
+import org.wardfleet.platform.security.Caller;
+import org.wardfleet.platform.security.DevicePrincipal;
+import org.wardfleet.platform.security.Role;
+import org.wardfleet.platform.web.ProblemType;
+import org.wardfleet.policy.DevicePolicies;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.Size;
+import reactor.core.publisher.Mono;
+
+/** Device side: challenge and report. IT side: summary, per-device history, conditional access. */
+@RestController
+class ComplianceController {
+
+    private final AttestationNonces nonces;
+    private final PostureReports reports;
+    private final ComplianceStatus status;
+    private final ComplianceRepository repository;
+    private final Devices devices;
+    private final DevicePolicies policies;
+
+    ComplianceController(AttestationNonces nonces, PostureReports reports, ComplianceStatus status,
+            ComplianceRepository repository, Devices devices, DevicePolicies policies) {
+        this.nonces = nonces;
+        this.reports = reports;
+        this.status = status;
+        this.repository = repository;
+        this.devices = devices;
+        this.policies = policies;
+    }
+
+    record Challenge(String nonce, Instant expiresAt) {
+    }
+
+    @PostMapping("/device/v1/attestation/challenge")
+    Mono<Challenge> challenge(DevicePrincipal device) {
+        return nonces.issue(device.orgId(), device.deviceId()).map(i -> new Challenge(i.nonce(), i.expiresAt()));
+    }
+
+    record EvidenceBody(@Size(max = PostureReports.MAX_CHAIN) List<@Size(max = 16384) String> androidKeyChain,
+            @Size(max = 65536) String appleAttestation, @Size(max = 128) String keyId) {
+    }
+
+    record ReportBody(@NotBlank @Size(max = 32768) String report, @Valid EvidenceBody evidence) {
+    }
+
+    record ReportResult(ComplianceState state, List<Map<String, Object>> reasons, Map<String, Object> evidence) {
+    }
+
+    @PostMapping("/device/v1/attestation")
+    Mono<ReportResult> report(DevicePrincipal device, @Valid @RequestBody ReportBody body) {
+        EvidenceBody e = body.evidence();
+        return reports.submit(device.orgId(), device.deviceId(), body.report(), e == null ? null
+                        : new PostureReports.SubmittedEvidence(e.androidKeyChain(), e.appleAttestation(), e.keyId()))
+                .map(r -> new ReportResult(r.state(), r.reasons(), r.evidence()));
+    }
+
+    @GetMapping("/api/v1/compliance/summary")
+    Mono<ComplianceStatus.Summary> summary(Caller caller) {
+        caller.requireAny(Role.ADMIN, Role.SECURITY);
+        return status.summary(caller.orgId());
+    }
+
+    record History(String deviceId, ComplianceState state, List<Map<String, Object>> reasons, Instant since,
+            Instant lastReportAt, List<ComplianceRepository.Report> reports) {
+    }
+
+    @GetMapping("/api/v1/devices/{id}/compliance")
+    Mono<History> history(Caller caller, @PathVariable String id) {
+        caller.requireAny(Role.ADMIN, Role.SECURITY);
+        return devices.find(caller.orgId(), id)
+                .switchIfEmpty(Mono.error(() -> ProblemType.NOT_FOUND.exception("No device %s", id)))
+                .flatMap(device -> policies.effective(caller.orgId(), id)
+                        .zipWith(repository.current(caller.orgId(), id).map(java.util.Optional::of)
+                                .defaultIfEmpty(java.util.Optional.empty()))
+                        .map(t -> status.now(device, t.getT1(), t.getT2().orElse(null))))
+                .zipWith(repository.history(caller.orgId(), id, 50).collectList())
+                .map(t -> new History(id, t.getT1().state(), t.getT1().reasons(), t.getT1().since(),
+                        t.getT1().lastReportAt(), t.getT2()));
+    }
+
+    @GetMapping("/api/v1/access/devices/{id}")
+    Mono<ResponseEntity<DeviceAccess.Decision>> access(Caller caller, @PathVariable String id) {
+        caller.requireAny(Role.ADMIN, Role.SECURITY);
+        return status.decide(caller.orgId(), id).map(ResponseEntity::ok)
+                .switchIfEmpty(Mono.error(() -> ProblemType.NOT_FOUND.exception("No device %s", id)));
+    }
+}

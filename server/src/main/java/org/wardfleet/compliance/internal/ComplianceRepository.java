@@ -1,0 +1,91 @@
+package org.wardfleet.compliance.internal;
+
+import static com.mongodb.client.model.Filters.and;
+import static com.mongodb.client.model.Filters.eq;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import org.bson.Document;
+import org.springframework.stereotype.Component;
+import org.wardfleet.compliance.ComplianceState;
+import org.wardfleet.platform.mongo.Documents;
+
+import com.mongodb.client.model.ReplaceOptions;
+import com.mongodb.client.model.Sorts;
+import com.mongodb.reactivestreams.client.MongoCollection;
+import com.mongodb.reactivestreams.client.MongoDatabase;
+
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/** Each device's current compliance ({@code device_compliance}) and every evaluated report ({@code compliance_reports}). */
+@Component
+class ComplianceRepository {
+
+    private final MongoCollection<Document> current;
+    private final MongoCollection<Document> reports;
+
+    ComplianceRepository(MongoDatabase db) {
+        this.current = db.getCollection("device_compliance");
+        this.reports = db.getCollection("compliance_reports");
+    }
+
+    /**
+     * @param since when the device entered this state (kept across reports with the same state)
+     */
+    record Current(String deviceId, String orgId, ComplianceState state, List<Map<String, Object>> reasons,
+            Instant since, Instant lastReportAt, String evidenceStrength, String policyVersion) {
+    }
+
+    record Report(String id, Instant at, ComplianceState state, List<Map<String, Object>> reasons,
+            Map<String, Object> evidence, String policyVersion, String osVersion, String securityPatchLevel) {
+    }
+
+    Mono<Current> current(String orgId, String deviceId) {
+        return Mono.from(current.find(and(eq("_id", deviceId), eq("orgId", orgId))).first()).map(this::toCurrent);
+    }
+
+    Flux<Current> all(String orgId) {
+        return Flux.from(current.find(eq("orgId", orgId))).map(this::toCurrent);
+    }
+
+    Mono<Void> save(Current c) {
+        return Mono.from(current.replaceOne(and(eq("_id", c.deviceId()), eq("orgId", c.orgId())), new Document("_id",
+                        c.deviceId()).append("orgId", c.orgId()).append("state", c.state().name())
+                .append("reasons", c.reasons().stream().map(Document::new).toList())
+                .append("since", Documents.date(c.since())).append("lastReportAt", Documents.date(c.lastReportAt()))
+                .append("evidenceStrength", c.evidenceStrength()).append("policyVersion", c.policyVersion()),
+                new ReplaceOptions().upsert(true))).then();
+    }
+
+    Mono<Void> append(String orgId, String deviceId, Report r) {
+        return Mono.from(reports.insertOne(new Document("_id", r.id() == null ? UUID.randomUUID().toString() : r.id())
+                .append("orgId", orgId).append("deviceId", deviceId).append("at", Documents.date(r.at()))
+                .append("state", r.state().name()).append("reasons", r.reasons().stream().map(Document::new).toList())
+                .append("evidence", new Document(r.evidence())).append("policyVersion", r.policyVersion())
+                .append("osVersion", r.osVersion()).append("securityPatchLevel", r.securityPatchLevel()))).then();
+    }
+
+    Flux<Report> history(String orgId, String deviceId, int limit) {
+        return Flux.from(reports.find(and(eq("orgId", orgId), eq("deviceId", deviceId)))
+                .sort(Sorts.descending("at")).limit(limit)).map(d -> new Report(d.getString("_id"),
+                Documents.instant(d.getDate("at")), ComplianceState.valueOf(d.getString("state")),
+                maps(d.getList("reasons", Document.class)), d.get("evidence", Document.class),
+                d.getString("policyVersion"), d.getString("osVersion"), d.getString("securityPatchLevel")));
+    }
+
+    private Current toCurrent(Document d) {
+        return new Current(d.getString("_id"), d.getString("orgId"), ComplianceState.valueOf(d.getString("state")),
+                maps(d.getList("reasons", Document.class)), Documents.instant(d.getDate("since")),
+                Documents.instant(d.getDate("lastReportAt")), d.getString("evidenceStrength"),
+                d.getString("policyVersion"));
+    }
+
+    private static List<Map<String, Object>> maps(List<Document> docs) {
+        return docs == null ? List.of() : docs.stream().map(d -> (Map<String, Object>) new java.util.LinkedHashMap<>(d))
+                .toList();
+    }
+}

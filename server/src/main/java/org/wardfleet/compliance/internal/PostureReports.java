@@ -1,0 +1,213 @@
+package org.wardfleet.compliance.internal;
+
+import java.nio.charset.StandardCharsets;
+import java.text.ParseException;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+import org.springframework.stereotype.Component;
+import org.wardfleet.attestation.EvidenceVerifier;
+import org.wardfleet.audit.AuditEvent;
+import org.wardfleet.audit.AuditEvent.Actor;
+import org.wardfleet.audit.AuditEvent.Outcome;
+import org.wardfleet.audit.AuditLog;
+import org.wardfleet.compliance.ComplianceProblems;
+import org.wardfleet.compliance.ComplianceState;
+import org.wardfleet.device.Device;
+import org.wardfleet.device.DeviceKeys;
+import org.wardfleet.device.Devices;
+import org.wardfleet.platform.web.ProblemType;
+import org.wardfleet.policy.DevicePolicies;
+
+import com.nimbusds.jose.JWSObject;
+
+import reactor.core.publisher.Mono;
+
+/**
+ * Takes a posture report: checks it is signed by the device's enrolled key, consumes its nonce, verifies the hardware
+ * evidence bound to that nonce, evaluates it against the device's effective policy, and records the result (current
+ * state, history, device timeline on a change, audit).
+ */
+@Component
+class PostureReports {
+
+    static final int MAX_CHAIN = 10;
+
+    private final Devices devices;
+    private final DevicePolicies policies;
+    private final EvidenceVerifier evidence;
+    private final AttestationNonces nonces;
+    private final ComplianceRepository repository;
+    private final AuditLog audit;
+    private final Clock clock;
+
+    PostureReports(Devices devices, DevicePolicies policies, EvidenceVerifier evidence, AttestationNonces nonces,
+            ComplianceRepository repository, AuditLog audit, Clock clock) {
+        this.devices = devices;
+        this.policies = policies;
+        this.evidence = evidence;
+        this.nonces = nonces;
+        this.repository = repository;
+        this.audit = audit;
+        this.clock = clock;
+    }
+
+    /** Hardware evidence as sent: an Android key-attestation chain (base64 DER, leaf first) or an App Attest object. */
+    record SubmittedEvidence(List<String> androidKeyChain, String appleAttestation, String keyId) {
+    }
+
+    record Result(ComplianceState state, List<Map<String, Object>> reasons, Map<String, Object> evidence) {
+    }
+
+    Mono<Result> submit(String orgId, String deviceId, String reportJws, SubmittedEvidence submitted) {
+        JWSObject jws;
+        try {
+            jws = JWSObject.parse(reportJws);
+        } catch (ParseException | NullPointerException e) {
+            return Mono.error(ComplianceProblems.REPORT_INVALID.exception("report: not a compact JWS"));
+        }
+        return devices.find(orgId, deviceId)
+                .switchIfEmpty(Mono.error(() -> ProblemType.NOT_FOUND.exception("Unknown device")))
+                .flatMap(device -> {
+                    if (!DeviceKeys.signedBy(device.publicKey(), jws)) {
+                        return audit.record(AuditEvent.of(orgId, Actor.device(deviceId), "compliance.report",
+                                        deviceId, Outcome.DENIED).withDetail("reason", "signature"))
+                                .then(Mono.error(ComplianceProblems.REPORT_SIGNATURE_INVALID.exception(
+                                        "The report is not signed by this device's enrolled key")));
+                    }
+                    PostureReport report = parse(jws.getPayload().toJSONObject());
+                    return nonces.consume(orgId, deviceId, report.nonce())
+                            .flatMap(use -> verify(submitted, report.nonce())
+                                    .flatMap(ev -> evaluate(device, report, ev, use)));
+                });
+    }
+
+    private Mono<Evidence> verify(SubmittedEvidence submitted, String nonce) {
+        Instant now = clock.instant();
+        byte[] challenge = nonce.getBytes(StandardCharsets.UTF_8);
+        if (submitted == null) {
+            return Mono.just(Evidence.NONE);
+        }
+        if (submitted.androidKeyChain() != null && !submitted.androidKeyChain().isEmpty()) {
+            List<byte[]> chain = new ArrayList<>();
+            for (String b64 : submitted.androidKeyChain()) {
+                try {
+                    chain.add(Base64.getMimeDecoder().decode(b64));
+                } catch (IllegalArgumentException e) {
+                    return Mono.error(ComplianceProblems.REPORT_INVALID.exception("androidKeyChain: not base64 DER"));
+                }
+            }
+            return evidence.androidKeyChain(chain, challenge, now).map(Evidence::of);
+        }
+        if (submitted.appleAttestation() != null) {
+            byte[] object;
+            try {
+                object = Base64.getMimeDecoder().decode(submitted.appleAttestation());
+            } catch (IllegalArgumentException e) {
+                return Mono.error(ComplianceProblems.REPORT_INVALID.exception("appleAttestation: not base64"));
+            }
+            // App Attest binds the server challenge through clientDataHash = SHA-256(nonce)
+            byte[] clientDataHash = sha256(challenge);
+            return evidence.appleAttestation(object, submitted.keyId(), clientDataHash, now).map(Evidence::of);
+        }
+        return Mono.just(Evidence.NONE);
+    }
+
+    private Mono<Result> evaluate(Device device, PostureReport report, Evidence ev, AttestationNonces.Use use) {
+        Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+        return policies.effective(device.orgId(), device.id()).flatMap(policy -> {
+            ComplianceEvaluator.Evaluation evaluation = ComplianceEvaluator.evaluate(policy.settings(),
+                    device.platform().wire(), report, ev, use, LocalDate.ofInstant(now, ZoneOffset.UTC));
+            Map<String, Object> evidenceView = new LinkedHashMap<>();
+            evidenceView.put("kind", ev.kind());
+            evidenceView.put("valid", ev.valid());
+            evidenceView.put("strength", ev.strength());
+            if (ev.failure() != null) {
+                evidenceView.put("failure", ev.failure().name());
+            }
+            return repository.current(device.orgId(), device.id())
+                    .map(java.util.Optional::of).defaultIfEmpty(java.util.Optional.empty())
+                    .flatMap(previous -> {
+                        boolean changed = previous.map(p -> p.state() != evaluation.state()).orElse(true);
+                        Instant since = changed ? now : previous.get().since();
+                        return repository.save(new ComplianceRepository.Current(device.id(), device.orgId(),
+                                        evaluation.state(), evaluation.reasons(), since, now, ev.strength(),
+                                        policy.version()))
+                                .then(repository.append(device.orgId(), device.id(), new ComplianceRepository.Report(
+                                        null, now, evaluation.state(), evaluation.reasons(), evidenceView,
+                                        report.policyVersion(), report.osVersion(),
+                                        Objects.toString(report.securityPatchLevel(), null))))
+                                .then(changed ? recordChange(device, evaluation) : Mono.empty());
+                    })
+                    .thenReturn(new Result(evaluation.state(), evaluation.reasons(), evidenceView));
+        });
+    }
+
+    private Mono<Void> recordChange(Device device, ComplianceEvaluator.Evaluation evaluation) {
+        String codes = evaluation.reasons().stream().map(r -> String.valueOf(r.get("code"))).toList().toString();
+        return devices.recordEvent(device.orgId(), device.id(), "compliance." + evaluation.state().name()
+                        .toLowerCase(java.util.Locale.ROOT), codes)
+                .then(audit.record(AuditEvent.of(device.orgId(), Actor.device(device.id()), "compliance.state",
+                        device.id(), Outcome.SUCCESS).withDetail("state", evaluation.state().name())
+                        .withDetail("reasons", codes)));
+    }
+
+    static PostureReport parse(Map<String, Object> claims) {
+        try {
+            LocalDate patch = claims.get("securityPatchLevel") == null ? null
+                    : LocalDate.parse(String.valueOf(claims.get("securityPatchLevel")));
+            Object apps = claims.get("installedManagedApps");
+            List<String> installed = new ArrayList<>();
+            if (apps instanceof List<?> list) {
+                if (list.size() > 500) {
+                    throw ComplianceProblems.REPORT_INVALID.exception("installedManagedApps: at most 500");
+                }
+                list.forEach(a -> installed.add(String.valueOf(a)));
+            }
+            String nonce = (String) claims.get("nonce");
+            if (nonce == null || nonce.isBlank() || nonce.length() > 128) {
+                throw ComplianceProblems.REPORT_INVALID.exception("nonce: required (from the challenge endpoint)");
+            }
+            return new PostureReport(nonce, string(claims, "osVersion"), patch, bool(claims, "encrypted"),
+                    bool(claims, "passcodeSet"), string(claims, "passcodeQuality"), bool(claims, "rooted"),
+                    bool(claims, "developerOptions"), bool(claims, "unknownSources"), installed,
+                    string(claims, "policyVersion"));
+        } catch (DateTimeParseException | ClassCastException e) {
+            throw ComplianceProblems.REPORT_INVALID.exception("Report field has the wrong type: %s", e.getMessage());
+        }
+    }
+
+    private static String string(Map<String, Object> claims, String name) {
+        Object v = claims.get(name);
+        if (v != null && !(v instanceof String)) {
+            throw ComplianceProblems.REPORT_INVALID.exception("%s: must be a string", name);
+        }
+        return (String) v;
+    }
+
+    private static Boolean bool(Map<String, Object> claims, String name) {
+        Object v = claims.get(name);
+        if (v != null && !(v instanceof Boolean)) {
+            throw ComplianceProblems.REPORT_INVALID.exception("%s: must be true or false", name);
+        }
+        return (Boolean) v;
+    }
+
+    private static byte[] sha256(byte[] data) {
+        try {
+            return java.security.MessageDigest.getInstance("SHA-256").digest(data);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

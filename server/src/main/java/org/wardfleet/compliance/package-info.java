@@ -1,0 +1,8 @@
+/**
+ * Compliance: nonce-bound, device-signed posture reports with optional hardware evidence, evaluated against each
+ * device's effective policy; state history, summary, and the conditional-access answer other systems ask for.
+ */
+@org.springframework.modulith.ApplicationModule(displayName = "Compliance",
+        allowedDependencies = {"platform :: web", "platform :: mongo", "platform :: security", "audit", "device",
+            "policy", "attestation"})
+package org.wardfleet.compliance;
