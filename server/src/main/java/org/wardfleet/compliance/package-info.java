@@ -4,5 +4,5 @@
  */
 @org.springframework.modulith.ApplicationModule(displayName = "Compliance",
         allowedDependencies = {"platform :: web", "platform :: mongo", "platform :: security", "audit", "device",
-            "policy", "attestation"})
+            "policy", "attestation", "events", "push"})
 package org.wardfleet.compliance;

@@ -21,6 +21,18 @@ public interface Devices {
     /** The push service said this registration token is dead (app uninstalled, token rotated). */
     Mono<Void> forgetPushToken(String orgId, String deviceId, String pushToken);
 
+    /**
+     * A remote action Wardfleet itself decided on (compliance enforcement), on behalf of {@code requestedBy}; as
+     * idempotent as IT's own requests (an open action of that type is reused). Returns the action id.
+     */
+    Mono<String> requestAction(String orgId, String deviceId, ActionType type, String requestedBy);
+
+    /** ACTIVE → QUARANTINED (keeps its identity, loses access); false when the device was not ACTIVE. */
+    Mono<Boolean> quarantine(String orgId, String deviceId, String reason);
+
+    /** QUARANTINED → ACTIVE; false when the device was not quarantined. */
+    Mono<Boolean> release(String orgId, String deviceId, String reason);
+
     /** Appends to the device's timeline (what happened to it, shown to IT). */
     Mono<Void> recordEvent(String orgId, String deviceId, String type, String detail);
 }

@@ -4,5 +4,5 @@
  */
 @org.springframework.modulith.ApplicationModule(displayName = "Device",
         allowedDependencies = {"platform :: web", "platform :: mongo", "platform :: security", "audit", "pki",
-            "identity"})
+            "identity", "events"})
 package org.wardfleet.device;

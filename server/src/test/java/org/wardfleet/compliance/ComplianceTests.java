@@ -7,7 +7,6 @@ import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
-import java.security.interfaces.ECPrivateKey;
 import java.security.spec.ECGenParameterSpec;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -25,12 +24,6 @@ import org.wardfleet.support.TestApi;
 import org.wardfleet.support.TestDevice;
 import org.wardfleet.support.WardfleetTest;
 
-import com.nimbusds.jose.JOSEObjectType;
-import com.nimbusds.jose.JWSAlgorithm;
-import com.nimbusds.jose.JWSHeader;
-import com.nimbusds.jose.JWSObject;
-import com.nimbusds.jose.Payload;
-import com.nimbusds.jose.crypto.ECDSASigner;
 
 /** Posture reports end to end: signed by the device, bound to a single-use nonce, judged against the policy. */
 @WardfleetTest
@@ -213,13 +206,6 @@ class ComplianceTests {
     }
 
     static String sign(Map<String, Object> claims, KeyPair keys) {
-        try {
-            JWSObject jws = new JWSObject(new JWSHeader.Builder(JWSAlgorithm.ES256)
-                    .type(new JOSEObjectType("wf-posture+jwt")).build(), new Payload(claims));
-            jws.sign(new ECDSASigner((ECPrivateKey) keys.getPrivate()));
-            return jws.serialize();
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
+        return TestDevice.signReport(claims, keys);
     }
 }

@@ -55,6 +55,7 @@ class TenantIsolationTests {
             "GET /api/v1/policies/{id}/rollout",
             "GET /api/v1/devices/{id}/effective-policy",
             "GET /api/v1/compliance/summary",
+            "GET /api/v1/events",
             "GET /api/v1/devices/{id}/compliance",
             "GET /api/v1/access/devices/{id}",
             // reads no stored data: it inspects the evidence in the request body

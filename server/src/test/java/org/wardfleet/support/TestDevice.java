@@ -133,4 +133,21 @@ public final class TestDevice {
     public String jwt(String method, String url) {
         return jwt(method, url, c -> { });
     }
+
+    /** A JWS (ES256 with this device's key, typ {@code wf-posture+jwt}) over {@code claims}: a posture report. */
+    public String signReport(java.util.Map<String, Object> claims) {
+        return signReport(claims, keys());
+    }
+
+    public static String signReport(java.util.Map<String, Object> claims, KeyPair keys) {
+        try {
+            com.nimbusds.jose.JWSObject jws = new com.nimbusds.jose.JWSObject(new com.nimbusds.jose.JWSHeader.Builder(
+                    com.nimbusds.jose.JWSAlgorithm.ES256).type(new com.nimbusds.jose.JOSEObjectType("wf-posture+jwt"))
+                    .build(), new com.nimbusds.jose.Payload(claims));
+            jws.sign(new com.nimbusds.jose.crypto.ECDSASigner((java.security.interfaces.ECPrivateKey) keys.getPrivate()));
+            return jws.serialize();
+        } catch (com.nimbusds.jose.JOSEException e) {
+            throw new IllegalStateException(e);
+        }
+    }
 }

@@ -13,7 +13,8 @@ import org.springframework.stereotype.Component;
 import org.wardfleet.compliance.ComplianceState;
 import org.wardfleet.platform.mongo.Documents;
 
-import com.mongodb.client.model.ReplaceOptions;
+import com.mongodb.client.model.UpdateOptions;
+import com.mongodb.client.model.Updates;
 import com.mongodb.client.model.Sorts;
 import com.mongodb.reactivestreams.client.MongoCollection;
 import com.mongodb.reactivestreams.client.MongoDatabase;
@@ -37,7 +38,7 @@ class ComplianceRepository {
      * @param since when the device entered this state (kept across reports with the same state)
      */
     record Current(String deviceId, String orgId, ComplianceState state, List<Map<String, Object>> reasons,
-            Instant since, Instant lastReportAt, String evidenceStrength, String policyVersion) {
+            Instant since, Instant lastReportAt, String evidenceStrength, String policyVersion, boolean blocked) {
     }
 
     record Report(String id, Instant at, ComplianceState state, List<Map<String, Object>> reasons,
@@ -45,20 +46,28 @@ class ComplianceRepository {
     }
 
     Mono<Current> current(String orgId, String deviceId) {
-        return Mono.from(current.find(and(eq("_id", deviceId), eq("orgId", orgId))).first()).map(this::toCurrent);
+        return Mono.from(current.find(and(eq("_id", deviceId), eq("orgId", orgId))).first()).mapNotNull(this::toCurrent);
     }
 
     Flux<Current> all(String orgId) {
-        return Flux.from(current.find(eq("orgId", orgId))).map(this::toCurrent);
+        return Flux.from(current.find(eq("orgId", orgId))).mapNotNull(this::toCurrent);
     }
 
+    /** Sets the evaluation; leaves {@code blocked} (set by enforcement) alone. */
     Mono<Void> save(Current c) {
-        return Mono.from(current.replaceOne(and(eq("_id", c.deviceId()), eq("orgId", c.orgId())), new Document("_id",
-                        c.deviceId()).append("orgId", c.orgId()).append("state", c.state().name())
-                .append("reasons", c.reasons().stream().map(Document::new).toList())
-                .append("since", Documents.date(c.since())).append("lastReportAt", Documents.date(c.lastReportAt()))
-                .append("evidenceStrength", c.evidenceStrength()).append("policyVersion", c.policyVersion()),
-                new ReplaceOptions().upsert(true))).then();
+        return Mono.from(current.updateOne(and(eq("_id", c.deviceId()), eq("orgId", c.orgId())), Updates.combine(
+                Updates.set("state", c.state().name()),
+                Updates.set("reasons", c.reasons().stream().map(Document::new).toList()),
+                Updates.set("since", Documents.date(c.since())),
+                Updates.set("lastReportAt", Documents.date(c.lastReportAt())),
+                Updates.set("evidenceStrength", c.evidenceStrength()),
+                Updates.set("policyVersion", c.policyVersion())), new UpdateOptions().upsert(true))).then();
+    }
+
+    /** Enforcement's BLOCK step: the device loses access to PHI until it is compliant again. */
+    Mono<Void> blocked(String orgId, String deviceId, boolean blocked) {
+        return Mono.from(current.updateOne(and(eq("_id", deviceId), eq("orgId", orgId)),
+                Updates.set("blocked", blocked), new UpdateOptions().upsert(true))).then();
     }
 
     Mono<Void> append(String orgId, String deviceId, Report r) {
@@ -78,10 +87,13 @@ class ComplianceRepository {
     }
 
     private Current toCurrent(Document d) {
+        if (d.getString("state") == null) {
+            return null;
+        }
         return new Current(d.getString("_id"), d.getString("orgId"), ComplianceState.valueOf(d.getString("state")),
                 maps(d.getList("reasons", Document.class)), Documents.instant(d.getDate("since")),
                 Documents.instant(d.getDate("lastReportAt")), d.getString("evidenceStrength"),
-                d.getString("policyVersion"));
+                d.getString("policyVersion"), Boolean.TRUE.equals(d.getBoolean("blocked")));
     }
 
     private static List<Map<String, Object>> maps(List<Document> docs) {

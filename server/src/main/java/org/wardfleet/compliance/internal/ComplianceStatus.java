@@ -43,7 +43,8 @@ class ComplianceStatus implements DeviceAccess {
         this.clock = clock;
     }
 
-    record Now(ComplianceState state, List<Map<String, Object>> reasons, Instant since, Instant lastReportAt) {
+    record Now(ComplianceState state, List<Map<String, Object>> reasons, Instant since, Instant lastReportAt,
+            boolean blocked) {
     }
 
     @Override
@@ -58,6 +59,10 @@ class ComplianceStatus implements DeviceAccess {
         List<Map<String, Object>> reasons = new ArrayList<>(now.reasons());
         if (device.state() != DeviceState.ACTIVE) {
             reasons.add(0, ComplianceEvaluator.reason("DEVICE_" + device.state().name()));
+            return new Decision(false, now.state(), reasons);
+        }
+        if (now.blocked()) {
+            reasons.add(0, ComplianceEvaluator.reason("ACCESS_BLOCKED"));
             return new Decision(false, now.state(), reasons);
         }
         if (now.state() == ComplianceState.COMPLIANT) {
@@ -82,17 +87,18 @@ class ComplianceStatus implements DeviceAccess {
             Instant due = device.enrolledAt().plus(maxAge);
             return now.isBefore(due)
                     ? new Now(ComplianceState.UNKNOWN, List.of(ComplianceEvaluator.reason("ATTESTATION_PENDING")),
-                            device.enrolledAt(), null)
+                            device.enrolledAt(), null, false)
                     : new Now(ComplianceState.NON_COMPLIANT, List.of(ComplianceEvaluator.reason(
-                            "ATTESTATION_MISSING")), due, null);
+                            "ATTESTATION_MISSING")), due, null, false);
         }
         Instant staleAt = current.lastReportAt().plus(maxAge);
         if (!now.isBefore(staleAt)) {
             return new Now(ComplianceState.NON_COMPLIANT, List.of(ComplianceEvaluator.reason("ATTESTATION_STALE",
                     "lastReportAt", current.lastReportAt().toString(), "maxAgeHours", maxAge.toHours())),
-                    staleAt, current.lastReportAt());
+                    staleAt, current.lastReportAt(), current.blocked());
         }
-        return new Now(current.state(), current.reasons(), current.since(), current.lastReportAt());
+        return new Now(current.state(), current.reasons(), current.since(), current.lastReportAt(),
+                current.blocked());
     }
 
     record Summary(int devices, Map<String, Integer> byState, Map<String, Integer> byReason,

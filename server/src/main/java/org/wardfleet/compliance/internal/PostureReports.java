@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 import org.wardfleet.attestation.EvidenceVerifier;
 import org.wardfleet.audit.AuditEvent;
@@ -26,11 +27,13 @@ import org.wardfleet.compliance.ComplianceState;
 import org.wardfleet.device.Device;
 import org.wardfleet.device.DeviceKeys;
 import org.wardfleet.device.Devices;
+import org.wardfleet.events.SecurityEvents;
 import org.wardfleet.platform.web.ProblemType;
 import org.wardfleet.policy.DevicePolicies;
 
 import com.nimbusds.jose.JWSObject;
 
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
@@ -50,9 +53,19 @@ class PostureReports {
     private final ComplianceRepository repository;
     private final AuditLog audit;
     private final Clock clock;
+    private final EnforcementEngine enforcement;
+    private final SecurityEvents events;
+    private final int burstThreshold;
+    private final java.time.Duration burstWindow;
 
     PostureReports(Devices devices, DevicePolicies policies, EvidenceVerifier evidence, AttestationNonces nonces,
-            ComplianceRepository repository, AuditLog audit, Clock clock) {
+            ComplianceRepository repository, AuditLog audit, Clock clock, EnforcementEngine enforcement,
+            SecurityEvents events, @Value("${wardfleet.events.burst-threshold:10}") int burstThreshold,
+            @Value("${wardfleet.events.burst-window:10m}") java.time.Duration burstWindow) {
+        this.enforcement = enforcement;
+        this.events = events;
+        this.burstThreshold = burstThreshold;
+        this.burstWindow = burstWindow;
         this.devices = devices;
         this.policies = policies;
         this.evidence = evidence;
@@ -82,6 +95,7 @@ class PostureReports {
                     if (!DeviceKeys.signedBy(device.publicKey(), jws)) {
                         return audit.record(AuditEvent.of(orgId, Actor.device(deviceId), "compliance.report",
                                         deviceId, Outcome.DENIED).withDetail("reason", "signature"))
+                                .then(events.publish(orgId, "attestation.signature-invalid", deviceId, Map.of()))
                                 .then(Mono.error(ComplianceProblems.REPORT_SIGNATURE_INVALID.exception(
                                         "The report is not signed by this device's enrolled key")));
                     }
@@ -142,24 +156,56 @@ class PostureReports {
                         Instant since = changed ? now : previous.get().since();
                         return repository.save(new ComplianceRepository.Current(device.id(), device.orgId(),
                                         evaluation.state(), evaluation.reasons(), since, now, ev.strength(),
-                                        policy.version()))
+                                        policy.version(), false))
                                 .then(repository.append(device.orgId(), device.id(), new ComplianceRepository.Report(
                                         null, now, evaluation.state(), evaluation.reasons(), evidenceView,
                                         report.policyVersion(), report.osVersion(),
                                         Objects.toString(report.securityPatchLevel(), null))))
-                                .then(changed ? recordChange(device, evaluation) : Mono.empty());
+                                .then(alarms(device, evaluation))
+                                .then(changed ? recordChange(device, evaluation)
+                                        .then(enforcement.stateChanged(device, policy, evaluation.state(), since))
+                                        : Mono.empty());
                     })
                     .thenReturn(new Result(evaluation.state(), evaluation.reasons(), evidenceView));
         });
     }
 
+    /** Reasons that are security events in their own right, whatever the state was before. */
+    private Mono<Void> alarms(Device device, ComplianceEvaluator.Evaluation evaluation) {
+        return Flux.fromIterable(evaluation.reasons())
+                .map(r -> String.valueOf(r.get("code")))
+                .mapNotNull(code -> ALARMS.get(code))
+                .distinct()
+                .concatMap(type -> events.publish(device.orgId(), type, device.id(),
+                        Map.of("ownership", device.ownership().name())))
+                .then();
+    }
+
+    static final Map<String, String> ALARMS = Map.of("ROOTED", "device.rooted", "BOOTLOADER_UNLOCKED",
+            "device.bootloader-unlocked", "ATTESTATION_INVALID", "attestation.invalid", "NONCE_REPLAYED",
+            "attestation.nonce-replayed");
+
+    /** Many devices turning non-compliant at once (a bad update, an attack) is itself an event, once per window. */
+    private Mono<Void> burst(Device device) {
+        Instant since = clock.instant().minus(burstWindow);
+        return events.publish(device.orgId(), "compliance.non-compliant", device.id(), Map.of())
+                .then(events.count(device.orgId(), "compliance.non-compliant", since))
+                .filter(n -> n >= burstThreshold)
+                .flatMap(n -> events.count(device.orgId(), "compliance.burst", since)
+                        .filter(already -> already == 0)
+                        .flatMap(none -> events.publish(device.orgId(), "compliance.burst", null,
+                                Map.of("devices", n, "windowMinutes", burstWindow.toMinutes()))))
+                .then();
+    }
+
     private Mono<Void> recordChange(Device device, ComplianceEvaluator.Evaluation evaluation) {
         String codes = evaluation.reasons().stream().map(r -> String.valueOf(r.get("code"))).toList().toString();
-        return devices.recordEvent(device.orgId(), device.id(), "compliance." + evaluation.state().name()
+        Mono<Void> burst = evaluation.state() == ComplianceState.NON_COMPLIANT ? burst(device) : Mono.empty();
+        return burst.then(devices.recordEvent(device.orgId(), device.id(), "compliance." + evaluation.state().name()
                         .toLowerCase(java.util.Locale.ROOT), codes)
                 .then(audit.record(AuditEvent.of(device.orgId(), Actor.device(device.id()), "compliance.state",
                         device.id(), Outcome.SUCCESS).withDetail("state", evaluation.state().name())
-                        .withDetail("reasons", codes)));
+                        .withDetail("reasons", codes))));
     }
 
     static PostureReport parse(Map<String, Object> claims) {

@@ -62,11 +62,13 @@ class DeviceCredentials implements DeviceAuthenticator {
     private final DeviceCertificates certificates;
     private final ReplayCache replays;
     private final AuditLog audit;
+    private final org.wardfleet.events.SecurityEvents events;
     private final PublicUrl publicUrl;
     private final Clock clock;
 
     DeviceCredentials(DeviceRepository devices, DeviceCertificates certificates, ReplayCache replays, AuditLog audit,
-            PublicUrl publicUrl, Clock clock) {
+            org.wardfleet.events.SecurityEvents events, PublicUrl publicUrl, Clock clock) {
+        this.events = events;
         this.devices = devices;
         this.certificates = certificates;
         this.replays = replays;
@@ -190,9 +192,14 @@ class DeviceCredentials implements DeviceAuthenticator {
     }
 
     private <T> Mono<T> refuse(Device device, String reason, ProblemException problem) {
-        return audit.record(AuditEvent.of(device.orgId(), Actor.device(device.id()), "device.authenticate",
-                        device.id(), Outcome.DENIED).withDetail("reason", reason))
-                .then(Mono.error(problem));
+        Mono<Void> audited = audit.record(AuditEvent.of(device.orgId(), Actor.device(device.id()),
+                "device.authenticate", device.id(), Outcome.DENIED).withDetail("reason", reason));
+        // a credential of a retired, wiped or revoked device in use is what a stolen phone looks like: tell IT now
+        boolean alarming = "retired".equals(reason) || "revoked".equals(reason) || "replayed".equals(reason);
+        Mono<Void> alarmed = alarming ? events.publish(device.orgId(), "replayed".equals(reason)
+                ? "device.token-replayed" : "device.retired-credential-used", device.id(),
+                java.util.Map.of("state", device.state().name())) : Mono.empty();
+        return audited.then(alarmed).then(Mono.error(problem));
     }
 
     private static boolean signedBy(X509Certificate cert, X509Certificate ca) {

@@ -5,11 +5,13 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 
 import org.springframework.stereotype.Component;
+import org.wardfleet.device.ActionType;
 import org.wardfleet.device.Device;
 import org.wardfleet.device.DeviceState;
 import org.wardfleet.device.Devices;
 import org.wardfleet.device.NewDevice;
 import org.wardfleet.device.Ownership;
+import org.wardfleet.platform.security.Caller;
 
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -21,11 +23,15 @@ class DeviceRegistry implements Devices {
     private final DeviceRepository devices;
     private final DeviceTimeline timeline;
     private final Clock clock;
+    /** Lazily: remote actions use the registry's repository too, and a constructor cycle helps nobody. */
+    private final org.springframework.beans.factory.ObjectProvider<RemoteActions> remoteActions;
 
-    DeviceRegistry(DeviceRepository devices, DeviceTimeline timeline, Clock clock) {
+    DeviceRegistry(DeviceRepository devices, DeviceTimeline timeline, Clock clock,
+            org.springframework.beans.factory.ObjectProvider<RemoteActions> remoteActions) {
         this.devices = devices;
         this.timeline = timeline;
         this.clock = clock;
+        this.remoteActions = remoteActions;
     }
 
     @Override
@@ -64,6 +70,26 @@ class DeviceRegistry implements Devices {
     public Mono<Void> forgetPushToken(String orgId, String deviceId, String pushToken) {
         return devices.pullPushToken(orgId, deviceId, pushToken)
                 .then(timeline.record(orgId, deviceId, "push.token-removed", "the push service no longer knows it"));
+    }
+
+    @Override
+    public Mono<String> requestAction(String orgId, String deviceId, ActionType type, String requestedBy) {
+        Caller system = new Caller(requestedBy, orgId, null, java.util.Set.of(org.wardfleet.platform.security.Role.ADMIN));
+        return remoteActions.getObject().request(system, deviceId, type).map(ActionRepository.Action::id);
+    }
+
+    @Override
+    public Mono<Boolean> quarantine(String orgId, String deviceId, String reason) {
+        return devices.transition(orgId, deviceId, java.util.List.of(DeviceState.ACTIVE), DeviceState.QUARANTINED)
+                .flatMap(d -> timeline.record(orgId, deviceId, "state", "QUARANTINED: " + reason).thenReturn(true))
+                .defaultIfEmpty(false);
+    }
+
+    @Override
+    public Mono<Boolean> release(String orgId, String deviceId, String reason) {
+        return devices.transition(orgId, deviceId, java.util.List.of(DeviceState.QUARANTINED), DeviceState.ACTIVE)
+                .flatMap(d -> timeline.record(orgId, deviceId, "state", "ACTIVE again: " + reason).thenReturn(true))
+                .defaultIfEmpty(false);
     }
 
     @Override

@@ -1,0 +1,127 @@
+package org.wardfleet.events.internal;
+
+import static com.mongodb.client.model.Filters.and;
+import static com.mongodb.client.model.Filters.eq;
+import static com.mongodb.client.model.Filters.gte;
+import static com.mongodb.client.model.Filters.lte;
+import static com.mongodb.client.model.Filters.or;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.UUID;
+
+import org.bson.Document;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.stereotype.Component;
+import org.wardfleet.events.SecurityEvents;
+import org.wardfleet.platform.mongo.Documents;
+
+import com.mongodb.client.model.FindOneAndUpdateOptions;
+import com.mongodb.client.model.ReturnDocument;
+import com.mongodb.client.model.Sorts;
+import com.mongodb.client.model.Updates;
+import com.mongodb.client.model.changestream.ChangeStreamDocument;
+import com.mongodb.client.model.changestream.OperationType;
+import com.mongodb.reactivestreams.client.MongoCollection;
+import com.mongodb.reactivestreams.client.MongoDatabase;
+
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * {@code security_events}: the event log (an outbox for the webhook: {@code webhook} is PENDING until delivered,
+ * claimed with a lease so one instance delivers each event) and the source of the live stream (a change stream, so
+ * events published on any instance reach subscribers on every instance).
+ */
+@Component
+@EnableConfigurationProperties(EventsProperties.class)
+class EventStore implements SecurityEvents {
+
+    static final Duration LEASE = Duration.ofSeconds(30);
+
+    private final MongoCollection<Document> events;
+    private final EventsProperties properties;
+    private final Clock clock;
+
+    EventStore(MongoDatabase db, EventsProperties properties, Clock clock) {
+        this.events = db.getCollection("security_events");
+        this.properties = properties;
+        this.clock = clock;
+    }
+
+    record Event(String id, String orgId, String type, String subject, Instant at, Map<String, Object> details) {
+
+        Map<String, Object> wire() {
+            return Map.of("id", id, "orgId", orgId, "type", type, "subject", subject == null ? "" : subject,
+                    "at", at.toString(), "details", details);
+        }
+    }
+
+    @Override
+    public Mono<Void> publish(String orgId, String type, String subject, Map<String, Object> details) {
+        Document doc = new Document("_id", UUID.randomUUID().toString()).append("orgId", orgId).append("type", type)
+                .append("subject", subject).append("at", Documents.date(clock.instant()))
+                .append("details", new Document(details))
+                .append("webhook", properties.webhookUrl() == null ? "NONE" : "PENDING").append("attempts", 0)
+                .append("nextAttemptAt", Documents.date(clock.instant()));
+        return Mono.from(events.insertOne(doc)).then();
+    }
+
+    /** Events of this organisation inserted from now on, from any instance. */
+    Flux<Event> live(String orgId) {
+        return Flux.from(events.watch())
+                .filter(c -> c.getOperationType() == OperationType.INSERT && c.getFullDocument() != null)
+                .map(ChangeStreamDocument::getFullDocument)
+                .filter(d -> orgId.equals(d.getString("orgId")))
+                .map(EventStore::toEvent);
+    }
+
+    Flux<Event> recent(String orgId, Instant since, int limit) {
+        return Flux.from(events.find(and(eq("orgId", orgId), gte("at", Documents.date(since))))
+                .sort(Sorts.descending("at")).limit(limit)).map(EventStore::toEvent);
+    }
+
+    @Override
+    public Mono<Long> count(String orgId, String type, Instant since) {
+        return Mono.from(events.countDocuments(and(eq("orgId", orgId), eq("type", type),
+                gte("at", Documents.date(since)))));
+    }
+
+    Flux<Event> deliverable(Instant now, int limit) {
+        return Flux.from(events.find(and(eq("webhook", "PENDING"), lte("nextAttemptAt", Documents.date(now)),
+                        or(eq("leaseUntil", null), lte("leaseUntil", Documents.date(now)))))
+                .sort(Sorts.ascending("at")).limit(limit)).map(EventStore::toEvent);
+    }
+
+    Mono<Integer> claim(String id, String owner, Instant now) {
+        return Mono.from(events.findOneAndUpdate(and(eq("_id", id), eq("webhook", "PENDING"),
+                        or(eq("leaseUntil", null), lte("leaseUntil", Documents.date(now)))),
+                        Updates.combine(Updates.set("leaseOwner", owner), Updates.set("leaseUntil",
+                                Documents.date(now.plus(LEASE))), Updates.inc("attempts", 1)),
+                        new FindOneAndUpdateOptions().returnDocument(ReturnDocument.AFTER)))
+                .map(d -> d.getInteger("attempts", 1));
+    }
+
+    Mono<Void> delivered(String id, Instant now) {
+        return Mono.from(events.updateOne(eq("_id", id), Updates.combine(Updates.set("webhook", "DELIVERED"),
+                Updates.set("deliveredAt", Documents.date(now)), Updates.set("leaseUntil", null)))).then();
+    }
+
+    Mono<Void> failed(String id, int attempts, Instant now, String why) {
+        boolean giveUp = attempts >= properties.webhookAttempts();
+        // back-off: 2, 4, 8 ... seconds, at most 10 minutes
+        Duration wait = Duration.ofSeconds(Math.min(600, 1L << Math.min(attempts, 10)));
+        return Mono.from(events.updateOne(eq("_id", id), Updates.combine(
+                Updates.set("webhook", giveUp ? "FAILED" : "PENDING"), Updates.set("lastError", why),
+                Updates.set("nextAttemptAt", Documents.date(now.plus(wait))), Updates.set("leaseUntil", null))))
+                .then();
+    }
+
+    private static Event toEvent(Document d) {
+        Document details = d.get("details", Document.class);
+        return new Event(d.getString("_id"), d.getString("orgId"), d.getString("type"), d.getString("subject"),
+                Documents.instant(d.getDate("at")), details == null ? Map.of() : new java.util.LinkedHashMap<>(details));
+    }
+}
