@@ -140,6 +140,47 @@ public final class DeviceClient {
         return DeviceStream.open(http, auth("GET", DeviceStream.PATH), onEvent);
     }
 
+    /** A single-use nonce for the next posture report (valid 5 minutes). */
+    public String attestationChallenge() {
+        return http.postJson("/device/v1/attestation/challenge", Map.of(),
+                auth("POST", "/device/v1/attestation/challenge")).path("nonce").asString();
+    }
+
+    /** The server's verdict on a posture report. */
+    public record ComplianceResult(String state, List<String> reasonCodes, String evidenceStrength) {
+    }
+
+    /**
+     * Signs {@code posture} (the fixed report fields: nonce, osVersion, securityPatchLevel, encrypted, passcodeSet,
+     * passcodeQuality, rooted, developerOptions, unknownSources, installedManagedApps, policyVersion) with the
+     * device key and sends it, with an Android key-attestation chain (base64 DER, leaf first; its challenge must be
+     * the nonce's UTF-8 bytes) when the platform can produce one.
+     */
+    public ComplianceResult reportPosture(DeviceKeyStore keys, Map<String, Object> posture,
+            List<String> androidKeyChain) {
+        String report;
+        try {
+            com.nimbusds.jose.JWSObject jws = new com.nimbusds.jose.JWSObject(
+                    new com.nimbusds.jose.JWSHeader.Builder(com.nimbusds.jose.JWSAlgorithm.ES256)
+                            .type(new com.nimbusds.jose.JOSEObjectType("wf-posture+jwt")).build(),
+                    new com.nimbusds.jose.Payload(posture));
+            jws.sign(new DeviceJwt.KeyStoreSigner(keys));
+            report = jws.serialize();
+        } catch (com.nimbusds.jose.JOSEException e) {
+            throw new IllegalStateException("Cannot sign the posture report", e);
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("report", report);
+        if (androidKeyChain != null && !androidKeyChain.isEmpty()) {
+            body.put("evidence", Map.of("androidKeyChain", androidKeyChain));
+        }
+        JsonNode answer = http.postJson("/device/v1/attestation", body, auth("POST", "/device/v1/attestation"));
+        List<String> codes = new ArrayList<>();
+        answer.path("reasons").forEach(r -> codes.add(r.path("code").asString()));
+        return new ComplianceResult(answer.path("state").asString(), codes,
+                answer.path("evidence").path("strength").asString(null));
+    }
+
     Set<String> handledActionIds() {
         return handled.keySet();
     }

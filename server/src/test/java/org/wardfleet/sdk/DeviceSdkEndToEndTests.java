@@ -89,7 +89,7 @@ class DeviceSdkEndToEndTests {
     }
 
     @Test
-    void enrollCheckInActRenewAndRetireWithDeviceJwts() {
+    void enrollCheckInActRenewAndRetireWithDeviceJwts() throws Exception {
         SoftwareKeyStore keys = SoftwareKeyStore.generate();
         EnrolledDevice device = new EnrollmentClient(base, trustServer)
                 .enroll((String) invitation().get("secret"), keys, PIXEL);
@@ -99,6 +99,27 @@ class DeviceSdkEndToEndTests {
         DeviceClient client = DeviceClient.withDeviceJwt(base, base, device, trustServer, Clock.systemUTC());
         assertThat(client.checkIn(new DeviceClient.Inventory("15", "2026-10-05", "1.0.0", "Pixel 8", "tok"))
                 .state()).isEqualTo("ACTIVE");
+
+        // the app's regular duties through the SDK: signed policy, posture report, stream
+        PolicyVerifier.VerifiedPolicy policy = new PolicyVerifier(device.deviceId(), client.policyKeys())
+                .verify(client.fetchPolicy());
+        assertThat(((Map<?, ?>) policy.settings().get("passcode")).get("required")).isEqualTo(true);
+        assertThat(client.reportPolicy(policy.version(), List.of(new DeviceClient.SettingResult("passcode.required",
+                "APPLIED", null)))).isTrue();
+        Map<String, Object> posture = new java.util.HashMap<>(Map.of("nonce", client.attestationChallenge(),
+                "osVersion", "15", "securityPatchLevel", java.time.LocalDate.now().minusDays(10).toString(),
+                "encrypted", true, "passcodeSet", true, "passcodeQuality", "complex", "rooted", false,
+                "installedManagedApps", List.of("org.wardfleet.messaging")));
+        DeviceClient.ComplianceResult verdict = client.reportPosture(keys, posture, null);
+        // the COPE baseline wants hardware evidence, which a software key cannot give
+        assertThat(verdict.state()).isEqualTo("NON_COMPLIANT");
+        assertThat(verdict.reasonCodes()).containsExactly("ATTESTATION_MISSING");
+        assertThat(verdict.evidenceStrength()).isEqualTo("SELF_REPORTED");
+        List<String> events = new CopyOnWriteArrayList<>();
+        try (DeviceStream stream = client.openStream(events::add)) {
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+                    .until(() -> events.stream().anyMatch(e -> e.contains("hello")));
+        }
 
         act(device.deviceId(), "LOCK");
         List<String> locked = new CopyOnWriteArrayList<>();

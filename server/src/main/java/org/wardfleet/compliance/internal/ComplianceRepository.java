@@ -49,6 +49,14 @@ class ComplianceRepository {
         return Mono.from(current.find(and(eq("_id", deviceId), eq("orgId", orgId))).first()).mapNotNull(this::toCurrent);
     }
 
+    /** Devices (of every organisation) whose last report is older than {@code before} and not yet judged stale. */
+    Flux<Current> reportedBefore(Instant before) {
+        return Flux.from(current.find(and(com.mongodb.client.model.Filters.in("state",
+                        List.of(ComplianceState.COMPLIANT.name(), ComplianceState.UNKNOWN.name())),
+                        com.mongodb.client.model.Filters.lt("lastReportAt", Documents.date(before)))))
+                .mapNotNull(this::toCurrent);
+    }
+
     Flux<Current> all(String orgId) {
         return Flux.from(current.find(eq("orgId", orgId))).mapNotNull(this::toCurrent);
     }

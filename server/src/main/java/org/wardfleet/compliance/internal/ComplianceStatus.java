@@ -80,9 +80,12 @@ class ComplianceStatus implements DeviceAccess {
     }
 
     Now now(Device device, EffectivePolicy policy, ComplianceRepository.Current current) {
+        return now(device, policy, current, clock.instant());
+    }
+
+    Now now(Device device, EffectivePolicy policy, ComplianceRepository.Current current, Instant now) {
         Duration maxAge = policy.settings().get("checkIn.attestationMaxAgeHours") instanceof Number n
                 ? Duration.ofHours(n.longValue()) : DEFAULT_MAX_AGE;
-        Instant now = clock.instant();
         if (current == null) {
             Instant due = device.enrolledAt().plus(maxAge);
             return now.isBefore(due)

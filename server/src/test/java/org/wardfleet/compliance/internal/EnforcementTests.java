@@ -136,6 +136,26 @@ class EnforcementTests {
         access(admin.token(), phone).jsonPath("$.allowed").isEqualTo(false);
     }
 
+    @Autowired StalenessSweep staleness;
+
+    @Test
+    void aDeviceThatStopsReportingBecomesNonCompliantAndItsLadderStarts() {
+        TestApi.User admin = api.newOrganisation();
+        TestDevice phone = deviceWithLadder(admin.token());
+        report(phone, healthy(phone)).jsonPath("$.state").isEqualTo("COMPLIANT");
+        Instant start = clock.instant();
+        assertThat(staleness.sweep(start.plus(Duration.ofHours(2))).block()).isZero(); // still inside 24 h
+        staleness.sweep(start.plus(Duration.ofHours(25))).block();
+        http.get().uri("/api/v1/devices/" + phone.deviceId() + "/compliance").headers(h -> h.setBearerAuth(
+                admin.token())).exchange().expectBody()
+                .jsonPath("$.state").isEqualTo("NON_COMPLIANT")
+                .jsonPath("$.reasons[0].code").isEqualTo("ATTESTATION_STALE");
+        assertThat(steps.forDevice(steps(admin), phone.deviceId()).collectList().block()).hasSize(4);
+        // swept once: a second sweep finds nothing new
+        staleness.sweep(start.plus(Duration.ofHours(26))).block();
+        assertThat(steps.forDevice(steps(admin), phone.deviceId()).collectList().block()).hasSize(4);
+    }
+
     @Test
     void securityEventsStreamToItAndReachTheWebhookSigned() throws Exception {
         TestApi.User admin = api.newOrganisation();
