@@ -24,5 +24,7 @@ public enum AttestationFailure {
     /** The attested app is not the configured Wardfleet app (package/signature, or team and bundle id). */
     APP_MISMATCH,
     /** Apple: the key id is not the SHA-256 of the attested public key. */
-    KEY_ID_MISMATCH
+    KEY_ID_MISMATCH,
+    /** This kind of evidence cannot be checked here (e.g. no Play Integrity keys configured): UNKNOWN, not valid. */
+    NOT_CONFIGURED
 }

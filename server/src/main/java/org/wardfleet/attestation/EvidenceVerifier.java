@@ -22,6 +22,9 @@ public interface EvidenceVerifier {
     Mono<AppleAttestation> appleAttestation(byte[] attestationObject, String keyId, String teamId, String bundleId,
             byte[] clientDataHash, Instant at);
 
+    /** A Play Integrity verdict token, decrypted and verified with the configured Play Console keys. */
+    Mono<PlayIntegrityVerdict> playIntegrity(String token, String nonce, Instant now);
+
     /** When the attestation revocation list was last fetched (null: never). */
     Instant revocationListFetchedAt();
 }

@@ -12,7 +12,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * (http(s), {@code file:} or {@code classpath:}) every {@code revocationRefresh}; the last good copy is kept in MongoDB
  * so an offline server keeps using it, until it is older than {@code revocationMaxAge} — then Android results are
  * UNKNOWN, never valid. The expected app ({@code androidPackageNames}, {@code androidSignatureDigests} as lower-case
- * hex, {@code appleTeamId} + {@code appleBundleId}) is checked when set.
+ * hex, {@code appleTeamId} + {@code appleBundleId}) is checked when set. Play Integrity verdicts are decrypted and
+ * verified locally with the two keys from the Play Console (base64 AES key, base64 EC public key).
  */
 @ConfigurationProperties("wardfleet.attestation")
 record AttestationProperties(
@@ -24,7 +25,9 @@ record AttestationProperties(
         @DefaultValue("") Set<String> androidPackageNames,
         @DefaultValue("") Set<String> androidSignatureDigests,
         String appleTeamId,
-        String appleBundleId) {
+        String appleBundleId,
+        String playIntegrityDecryptionKey,
+        String playIntegrityVerificationKey) {
 
     AttestationProperties {
         androidPackageNames = clean(androidPackageNames);
@@ -32,6 +35,11 @@ record AttestationProperties(
         if (revocationRefresh.compareTo(Duration.ofMinutes(1)) < 0) {
             throw new IllegalArgumentException("wardfleet.attestation.revocation-refresh must be at least 1m");
         }
+    }
+
+    @Override
+    public String toString() {
+        return "AttestationProperties[revocationListUrl=" + revocationListUrl + ", playIntegrityKeys=***]";
     }
 
     private static Set<String> clean(Set<String> values) {

@@ -19,6 +19,7 @@ import org.wardfleet.attestation.AndroidAttestation;
 import org.wardfleet.attestation.AppleAttestation;
 import org.wardfleet.attestation.AttestationFailure;
 import org.wardfleet.attestation.EvidenceVerifier;
+import org.wardfleet.attestation.PlayIntegrityVerdict;
 
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
@@ -31,6 +32,7 @@ class AttestationService implements EvidenceVerifier {
     private final AndroidKeyAttestationVerifier android;
     private final AppleAppAttestVerifier apple;
     private final GoogleRevocationList revocations;
+    private final PlayIntegrityVerifier playIntegrity;
     private final AttestationProperties properties;
     private final Clock clock;
 
@@ -46,6 +48,10 @@ class AttestationService implements EvidenceVerifier {
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot read the attestation trust stores", e);
         }
+        this.playIntegrity = properties.playIntegrityDecryptionKey() == null
+                || properties.playIntegrityVerificationKey() == null ? null
+                : new PlayIntegrityVerifier(properties.playIntegrityDecryptionKey(),
+                        properties.playIntegrityVerificationKey());
     }
 
     private static InputStream open(String location) throws IOException {
@@ -91,6 +97,17 @@ class AttestationService implements EvidenceVerifier {
     public Mono<AppleAttestation> appleAttestation(byte[] attestationObject, String keyId, String teamId,
             String bundleId, byte[] clientDataHash, Instant at) {
         return Mono.fromCallable(() -> apple.verify(attestationObject, keyId, teamId, bundleId, clientDataHash, at))
+                .subscribeOn(Schedulers.boundedElastic());
+    }
+
+    @Override
+    public Mono<PlayIntegrityVerdict> playIntegrity(String token, String nonce, Instant now) {
+        if (playIntegrity == null) {
+            return Mono.just(new PlayIntegrityVerdict(false, AttestationFailure.NOT_CONFIGURED,
+                    "wardfleet.attestation.play-integrity-* keys are not configured", false, null, null, List.of(),
+                    "SELF_REPORTED"));
+        }
+        return Mono.fromCallable(() -> playIntegrity.verify(token, nonce, properties.androidPackageNames(), now))
                 .subscribeOn(Schedulers.boundedElastic());
     }
 

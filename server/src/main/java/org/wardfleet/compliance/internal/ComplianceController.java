@@ -54,7 +54,8 @@ class ComplianceController {
     }
 
     record EvidenceBody(@Size(max = PostureReports.MAX_CHAIN) List<@Size(max = 16384) String> androidKeyChain,
-            @Size(max = 65536) String appleAttestation, @Size(max = 128) String keyId) {
+            @Size(max = 65536) String appleAttestation, @Size(max = 128) String keyId,
+            @Size(max = 16384) String playIntegrityToken) {
     }
 
     record ReportBody(@NotBlank @Size(max = 32768) String report, @Valid EvidenceBody evidence) {
@@ -67,7 +68,8 @@ class ComplianceController {
     Mono<ReportResult> report(DevicePrincipal device, @Valid @RequestBody ReportBody body) {
         EvidenceBody e = body.evidence();
         return reports.submit(device.orgId(), device.deviceId(), body.report(), e == null ? null
-                        : new PostureReports.SubmittedEvidence(e.androidKeyChain(), e.appleAttestation(), e.keyId()))
+                        : new PostureReports.SubmittedEvidence(e.androidKeyChain(), e.appleAttestation(), e.keyId(),
+                        e.playIntegrityToken()))
                 .map(r -> new ReportResult(r.state(), r.reasons(), r.evidence()));
     }
 

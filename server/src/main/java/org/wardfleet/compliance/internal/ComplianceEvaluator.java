@@ -38,7 +38,8 @@ final class ComplianceEvaluator {
         }
         boolean hardwareRequired = Boolean.TRUE.equals(settings.get("integrity.requireHardwareAttestation"));
         if (evidence.present() && !evidence.valid()) {
-            if (evidence.failure() == AttestationFailure.REVOCATION_STATUS_UNKNOWN) {
+            if (evidence.failure() == AttestationFailure.REVOCATION_STATUS_UNKNOWN
+                    || evidence.failure() == AttestationFailure.NOT_CONFIGURED) {
                 unknown.add(reason("ATTESTATION_UNVERIFIABLE", "failure", evidence.failure().name()));
             } else {
                 nonCompliant.add(reason("ATTESTATION_INVALID", "failure", evidence.failure().name()));
@@ -49,6 +50,9 @@ final class ComplianceEvaluator {
         if (evidence.valid() && (Boolean.FALSE.equals(evidence.deviceLocked())
                 || evidence.verifiedBootState() != null && !"VERIFIED".equals(evidence.verifiedBootState()))) {
             nonCompliant.add(reason("BOOTLOADER_UNLOCKED", "verifiedBootState", evidence.verifiedBootState()));
+        }
+        if (evidence.valid() && Boolean.FALSE.equals(evidence.deviceIntegrity())) {
+            nonCompliant.add(reason("DEVICE_INTEGRITY_FAILED"));
         }
         if (Boolean.TRUE.equals(settings.get("integrity.blockCompromised")) && Boolean.TRUE.equals(report.rooted())) {
             nonCompliant.add(reason("ROOTED"));
@@ -131,7 +135,7 @@ final class ComplianceEvaluator {
         for (Object name : noGrace) {
             switch (String.valueOf(name)) {
                 case "compromised":
-                    if (code.equals("ROOTED")) {
+                    if (code.equals("ROOTED") || code.equals("DEVICE_INTEGRITY_FAILED")) {
                         return true;
                     }
                     break;

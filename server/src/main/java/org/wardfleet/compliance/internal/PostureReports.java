@@ -76,7 +76,8 @@ class PostureReports {
     }
 
     /** Hardware evidence as sent: an Android key-attestation chain (base64 DER, leaf first) or an App Attest object. */
-    record SubmittedEvidence(List<String> androidKeyChain, String appleAttestation, String keyId) {
+    record SubmittedEvidence(List<String> androidKeyChain, String appleAttestation, String keyId,
+            String playIntegrityToken) {
     }
 
     record Result(ComplianceState state, List<Map<String, Object>> reasons, Map<String, Object> evidence) {
@@ -134,6 +135,9 @@ class PostureReports {
             byte[] clientDataHash = sha256(challenge);
             return evidence.appleAttestation(object, submitted.keyId(), clientDataHash, now).map(Evidence::of);
         }
+        if (submitted.playIntegrityToken() != null) {
+            return evidence.playIntegrity(submitted.playIntegrityToken(), nonce, now).map(Evidence::of);
+        }
         return Mono.just(Evidence.NONE);
     }
 
@@ -183,7 +187,7 @@ class PostureReports {
 
     static final Map<String, String> ALARMS = Map.of("ROOTED", "device.rooted", "BOOTLOADER_UNLOCKED",
             "device.bootloader-unlocked", "ATTESTATION_INVALID", "attestation.invalid", "NONCE_REPLAYED",
-            "attestation.nonce-replayed");
+            "attestation.nonce-replayed", "DEVICE_INTEGRITY_FAILED", "device.integrity-failed");
 
     /** Many devices turning non-compliant at once (a bad update, an attack) is itself an event, once per window. */
     private Mono<Void> burst(Device device) {
