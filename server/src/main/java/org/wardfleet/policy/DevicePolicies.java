@@ -7,4 +7,7 @@ public interface DevicePolicies {
 
     /** Empty when the device is unknown in this organisation. */
     Mono<EffectivePolicy> effective(String orgId, String deviceId);
+
+    /** The same for a device the caller already loaded (saves a read). */
+    Mono<EffectivePolicy> effective(org.wardfleet.device.Device device);
 }

@@ -143,7 +143,7 @@ class PostureReports {
 
     private Mono<Result> evaluate(Device device, PostureReport report, Evidence ev, AttestationNonces.Use use) {
         Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
-        return policies.effective(device.orgId(), device.id()).flatMap(policy -> {
+        return policies.effective(device).flatMap(policy -> {
             ComplianceEvaluator.Evaluation evaluation = ComplianceEvaluator.evaluate(policy.settings(),
                     device.platform().wire(), report, ev, use, LocalDate.ofInstant(now, ZoneOffset.UTC));
             Map<String, Object> evidenceView = new LinkedHashMap<>();

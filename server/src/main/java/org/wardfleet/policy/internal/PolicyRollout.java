@@ -41,6 +41,11 @@ class PolicyRollout implements DevicePolicies {
                 .flatMap(device -> snapshots.of(orgId).map(snapshot -> snapshots.effective(snapshot, device)));
     }
 
+    @Override
+    public Mono<EffectivePolicy> effective(org.wardfleet.device.Device device) {
+        return snapshots.of(device.orgId()).map(snapshot -> snapshots.effective(snapshot, device));
+    }
+
     record Failure(String deviceId, String setting, String reason, Instant reportedAt) {
     }
 
