@@ -22,6 +22,16 @@ public interface EvidenceVerifier {
     Mono<AppleAttestation> appleAttestation(byte[] attestationObject, String keyId, String teamId, String bundleId,
             byte[] clientDataHash, Instant at);
 
+    /**
+     * A later App Attest assertion against the key attested earlier ({@code attestedKey}, base64 SubjectPublicKeyInfo)
+     * for the configured app; its counter must exceed {@code lastCounter}.
+     */
+    Mono<AppleAssertion> appleAssertion(byte[] assertion, String attestedKey, byte[] clientDataHash, long lastCounter);
+
+    /** A verified (or refused) App Attest assertion and its counter. */
+    record AppleAssertion(boolean valid, AttestationFailure failure, String detail, long counter) {
+    }
+
     /** A Play Integrity verdict token, decrypted and verified with the configured Play Console keys. */
     Mono<PlayIntegrityVerdict> playIntegrity(String token, String nonce, Instant now);
 

@@ -126,6 +126,54 @@ final class AppleAppAttestVerifier {
         return result(true, null, null, true, environment, counter, aaguidText, keyIdBase64, publicKey);
     }
 
+    /** A verified assertion: its counter, which must exceed the last one the server accepted for the key. */
+    record Assertion(boolean valid, AttestationFailure failure, String detail, long counter) {
+    }
+
+    /**
+     * A later App Attest assertion (CBOR {@code signature}, {@code authenticatorData}): signed by the attested key
+     * (SHA256withECDSA over SHA-256(authenticatorData ‖ clientDataHash)), for this app, with a counter above
+     * {@code lastCounter} (a replayed or cloned key's assertion fails that).
+     */
+    Assertion verifyAssertion(byte[] assertion, PublicKey attestedKey, String teamId, String bundleId,
+            byte[] clientDataHash, long lastCounter) {
+        byte[] signature;
+        byte[] authData;
+        try {
+            JsonNode object = CBOR.readTree(assertion);
+            signature = object.path("signature").binaryValue();
+            authData = object.path("authenticatorData").binaryValue();
+            if (signature == null || authData == null || authData.length < 37) {
+                return new Assertion(false, AttestationFailure.MALFORMED, "signature or authenticatorData missing", 0);
+            }
+        } catch (RuntimeException e) {
+            return new Assertion(false, AttestationFailure.MALFORMED, "Unreadable assertion: " + e.getMessage(), 0);
+        }
+        ByteBuffer auth = ByteBuffer.wrap(authData);
+        byte[] rpIdHash = take(auth, 32);
+        auth.get();
+        long counter = Integer.toUnsignedLong(auth.getInt());
+        try {
+            java.security.Signature verifier = java.security.Signature.getInstance("SHA256withECDSA");
+            verifier.initVerify(attestedKey);
+            verifier.update(sha256(authData, clientDataHash));
+            if (!verifier.verify(signature)) {
+                return new Assertion(false, AttestationFailure.BAD_SIGNATURE, "Not signed by the attested key",
+                        counter);
+            }
+        } catch (GeneralSecurityException e) {
+            return new Assertion(false, AttestationFailure.BAD_SIGNATURE, e.getMessage(), counter);
+        }
+        if (!MessageDigest.isEqual(rpIdHash, sha256((teamId + "." + bundleId).getBytes(StandardCharsets.UTF_8)))) {
+            return new Assertion(false, AttestationFailure.APP_MISMATCH, "Another app's assertion", counter);
+        }
+        if (counter <= lastCounter) {
+            return new Assertion(false, AttestationFailure.CHALLENGE_MISMATCH, "Counter " + counter
+                    + " is not above " + lastCounter + " (replayed or cloned key)", counter);
+        }
+        return new Assertion(true, null, null, counter);
+    }
+
     /** Leaf and intermediate valid at {@code at}; each signed by the next; the last signed by the trusted root. */
     private AttestationFailure chain(List<X509Certificate> chain, Instant at) {
         List<X509Certificate> full = new ArrayList<>(chain);

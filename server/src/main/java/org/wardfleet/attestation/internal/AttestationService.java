@@ -101,6 +101,22 @@ class AttestationService implements EvidenceVerifier {
     }
 
     @Override
+    public Mono<AppleAssertion> appleAssertion(byte[] assertion, String attestedKey, byte[] clientDataHash,
+            long lastCounter) {
+        if (properties.appleTeamId() == null || properties.appleBundleId() == null) {
+            return Mono.just(new AppleAssertion(false, AttestationFailure.NOT_CONFIGURED,
+                    "wardfleet.attestation.apple-team-id and apple-bundle-id are not configured", 0));
+        }
+        return Mono.fromCallable(() -> {
+            java.security.PublicKey key = java.security.KeyFactory.getInstance("EC").generatePublic(
+                    new java.security.spec.X509EncodedKeySpec(java.util.Base64.getDecoder().decode(attestedKey)));
+            var a = apple.verifyAssertion(assertion, key, properties.appleTeamId(), properties.appleBundleId(),
+                    clientDataHash, lastCounter);
+            return new AppleAssertion(a.valid(), a.failure(), a.detail(), a.counter());
+        }).subscribeOn(Schedulers.boundedElastic());
+    }
+
+    @Override
     public Mono<PlayIntegrityVerdict> playIntegrity(String token, String nonce, Instant now) {
         if (playIntegrity == null) {
             return Mono.just(new PlayIntegrityVerdict(false, AttestationFailure.NOT_CONFIGURED,

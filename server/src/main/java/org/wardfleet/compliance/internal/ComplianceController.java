@@ -55,7 +55,7 @@ class ComplianceController {
 
     record EvidenceBody(@Size(max = PostureReports.MAX_CHAIN) List<@Size(max = 16384) String> androidKeyChain,
             @Size(max = 65536) String appleAttestation, @Size(max = 128) String keyId,
-            @Size(max = 16384) String playIntegrityToken) {
+            @Size(max = 16384) String playIntegrityToken, @Size(max = 16384) String appleAssertion) {
     }
 
     record ReportBody(@NotBlank @Size(max = 32768) String report, @Valid EvidenceBody evidence) {
@@ -69,7 +69,7 @@ class ComplianceController {
         EvidenceBody e = body.evidence();
         return reports.submit(device.orgId(), device.deviceId(), body.report(), e == null ? null
                         : new PostureReports.SubmittedEvidence(e.androidKeyChain(), e.appleAttestation(), e.keyId(),
-                        e.playIntegrityToken()))
+                        e.playIntegrityToken(), e.appleAssertion()))
                 .map(r -> new ReportResult(r.state(), r.reasons(), r.evidence()));
     }
 

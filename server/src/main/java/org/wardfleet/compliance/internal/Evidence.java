@@ -21,6 +21,11 @@ record Evidence(String kind, boolean valid, AttestationFailure failure, String s
                 a.detail());
     }
 
+    static Evidence assertion(org.wardfleet.attestation.EvidenceVerifier.AppleAssertion a) {
+        return new Evidence("apple-assertion", a.valid(), a.failure(), a.valid() ? "HARDWARE_BACKED" : "SELF_REPORTED",
+                null, null, null, null, a.detail());
+    }
+
     static Evidence of(PlayIntegrityVerdict v) {
         return new Evidence("play-integrity", v.valid(), v.failure(), v.strength(), null, null, null,
                 v.meetsDeviceIntegrity(), v.detail());

@@ -55,15 +55,17 @@ class PostureReports {
     private final Clock clock;
     private final EnforcementEngine enforcement;
     private final SecurityEvents events;
+    private final AppleKeys appleKeys;
     private final int burstThreshold;
     private final java.time.Duration burstWindow;
 
     PostureReports(Devices devices, DevicePolicies policies, EvidenceVerifier evidence, AttestationNonces nonces,
             ComplianceRepository repository, AuditLog audit, Clock clock, EnforcementEngine enforcement,
-            SecurityEvents events, @Value("${wardfleet.events.burst-threshold:10}") int burstThreshold,
+            SecurityEvents events, AppleKeys appleKeys, @Value("${wardfleet.events.burst-threshold:10}") int burstThreshold,
             @Value("${wardfleet.events.burst-window:10m}") java.time.Duration burstWindow) {
         this.enforcement = enforcement;
         this.events = events;
+        this.appleKeys = appleKeys;
         this.burstThreshold = burstThreshold;
         this.burstWindow = burstWindow;
         this.devices = devices;
@@ -77,7 +79,7 @@ class PostureReports {
 
     /** Hardware evidence as sent: an Android key-attestation chain (base64 DER, leaf first) or an App Attest object. */
     record SubmittedEvidence(List<String> androidKeyChain, String appleAttestation, String keyId,
-            String playIntegrityToken) {
+            String playIntegrityToken, String appleAssertion) {
     }
 
     record Result(ComplianceState state, List<Map<String, Object>> reasons, Map<String, Object> evidence) {
@@ -102,12 +104,12 @@ class PostureReports {
                     }
                     PostureReport report = parse(jws.getPayload().toJSONObject());
                     return nonces.consume(orgId, deviceId, report.nonce())
-                            .flatMap(use -> verify(submitted, report.nonce())
+                            .flatMap(use -> verify(orgId, deviceId, submitted, report.nonce())
                                     .flatMap(ev -> evaluate(device, report, ev, use)));
                 });
     }
 
-    private Mono<Evidence> verify(SubmittedEvidence submitted, String nonce) {
+    private Mono<Evidence> verify(String orgId, String deviceId, SubmittedEvidence submitted, String nonce) {
         Instant now = clock.instant();
         byte[] challenge = nonce.getBytes(StandardCharsets.UTF_8);
         if (submitted == null) {
@@ -133,7 +135,29 @@ class PostureReports {
             }
             // App Attest binds the server challenge through clientDataHash = SHA-256(nonce)
             byte[] clientDataHash = sha256(challenge);
-            return evidence.appleAttestation(object, submitted.keyId(), clientDataHash, now).map(Evidence::of);
+            return evidence.appleAttestation(object, submitted.keyId(), clientDataHash, now)
+                    .flatMap(a -> a.valid() ? appleKeys.attested(orgId, deviceId, submitted.keyId(), a.publicKey())
+                            .thenReturn(a) : Mono.just(a))
+                    .map(Evidence::of);
+        }
+        if (submitted.appleAssertion() != null) {
+            byte[] assertion;
+            try {
+                assertion = Base64.getMimeDecoder().decode(submitted.appleAssertion());
+            } catch (IllegalArgumentException e) {
+                return Mono.error(ComplianceProblems.REPORT_INVALID.exception("appleAssertion: not base64"));
+            }
+            return appleKeys.find(orgId, deviceId, String.valueOf(submitted.keyId()))
+                    .flatMap(key -> evidence.appleAssertion(assertion, key.publicKey(), sha256(challenge),
+                                    key.counter())
+                            .flatMap(a -> !a.valid() ? Mono.just(Evidence.assertion(a))
+                                    : appleKeys.advance(orgId, deviceId, a.counter()).map(moved -> moved
+                                            ? Evidence.assertion(a)
+                                            : Evidence.assertion(new EvidenceVerifier.AppleAssertion(false,
+                                                    org.wardfleet.attestation.AttestationFailure.CHALLENGE_MISMATCH,
+                                                    "counter already used", a.counter())))))
+                    .defaultIfEmpty(Evidence.assertion(new EvidenceVerifier.AppleAssertion(false,
+                            org.wardfleet.attestation.AttestationFailure.MALFORMED, "No attested key with this id", 0)));
         }
         if (submitted.playIntegrityToken() != null) {
             return evidence.playIntegrity(submitted.playIntegrityToken(), nonce, now).map(Evidence::of);

@@ -57,6 +57,29 @@ class AppleAppAttestVerifierTests {
     }
 
     @Test
+    void aLaterAssertionIsCheckedAgainstTheAttestedKeyAndARisingCounter() throws Exception {
+        byte[] clientDataHash = AppleAppAttestVerifier.sha256("wurzelpfropf".getBytes(StandardCharsets.UTF_8));
+        AppleAttestation attested = verifier.verify(bytes("ios-14.4-attestation.cbor"),
+                "YmbJO4x5nEHUvncp9zdWuVZjNBEMgJn3cdSToAXQe3M=", "6MURL8TA57", "de.vincent-haupert.apple-appattest-poc",
+                clientDataHash, Instant.parse("2021-01-23T12:13:33.335Z"));
+        java.security.PublicKey key = java.security.KeyFactory.getInstance("EC").generatePublic(
+                new java.security.spec.X509EncodedKeySpec(Base64.getDecoder().decode(attested.publicKey())));
+        byte[] assertion = bytes("ios-14.4-assertion.cbor");
+        var ok = verifier.verifyAssertion(assertion, key, "6MURL8TA57", "de.vincent-haupert.apple-appattest-poc",
+                clientDataHash, 0);
+        assertThat(ok.valid()).as(ok.detail()).isTrue();
+        assertThat(ok.counter()).isEqualTo(1);
+        // the same assertion again: its counter is no longer above the last one accepted
+        assertThat(verifier.verifyAssertion(assertion, key, "6MURL8TA57", "de.vincent-haupert.apple-appattest-poc",
+                clientDataHash, 1).valid()).isFalse();
+        assertThat(verifier.verifyAssertion(assertion, key, "6MURL8TA57", "de.vincent-haupert.apple-appattest-poc",
+                AppleAppAttestVerifier.sha256("other".getBytes()), 0).failure())
+                .isEqualTo(AttestationFailure.BAD_SIGNATURE);
+        assertThat(verifier.verifyAssertion(assertion, key, "6MURL8TA57", "org.other.app", clientDataHash, 0)
+                .failure()).isEqualTo(AttestationFailure.APP_MISMATCH);
+    }
+
+    @Test
     void garbageAndAForeignRootAreRefusedNotCrashed() throws Exception {
         assertThat(verifier.verify(new byte[] {1, 2, 3}, "x", "t", "b", new byte[32], Instant.now()).failure())
                 .isEqualTo(AttestationFailure.MALFORMED);
