@@ -18,6 +18,9 @@ public interface Devices {
     /** Devices that still take instructions (ACTIVE or QUARANTINED), without their timelines. */
     Flux<Device> reachable(String orgId);
 
+    /** A user's devices that still take instructions (ACTIVE or QUARANTINED), without their timelines. */
+    Flux<Device> reachableFor(String orgId, String userId);
+
     /** The push service said this registration token is dead (app uninstalled, token rotated). */
     Mono<Void> forgetPushToken(String orgId, String deviceId, String pushToken);
 

@@ -3,5 +3,6 @@
  * an OCSP responder (RFC 6960). Other features use {@link org.wardfleet.pki.DeviceCertificates}.
  */
 @org.springframework.modulith.ApplicationModule(displayName = "PKI",
-        allowedDependencies = {"platform :: web", "platform :: mongo", "platform :: security", "audit"})
+        allowedDependencies = {"platform :: web", "platform :: mongo", "platform :: security", "platform :: secrets",
+            "audit"})
 package org.wardfleet.pki;

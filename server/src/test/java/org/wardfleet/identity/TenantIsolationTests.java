@@ -56,6 +56,11 @@ class TenantIsolationTests {
             "GET /api/v1/devices/{id}/effective-policy",
             "GET /api/v1/compliance/summary",
             "GET /api/v1/events",
+            // messaging: every lookup is by participant, so another organisation's ids are simply not found
+            "POST /api/v1/conversations",
+            "POST /api/v1/conversations/{id}/messages",
+            "GET /api/v1/messages/{id}",
+            "POST /api/v1/messages/{id}/recall",
             "GET /api/v1/devices/{id}/compliance",
             "GET /api/v1/access/devices/{id}",
             // reads no stored data: it inspects the evidence in the request body

@@ -67,6 +67,11 @@ class DeviceRegistry implements Devices {
     }
 
     @Override
+    public Flux<Device> reachableFor(String orgId, String userId) {
+        return devices.reachableFor(orgId, userId);
+    }
+
+    @Override
     public Mono<Void> forgetPushToken(String orgId, String deviceId, String pushToken) {
         return devices.pullPushToken(orgId, deviceId, pushToken)
                 .then(timeline.record(orgId, deviceId, "push.token-removed", "the push service no longer knows it"));

@@ -80,6 +80,12 @@ class DeviceRepository implements IndexedCollection {
                 .projection(Projections.exclude("timeline"))).map(DeviceDocuments::toDevice);
     }
 
+    Flux<Device> reachableFor(String orgId, String userId) {
+        return Flux.from(devices.find(and(eq("orgId", orgId), eq("assignedUserId", userId),
+                        in("state", List.of(DeviceState.ACTIVE.name(), DeviceState.QUARANTINED.name()))))
+                .projection(Projections.exclude("timeline"))).map(DeviceDocuments::toDevice);
+    }
+
     Mono<Void> pullPushToken(String orgId, String id, String token) {
         return Mono.from(devices.updateOne(and(eq("orgId", orgId), eq("_id", id)), Updates.pull("pushTokens", token)))
                 .then();

@@ -1,0 +1,195 @@
+package org.wardfleet.messaging.internal;
+
+import static com.mongodb.client.model.Filters.and;
+import static com.mongodb.client.model.Filters.eq;
+import static com.mongodb.client.model.Filters.gt;
+import static com.mongodb.client.model.Filters.in;
+import static com.mongodb.client.model.Filters.lt;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.bson.Document;
+import org.reactivestreams.Publisher;
+import org.springframework.stereotype.Component;
+import org.wardfleet.platform.mongo.Documents;
+import org.wardfleet.platform.mongo.IndexedCollection;
+
+import com.mongodb.client.model.FindOneAndUpdateOptions;
+import com.mongodb.client.model.IndexOptions;
+import com.mongodb.client.model.Indexes;
+import com.mongodb.client.model.InsertManyOptions;
+import com.mongodb.client.model.ReturnDocument;
+import com.mongodb.client.model.Sorts;
+import com.mongodb.client.model.Updates;
+import com.mongodb.reactivestreams.client.MongoCollection;
+import com.mongodb.reactivestreams.client.MongoDatabase;
+
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * Conversations, messages (recipients embedded, keyed by user id, so one receipt is one conditional update) and each
+ * device's inbox ({@code message_deliveries}, ordered by a per-organisation sequence that is the device's cursor).
+ */
+@Component
+class MessageStore implements IndexedCollection {
+
+    /** Receipt states in order; a receipt may only move a recipient forward. */
+    static final List<String> STATES = List.of("SENT", "DELIVERED", "READ", "ACKNOWLEDGED", "DECLINED");
+
+    private final MongoCollection<Document> conversations;
+    private final MongoCollection<Document> messages;
+    private final MongoCollection<Document> deliveries;
+    private final MongoCollection<Document> sequences;
+
+    MessageStore(MongoDatabase db) {
+        this.conversations = db.getCollection("conversations");
+        this.messages = db.getCollection("messages");
+        this.deliveries = db.getCollection("message_deliveries");
+        this.sequences = db.getCollection("message_sequences");
+    }
+
+    @Override
+    public Publisher<?> createIndexes() {
+        return Flux.concat(messages.createIndex(Indexes.ascending("orgId", "senderId", "idempotencyKey"),
+                        new IndexOptions().unique(true)),
+                deliveries.createIndex(Indexes.ascending("deviceId", "seq"), new IndexOptions().unique(true)));
+    }
+
+    record Conversation(String id, String orgId, List<String> participants, String createdBy, Instant createdAt) {
+    }
+
+    record Recipient(String userId, String state, Instant at, String reason, int eligibleDevices) {
+    }
+
+    record Message(String id, String orgId, String conversationId, String senderId, String idempotencyKey,
+            String body, String priority, boolean requiresAck, String patientRef, String replyTo, Instant sentAt,
+            Instant recalledAt, Instant bodyDeletedAt, Map<String, Recipient> recipients) {
+    }
+
+    record Delivery(String messageId, String deviceId, String userId, long seq) {
+    }
+
+    Mono<Conversation> insert(Conversation c) {
+        return Mono.from(conversations.insertOne(new Document("_id", c.id()).append("orgId", c.orgId())
+                .append("participants", c.participants()).append("createdBy", c.createdBy())
+                .append("createdAt", Documents.date(c.createdAt())))).thenReturn(c);
+    }
+
+    Mono<Conversation> conversation(String orgId, String id) {
+        return Mono.from(conversations.find(and(eq("_id", id), eq("orgId", orgId))).first())
+                .map(d -> new Conversation(d.getString("_id"), d.getString("orgId"),
+                        d.getList("participants", String.class), d.getString("createdBy"),
+                        Documents.instant(d.getDate("createdAt"))));
+    }
+
+    /** Inserts the message; an existing one with the same idempotency key comes back instead (a retried send). */
+    Mono<Message> insertOnce(Message m) {
+        Document recipients = new Document();
+        m.recipients().forEach((userId, r) -> recipients.append(userId, new Document("state", r.state())
+                .append("at", Documents.date(r.at())).append("eligibleDevices", r.eligibleDevices())));
+        Document doc = new Document("_id", m.id()).append("orgId", m.orgId()).append("conversationId",
+                        m.conversationId()).append("senderId", m.senderId()).append("idempotencyKey", m.idempotencyKey())
+                .append("body", m.body()).append("priority", m.priority()).append("requiresAck", m.requiresAck())
+                .append("patientRef", m.patientRef()).append("replyTo", m.replyTo())
+                .append("sentAt", Documents.date(m.sentAt())).append("recipients", recipients);
+        return Mono.from(messages.insertOne(doc)).thenReturn(m)
+                .onErrorResume(Documents::isDuplicateKey, retried -> Mono.from(messages.find(and(
+                        eq("orgId", m.orgId()), eq("senderId", m.senderId()), eq("idempotencyKey",
+                                m.idempotencyKey()))).first()).map(MessageStore::toMessage));
+    }
+
+    Mono<Message> message(String orgId, String id) {
+        return Mono.from(messages.find(and(eq("_id", id), eq("orgId", orgId))).first()).map(MessageStore::toMessage);
+    }
+
+    Flux<Message> messages(String orgId, List<String> ids) {
+        return Flux.from(messages.find(and(eq("orgId", orgId), in("_id", ids)))).map(MessageStore::toMessage);
+    }
+
+    /** Moves one recipient forward to {@code state} (from any earlier state); empty when that is not a move forward. */
+    Mono<Message> advance(String orgId, String messageId, String userId, String state, String reason, Instant at) {
+        int target = STATES.indexOf(state);
+        List<String> earlier = new ArrayList<>(STATES.subList(0, Math.min(target, 3)));
+        String field = "recipients." + userId;
+        return Mono.from(messages.findOneAndUpdate(and(eq("_id", messageId), eq("orgId", orgId),
+                        in(field + ".state", earlier), eq("recalledAt", null)),
+                        Updates.combine(Updates.set(field + ".state", state), Updates.set(field + ".at",
+                                Documents.date(at)), Updates.set(field + ".reason", reason)),
+                        new FindOneAndUpdateOptions().returnDocument(ReturnDocument.AFTER)))
+                .map(MessageStore::toMessage);
+    }
+
+    /** Recall: only while no recipient has read it; the body is deleted at once. */
+    Mono<Message> recall(String orgId, String messageId, String senderId, List<String> recipientIds, Instant at) {
+        List<org.bson.conversions.Bson> unread = new ArrayList<>();
+        unread.add(eq("_id", messageId));
+        unread.add(eq("orgId", orgId));
+        unread.add(eq("senderId", senderId));
+        unread.add(eq("recalledAt", null));
+        recipientIds.forEach(u -> unread.add(in("recipients." + u + ".state", List.of("SENT", "DELIVERED"))));
+        return Mono.from(messages.findOneAndUpdate(and(unread), Updates.combine(
+                        Updates.set("recalledAt", Documents.date(at)), Updates.unset("body")),
+                        new FindOneAndUpdateOptions().returnDocument(ReturnDocument.AFTER)))
+                .map(MessageStore::toMessage);
+    }
+
+    /** Retention: bodies of messages sent before {@code before} are deleted (receipts and metadata stay). */
+    Mono<Long> purgeBodies(Instant before, Instant now) {
+        return Mono.from(messages.updateMany(and(lt("sentAt", Documents.date(before)), eq("bodyDeletedAt", null),
+                        com.mongodb.client.model.Filters.exists("body")),
+                Updates.combine(Updates.unset("body"), Updates.set("bodyDeletedAt", Documents.date(now)))))
+                .map(r -> r.getModifiedCount());
+    }
+
+    /** Reserves {@code count} sequence numbers for an organisation; returns the first. */
+    Mono<Long> reserve(String orgId, int count) {
+        return Mono.from(sequences.findOneAndUpdate(eq("_id", orgId), Updates.inc("seq", (long) count),
+                        new FindOneAndUpdateOptions().upsert(true).returnDocument(ReturnDocument.AFTER)))
+                .map(d -> ((Number) d.get("seq")).longValue() - count + 1);
+    }
+
+    Mono<Void> deliver(String orgId, List<Delivery> batch) {
+        if (batch.isEmpty()) {
+            return Mono.empty();
+        }
+        return Mono.from(deliveries.insertMany(batch.stream().map(d -> new Document("_id", d.messageId() + ":"
+                        + d.deviceId()).append("orgId", orgId).append("messageId", d.messageId())
+                .append("deviceId", d.deviceId()).append("userId", d.userId()).append("seq", d.seq())).toList(),
+                new InsertManyOptions().ordered(false))).then()
+                .onErrorResume(Documents::isDuplicateKey, already -> Mono.empty());
+    }
+
+    Flux<Delivery> inbox(String orgId, String deviceId, long after, int limit) {
+        return Flux.from(deliveries.find(and(eq("orgId", orgId), eq("deviceId", deviceId), gt("seq", after)))
+                .sort(Sorts.ascending("seq")).limit(limit))
+                .map(d -> new Delivery(d.getString("messageId"), d.getString("deviceId"), d.getString("userId"),
+                        ((Number) d.get("seq")).longValue()));
+    }
+
+    Mono<Boolean> delivered(String orgId, String messageId, String deviceId) {
+        return Mono.from(deliveries.find(and(eq("_id", messageId + ":" + deviceId), eq("orgId", orgId))).first())
+                .map(d -> true).defaultIfEmpty(false);
+    }
+
+    private static Message toMessage(Document d) {
+        Map<String, Recipient> recipients = new LinkedHashMap<>();
+        Document r = d.get("recipients", Document.class);
+        if (r != null) {
+            r.forEach((userId, value) -> {
+                Document v = (Document) value;
+                recipients.put(userId, new Recipient(userId, v.getString("state"), Documents.instant(v.getDate("at")),
+                        v.getString("reason"), v.getInteger("eligibleDevices", 0)));
+            });
+        }
+        return new Message(d.getString("_id"), d.getString("orgId"), d.getString("conversationId"),
+                d.getString("senderId"), d.getString("idempotencyKey"), d.getString("body"), d.getString("priority"),
+                Boolean.TRUE.equals(d.getBoolean("requiresAck")), d.getString("patientRef"), d.getString("replyTo"),
+                Documents.instant(d.getDate("sentAt")), Documents.instant(d.getDate("recalledAt")),
+                Documents.instant(d.getDate("bodyDeletedAt")), recipients);
+    }
+}

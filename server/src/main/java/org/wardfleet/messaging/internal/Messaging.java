@@ -1,0 +1,270 @@
+package org.wardfleet.messaging.internal;
+
+import java.security.PublicKey;
+import java.security.interfaces.ECPublicKey;
+import java.security.interfaces.RSAPublicKey;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import org.springframework.stereotype.Component;
+import org.wardfleet.audit.AuditEvent;
+import org.wardfleet.audit.AuditEvent.Actor;
+import org.wardfleet.audit.AuditEvent.Outcome;
+import org.wardfleet.audit.AuditLog;
+import org.wardfleet.compliance.DeviceAccess;
+import org.wardfleet.device.Device;
+import org.wardfleet.device.DeviceKeys;
+import org.wardfleet.device.DeviceState;
+import org.wardfleet.device.Devices;
+import org.wardfleet.identity.UserDirectory;
+import org.wardfleet.messaging.MessagingProblems;
+import org.wardfleet.platform.web.ProblemType;
+import org.wardfleet.push.DeviceWake;
+
+import com.nimbusds.jose.EncryptionMethod;
+import com.nimbusds.jose.JWEAlgorithm;
+import com.nimbusds.jose.JWEHeader;
+import com.nimbusds.jose.JWEObject;
+import com.nimbusds.jose.Payload;
+import com.nimbusds.jose.crypto.ECDHEncrypter;
+import com.nimbusds.jose.crypto.RSAEncrypter;
+
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+
+/**
+ * Sending, delivering and acknowledging messages. A message goes to each recipient's eligible devices — assigned to
+ * the user, ACTIVE, and allowed by compliance at send time and again at fetch time — as an inbox entry; devices are
+ * woken over their stream or by FCM with no content; the device fetches its messages as JWE for its own key.
+ */
+@Component
+class Messaging {
+
+    private final MessageStore store;
+    private final MessageCrypto crypto;
+    private final Devices devices;
+    private final DeviceAccess access;
+    private final DeviceWake wake;
+    private final UserDirectory users;
+    private final AuditLog audit;
+    private final MessagingProperties properties;
+    private final Clock clock;
+
+    Messaging(MessageStore store, MessageCrypto crypto, Devices devices, DeviceAccess access, DeviceWake wake,
+            UserDirectory users, AuditLog audit, MessagingProperties properties, Clock clock) {
+        this.store = store;
+        this.crypto = crypto;
+        this.devices = devices;
+        this.access = access;
+        this.wake = wake;
+        this.users = users;
+        this.audit = audit;
+        this.properties = properties;
+        this.clock = clock;
+    }
+
+    Mono<MessageStore.Conversation> start(String orgId, String creator, List<String> participants) {
+        LinkedHashSet<String> all = new LinkedHashSet<>(participants);
+        all.add(creator);
+        if (all.size() < 2 || all.size() > properties.maxParticipants()) {
+            return Mono.error(MessagingProblems.CONVERSATION_INVALID.exception(
+                    "A conversation has 2 to %d participants, you included", properties.maxParticipants()));
+        }
+        return Flux.fromIterable(all)
+                .concatMap(id -> users.find(orgId, id).filter(u -> !u.disabled())
+                        .switchIfEmpty(Mono.error(() -> MessagingProblems.CONVERSATION_INVALID.exception(
+                                "No active user %s in your organisation", id))))
+                .then(store.insert(new MessageStore.Conversation(UUID.randomUUID().toString(), orgId,
+                        List.copyOf(all), creator, clock.instant().truncatedTo(ChronoUnit.MILLIS))));
+    }
+
+    record Draft(String text, String priority, boolean requiresAck, String patientRef, String replyTo) {
+    }
+
+    Mono<MessageStore.Message> send(String orgId, String senderId, String conversationId, String idempotencyKey,
+            Draft draft) {
+        Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+        String id = UUID.randomUUID().toString();
+        return participant(orgId, conversationId, senderId)
+                .flatMap(conversation -> eligibleDevices(orgId, conversation.participants(), senderId)
+                        .flatMap(eligible -> crypto.encrypt(orgId, id, draft.text())
+                                .flatMap(body -> {
+                                    Map<String, MessageStore.Recipient> recipients = new LinkedHashMap<>();
+                                    eligible.forEach((userId, list) -> recipients.put(userId,
+                                            new MessageStore.Recipient(userId, "SENT", now, null, list.size())));
+                                    return store.insertOnce(new MessageStore.Message(id, orgId, conversationId,
+                                            senderId, idempotencyKey, body, draft.priority(), draft.requiresAck(),
+                                            draft.patientRef(), draft.replyTo(), now, null, null, recipients));
+                                })
+                                .flatMap(stored -> stored.id().equals(id)
+                                        ? fanOut(stored, eligible).thenReturn(stored)
+                                        // a retried send: the first attempt already paged everyone
+                                        : Mono.just(stored))));
+    }
+
+    private Mono<Void> fanOut(MessageStore.Message message, Map<String, List<Device>> eligible) {
+        List<Device> targets = eligible.values().stream().flatMap(List::stream).toList();
+        return store.reserve(message.orgId(), Math.max(1, targets.size()))
+                .flatMap(first -> {
+                    List<MessageStore.Delivery> batch = new ArrayList<>();
+                    for (int i = 0; i < targets.size(); i++) {
+                        batch.add(new MessageStore.Delivery(message.id(), targets.get(i).id(),
+                                targets.get(i).assignedUserId(), first + i));
+                    }
+                    return store.deliver(message.orgId(), batch);
+                })
+                .then(audit.record(AuditEvent.of(message.orgId(), Actor.user(message.senderId()), "message.send",
+                        message.id(), Outcome.SUCCESS).withDetail("priority", message.priority())
+                        .withDetail("recipients", Integer.toString(message.recipients().size()))
+                        .withDetail("devices", Integer.toString(targets.size()))))
+                .then(wake.wake(message.orgId(), targets.stream().map(d -> new DeviceWake.WakeTarget(d.id(),
+                        d.platform().wire(), d.pushTokens())).toList(), "message"))
+                .then();
+    }
+
+    /** Recipient → their devices that may receive PHI now. */
+    private Mono<Map<String, List<Device>>> eligibleDevices(String orgId, List<String> participants, String sender) {
+        return Flux.fromIterable(participants).filter(p -> !p.equals(sender))
+                .concatMap(userId -> devices.reachableFor(orgId, userId)
+                        .filter(d -> d.state() == DeviceState.ACTIVE)
+                        .filterWhen(d -> access.decide(orgId, d.id()).map(DeviceAccess.Decision::allowed)
+                                .defaultIfEmpty(false))
+                        .collectList()
+                        .map(list -> Map.entry(userId, list)))
+                .collectMap(Map.Entry::getKey, Map.Entry::getValue, LinkedHashMap::new);
+    }
+
+    private Mono<MessageStore.Conversation> participant(String orgId, String conversationId, String userId) {
+        return store.conversation(orgId, conversationId)
+                .filter(c -> c.participants().contains(userId))
+                .switchIfEmpty(Mono.error(() -> ProblemType.NOT_FOUND.exception("No conversation %s",
+                        conversationId)));
+    }
+
+    /** A message as its sender or a recipient may see it; anyone else gets 404. */
+    Mono<MessageStore.Message> visible(String orgId, String messageId, String userId) {
+        return store.message(orgId, messageId)
+                .filter(m -> m.senderId().equals(userId) || m.recipients().containsKey(userId))
+                .switchIfEmpty(Mono.error(() -> ProblemType.NOT_FOUND.exception("No message %s", messageId)));
+    }
+
+    Mono<String> text(MessageStore.Message m) {
+        return m.body() == null ? Mono.empty() : crypto.decrypt(m.orgId(), m.id(), m.body());
+    }
+
+    Mono<MessageStore.Message> recall(String orgId, String messageId, String senderId) {
+        return visible(orgId, messageId, senderId)
+                .filter(m -> m.senderId().equals(senderId))
+                .switchIfEmpty(Mono.error(() -> ProblemType.FORBIDDEN.exception("Only the sender can recall")))
+                .flatMap(m -> store.recall(orgId, messageId, senderId, List.copyOf(m.recipients().keySet()),
+                        clock.instant()))
+                .switchIfEmpty(Mono.error(() -> MessagingProblems.RECALL_TOO_LATE.exception(
+                        "A recipient has already read it")))
+                .flatMap(m -> audit.record(AuditEvent.of(orgId, Actor.user(senderId), "message.recall", messageId,
+                        Outcome.SUCCESS)).thenReturn(m));
+    }
+
+    record Fetched(List<Map<String, Object>> messages, long cursor, boolean blocked) {
+    }
+
+    /** The device's inbox after {@code after}: each message as JWE for this device's key; marks them delivered. */
+    Mono<Fetched> fetch(String orgId, String deviceId, long after) {
+        return devices.find(orgId, deviceId).flatMap(device -> access.decide(orgId, deviceId)
+                .flatMap(decision -> !decision.allowed() || device.state() != DeviceState.ACTIVE
+                        ? Mono.just(new Fetched(List.of(), after, true))
+                        : store.inbox(orgId, deviceId, after, 100).collectList()
+                                .flatMap(inbox -> deliverAll(device, inbox, after))));
+    }
+
+    private Mono<Fetched> deliverAll(Device device, List<MessageStore.Delivery> inbox, long after) {
+        long cursor = inbox.isEmpty() ? after : inbox.get(inbox.size() - 1).seq();
+        return Flux.fromIterable(inbox)
+                .concatMap(delivery -> store.message(device.orgId(), delivery.messageId())
+                        .flatMap(message -> packaged(device, message)
+                                .flatMap(entry -> markDelivered(device, message).thenReturn(entry))))
+                .collectList()
+                .map(list -> new Fetched(list, cursor, false));
+    }
+
+    private Mono<Map<String, Object>> packaged(Device device, MessageStore.Message message) {
+        if (message.recalledAt() != null || message.body() == null) {
+            // recalled or past retention: the device purges what it holds
+            return Mono.just(Map.of("id", message.id(), "purge", true));
+        }
+        return crypto.decrypt(message.orgId(), message.id(), message.body())
+                .flatMap(text -> Mono.fromCallable(() -> {
+                    Map<String, Object> content = new LinkedHashMap<>();
+                    content.put("id", message.id());
+                    content.put("conversationId", message.conversationId());
+                    content.put("senderId", message.senderId());
+                    content.put("text", text);
+                    content.put("priority", message.priority());
+                    content.put("requiresAck", message.requiresAck());
+                    content.put("sentAt", message.sentAt().toString());
+                    if (message.patientRef() != null) {
+                        content.put("patientRef", message.patientRef());
+                    }
+                    if (message.replyTo() != null) {
+                        content.put("replyTo", message.replyTo());
+                    }
+                    return Map.<String, Object>of("id", message.id(), "jwe", encryptFor(device, content));
+                }).subscribeOn(Schedulers.boundedElastic()));
+    }
+
+    /** ECDH-ES+A256KW / A256GCM to the device's enrolled EC key (RSA-OAEP-256 for RSA keys). */
+    static String encryptFor(Device device, Map<String, Object> content) throws Exception {
+        PublicKey key = DeviceKeys.parse(device.publicKey());
+        JWEObject jwe;
+        if (key instanceof ECPublicKey ec) {
+            jwe = new JWEObject(new JWEHeader.Builder(JWEAlgorithm.ECDH_ES_A256KW, EncryptionMethod.A256GCM)
+                    .keyID(device.id()).build(), new Payload(content));
+            jwe.encrypt(new ECDHEncrypter(ec));
+        } else {
+            jwe = new JWEObject(new JWEHeader.Builder(JWEAlgorithm.RSA_OAEP_256, EncryptionMethod.A256GCM)
+                    .keyID(device.id()).build(), new Payload(content));
+            jwe.encrypt(new RSAEncrypter((RSAPublicKey) key));
+        }
+        return jwe.serialize();
+    }
+
+    private Mono<Void> markDelivered(Device device, MessageStore.Message message) {
+        return store.advance(device.orgId(), message.id(), device.assignedUserId(), "DELIVERED", null,
+                        clock.instant())
+                .flatMap(m -> audit.record(AuditEvent.of(device.orgId(), Actor.device(device.id()),
+                        "message.delivered", message.id(), Outcome.SUCCESS)))
+                .then();
+    }
+
+    Mono<MessageStore.Message> receipt(String orgId, String deviceId, String messageId, String state,
+            String reason) {
+        return devices.find(orgId, deviceId)
+                .filterWhen(device -> store.delivered(orgId, messageId, deviceId))
+                .switchIfEmpty(Mono.error(() -> ProblemType.NOT_FOUND.exception("No message %s for this device",
+                        messageId)))
+                .flatMap(device -> store.advance(orgId, messageId, device.assignedUserId(), state, reason,
+                                clock.instant())
+                        .switchIfEmpty(Mono.error(() -> MessagingProblems.RECEIPT_INVALID.exception(
+                                "%s does not follow the message's current state (or it was recalled)", state)))
+                        .flatMap(m -> audit.record(AuditEvent.of(orgId, Actor.device(deviceId),
+                                "message." + state.toLowerCase(java.util.Locale.ROOT), messageId, Outcome.SUCCESS))
+                                .then(notifySender(m))
+                                .thenReturn(m)));
+    }
+
+    /** The sender's devices hear that a receipt changed (they refetch the status; nothing else is sent). */
+    private Mono<Void> notifySender(MessageStore.Message m) {
+        return devices.reachableFor(m.orgId(), m.senderId())
+                .map(d -> new DeviceWake.WakeTarget(d.id(), d.platform().wire(), List.of()))
+                .collectList()
+                .flatMap(targets -> wake.wake(m.orgId(), targets, "receipt"))
+                .then();
+    }
+}

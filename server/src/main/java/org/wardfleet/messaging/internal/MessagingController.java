@@ -1,0 +1,123 @@
+package org.wardfleet.messaging.internal;
+
+import java.net.URI;
+import java.time.Instant;
+import java.util.List;
+
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import org.wardfleet.messaging.MessagingProblems;
+import org.wardfleet.platform.security.Caller;
+import org.wardfleet.platform.security.DevicePrincipal;
+import org.wardfleet.platform.security.Role;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotEmpty;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
+import reactor.core.publisher.Mono;
+
+/** Conversations and messages for people; the device inbox and receipts for devices. */
+@RestController
+class MessagingController {
+
+    private final Messaging messaging;
+
+    MessagingController(Messaging messaging) {
+        this.messaging = messaging;
+    }
+
+    record NewConversation(@NotEmpty @Size(max = 500) List<@NotBlank @Size(max = 64) String> participants) {
+    }
+
+    record ConversationView(String id, List<String> participants, String createdBy, Instant createdAt) {
+    }
+
+    @PostMapping("/api/v1/conversations")
+    Mono<ResponseEntity<ConversationView>> start(Caller caller, @Valid @RequestBody NewConversation body) {
+        caller.requireAny(Role.CLINICIAN, Role.ADMIN);
+        return messaging.start(caller.orgId(), caller.userId(), body.participants())
+                .map(c -> ResponseEntity.created(URI.create("/api/v1/conversations/" + c.id()))
+                        .body(new ConversationView(c.id(), c.participants(), c.createdBy(), c.createdAt())));
+    }
+
+    /** {@code text} at most 4 KB; {@code patientRef} an identifier only, never clinical text. */
+    record NewMessage(@NotNull @Size(min = 1, max = 4096) String text,
+            @NotNull @Pattern(regexp = "ROUTINE|URGENT|STAT") String priority, Boolean requiresAck,
+            @Size(max = 64) @Pattern(regexp = "[A-Za-z0-9:._-]*") String patientRef, @Size(max = 64) String replyTo) {
+    }
+
+    record RecipientView(String userId, String state, Instant at, String reason, int eligibleDevices) {
+    }
+
+    record MessageView(String id, String conversationId, String senderId, String priority, boolean requiresAck,
+            String patientRef, String replyTo, Instant sentAt, Instant recalledAt, String text,
+            List<RecipientView> recipients, List<String> undeliverable) {
+
+        static MessageView of(MessageStore.Message m, String text) {
+            List<RecipientView> recipients = m.recipients().values().stream().map(r -> new RecipientView(r.userId(),
+                    r.state(), r.at(), r.reason(), r.eligibleDevices())).toList();
+            return new MessageView(m.id(), m.conversationId(), m.senderId(), m.priority(), m.requiresAck(),
+                    m.patientRef(), m.replyTo(), m.sentAt(), m.recalledAt(), text, recipients,
+                    recipients.stream().filter(r -> r.eligibleDevices() == 0).map(RecipientView::userId).toList());
+        }
+    }
+
+    /** 201 with each recipient's state; {@code undeliverable} names recipients with no device that may receive it. */
+    @PostMapping("/api/v1/conversations/{id}/messages")
+    Mono<ResponseEntity<MessageView>> send(Caller caller, @PathVariable String id,
+            @RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey,
+            @Valid @RequestBody NewMessage body) {
+        caller.requireAny(Role.CLINICIAN, Role.ADMIN);
+        if (idempotencyKey == null || idempotencyKey.isBlank() || idempotencyKey.length() > 128) {
+            return Mono.error(MessagingProblems.IDEMPOTENCY_KEY_REQUIRED.exception(
+                    "Send an Idempotency-Key (1-128 characters) so a retried request never pages twice"));
+        }
+        return messaging.send(caller.orgId(), caller.userId(), id, idempotencyKey, new Messaging.Draft(body.text(),
+                        body.priority(), Boolean.TRUE.equals(body.requiresAck()), body.patientRef(), body.replyTo()))
+                .map(m -> ResponseEntity.created(URI.create("/api/v1/messages/" + m.id()))
+                        .body(MessageView.of(m, null)));
+    }
+
+    @GetMapping("/api/v1/messages/{id}")
+    Mono<MessageView> get(Caller caller, @PathVariable String id) {
+        return messaging.visible(caller.orgId(), id, caller.userId())
+                .flatMap(m -> messaging.text(m).map(t -> MessageView.of(m, t)).defaultIfEmpty(MessageView.of(m, null)));
+    }
+
+    @PostMapping("/api/v1/messages/{id}/recall")
+    Mono<MessageView> recall(Caller caller, @PathVariable String id) {
+        return messaging.recall(caller.orgId(), id, caller.userId()).map(m -> MessageView.of(m, null));
+    }
+
+    record Inbox(List<java.util.Map<String, Object>> messages, String cursor, boolean blocked) {
+    }
+
+    @GetMapping("/device/v1/messages")
+    Mono<Inbox> inbox(DevicePrincipal device, @RequestParam(defaultValue = "0") @Min(0) long after) {
+        return messaging.fetch(device.orgId(), device.deviceId(), after)
+                .map(f -> new Inbox(f.messages(), Long.toString(f.cursor()), f.blocked()));
+    }
+
+    record Receipt(@NotNull @Pattern(regexp = "DELIVERED|READ|ACKNOWLEDGED|DECLINED") String state,
+            @Size(max = 200) String reason) {
+    }
+
+    record ReceiptView(String messageId, String state) {
+    }
+
+    @PostMapping("/device/v1/messages/{id}/receipts")
+    Mono<ReceiptView> receipt(DevicePrincipal device, @PathVariable String id, @Valid @RequestBody Receipt body) {
+        return messaging.receipt(device.orgId(), device.deviceId(), id, body.state(), body.reason())
+                .map(m -> new ReceiptView(id, body.state()));
+    }
+}

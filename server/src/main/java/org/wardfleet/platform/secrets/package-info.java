@@ -1,0 +1,2 @@
+@org.springframework.modulith.NamedInterface("secrets")
+package org.wardfleet.platform.secrets;

@@ -1,0 +1,202 @@
+package org.wardfleet.messaging.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.security.interfaces.ECPrivateKey;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import org.bson.Document;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.test.web.reactive.server.WebTestClient;
+import org.wardfleet.support.TestApi;
+import org.wardfleet.support.TestDevice;
+import org.wardfleet.support.WardfleetTest;
+
+import com.mongodb.client.model.Filters;
+import com.mongodb.reactivestreams.client.MongoDatabase;
+import com.nimbusds.jose.JWEObject;
+import com.nimbusds.jose.crypto.ECDHDecrypter;
+
+import reactor.core.publisher.Mono;
+
+/** Two clinicians' devices page each other end to end; what must not be delivered is not. */
+@WardfleetTest
+class MessagingTests {
+
+    @Autowired WebTestClient http;
+    @Autowired TestApi api;
+    @Autowired MongoDatabase db;
+    @Autowired RetentionSweep retention;
+    @Autowired Clock clock;
+
+    record Person(TestApi.User user, TestDevice device) {
+    }
+
+    @Test
+    void aStatPageIsDeliveredReadAndAcknowledgedAndTheSenderSeesEachStep() throws Exception {
+        TestApi.User admin = api.newOrganisation();
+        Person doctor = person(admin);
+        Person nurse = person(admin);
+        String conversation = conversation(doctor, nurse);
+
+        String key = UUID.randomUUID().toString();
+        Map<?, ?> sent = send(doctor, conversation, key, "Bed 4 sats 84%, please review now", "STAT", true, 201);
+        String id = (String) sent.get("id");
+        assertThat(sent.get("recipients").toString()).contains(nurse.user().id()).contains("SENT");
+        assertThat((List<?>) sent.get("undeliverable")).isEmpty();
+        // a retried POST (same Idempotency-Key) returns the same message and pages nobody twice
+        assertThat(send(doctor, conversation, key, "Bed 4 sats 84%, please review now", "STAT", true, 201).get("id"))
+                .isEqualTo(id);
+
+        Map<?, ?> inbox = inbox(nurse, "0");
+        List<?> messages = (List<?>) inbox.get("messages");
+        assertThat(messages).hasSize(1);
+        Map<String, Object> content = decrypt(nurse, (String) ((Map<?, ?>) messages.get(0)).get("jwe"));
+        assertThat(content).containsEntry("id", id).containsEntry("text", "Bed 4 sats 84%, please review now")
+                .containsEntry("priority", "STAT").containsEntry("requiresAck", true);
+        assertThat(state(doctor, id, nurse)).isEqualTo("DELIVERED");
+        // reconnecting with the cursor fetches nothing twice
+        assertThat((List<?>) inbox(nurse, (String) inbox.get("cursor")).get("messages")).isEmpty();
+
+        receipt(nurse, id, "READ", null, 200);
+        assertThat(state(doctor, id, nurse)).isEqualTo("READ");
+        receipt(nurse, id, "ACKNOWLEDGED", null, 200);
+        assertThat(state(doctor, id, nurse)).isEqualTo("ACKNOWLEDGED");
+        receipt(nurse, id, "READ", null, 409); // no going back
+
+        // two-way: the nurse answers in the same conversation
+        Map<?, ?> reply = send(nurse, conversation, UUID.randomUUID().toString(), "On my way", "URGENT", false, 201);
+        Map<?, ?> doctorInbox = inbox(doctor, "0");
+        assertThat(decrypt(doctor, (String) ((Map<?, ?>) ((List<?>) doctorInbox.get("messages")).get(0)).get("jwe")))
+                .containsEntry("text", "On my way").containsEntry("id", reply.get("id"));
+
+        // the text is encrypted at rest and never in the audit log
+        Document stored = Mono.from(db.getCollection("messages").find(Filters.eq("_id", id)).first()).block();
+        assertThat(stored.getString("body")).doesNotContain("sats");
+        assertThat(http.get().uri("/api/v1/audit?size=200").headers(h -> h.setBearerAuth(admin.token())).exchange()
+                .expectBody(String.class).returnResult().getResponseBody()).contains("message.acknowledged")
+                .doesNotContain("sats");
+    }
+
+    @Test
+    void aNonCompliantDeviceGetsNothingAndTheSenderIsToldAtOnce() {
+        TestApi.User admin = api.newOrganisation();
+        Person doctor = person(admin);
+        Person rooted = person(admin);
+        String nonce = (String) api.deviceCall(rooted.device(), "POST", "/device/v1/attestation/challenge", null)
+                .expectBody(Map.class).returnResult().getResponseBody().get("nonce");
+        Map<String, Object> report = new HashMap<>(Map.of("nonce", nonce, "rooted", true, "osVersion", "15",
+                "securityPatchLevel", LocalDate.now(ZoneOffset.UTC).toString()));
+        api.deviceCall(rooted.device(), "POST", "/device/v1/attestation", Map.of("report",
+                rooted.device().signReport(report))).expectStatus().isOk();
+
+        Map<?, ?> sent = send(doctor, conversation(doctor, rooted), UUID.randomUUID().toString(), "Call me", "URGENT",
+                false, 201);
+        assertThat(sent.get("undeliverable")).isEqualTo(List.of(rooted.user().id()));
+        Map<?, ?> inbox = inbox(rooted, "0");
+        assertThat((List<?>) inbox.get("messages")).isEmpty();
+        assertThat(inbox.get("blocked")).isEqualTo(true);
+    }
+
+    @Test
+    void anUnreadMessageCanBeRecalledAndBodiesExpireWithRetention() {
+        TestApi.User admin = api.newOrganisation();
+        Person doctor = person(admin);
+        Person nurse = person(admin);
+        String conversation = conversation(doctor, nurse);
+        String wrong = (String) send(doctor, conversation, UUID.randomUUID().toString(), "Wrong patient", "ROUTINE",
+                false, 201).get("id");
+        http.post().uri("/api/v1/messages/" + wrong + "/recall").headers(h -> h.setBearerAuth(doctor.user().token()))
+                .exchange().expectStatus().isOk().expectBody().jsonPath("$.recalledAt").exists();
+        Map<?, ?> inbox = inbox(nurse, "0");
+        assertThat(((List<?>) inbox.get("messages")).get(0).toString()).contains("purge=true").doesNotContain("jwe");
+
+        String read = (String) send(doctor, conversation, UUID.randomUUID().toString(), "Seen already", "ROUTINE",
+                false, 201).get("id");
+        inbox(nurse, (String) inbox.get("cursor"));
+        receipt(nurse, read, "READ", null, 200);
+        http.post().uri("/api/v1/messages/" + read + "/recall").headers(h -> h.setBearerAuth(doctor.user().token()))
+                .exchange().expectStatus().isEqualTo(409);
+        // only the sender recalls
+        http.post().uri("/api/v1/messages/" + read + "/recall").headers(h -> h.setBearerAuth(nurse.user().token()))
+                .exchange().expectStatus().isForbidden();
+
+        retention.sweep(clock.instant().plus(Duration.ofDays(31))).block();
+        http.get().uri("/api/v1/messages/" + read).headers(h -> h.setBearerAuth(doctor.user().token())).exchange()
+                .expectStatus().isOk().expectBody().jsonPath("$.text").doesNotExist()
+                .jsonPath("$.recipients[0].state").isEqualTo("READ");
+        // someone outside the conversation sees nothing of it
+        Person other = person(admin);
+        http.get().uri("/api/v1/messages/" + read).headers(h -> h.setBearerAuth(other.user().token())).exchange()
+                .expectStatus().isNotFound();
+        http.post().uri("/api/v1/conversations/" + conversation + "/messages")
+                .headers(h -> h.setBearerAuth(other.user().token())).header("Idempotency-Key", "k")
+                .bodyValue(Map.of("text", "x", "priority", "ROUTINE")).exchange().expectStatus().isNotFound();
+        http.post().uri("/api/v1/conversations/" + conversation + "/messages")
+                .headers(h -> h.setBearerAuth(doctor.user().token()))
+                .bodyValue(Map.of("text", "no key", "priority", "ROUTINE")).exchange().expectStatus().isBadRequest()
+                .expectBody().jsonPath("$.type").isEqualTo("urn:wardfleet:problem:idempotency-key-required");
+        http.post().uri("/api/v1/conversations/" + conversation + "/messages")
+                .headers(h -> h.setBearerAuth(doctor.user().token())).header("Idempotency-Key", "too-long")
+                .bodyValue(Map.of("text", "x".repeat(4097), "priority", "ROUTINE")).exchange()
+                .expectStatus().isBadRequest();
+    }
+
+    private Person person(TestApi.User admin) {
+        TestApi.User user = api.createUser(admin.token(), "CLINICIAN");
+        return new Person(user, api.enrolledDevice(admin.token(), "COPE", user.id()));
+    }
+
+    private String conversation(Person a, Person b) {
+        return (String) http.post().uri("/api/v1/conversations").headers(h -> h.setBearerAuth(a.user().token()))
+                .bodyValue(Map.of("participants", List.of(b.user().id()))).exchange().expectStatus().isCreated()
+                .expectBody(Map.class).returnResult().getResponseBody().get("id");
+    }
+
+    private Map<?, ?> send(Person from, String conversation, String key, String text, String priority,
+            boolean requiresAck, int status) {
+        return http.post().uri("/api/v1/conversations/" + conversation + "/messages")
+                .headers(h -> h.setBearerAuth(from.user().token())).header("Idempotency-Key", key)
+                .bodyValue(Map.of("text", text, "priority", priority, "requiresAck", requiresAck)).exchange()
+                .expectStatus().isEqualTo(status).expectBody(Map.class).returnResult().getResponseBody();
+    }
+
+    private Map<?, ?> inbox(Person who, String after) {
+        // like DPoP, the device token is bound to the URL without its query
+        return http.get().uri("/device/v1/messages?after=" + after)
+                .header("Authorization", "Device " + who.device().jwt("GET", "/device/v1/messages")).exchange()
+                .expectStatus().isOk().expectBody(Map.class).returnResult().getResponseBody();
+    }
+
+    private void receipt(Person who, String messageId, String state, String reason, int status) {
+        Map<String, Object> body = new HashMap<>(Map.of("state", state));
+        if (reason != null) {
+            body.put("reason", reason);
+        }
+        api.deviceCall(who.device(), "POST", "/device/v1/messages/" + messageId + "/receipts", body).expectStatus()
+                .isEqualTo(status);
+    }
+
+    private String state(Person sender, String messageId, Person recipient) {
+        Map<?, ?> view = http.get().uri("/api/v1/messages/" + messageId)
+                .headers(h -> h.setBearerAuth(sender.user().token())).exchange().expectStatus().isOk()
+                .expectBody(Map.class).returnResult().getResponseBody();
+        return ((List<?>) view.get("recipients")).stream().map(r -> (Map<?, ?>) r)
+                .filter(r -> recipient.user().id().equals(r.get("userId"))).map(r -> (String) r.get("state"))
+                .findFirst().orElseThrow();
+    }
+
+    private static Map<String, Object> decrypt(Person who, String jwe) throws Exception {
+        JWEObject object = JWEObject.parse(jwe);
+        object.decrypt(new ECDHDecrypter((ECPrivateKey) who.device().keys().getPrivate()));
+        return object.getPayload().toJSONObject();
+    }
+}
