@@ -218,6 +218,33 @@ class PolicyDistributionTests {
                 .expectBody().jsonPath("$.type").isEqualTo("urn:wardfleet:problem:validation-failed");
     }
 
+    @Test
+    void aPageWakesASleepingPhoneWithoutAWordOfItsContent() {
+        TestApi.User admin = api.newOrganisation();
+        TestApi.User doctor = api.createUser(admin.token(), "CLINICIAN");
+        TestApi.User nurse = api.createUser(admin.token(), "CLINICIAN");
+        TestDevice phone = api.enrolledDevice(admin.token(), "COPE", nurse.id());
+        checkIn(phone, "tok-page-" + phone.deviceId());
+        String conversation = (String) http.post().uri("/api/v1/conversations")
+                .headers(h -> h.setBearerAuth(doctor.token())).bodyValue(Map.of("participants", List.of(nurse.id())))
+                .exchange().expectStatus().isCreated().expectBody(Map.class).returnResult().getResponseBody()
+                .get("id");
+        http.post().uri("/api/v1/conversations/" + conversation + "/messages")
+                .headers(h -> h.setBearerAuth(doctor.token())).header("Idempotency-Key", "page-1")
+                .bodyValue(Map.of("text", "Mr Smith bed 7 hypotensive", "priority", "STAT", "requiresAck", true,
+                        "patientRef", "MRN-12345"))
+                .exchange().expectStatus().isCreated();
+        await().atMost(Duration.ofSeconds(10)).until(() -> FCM.messagesTo("tok-page-" + phone.deviceId()).stream()
+                .anyMatch(m -> "message".equals(m.path("message").path("data").path("reason").asString())));
+        JsonNode message = FCM.messagesTo("tok-page-" + phone.deviceId()).stream()
+                .filter(m -> "message".equals(m.path("message").path("data").path("reason").asString()))
+                .findFirst().orElseThrow().path("message");
+        assertThat(message.path("android").path("priority").asString()).isEqualTo("high");
+        assertThat(message.has("notification")).isFalse();
+        assertThat(message.toString()).doesNotContain("Smith").doesNotContain("hypotensive")
+                .doesNotContain("MRN-12345").doesNotContain(doctor.email());
+    }
+
     private static void assertRejected(PolicyVerifier verifier, String jws, String reason) {
         assertThatThrownBy(() -> verifier.verify(jws)).isInstanceOfSatisfying(
                 PolicyVerifier.PolicyRejectedException.class, e -> assertThat(e.reason()).isEqualTo(reason));
