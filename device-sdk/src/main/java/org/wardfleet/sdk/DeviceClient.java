@@ -181,6 +181,53 @@ public final class DeviceClient {
                 answer.path("evidence").path("strength").asString(null));
     }
 
+    /** A message as the device decrypted it. */
+    public record ReceivedMessage(String id, String conversationId, String senderId, String text, String priority,
+            boolean requiresAck, String patientRef, String sentAt) {
+    }
+
+    /**
+     * @param purge ids the app must delete from its own storage (recalled, or past retention)
+     * @param cursor where the next fetch continues: keep it across restarts so nothing is fetched twice
+     * @param blocked the device may not receive messages now (non-compliant, quarantined)
+     */
+    public record Inbox(List<ReceivedMessage> messages, List<String> purge, String cursor, boolean blocked) {
+    }
+
+    /** Fetches and decrypts the messages after {@code cursor} ("0" the first time); they become DELIVERED. */
+    public Inbox fetchMessages(DeviceKeyStore keys, String cursor) {
+        JsonNode answer = JSON_READER.readTree(http.get("/device/v1/messages?after=" + cursor,
+                auth("GET", "/device/v1/messages")));
+        List<ReceivedMessage> messages = new ArrayList<>();
+        List<String> purge = new ArrayList<>();
+        for (JsonNode m : answer.path("messages")) {
+            if (m.path("purge").asBoolean(false)) {
+                purge.add(m.path("id").asString());
+                continue;
+            }
+            JsonNode c = JSON_READER.readTree(keys.decrypt(m.path("jwe").asString()));
+            messages.add(new ReceivedMessage(c.path("id").asString(), c.path("conversationId").asString(),
+                    c.path("senderId").asString(), c.path("text").asString(), c.path("priority").asString(),
+                    c.path("requiresAck").asBoolean(), c.path("patientRef").asString(null),
+                    c.path("sentAt").asString()));
+        }
+        return new Inbox(messages, purge, answer.path("cursor").asString(), answer.path("blocked").asBoolean());
+    }
+
+    /** READ, ACKNOWLEDGED or DECLINED (with a reason such as "in theatre"). */
+    public void receipt(String messageId, String state, String reason) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("state", state);
+        if (reason != null) {
+            body.put("reason", reason);
+        }
+        String path = "/device/v1/messages/" + messageId + "/receipts";
+        http.postJson(path, body, auth("POST", path));
+    }
+
+    private static final tools.jackson.databind.json.JsonMapper JSON_READER =
+            tools.jackson.databind.json.JsonMapper.builder().build();
+
     Set<String> handledActionIds() {
         return handled.keySet();
     }

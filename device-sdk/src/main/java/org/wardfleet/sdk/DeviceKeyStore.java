@@ -14,4 +14,12 @@ public interface DeviceKeyStore {
 
     /** SHA256withECDSA over {@code data}, DER encoded (what {@code java.security.Signature} returns). */
     byte[] sign(byte[] data);
+
+    /**
+     * Decrypts a compact JWE (ECDH-ES+A256KW, A256GCM) addressed to this key: how messages reach the device. A
+     * hardware keystore implements it with an ECDH key agreement (Android: {@code PURPOSE_AGREE_KEY}).
+     */
+    default String decrypt(String compactJwe) {
+        throw new UnsupportedOperationException("This key store cannot decrypt messages");
+    }
 }

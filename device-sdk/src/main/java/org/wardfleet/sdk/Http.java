@@ -24,6 +24,10 @@ final class Http {
 
     Http(String baseUrl, SSLContext ssl) {
         HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10));
+        if (baseUrl.startsWith("http://")) {
+            // no cleartext HTTP/2 upgrade (h2c): servers and proxies refuse upgrades that carry a body
+            builder.version(HttpClient.Version.HTTP_1_1);
+        }
         if (ssl != null) {
             builder.sslContext(ssl);
         }

@@ -90,4 +90,16 @@ public final class SoftwareKeyStore implements DeviceKeyStore {
                 .generatePublic(new ECPublicKeySpec(point, params));
         return KeyFactory.getInstance("EC").generatePublic(new java.security.spec.X509EncodedKeySpec(bc.getEncoded()));
     }
+
+    @Override
+    public String decrypt(String compactJwe) {
+        try {
+            com.nimbusds.jose.JWEObject jwe = com.nimbusds.jose.JWEObject.parse(compactJwe);
+            jwe.decrypt(new com.nimbusds.jose.crypto.ECDHDecrypter((java.security.interfaces.ECPrivateKey)
+                    keys.getPrivate()));
+            return jwe.getPayload().toString();
+        } catch (java.text.ParseException | com.nimbusds.jose.JOSEException e) {
+            throw new IllegalArgumentException("Cannot decrypt the message: " + e.getMessage(), e);
+        }
+    }
 }

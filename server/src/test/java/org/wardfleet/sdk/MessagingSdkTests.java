@@ -1,0 +1,92 @@
+package org.wardfleet.sdk;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.web.reactive.server.WebTestClient;
+import org.wardfleet.support.TestApi;
+import org.wardfleet.support.TestDevice;
+import org.wardfleet.support.WardfleetTest;
+
+/**
+ * The clinician's app through the SDK: woken on its stream, fetches and decrypts a page, acknowledges it (the sender
+ * sees it), and after being offline gets everything it missed exactly once.
+ */
+@WardfleetTest
+class MessagingSdkTests {
+
+    @Autowired WebTestClient http;
+    @Autowired TestApi api;
+    @LocalServerPort int port;
+
+    record Phone(TestApi.User user, SoftwareKeyStore keys, DeviceClient client) {
+    }
+
+    @Test
+    void aPageReachesTheAppIsAcknowledgedAndNothingIsLostOrRepeatedAcrossAnOfflineSpell() {
+        TestApi.User admin = api.newOrganisation();
+        Phone doctor = phone(admin);
+        Phone nurse = phone(admin);
+        String conversation = (String) http.post().uri("/api/v1/conversations")
+                .headers(h -> h.setBearerAuth(doctor.user().token()))
+                .bodyValue(Map.of("participants", List.of(nurse.user().id()))).exchange().expectStatus().isCreated()
+                .expectBody(Map.class).returnResult().getResponseBody().get("id");
+
+        List<String> events = new CopyOnWriteArrayList<>();
+        String cursor;
+        try (DeviceStream stream = nurse.client().openStream(events::add)) {
+            await().atMost(Duration.ofSeconds(10)).until(() -> events.stream().anyMatch(e -> e.contains("hello")));
+            String id = send(doctor, conversation, "Resus bay 2 now", "STAT", true);
+            await().atMost(Duration.ofSeconds(10)).until(() -> events.stream()
+                    .anyMatch(e -> e.contains("\"reason\":\"message\"")));
+            DeviceClient.Inbox inbox = nurse.client().fetchMessages(nurse.keys(), "0");
+            assertThat(inbox.messages()).singleElement().satisfies(m -> {
+                assertThat(m.id()).isEqualTo(id);
+                assertThat(m.text()).isEqualTo("Resus bay 2 now");
+                assertThat(m.priority()).isEqualTo("STAT");
+                assertThat(m.requiresAck()).isTrue();
+            });
+            nurse.client().receipt(id, "ACKNOWLEDGED", null);
+            http.get().uri("/api/v1/messages/" + id).headers(h -> h.setBearerAuth(doctor.user().token())).exchange()
+                    .expectBody().jsonPath("$.recipients[0].state").isEqualTo("ACKNOWLEDGED");
+            cursor = inbox.cursor();
+        }
+
+        // offline: two more messages arrive while the app is closed
+        String second = send(doctor, conversation, "Also bed 9", "URGENT", false);
+        String third = send(doctor, conversation, "Thanks", "ROUTINE", false);
+        DeviceClient.Inbox missed = nurse.client().fetchMessages(nurse.keys(), cursor);
+        assertThat(missed.messages()).extracting(DeviceClient.ReceivedMessage::id).containsExactly(second, third);
+        assertThat(nurse.client().fetchMessages(nurse.keys(), missed.cursor()).messages()).isEmpty();
+    }
+
+    private String send(Phone from, String conversation, String text, String priority, boolean ack) {
+        return (String) http.post().uri("/api/v1/conversations/" + conversation + "/messages")
+                .headers(h -> h.setBearerAuth(from.user().token())).header("Idempotency-Key", UUID.randomUUID()
+                        .toString())
+                .bodyValue(Map.of("text", text, "priority", priority, "requiresAck", ack)).exchange()
+                .expectStatus().isCreated().expectBody(Map.class).returnResult().getResponseBody().get("id");
+    }
+
+    private Phone phone(TestApi.User admin) {
+        TestApi.User user = api.createUser(admin.token(), "CLINICIAN");
+        String secret = (String) api.invitation(admin.token(), Map.of("ownership", "COPE", "platform", "android",
+                "assignedUserId", user.id())).get("secret");
+        String base = "http://127.0.0.1:" + port;
+        SoftwareKeyStore keys = SoftwareKeyStore.generate();
+        EnrolledDevice device = new EnrollmentClient(base, null).enroll(secret, keys,
+                new EnrollmentClient.DeviceInfo("android", "Pixel 8", "15", "2026-10-05", "1.0.0"));
+        return new Phone(user, keys, DeviceClient.withDeviceJwt(base, TestDevice.AUDIENCE, device, null,
+                Clock.systemUTC()));
+    }
+}
