@@ -214,6 +214,25 @@ public final class DeviceClient {
         return new Inbox(messages, purge, answer.path("cursor").asString(), answer.path("blocked").asBoolean());
     }
 
+    /**
+     * Replies in a conversation as the device's clinician. {@code idempotencyKey}: generate one per message the user
+     * sends and reuse it when retrying, so a flaky network never sends (or pages) twice. Returns the message id.
+     */
+    public String send(String conversationId, String text, String priority, boolean requiresAck, String replyTo,
+            String idempotencyKey) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("text", text);
+        body.put("priority", priority);
+        body.put("requiresAck", requiresAck);
+        if (replyTo != null) {
+            body.put("replyTo", replyTo);
+        }
+        String path = "/device/v1/conversations/" + conversationId + "/messages";
+        Map<String, String> headers = new LinkedHashMap<>(auth("POST", path));
+        headers.put("Idempotency-Key", idempotencyKey);
+        return http.postJson(path, body, headers).path("id").asString();
+    }
+
     /** READ, ACKNOWLEDGED or DECLINED (with a reason such as "in theatre"). */
     public void receipt(String messageId, String state, String reason) {
         Map<String, Object> body = new LinkedHashMap<>();

@@ -15,7 +15,15 @@ public interface DeviceWake {
     /**
      * @param reason a short non-secret word for the device ("policy"), never content
      */
-    Mono<WakeReport> wake(String orgId, List<WakeTarget> targets, String reason);
+    default Mono<WakeReport> wake(String orgId, List<WakeTarget> targets, String reason) {
+        return wake(orgId, targets, reason, true);
+    }
+
+    /**
+     * @param urgent FCM high priority (wakes a dozing Android phone at once); false for routine traffic, which
+     *        Android may batch
+     */
+    Mono<WakeReport> wake(String orgId, List<WakeTarget> targets, String reason, boolean urgent);
 
     record WakeTarget(String deviceId, String platform, List<String> pushTokens) {
         public WakeTarget {

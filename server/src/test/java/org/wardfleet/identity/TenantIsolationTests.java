@@ -61,6 +61,8 @@ class TenantIsolationTests {
             "POST /api/v1/conversations/{id}/messages",
             "GET /api/v1/messages/{id}",
             "POST /api/v1/messages/{id}/recall",
+            "POST /api/v1/messaging/roles",
+            "GET /api/v1/messaging/roles",
             "GET /api/v1/devices/{id}/compliance",
             "GET /api/v1/access/devices/{id}",
             // reads no stored data: it inspects the evidence in the request body
@@ -187,6 +189,39 @@ class TenantIsolationTests {
                 .expectStatus().isOk().expectBody()
                 .jsonPath("$.latestVersion").isEqualTo(1)
                 .jsonPath("$.assignments.length()").isEqualTo(1);
+    }
+
+    @Test
+    void organisationACannotSeeOrUseOrganisationBsMessagingRolesOrMessages() {
+        TestApi.User adminA = api.newOrganisation();
+        TestApi.User adminB = api.newOrganisation();
+        TestApi.User nurseB = api.createUser(adminB.token(), "CLINICIAN");
+        TestApi.User doctorB = api.createUser(adminB.token(), "CLINICIAN");
+        http.post().uri("/api/v1/messaging/roles").headers(h -> h.setBearerAuth(adminB.token()))
+                .bodyValue(Map.of("name", "b-team", "members", List.of(nurseB.id()))).exchange()
+                .expectStatus().isCreated();
+        TestApi.User doctorA = api.createUser(adminA.token(), "CLINICIAN");
+        assertThat(http.get().uri("/api/v1/messaging/roles").headers(h -> h.setBearerAuth(adminA.token()))
+                .exchange().expectBody(String.class).returnResult().getResponseBody()).doesNotContain("b-team");
+        http.post().uri("/api/v1/conversations").headers(h -> h.setBearerAuth(doctorA.token()))
+                .bodyValue(Map.of("participants", List.of("role:b-team"))).exchange().expectStatus().isBadRequest();
+        http.post().uri("/api/v1/conversations").headers(h -> h.setBearerAuth(doctorA.token()))
+                .bodyValue(Map.of("participants", List.of(nurseB.id()))).exchange().expectStatus().isBadRequest();
+        String conversationB = (String) http.post().uri("/api/v1/conversations")
+                .headers(h -> h.setBearerAuth(doctorB.token())).bodyValue(Map.of("participants", List.of(nurseB.id())))
+                .exchange().expectStatus().isCreated().expectBody(Map.class).returnResult().getResponseBody()
+                .get("id");
+        String messageB = (String) http.post().uri("/api/v1/conversations/" + conversationB + "/messages")
+                .headers(h -> h.setBearerAuth(doctorB.token())).header("Idempotency-Key", "b-1")
+                .bodyValue(Map.of("text", "for B only", "priority", "ROUTINE")).exchange().expectStatus().isCreated()
+                .expectBody(Map.class).returnResult().getResponseBody().get("id");
+        http.post().uri("/api/v1/conversations/" + conversationB + "/messages")
+                .headers(h -> h.setBearerAuth(doctorA.token())).header("Idempotency-Key", "a-1")
+                .bodyValue(Map.of("text", "intrusion", "priority", "ROUTINE")).exchange().expectStatus().isNotFound();
+        http.get().uri("/api/v1/messages/" + messageB).headers(h -> h.setBearerAuth(adminA.token())).exchange()
+                .expectStatus().isNotFound();
+        http.post().uri("/api/v1/messages/" + messageB + "/recall").headers(h -> h.setBearerAuth(doctorA.token()))
+                .exchange().expectStatus().isNotFound();
     }
 
     @Test

@@ -57,6 +57,15 @@ class MessagingSdkTests {
                 assertThat(m.requiresAck()).isTrue();
             });
             nurse.client().receipt(id, "ACKNOWLEDGED", null);
+            // and answers from the phone, in the same conversation; a retry with the same key sends nothing new
+            String key = UUID.randomUUID().toString();
+            String answer = nurse.client().send(conversation, "Coming", "URGENT", false, id, key);
+            assertThat(nurse.client().send(conversation, "Coming", "URGENT", false, id, key)).isEqualTo(answer);
+            DeviceClient.Inbox doctorInbox = doctor.client().fetchMessages(doctor.keys(), "0");
+            assertThat(doctorInbox.messages()).singleElement().satisfies(m -> {
+                assertThat(m.text()).isEqualTo("Coming");
+                assertThat(m.senderId()).isEqualTo(nurse.user().id());
+            });
             http.get().uri("/api/v1/messages/" + id).headers(h -> h.setBearerAuth(doctor.user().token())).exchange()
                     .expectBody().jsonPath("$.recipients[0].state").isEqualTo("ACKNOWLEDGED");
             cursor = inbox.cursor();

@@ -45,19 +45,22 @@ class MessageStore implements IndexedCollection {
     private final MongoCollection<Document> messages;
     private final MongoCollection<Document> deliveries;
     private final MongoCollection<Document> sequences;
+    private final MongoCollection<Document> roles;
 
     MessageStore(MongoDatabase db) {
         this.conversations = db.getCollection("conversations");
         this.messages = db.getCollection("messages");
         this.deliveries = db.getCollection("message_deliveries");
         this.sequences = db.getCollection("message_sequences");
+        this.roles = db.getCollection("messaging_roles");
     }
 
     @Override
     public Publisher<?> createIndexes() {
         return Flux.concat(messages.createIndex(Indexes.ascending("orgId", "senderId", "idempotencyKey"),
                         new IndexOptions().unique(true)),
-                deliveries.createIndex(Indexes.ascending("deviceId", "seq"), new IndexOptions().unique(true)));
+                deliveries.createIndex(Indexes.ascending("deviceId", "seq"), new IndexOptions().unique(true)),
+                roles.createIndex(Indexes.ascending("orgId", "name"), new IndexOptions().unique(true)));
     }
 
     record Conversation(String id, String orgId, List<String> participants, String createdBy, Instant createdAt) {
@@ -72,6 +75,30 @@ class MessageStore implements IndexedCollection {
     }
 
     record Delivery(String messageId, String deviceId, String userId, long seq) {
+    }
+
+    record RoleList(String id, String orgId, String name, List<String> members) {
+    }
+
+    /** Defining a role again replaces its members (the name is the key). */
+    Mono<RoleList> saveRole(RoleList role) {
+        return Mono.from(roles.findOneAndUpdate(and(eq("orgId", role.orgId()), eq("name", role.name())),
+                        Updates.combine(Updates.setOnInsert("_id", role.id()), Updates.set("members", role.members())),
+                        new FindOneAndUpdateOptions().upsert(true).returnDocument(ReturnDocument.AFTER)))
+                .map(MessageStore::toRole);
+    }
+
+    Mono<RoleList> role(String orgId, String name) {
+        return Mono.from(roles.find(and(eq("orgId", orgId), eq("name", name))).first()).map(MessageStore::toRole);
+    }
+
+    Flux<RoleList> roles(String orgId) {
+        return Flux.from(roles.find(eq("orgId", orgId)).sort(Sorts.ascending("name"))).map(MessageStore::toRole);
+    }
+
+    private static RoleList toRole(Document d) {
+        return new RoleList(d.getString("_id"), d.getString("orgId"), d.getString("name"),
+                d.getList("members", String.class));
     }
 
     Mono<Conversation> insert(Conversation c) {

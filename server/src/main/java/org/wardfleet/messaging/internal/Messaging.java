@@ -72,6 +72,42 @@ class Messaging {
     }
 
     Mono<MessageStore.Conversation> start(String orgId, String creator, List<String> participants) {
+        return Flux.fromIterable(participants)
+                .concatMap(p -> p.startsWith("role:") ? store.role(orgId, p.substring(5))
+                        .switchIfEmpty(Mono.error(() -> MessagingProblems.CONVERSATION_INVALID.exception(
+                                "No role %s", p.substring(5))))
+                        .flatMapIterable(MessageStore.RoleList::members) : Mono.just(p))
+                .collectList()
+                .flatMap(people -> startWith(orgId, creator, people));
+    }
+
+    Mono<MessageStore.RoleList> defineRole(String orgId, String actor, String name, List<String> members) {
+        return Flux.fromIterable(new LinkedHashSet<>(members))
+                .concatMap(id -> users.find(orgId, id).filter(u -> !u.disabled())
+                        .switchIfEmpty(Mono.error(() -> MessagingProblems.CONVERSATION_INVALID.exception(
+                                "No active user %s in your organisation", id))))
+                .map(u -> u.id()).collectList()
+                .flatMap(ids -> store.saveRole(new MessageStore.RoleList(UUID.randomUUID().toString(), orgId, name,
+                        ids)))
+                .flatMap(r -> audit.record(AuditEvent.of(orgId, Actor.user(actor), "messaging.role.define", r.id(),
+                        Outcome.SUCCESS).withDetail("name", name)).thenReturn(r));
+    }
+
+    Flux<MessageStore.RoleList> roles(String orgId) {
+        return store.roles(orgId);
+    }
+
+    /** A reply typed on the device: only from an ACTIVE device its compliance allows. */
+    Mono<MessageStore.Message> sendFromDevice(String orgId, String deviceId, String userId, String conversationId,
+            String idempotencyKey, Draft draft) {
+        return access.decide(orgId, deviceId)
+                .filter(DeviceAccess.Decision::allowed)
+                .switchIfEmpty(Mono.error(() -> ProblemType.FORBIDDEN.exception(
+                        "This device may not send messages now (compliance)")))
+                .then(send(orgId, userId, conversationId, idempotencyKey, draft));
+    }
+
+    private Mono<MessageStore.Conversation> startWith(String orgId, String creator, List<String> participants) {
         LinkedHashSet<String> all = new LinkedHashSet<>(participants);
         all.add(creator);
         if (all.size() < 2 || all.size() > properties.maxParticipants()) {
@@ -126,7 +162,8 @@ class Messaging {
                         .withDetail("recipients", Integer.toString(message.recipients().size()))
                         .withDetail("devices", Integer.toString(targets.size()))))
                 .then(wake.wake(message.orgId(), targets.stream().map(d -> new DeviceWake.WakeTarget(d.id(),
-                        d.platform().wire(), d.pushTokens())).toList(), "message"))
+                        d.platform().wire(), d.pushTokens())).toList(), "message",
+                        !"ROUTINE".equals(message.priority())))
                 .then();
     }
 

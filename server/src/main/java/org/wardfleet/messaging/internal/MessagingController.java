@@ -88,6 +88,47 @@ class MessagingController {
                         .body(MessageView.of(m, null)));
     }
 
+    /** The clinician answers from the device: sent as the device's assigned user (a shared device has none). */
+    @PostMapping("/device/v1/conversations/{id}/messages")
+    Mono<ResponseEntity<MessageView>> sendFromDevice(DevicePrincipal device, @PathVariable String id,
+            @RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey,
+            @Valid @RequestBody NewMessage body) {
+        if (idempotencyKey == null || idempotencyKey.isBlank() || idempotencyKey.length() > 128) {
+            return Mono.error(MessagingProblems.IDEMPOTENCY_KEY_REQUIRED.exception(
+                    "Send an Idempotency-Key (1-128 characters) so a retried request never pages twice"));
+        }
+        if (device.assignedUserId() == null) {
+            return Mono.error(org.wardfleet.platform.web.ProblemType.FORBIDDEN.exception(
+                    "A shared device has no user to send as"));
+        }
+        return messaging.sendFromDevice(device.orgId(), device.deviceId(), device.assignedUserId(), id,
+                        idempotencyKey, new Messaging.Draft(body.text(), body.priority(),
+                                Boolean.TRUE.equals(body.requiresAck()), body.patientRef(), body.replyTo()))
+                .map(m -> ResponseEntity.created(URI.create("/api/v1/messages/" + m.id()))
+                        .body(MessageView.of(m, null)));
+    }
+
+    record NewRole(@NotBlank @Pattern(regexp = "[a-z0-9][a-z0-9-]{1,62}") String name,
+            @NotEmpty @Size(max = 200) List<@NotBlank @Size(max = 64) String> members) {
+    }
+
+    record RoleView(String id, String name, List<String> members) {
+    }
+
+    /** A role is a named list of users ("on-call-medicine"); conversations may name it as {@code role:<name>}. */
+    @PostMapping("/api/v1/messaging/roles")
+    Mono<ResponseEntity<RoleView>> role(Caller caller, @Valid @RequestBody NewRole body) {
+        caller.requireAny(Role.ADMIN);
+        return messaging.defineRole(caller.orgId(), caller.userId(), body.name(), body.members())
+                .map(r -> ResponseEntity.created(URI.create("/api/v1/messaging/roles/" + r.id()))
+                        .body(new RoleView(r.id(), r.name(), r.members())));
+    }
+
+    @GetMapping("/api/v1/messaging/roles")
+    Mono<List<RoleView>> roles(Caller caller) {
+        return messaging.roles(caller.orgId()).map(r -> new RoleView(r.id(), r.name(), r.members())).collectList();
+    }
+
     @GetMapping("/api/v1/messages/{id}")
     Mono<MessageView> get(Caller caller, @PathVariable String id) {
         return messaging.visible(caller.orgId(), id, caller.userId())

@@ -96,7 +96,7 @@ class FcmSender implements DisposableBean {
     private record Attempt(String deviceId, String token, Message message) {
     }
 
-    Mono<Outcome> send(List<WakeTarget> targets, String reason) {
+    Mono<Outcome> send(List<WakeTarget> targets, String reason, boolean urgent) {
         Outcome outcome = new Outcome(new LinkedHashSet<>(), new LinkedHashMap<>(), new LinkedHashMap<>());
         List<Attempt> attempts = new ArrayList<>();
         for (WakeTarget t : targets) {
@@ -105,7 +105,7 @@ class FcmSender implements DisposableBean {
             } else if (t.pushTokens().isEmpty()) {
                 outcome.failed().put(t.deviceId(), "no-push-token");
             } else {
-                t.pushTokens().forEach(token -> attempts.add(new Attempt(t.deviceId(), token, message(token, reason))));
+                t.pushTokens().forEach(token -> attempts.add(new Attempt(t.deviceId(), token, message(token, reason, urgent))));
             }
         }
         return Flux.fromIterable(attempts).buffer(BATCH)
@@ -174,10 +174,11 @@ class FcmSender implements DisposableBean {
                 || code == MessagingErrorCode.INTERNAL;
     }
 
-    private Message message(String token, String reason) {
+    private Message message(String token, String reason, boolean urgent) {
         return Message.builder().setToken(token)
                 .putData("type", "sync").putData("reason", reason)
-                .setAndroidConfig(AndroidConfig.builder().setPriority(AndroidConfig.Priority.HIGH)
+                .setAndroidConfig(AndroidConfig.builder()
+                        .setPriority(urgent ? AndroidConfig.Priority.HIGH : AndroidConfig.Priority.NORMAL)
                         .setCollapseKey(COLLAPSE_KEY).setTtl(properties.fcmTtl().toMillis()).build())
                 .setApnsConfig(ApnsConfig.builder()
                         .putHeader("apns-push-type", "background").putHeader("apns-priority", "5")

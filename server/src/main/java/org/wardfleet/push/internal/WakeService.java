@@ -38,7 +38,7 @@ class WakeService implements DeviceWake {
     }
 
     @Override
-    public Mono<WakeReport> wake(String orgId, List<WakeTarget> targets, String reason) {
+    public Mono<WakeReport> wake(String orgId, List<WakeTarget> targets, String reason, boolean urgent) {
         if (targets.isEmpty()) {
             return Mono.just(new WakeReport(Set.of(), Set.of(), Map.of()));
         }
@@ -62,7 +62,7 @@ class WakeService implements DeviceWake {
                         }
                     }
                     return signals.send(remote)
-                            .then(fcm.send(rest, reason))
+                            .then(fcm.send(rest, reason, urgent))
                             .flatMap(outcome -> forgetDeadTokens(orgId, outcome.deadTokens()).thenReturn(
                                     new WakeReport(viaStream, outcome.accepted(),
                                             new LinkedHashMap<>(outcome.failed()))));

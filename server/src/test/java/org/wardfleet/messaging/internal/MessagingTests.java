@@ -87,6 +87,31 @@ class MessagingTests {
     }
 
     @Test
+    void aRoleNamesTheUsersAConversationReaches() {
+        TestApi.User admin = api.newOrganisation();
+        Person doctor = person(admin);
+        Person registrarA = person(admin);
+        Person registrarB = person(admin);
+        http.post().uri("/api/v1/messaging/roles").headers(h -> h.setBearerAuth(admin.token()))
+                .bodyValue(Map.of("name", "medical-registrars", "members", List.of(registrarA.user().id(),
+                        registrarB.user().id()))).exchange().expectStatus().isCreated();
+        http.post().uri("/api/v1/messaging/roles").headers(h -> h.setBearerAuth(doctor.user().token()))
+                .bodyValue(Map.of("name", "my-friends", "members", List.of(doctor.user().id()))).exchange()
+                .expectStatus().isForbidden();
+        String conversation = (String) http.post().uri("/api/v1/conversations")
+                .headers(h -> h.setBearerAuth(doctor.user().token()))
+                .bodyValue(Map.of("participants", List.of("role:medical-registrars"))).exchange()
+                .expectStatus().isCreated().expectBody(Map.class).returnResult().getResponseBody().get("id");
+        Map<?, ?> sent = send(doctor, conversation, UUID.randomUUID().toString(), "Ward 7 needs a registrar", "URGENT",
+                true, 201);
+        assertThat(sent.get("recipients").toString()).contains(registrarA.user().id())
+                .contains(registrarB.user().id());
+        assertThat((List<?>) inbox(registrarB, "0").get("messages")).hasSize(1);
+        http.post().uri("/api/v1/conversations").headers(h -> h.setBearerAuth(doctor.user().token()))
+                .bodyValue(Map.of("participants", List.of("role:nobody"))).exchange().expectStatus().isBadRequest();
+    }
+
+    @Test
     void aNonCompliantDeviceGetsNothingAndTheSenderIsToldAtOnce() {
         TestApi.User admin = api.newOrganisation();
         Person doctor = person(admin);
