@@ -62,6 +62,8 @@ class TenantIsolationTests {
             "GET /api/v1/messages/{id}",
             "POST /api/v1/messages/{id}/recall",
             "POST /api/v1/messaging/roles",
+            "POST /api/v1/messages/{id}/receipts",
+            "GET /api/v1/messages/stream",
             "GET /api/v1/messaging/roles",
             "GET /api/v1/devices/{id}/compliance",
             "GET /api/v1/access/devices/{id}",
@@ -222,6 +224,8 @@ class TenantIsolationTests {
                 .expectStatus().isNotFound();
         http.post().uri("/api/v1/messages/" + messageB + "/recall").headers(h -> h.setBearerAuth(doctorA.token()))
                 .exchange().expectStatus().isNotFound();
+        http.post().uri("/api/v1/messages/" + messageB + "/receipts").headers(h -> h.setBearerAuth(doctorA.token()))
+                .bodyValue(Map.of("state", "READ")).exchange().expectStatus().isNotFound();
     }
 
     @Test

@@ -57,9 +57,11 @@ class Messaging {
     private final AuditLog audit;
     private final MessagingProperties properties;
     private final Clock clock;
+    private final UserSignals signals;
 
     Messaging(MessageStore store, MessageCrypto crypto, Devices devices, DeviceAccess access, DeviceWake wake,
-            UserDirectory users, AuditLog audit, MessagingProperties properties, Clock clock) {
+            UserDirectory users, AuditLog audit, MessagingProperties properties, Clock clock, UserSignals signals) {
+        this.signals = signals;
         this.store = store;
         this.crypto = crypto;
         this.devices = devices;
@@ -161,6 +163,8 @@ class Messaging {
                         message.id(), Outcome.SUCCESS).withDetail("priority", message.priority())
                         .withDetail("recipients", Integer.toString(message.recipients().size()))
                         .withDetail("devices", Integer.toString(targets.size()))))
+                .then(signals.publish(message.recipients().keySet().stream().map(userId -> new UserSignals.Signal(
+                        message.orgId(), userId, "message", message.id())).toList()))
                 .then(wake.wake(message.orgId(), targets.stream().map(d -> new DeviceWake.WakeTarget(d.id(),
                         d.platform().wire(), d.pushTokens())).toList(), "message",
                         !"ROUTINE".equals(message.priority())))
@@ -191,6 +195,20 @@ class Messaging {
         return store.message(orgId, messageId)
                 .filter(m -> m.senderId().equals(userId) || m.recipients().containsKey(userId))
                 .switchIfEmpty(Mono.error(() -> ProblemType.NOT_FOUND.exception("No message %s", messageId)));
+    }
+
+    /** A person opening a message (desktop): a recipient who had not received it yet now has. */
+    Mono<MessageStore.Message> open(String orgId, String messageId, String userId) {
+        return visible(orgId, messageId, userId).flatMap(m -> {
+            MessageStore.Recipient me = m.recipients().get(userId);
+            if (me == null || !"SENT".equals(me.state())) {
+                return Mono.just(m);
+            }
+            return store.advance(orgId, messageId, userId, "DELIVERED", null, clock.instant())
+                    .flatMap(updated -> audit.record(AuditEvent.of(orgId, Actor.user(userId), "message.delivered",
+                            messageId, Outcome.SUCCESS)).then(notifySender(updated)).thenReturn(updated))
+                    .defaultIfEmpty(m);
+        });
     }
 
     Mono<String> text(MessageStore.Message m) {
@@ -280,6 +298,24 @@ class Messaging {
                 .then();
     }
 
+    /** A receipt from the person's desktop session (no device involved). */
+    Mono<MessageStore.Message> userReceipt(String orgId, String userId, String messageId, String state,
+            String reason) {
+        return visible(orgId, messageId, userId)
+                .filter(m -> m.recipients().containsKey(userId))
+                .switchIfEmpty(Mono.error(() -> ProblemType.NOT_FOUND.exception("No message %s for you", messageId)))
+                .flatMap(m -> store.advance(orgId, messageId, userId, state, reason, clock.instant()))
+                .switchIfEmpty(Mono.error(() -> MessagingProblems.RECEIPT_INVALID.exception(
+                        "%s does not follow the message's current state (or it was recalled)", state)))
+                .flatMap(m -> audit.record(AuditEvent.of(orgId, Actor.user(userId),
+                                "message." + state.toLowerCase(java.util.Locale.ROOT), messageId, Outcome.SUCCESS))
+                        .then(notifySender(m)).thenReturn(m));
+    }
+
+    Flux<Map<String, Object>> live(String orgId, String userId) {
+        return signals.live(orgId, userId);
+    }
+
     Mono<MessageStore.Message> receipt(String orgId, String deviceId, String messageId, String state,
             String reason) {
         return devices.find(orgId, deviceId)
@@ -296,9 +332,10 @@ class Messaging {
                                 .thenReturn(m)));
     }
 
-    /** The sender's devices hear that a receipt changed (they refetch the status; nothing else is sent). */
+    /** The sender's sessions and devices hear that a receipt changed (they refetch the status; nothing else). */
     private Mono<Void> notifySender(MessageStore.Message m) {
-        return devices.reachableFor(m.orgId(), m.senderId())
+        return signals.publish(List.of(new UserSignals.Signal(m.orgId(), m.senderId(), "receipt", m.id())))
+                .thenMany(devices.reachableFor(m.orgId(), m.senderId()))
                 .map(d -> new DeviceWake.WakeTarget(d.id(), d.platform().wire(), List.of()))
                 .collectList()
                 .flatMap(targets -> wake.wake(m.orgId(), targets, "receipt"))

@@ -131,8 +131,35 @@ class MessagingController {
 
     @GetMapping("/api/v1/messages/{id}")
     Mono<MessageView> get(Caller caller, @PathVariable String id) {
-        return messaging.visible(caller.orgId(), id, caller.userId())
+        return messaging.open(caller.orgId(), id, caller.userId())
                 .flatMap(m -> messaging.text(m).map(t -> MessageView.of(m, t)).defaultIfEmpty(MessageView.of(m, null)));
+    }
+
+    /** Receipts from the person's desktop session: READ, ACKNOWLEDGED, DECLINED (with a reason). */
+    @PostMapping("/api/v1/messages/{id}/receipts")
+    Mono<ReceiptView> userReceipt(Caller caller, @PathVariable String id, @Valid @RequestBody Receipt body) {
+        return messaging.userReceipt(caller.orgId(), caller.userId(), id, body.state(), body.reason())
+                .map(m -> new ReceiptView(id, body.state()));
+    }
+
+    /**
+     * The desktop session's live feed (server-sent events): {@code message} when one arrives for the caller,
+     * {@code receipt} when a recipient moved on a message the caller sent — ids only; the session then reads
+     * {@code GET /api/v1/messages/{id}}.
+     */
+    @GetMapping(value = "/api/v1/messages/stream", produces = org.springframework.http.MediaType.TEXT_EVENT_STREAM_VALUE)
+    reactor.core.publisher.Flux<org.springframework.http.codec.ServerSentEvent<java.util.Map<String, Object>>> stream(
+            Caller caller) {
+        var open = org.springframework.http.codec.ServerSentEvent.<java.util.Map<String, Object>>builder()
+                .comment("connected").build();
+        var events = messaging.live(caller.orgId(), caller.userId())
+                .map(e -> org.springframework.http.codec.ServerSentEvent.<java.util.Map<String, Object>>builder(e)
+                        .event(String.valueOf(e.get("type"))).build());
+        var heartbeat = reactor.core.publisher.Flux.interval(java.time.Duration.ofSeconds(15))
+                .map(i -> org.springframework.http.codec.ServerSentEvent.<java.util.Map<String, Object>>builder()
+                        .comment("heartbeat").build());
+        return reactor.core.publisher.Flux.concat(reactor.core.publisher.Flux.just(open),
+                reactor.core.publisher.Flux.merge(events, heartbeat));
     }
 
     @PostMapping("/api/v1/messages/{id}/recall")

@@ -26,16 +26,19 @@ class RetentionSweep implements SmartLifecycle {
     private final MessageStore store;
     private final MessagingProperties properties;
     private final Clock clock;
+    private final UserSignals signals;
     private volatile Disposable running;
 
-    RetentionSweep(MessageStore store, MessagingProperties properties, Clock clock) {
+    RetentionSweep(MessageStore store, MessagingProperties properties, Clock clock, UserSignals signals) {
+        this.signals = signals;
         this.store = store;
         this.properties = properties;
         this.clock = clock;
     }
 
     Mono<Long> sweep(Instant now) {
-        return store.purgeBodies(now.minus(properties.retention()), now);
+        return store.purgeBodies(now.minus(properties.retention()), now)
+                .flatMap(purged -> signals.sweep().thenReturn(purged));
     }
 
     @Override

@@ -87,6 +87,50 @@ class MessagingTests {
     }
 
     @Test
+    void aDesktopSessionHearsOfPagesAndReceiptsLiveAndCanAcknowledge() throws Exception {
+        TestApi.User admin = api.newOrganisation();
+        Person doctor = person(admin);
+        TestApi.User consultant = api.createUser(admin.token(), "CLINICIAN"); // at a desk, no phone
+        String conversation = (String) http.post().uri("/api/v1/conversations")
+                .headers(h -> h.setBearerAuth(doctor.user().token()))
+                .bodyValue(Map.of("participants", List.of(consultant.id()))).exchange().expectStatus().isCreated()
+                .expectBody(Map.class).returnResult().getResponseBody().get("id");
+        List<String> consultantFeed = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<String> doctorFeed = new java.util.concurrent.CopyOnWriteArrayList<>();
+        var a = sse(consultant.token(), consultantFeed);
+        var b = sse(doctor.user().token(), doctorFeed);
+        try {
+            Thread.sleep(500);
+            String id = (String) send(doctor, conversation, UUID.randomUUID().toString(), "Can you see bed 3?",
+                    "URGENT", true, 201).get("id");
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10))
+                    .until(() -> consultantFeed.stream().anyMatch(e -> e.contains(id)));
+            http.get().uri("/api/v1/messages/" + id).headers(h -> h.setBearerAuth(consultant.token())).exchange()
+                    .expectStatus().isOk().expectBody().jsonPath("$.text").isEqualTo("Can you see bed 3?");
+            assertThat(state(doctor, id, new Person(consultant, null))).isEqualTo("DELIVERED");
+            http.post().uri("/api/v1/messages/" + id + "/receipts").headers(h -> h.setBearerAuth(consultant.token()))
+                    .bodyValue(Map.of("state", "DECLINED", "reason", "in theatre")).exchange().expectStatus().isOk();
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10))
+                    .until(() -> doctorFeed.stream().anyMatch(e -> e.contains("receipt") && e.contains(id)));
+            http.get().uri("/api/v1/messages/" + id).headers(h -> h.setBearerAuth(doctor.user().token())).exchange()
+                    .expectBody().jsonPath("$.recipients[0].state").isEqualTo("DECLINED")
+                    .jsonPath("$.recipients[0].reason").isEqualTo("in theatre");
+        } finally {
+            a.dispose();
+            b.dispose();
+        }
+    }
+
+    private reactor.core.Disposable sse(String token, List<String> into) {
+        return http.get().uri("/api/v1/messages/stream").headers(h -> h.setBearerAuth(token))
+                .accept(org.springframework.http.MediaType.TEXT_EVENT_STREAM).exchange().expectStatus().isOk()
+                .returnResult(new org.springframework.core.ParameterizedTypeReference<
+                        org.springframework.http.codec.ServerSentEvent<Map<String, Object>>>() {
+                }).getResponseBody().filter(e -> e.event() != null)
+                .subscribe(e -> into.add(e.event() + " " + e.data()));
+    }
+
+    @Test
     void aRoleNamesTheUsersAConversationReaches() {
         TestApi.User admin = api.newOrganisation();
         Person doctor = person(admin);
