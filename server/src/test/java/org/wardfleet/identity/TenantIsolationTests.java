@@ -62,6 +62,13 @@ class TenantIsolationTests {
             "GET /api/v1/messages/{id}",
             "POST /api/v1/messages/{id}/recall",
             "POST /api/v1/messaging/roles",
+            "POST /api/v1/oncall/roles",
+            "GET /api/v1/oncall/roles",
+            "POST /api/v1/oncall/roles/{id}/overrides",
+            "POST /api/v1/oncall/roles/{id}/leave",
+            "GET /api/v1/oncall/roles/{id}/now",
+            "GET /api/v1/oncall/roles/{id}/schedule",
+            "GET /api/v1/oncall/me/shifts",
             "POST /api/v1/messages/{id}/receipts",
             "GET /api/v1/messages/stream",
             "GET /api/v1/messaging/roles",
@@ -226,6 +233,37 @@ class TenantIsolationTests {
                 .exchange().expectStatus().isNotFound();
         http.post().uri("/api/v1/messages/" + messageB + "/receipts").headers(h -> h.setBearerAuth(doctorA.token()))
                 .bodyValue(Map.of("state", "READ")).exchange().expectStatus().isNotFound();
+    }
+
+    @Test
+    void organisationACannotSeeOrChangeOrganisationBsOnCallRoles() {
+        TestApi.User adminA = api.newOrganisation();
+        TestApi.User adminB = api.newOrganisation();
+        TestApi.User nurseB = api.createUser(adminB.token(), "CLINICIAN");
+        String roleB = (String) http.post().uri("/api/v1/oncall/roles").headers(h -> h.setBearerAuth(adminB.token()))
+                .bodyValue(Map.of("name", "b-cover", "timeZone", "UTC", "rota", Map.of("participants",
+                        List.of(nurseB.id()), "start", "2026-01-01T08:00", "shift", "P1D"))).exchange()
+                .expectStatus().isCreated().expectBody(Map.class).returnResult().getResponseBody().get("id");
+        String a = adminA.token();
+        http.get().uri("/api/v1/oncall/roles/" + roleB + "/now").headers(h -> h.setBearerAuth(a)).exchange()
+                .expectStatus().isNotFound();
+        http.get().uri("/api/v1/oncall/roles/" + roleB + "/schedule").headers(h -> h.setBearerAuth(a)).exchange()
+                .expectStatus().isNotFound();
+        http.post().uri("/api/v1/oncall/roles/" + roleB + "/overrides").headers(h -> h.setBearerAuth(a))
+                .bodyValue(Map.of("userId", nurseB.id(), "from", "2026-01-02T08:00", "to", "2026-01-03T08:00"))
+                .exchange().expectStatus().isNotFound();
+        http.post().uri("/api/v1/oncall/roles/" + roleB + "/leave").headers(h -> h.setBearerAuth(a))
+                .bodyValue(Map.of("userId", nurseB.id(), "from", "2026-01-02T08:00", "to", "2026-01-03T08:00"))
+                .exchange().expectStatus().isNotFound();
+        assertThat(http.get().uri("/api/v1/oncall/roles").headers(h -> h.setBearerAuth(a)).exchange()
+                .expectBody(String.class).returnResult().getResponseBody()).doesNotContain("b-cover");
+        // A cannot put B's nurse on its own rota either
+        http.post().uri("/api/v1/oncall/roles").headers(h -> h.setBearerAuth(a))
+                .bodyValue(Map.of("name", "steal", "timeZone", "UTC", "rota", Map.of("participants",
+                        List.of(nurseB.id()), "start", "2026-01-01T08:00", "shift", "P1D"))).exchange()
+                .expectStatus().isBadRequest();
+        http.get().uri("/api/v1/oncall/me/shifts").headers(h -> h.setBearerAuth(a)).exchange()
+                .expectStatus().isOk().expectBody().jsonPath("$.length()").isEqualTo(0);
     }
 
     @Test

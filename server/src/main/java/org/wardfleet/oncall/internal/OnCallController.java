@@ -1,0 +1,258 @@
+package org.wardfleet.oncall.internal;
+
+import java.net.URI;
+import java.time.Clock;
+import java.time.DateTimeException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.UUID;
+
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import org.wardfleet.audit.AuditEvent;
+import org.wardfleet.audit.AuditEvent.Actor;
+import org.wardfleet.audit.AuditEvent.Outcome;
+import org.wardfleet.audit.AuditLog;
+import org.wardfleet.identity.UserDirectory;
+import org.wardfleet.platform.security.Caller;
+import org.wardfleet.platform.security.Role;
+import org.wardfleet.platform.web.ProblemType;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotEmpty;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Size;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * On-call roles: rotas, overrides, leave; who is on call now and the schedule with its gaps. Answers give instants in
+ * UTC; rota starts (and override/leave times without an offset) are local date-times in the role's zone.
+ */
+@RestController
+class OnCallController {
+
+    static final Duration MAX_WINDOW = Duration.ofDays(62);
+    static final Duration GAP_NOTICE = Duration.ofDays(7);
+
+    private final OnCallStore store;
+    private final UserDirectory users;
+    private final AuditLog audit;
+    private final Clock clock;
+
+    OnCallController(OnCallStore store, UserDirectory users, AuditLog audit, Clock clock) {
+        this.store = store;
+        this.users = users;
+        this.audit = audit;
+        this.clock = clock;
+    }
+
+    record RotaBody(@NotEmpty @Size(max = 200) List<@NotBlank String> participants, @NotNull LocalDateTime start,
+            @NotBlank @Size(max = 32) String shift) {
+    }
+
+    record NewRole(@NotBlank @Size(max = 100) String name, @NotBlank @Size(max = 64) String timeZone,
+            @Size(max = 50) List<String> owners, @NotNull @Valid RotaBody rota,
+            @Size(max = 64) String escalationPolicyId) {
+    }
+
+    record Created(String id) {
+    }
+
+    @PostMapping("/api/v1/oncall/roles")
+    Mono<ResponseEntity<Created>> create(Caller caller, @Valid @RequestBody NewRole body) {
+        caller.requireAny(Role.ADMIN);
+        ZoneId zone;
+        Rota rota;
+        try {
+            zone = ZoneId.of(body.timeZone());
+            rota = new Rota(body.rota().participants(), body.rota().start(), body.rota().shift(), zone);
+        } catch (DateTimeException | IllegalArgumentException e) {
+            return Mono.error(ProblemType.VALIDATION_FAILED.exception("%s", e.getMessage()));
+        }
+        List<String> owners = body.owners() == null ? List.of() : body.owners();
+        LinkedHashSet<String> people = new LinkedHashSet<>(rota.participants());
+        people.addAll(owners);
+        OnCallStore.Role role = new OnCallStore.Role(UUID.randomUUID().toString(), caller.orgId(), body.name(), zone,
+                owners, rota, body.escalationPolicyId());
+        return existing(caller.orgId(), people)
+                .then(store.insert(role))
+                .flatMap(r -> audit.record(AuditEvent.of(caller.orgId(), Actor.user(caller.userId()),
+                        "oncall.role.create", r.id(), Outcome.SUCCESS).withDetail("name", r.name())).thenReturn(r))
+                .map(r -> ResponseEntity.created(URI.create("/api/v1/oncall/roles/" + r.id()))
+                        .body(new Created(r.id())));
+    }
+
+    record CoverBody(@NotBlank String userId, @NotBlank String from, @NotBlank String to) {
+    }
+
+    /** "I cover Tuesday night": the override wins over the rota in its window. */
+    @PostMapping("/api/v1/oncall/roles/{id}/overrides")
+    Mono<ResponseEntity<Created>> override(Caller caller, @PathVariable String id, @Valid @RequestBody CoverBody body) {
+        return cover(caller, id, "OVERRIDE", body);
+    }
+
+    /** Leave: the rota user is away; with nobody overriding, that stretch is a gap. */
+    @PostMapping("/api/v1/oncall/roles/{id}/leave")
+    Mono<ResponseEntity<Created>> leave(Caller caller, @PathVariable String id, @Valid @RequestBody CoverBody body) {
+        return cover(caller, id, "LEAVE", body);
+    }
+
+    private Mono<ResponseEntity<Created>> cover(Caller caller, String roleId, String kind, CoverBody body) {
+        return role(caller, roleId)
+                .flatMap(role -> {
+                    boolean self = "LEAVE".equals(kind) && body.userId().equals(caller.userId());
+                    if (!caller.has(Role.ADMIN) && !role.owners().contains(caller.userId()) && !self) {
+                        return Mono.error(ProblemType.FORBIDDEN.exception("Only ADMIN or the role's owners"));
+                    }
+                    Instant from = instant(body.from(), role.zone());
+                    Instant to = instant(body.to(), role.zone());
+                    if (!to.isAfter(from) || Duration.between(from, to).compareTo(Duration.ofDays(92)) > 0) {
+                        return Mono.error(ProblemType.VALIDATION_FAILED.exception("from must be before to, at most "
+                                + "92 days apart"));
+                    }
+                    return existing(caller.orgId(), List.of(body.userId()))
+                            .then(store.insert(caller.orgId(), new OnCallStore.StoredCover(
+                                    UUID.randomUUID().toString(), roleId, kind, body.userId(), from, to)));
+                })
+                .flatMap(c -> audit.record(AuditEvent.of(caller.orgId(), Actor.user(caller.userId()),
+                        "oncall." + kind.toLowerCase(java.util.Locale.ROOT), roleId, Outcome.SUCCESS)
+                        .withDetail("userId", c.userId()).withDetail("from", c.from().toString())
+                        .withDetail("to", c.to().toString())).thenReturn(c))
+                .map(c -> ResponseEntity.created(URI.create("/api/v1/oncall/roles/" + roleId + "/covers/" + c.id()))
+                        .body(new Created(c.id())));
+    }
+
+    record UserView(String id, String displayName) {
+    }
+
+    record Now(List<UserView> users, Instant shiftStart, Instant shiftEnd, boolean override) {
+    }
+
+    /** Who is on call at {@code at} (default now); an empty list is a gap. */
+    @GetMapping("/api/v1/oncall/roles/{id}/now")
+    Mono<Now> now(Caller caller, @PathVariable String id, @RequestParam(required = false) Instant at) {
+        Instant when = at == null ? clock.instant() : at;
+        return role(caller, id).flatMap(role -> segments(role, when.minus(Duration.ofDays(32)),
+                        when.plus(Duration.ofDays(32)))
+                .flatMap(segments -> {
+                    Schedule.Segment s = segments.stream().filter(x -> !when.isBefore(x.start())
+                            && when.isBefore(x.end())).findFirst().orElseThrow();
+                    return Flux.fromIterable(s.userIds()).concatMap(u -> users.find(role.orgId(), u)
+                                    .map(x -> new UserView(x.id(), x.displayName())))
+                            .collectList().map(list -> new Now(list, s.start(), s.end(), s.override()));
+                }));
+    }
+
+    record ShiftView(List<String> userIds, Instant start, Instant end, boolean override) {
+    }
+
+    record GapView(Instant start, Instant end) {
+    }
+
+    record ScheduleView(String roleId, String timeZone, List<ShiftView> shifts, List<GapView> gaps,
+            List<String> warnings) {
+    }
+
+    @GetMapping("/api/v1/oncall/roles/{id}/schedule")
+    Mono<ScheduleView> schedule(Caller caller, @PathVariable String id, @RequestParam(required = false) Instant from,
+            @RequestParam(required = false) Instant to) {
+        Instant start = from == null ? clock.instant() : from;
+        Instant end = to == null ? start.plus(GAP_NOTICE) : to;
+        if (!end.isAfter(start) || Duration.between(start, end).compareTo(MAX_WINDOW) > 0) {
+            return Mono.error(ProblemType.VALIDATION_FAILED.exception("from < to, at most 62 days"));
+        }
+        Instant now = clock.instant();
+        return role(caller, id).flatMap(role -> segments(role, start, end).zipWith(segments(role, now,
+                        now.plus(GAP_NOTICE)))
+                .map(t -> {
+                    List<ShiftView> shifts = new ArrayList<>();
+                    List<GapView> gaps = new ArrayList<>();
+                    for (Schedule.Segment s : t.getT1()) {
+                        if (s.userIds().isEmpty()) {
+                            gaps.add(new GapView(s.start(), s.end()));
+                        } else {
+                            shifts.add(new ShiftView(s.userIds(), s.start(), s.end(), s.override()));
+                        }
+                    }
+                    List<String> warnings = t.getT2().stream().filter(s -> s.userIds().isEmpty())
+                            .map(s -> "No cover from " + s.start() + " to " + s.end()).toList();
+                    return new ScheduleView(role.id(), role.zone().getId(), shifts, gaps, warnings);
+                }));
+    }
+
+    record RoleView(String id, String name, String timeZone, List<String> owners, List<String> participants,
+            String start, String shift, String escalationPolicyId) {
+    }
+
+    @GetMapping("/api/v1/oncall/roles")
+    Mono<List<RoleView>> roles(Caller caller) {
+        return store.roles(caller.orgId()).map(r -> new RoleView(r.id(), r.name(), r.zone().getId(), r.owners(),
+                r.rota().participants(), r.rota().start().toString(), r.rota().shift(), r.escalationPolicyId()))
+                .collectList();
+    }
+
+    record MyShift(String roleId, String roleName, Instant start, Instant end) {
+    }
+
+    /** The caller's own shifts in the next {@code days} (default 14), across all roles. */
+    @GetMapping("/api/v1/oncall/me/shifts")
+    Mono<List<MyShift>> mine(Caller caller, @RequestParam(defaultValue = "14") int days) {
+        Instant now = clock.instant();
+        Instant end = now.plus(Duration.ofDays(Math.max(1, Math.min(days, 62))));
+        return store.roles(caller.orgId())
+                .concatMap(role -> segments(role, now, end).flatMapIterable(list -> list.stream()
+                        .filter(s -> s.userIds().contains(caller.userId()))
+                        .map(s -> new MyShift(role.id(), role.name(), s.start(), s.end())).toList()))
+                .collectList();
+    }
+
+    private Mono<List<Schedule.Segment>> segments(OnCallStore.Role role, Instant from, Instant to) {
+        return store.covers(role.orgId(), role.id(), from, to).collectList().map(covers -> {
+            List<Schedule.Cover> overrides = new ArrayList<>();
+            List<Schedule.Cover> leave = new ArrayList<>();
+            covers.forEach(c -> ("OVERRIDE".equals(c.kind()) ? overrides : leave)
+                    .add(new Schedule.Cover(c.userId(), c.from(), c.to())));
+            return Schedule.compute(role.rota(), overrides, leave, from, to);
+        });
+    }
+
+    private Mono<OnCallStore.Role> role(Caller caller, String id) {
+        return store.role(caller.orgId(), id)
+                .switchIfEmpty(Mono.error(() -> ProblemType.NOT_FOUND.exception("No on-call role %s", id)));
+    }
+
+    private Mono<Void> existing(String orgId, java.util.Collection<String> ids) {
+        return Flux.fromIterable(ids).concatMap(u -> users.find(orgId, u).filter(x -> !x.disabled())
+                .switchIfEmpty(Mono.error(() -> ProblemType.VALIDATION_FAILED.exception(
+                        "No active user %s in your organisation", u)))).then();
+    }
+
+    /** An instant ("...Z" or with an offset) or a local date-time in the role's zone. */
+    static Instant instant(String text, ZoneId zone) {
+        try {
+            return Instant.parse(text);
+        } catch (DateTimeException notInstant) {
+            try {
+                return java.time.OffsetDateTime.parse(text).toInstant();
+            } catch (DateTimeException notOffset) {
+                try {
+                    return LocalDateTime.parse(text).atZone(zone).toInstant();
+                } catch (DateTimeException e) {
+                    throw ProblemType.VALIDATION_FAILED.exception("Not a date-time: %s", text);
+                }
+            }
+        }
+    }
+}

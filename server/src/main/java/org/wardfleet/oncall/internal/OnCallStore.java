@@ -1,0 +1,82 @@
+package org.wardfleet.oncall.internal;
+
+import static com.mongodb.client.model.Filters.and;
+import static com.mongodb.client.model.Filters.eq;
+import static com.mongodb.client.model.Filters.gt;
+import static com.mongodb.client.model.Filters.lt;
+
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneId;
+import java.util.List;
+
+import org.bson.Document;
+import org.springframework.stereotype.Component;
+import org.wardfleet.platform.mongo.Documents;
+
+import com.mongodb.client.model.Sorts;
+import com.mongodb.reactivestreams.client.MongoCollection;
+import com.mongodb.reactivestreams.client.MongoDatabase;
+
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/** On-call roles ({@code oncall_roles}) and their overrides and leave ({@code oncall_covers}). */
+@Component
+class OnCallStore {
+
+    private final MongoCollection<Document> roles;
+    private final MongoCollection<Document> covers;
+
+    OnCallStore(MongoDatabase db) {
+        this.roles = db.getCollection("oncall_roles");
+        this.covers = db.getCollection("oncall_covers");
+    }
+
+    record Role(String id, String orgId, String name, ZoneId zone, List<String> owners, Rota rota,
+            String escalationPolicyId) {
+    }
+
+    record StoredCover(String id, String roleId, String kind, String userId, Instant from, Instant to) {
+    }
+
+    Mono<Role> insert(Role r) {
+        return Mono.from(roles.insertOne(new Document("_id", r.id()).append("orgId", r.orgId())
+                .append("name", r.name()).append("timeZone", r.zone().getId()).append("owners", r.owners())
+                .append("participants", r.rota().participants()).append("start", r.rota().start().toString())
+                .append("shift", r.rota().shift()).append("escalationPolicyId", r.escalationPolicyId())))
+                .thenReturn(r);
+    }
+
+    Mono<Role> role(String orgId, String id) {
+        return Mono.from(roles.find(and(eq("_id", id), eq("orgId", orgId))).first()).map(OnCallStore::toRole);
+    }
+
+    Flux<Role> roles(String orgId) {
+        return Flux.from(roles.find(eq("orgId", orgId)).sort(Sorts.ascending("name"))).map(OnCallStore::toRole);
+    }
+
+    Mono<StoredCover> insert(String orgId, StoredCover c) {
+        return Mono.from(covers.insertOne(new Document("_id", c.id()).append("orgId", orgId)
+                .append("roleId", c.roleId()).append("kind", c.kind()).append("userId", c.userId())
+                .append("from", Documents.date(c.from())).append("to", Documents.date(c.to()))
+                .append("createdAt", new java.util.Date()))).thenReturn(c);
+    }
+
+    /** Covers of a role overlapping [from, to), oldest first (a later override wins). */
+    Flux<StoredCover> covers(String orgId, String roleId, Instant from, Instant to) {
+        return Flux.from(covers.find(and(eq("orgId", orgId), eq("roleId", roleId), lt("from", Documents.date(to)),
+                        gt("to", Documents.date(from)))).sort(Sorts.ascending("createdAt")))
+                .map(d -> new StoredCover(d.getString("_id"), d.getString("roleId"), d.getString("kind"),
+                        d.getString("userId"), Documents.instant(d.getDate("from")),
+                        Documents.instant(d.getDate("to"))));
+    }
+
+    private static Role toRole(Document d) {
+        ZoneId zone = ZoneId.of(d.getString("timeZone"));
+        return new Role(d.getString("_id"), d.getString("orgId"), d.getString("name"), zone,
+                d.getList("owners", String.class), new Rota(d.getList("participants", String.class),
+                LocalDateTime.parse(d.getString("start")), d.getString("shift"), zone),
+                d.getString("escalationPolicyId"));
+    }
+}
