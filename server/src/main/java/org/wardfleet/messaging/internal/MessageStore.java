@@ -130,6 +130,25 @@ class MessageStore implements IndexedCollection {
                                 m.idempotencyKey()))).first()).map(MessageStore::toMessage));
     }
 
+    Mono<Message> messageByKey(String orgId, String senderId, String idempotencyKey) {
+        return Mono.from(messages.find(and(eq("orgId", orgId), eq("senderId", senderId),
+                eq("idempotencyKey", idempotencyKey))).first()).map(MessageStore::toMessage);
+    }
+
+    /** Escalation adds recipients to a page; existing entries are not touched. */
+    Mono<Void> addRecipients(String orgId, String messageId, List<Recipient> added) {
+        if (added.isEmpty()) {
+            return Mono.empty();
+        }
+        List<org.bson.conversions.Bson> sets = new ArrayList<>();
+        for (Recipient r : added) {
+            sets.add(Updates.set("recipients." + r.userId(), new Document("state", r.state())
+                    .append("at", Documents.date(r.at())).append("eligibleDevices", r.eligibleDevices())));
+        }
+        return Mono.from(messages.updateOne(and(eq("_id", messageId), eq("orgId", orgId)), Updates.combine(sets)))
+                .then();
+    }
+
     Mono<Message> message(String orgId, String id) {
         return Mono.from(messages.find(and(eq("_id", id), eq("orgId", orgId))).first()).map(MessageStore::toMessage);
     }

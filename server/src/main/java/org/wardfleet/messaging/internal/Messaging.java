@@ -46,7 +46,7 @@ import reactor.core.scheduler.Schedulers;
  * woken over their stream or by FCM with no content; the device fetches its messages as JWE for its own key.
  */
 @Component
-class Messaging {
+class Messaging implements org.wardfleet.messaging.Paging {
 
     private final MessageStore store;
     private final MessageCrypto crypto;
@@ -340,5 +340,78 @@ class Messaging {
                 .collectList()
                 .flatMap(targets -> wake.wake(m.orgId(), targets, "receipt"))
                 .then();
+    }
+
+    // ---- Paging (escalation)
+
+    @Override
+    public Mono<String> page(String orgId, String senderId, List<String> recipients, String text, String priority,
+            String idempotencyKey) {
+        return store.messageByKey(orgId, senderId, idempotencyKey)
+                .map(MessageStore.Message::id)
+                .switchIfEmpty(Mono.defer(() -> startWith(orgId, senderId, recipients)
+                        .flatMap(c -> send(orgId, senderId, c.id(), idempotencyKey,
+                                new Draft(text, priority, true, null, null)))
+                        .map(MessageStore.Message::id)));
+    }
+
+    @Override
+    public Mono<Void> addRecipients(String orgId, String messageId, List<String> userIds) {
+        return store.message(orgId, messageId).flatMap(message -> {
+            List<String> fresh = userIds.stream().filter(u -> !message.recipients().containsKey(u))
+                    .filter(u -> !u.equals(message.senderId())).distinct().toList();
+            if (fresh.isEmpty()) {
+                return Mono.<Void>empty();
+            }
+            List<String> withSender = new ArrayList<>(fresh);
+            withSender.add(message.senderId());
+            return eligibleDevices(orgId, withSender, message.senderId())
+                    .flatMap(eligible -> store.addRecipients(orgId, messageId, eligible.entrySet().stream()
+                                    .map(e -> new MessageStore.Recipient(e.getKey(), "SENT", clock.instant(), null,
+                                            e.getValue().size())).toList())
+                            .then(fanOut(message, eligible)));
+        });
+    }
+
+    @Override
+    public Mono<Map<String, String>> states(String orgId, String messageId) {
+        return store.message(orgId, messageId).map(m -> {
+            Map<String, String> states = new LinkedHashMap<>();
+            m.recipients().forEach((u, r) -> states.put(u, r.state()));
+            return states;
+        });
+    }
+
+    @Override
+    public Mono<Void> realert(String orgId, String messageId) {
+        return store.message(orgId, messageId)
+                .flatMapMany(m -> Flux.fromIterable(m.recipients().values())
+                        .filter(r -> !"ACKNOWLEDGED".equals(r.state()) && !"DECLINED".equals(r.state()))
+                        .concatMap(r -> devices.reachableFor(orgId, r.userId())))
+                .filter(d -> d.state() == DeviceState.ACTIVE)
+                .map(d -> new DeviceWake.WakeTarget(d.id(), d.platform().wire(), d.pushTokens()))
+                .collectList()
+                .flatMap(targets -> wake.wake(orgId, targets, "message", true))
+                .then();
+    }
+
+    @Override
+    public Mono<Void> acknowledge(String orgId, String messageId, String userId) {
+        return userReceipt(orgId, userId, messageId, "ACKNOWLEDGED", null).then();
+    }
+
+    @Override
+    public Mono<List<String>> groupMembers(String orgId, String group) {
+        return store.roles(orgId).filter(r -> r.id().equals(group) || r.name().equals(group)).next()
+                .map(MessageStore.RoleList::members).defaultIfEmpty(List.of());
+    }
+
+    @Override
+    public Mono<Void> notice(String orgId, String senderId, List<String> userIds, String text, String key) {
+        List<String> others = userIds.stream().filter(u -> !u.equals(senderId)).distinct().toList();
+        if (others.isEmpty()) {
+            return Mono.empty();
+        }
+        return page(orgId, senderId, others, text, "STAT", key).then();
     }
 }

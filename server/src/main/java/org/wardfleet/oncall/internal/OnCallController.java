@@ -47,12 +47,14 @@ class OnCallController {
     static final Duration GAP_NOTICE = Duration.ofDays(7);
 
     private final OnCallStore store;
+    private final Coverage coverage;
     private final UserDirectory users;
     private final AuditLog audit;
     private final Clock clock;
 
-    OnCallController(OnCallStore store, UserDirectory users, AuditLog audit, Clock clock) {
+    OnCallController(OnCallStore store, Coverage coverage, UserDirectory users, AuditLog audit, Clock clock) {
         this.store = store;
+        this.coverage = coverage;
         this.users = users;
         this.audit = audit;
         this.clock = clock;
@@ -144,11 +146,8 @@ class OnCallController {
     @GetMapping("/api/v1/oncall/roles/{id}/now")
     Mono<Now> now(Caller caller, @PathVariable String id, @RequestParam(required = false) Instant at) {
         Instant when = at == null ? clock.instant() : at;
-        return role(caller, id).flatMap(role -> segments(role, when.minus(Duration.ofDays(32)),
-                        when.plus(Duration.ofDays(32)))
-                .flatMap(segments -> {
-                    Schedule.Segment s = segments.stream().filter(x -> !when.isBefore(x.start())
-                            && when.isBefore(x.end())).findFirst().orElseThrow();
+        return role(caller, id).flatMap(role -> coverage.at(role, when)
+                .flatMap(s -> {
                     return Flux.fromIterable(s.userIds()).concatMap(u -> users.find(role.orgId(), u)
                                     .map(x -> new UserView(x.id(), x.displayName())))
                             .collectList().map(list -> new Now(list, s.start(), s.end(), s.override()));
@@ -219,13 +218,7 @@ class OnCallController {
     }
 
     private Mono<List<Schedule.Segment>> segments(OnCallStore.Role role, Instant from, Instant to) {
-        return store.covers(role.orgId(), role.id(), from, to).collectList().map(covers -> {
-            List<Schedule.Cover> overrides = new ArrayList<>();
-            List<Schedule.Cover> leave = new ArrayList<>();
-            covers.forEach(c -> ("OVERRIDE".equals(c.kind()) ? overrides : leave)
-                    .add(new Schedule.Cover(c.userId(), c.from(), c.to())));
-            return Schedule.compute(role.rota(), overrides, leave, from, to);
-        });
+        return coverage.segments(role, from, to);
     }
 
     private Mono<OnCallStore.Role> role(Caller caller, String id) {

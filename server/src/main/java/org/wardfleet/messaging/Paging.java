@@ -1,0 +1,32 @@
+package org.wardfleet.messaging;
+
+import java.util.List;
+import java.util.Map;
+
+import reactor.core.publisher.Mono;
+
+/** What escalation needs from messaging: a page is a message that requires acknowledgement. */
+public interface Paging {
+
+    /** Sends a page (a new conversation with the recipients); idempotent per sender and key. Returns its id. */
+    Mono<String> page(String orgId, String senderId, List<String> recipients, String text, String priority,
+            String idempotencyKey);
+
+    /** Escalation: the page also goes to these users (already-addressed users are left as they are). */
+    Mono<Void> addRecipients(String orgId, String messageId, List<String> userIds);
+
+    /** Recipient user id → state (SENT, DELIVERED, READ, ACKNOWLEDGED, DECLINED). */
+    Mono<Map<String, String>> states(String orgId, String messageId);
+
+    /** Wakes again the devices of every recipient who has not acknowledged. */
+    Mono<Void> realert(String orgId, String messageId);
+
+    /** The user acknowledges (from a desktop or an API client). */
+    Mono<Void> acknowledge(String orgId, String messageId, String userId);
+
+    /** The members of a messaging group (a named list of users), by id or name; empty when unknown. */
+    Mono<List<String>> groupMembers(String orgId, String group);
+
+    /** A notice to people about a page (e.g. "nobody acknowledged"), sent as {@code senderId}. */
+    Mono<Void> notice(String orgId, String senderId, List<String> userIds, String text, String idempotencyKey);
+}

@@ -1,0 +1,273 @@
+package org.wardfleet.oncall.internal;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import org.bson.conversions.Bson;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.stereotype.Component;
+import org.wardfleet.audit.AuditEvent;
+import org.wardfleet.audit.AuditEvent.Actor;
+import org.wardfleet.audit.AuditEvent.Outcome;
+import org.wardfleet.audit.AuditLog;
+import org.wardfleet.events.SecurityEvents;
+import org.wardfleet.messaging.Paging;
+import org.wardfleet.platform.web.ProblemType;
+
+import com.mongodb.client.model.Updates;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+
+/**
+ * Pages that escalate until someone acknowledges. Each step's targets are resolved when the step fires (a role gives
+ * whoever is on call at that moment); every decision reads the recipients' receipts, never "push sent". The last step
+ * passing unacknowledged makes the page FAILED, which tells the sender, the role's owners and the operators at once
+ * and raises a security event. Every instance ticks every {@code wardfleet.oncall.tick} (1 s); steps are claimed with
+ * a lease and fenced by step, so each fires once; a step found more than 30 s late is recorded as overdue.
+ */
+@Component
+class Escalation implements SmartLifecycle {
+
+    static final Duration LEASE = Duration.ofSeconds(30);
+    static final Duration OVERDUE = Duration.ofSeconds(30);
+    private static final Logger log = LoggerFactory.getLogger(Escalation.class);
+
+    final String instanceId = UUID.randomUUID().toString();
+    private final PageStore store;
+    private final Coverage coverage;
+    private final OnCallStore roles;
+    private final Paging paging;
+    private final SecurityEvents events;
+    private final AuditLog audit;
+    private final Clock clock;
+    private final Duration tick;
+    private final List<String> operators;
+    private final Duration realertStat;
+    private final Duration realertUrgent;
+    private volatile Disposable running;
+    private final java.util.concurrent.atomic.AtomicLong overdueNow = new java.util.concurrent.atomic.AtomicLong();
+
+    Escalation(PageStore store, Coverage coverage, OnCallStore roles, Paging paging, SecurityEvents events,
+            AuditLog audit, Clock clock, MeterRegistry meters,
+            @Value("${wardfleet.oncall.tick:1s}") Duration tick,
+            @Value("${wardfleet.oncall.operators:}") List<String> operators,
+            @Value("${wardfleet.oncall.realert-stat:2m}") Duration realertStat,
+            @Value("${wardfleet.oncall.realert-urgent:2m}") Duration realertUrgent) {
+        this.store = store;
+        this.coverage = coverage;
+        this.roles = roles;
+        this.paging = paging;
+        this.events = events;
+        this.audit = audit;
+        this.clock = clock;
+        this.tick = tick;
+        this.operators = operators.stream().filter(o -> !o.isBlank()).toList();
+        this.realertStat = realertStat;
+        this.realertUrgent = realertUrgent;
+        meters.gauge("wardfleet.escalations.overdue", overdueNow);
+    }
+
+    /** Default policies by priority: the addressee, repeated; STAT 2 min per step, URGENT 5 min, ROUTINE none. */
+    static PageStore.Policy defaultPolicy(PageStore.Target to, String priority) {
+        switch (priority) {
+            case "STAT":
+                return new PageStore.Policy("default-stat", null, "default", 3,
+                        List.of(new PageStore.Step(List.of(to), 120)));
+            case "URGENT":
+                return new PageStore.Policy("default-urgent", null, "default", 2,
+                        List.of(new PageStore.Step(List.of(to), 300)));
+            default:
+                return new PageStore.Policy("default-routine", null, "default", 1,
+                        List.of(new PageStore.Step(List.of(to), 0)));
+        }
+    }
+
+    Mono<PageStore.Page> trigger(String orgId, String senderId, PageStore.Target to, String text, String priority,
+            String policyId, String idempotencyKey) {
+        Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+        return policy(orgId, to, priority, policyId)
+                .flatMap(policy -> resolve(orgId, policy.steps().get(0).targets(), now)
+                        .flatMap(users -> {
+                            if (users.isEmpty()) {
+                                return Mono.error(ProblemType.VALIDATION_FAILED.exception(
+                                        "Nobody to page: the first step resolves to no one (a gap in cover?)"));
+                            }
+                            return paging.page(orgId, senderId, users, text, priority, idempotencyKey)
+                                    .flatMap(id -> store.insert(new PageStore.Page(id, orgId, senderId, priority, to,
+                                            policy.steps(), Math.max(1, policy.repeat()), 0, 0, "TRIGGERED",
+                                            escalates(priority) ? now.plusSeconds(policy.steps().get(0).waitSeconds())
+                                                    : null, realertAt(priority, now), null, null,
+                                            List.of(event(now, "TRIGGERED", Map.of("step", 0, "recipients", users))),
+                                            now)));
+                        }))
+                .flatMap(p -> audit.record(AuditEvent.of(orgId, Actor.user(senderId), "page.trigger", p.id(),
+                        Outcome.SUCCESS).withDetail("priority", priority)).thenReturn(p));
+    }
+
+    private static boolean escalates(String priority) {
+        return !"ROUTINE".equals(priority);
+    }
+
+    private Instant realertAt(String priority, Instant now) {
+        return "STAT".equals(priority) ? now.plus(realertStat) : "URGENT".equals(priority) ? now.plus(realertUrgent)
+                : null;
+    }
+
+    private Mono<PageStore.Policy> policy(String orgId, PageStore.Target to, String priority, String policyId) {
+        if (policyId != null) {
+            return store.policy(orgId, policyId).switchIfEmpty(Mono.error(() -> ProblemType.NOT_FOUND.exception(
+                    "No escalation policy %s", policyId)));
+        }
+        if ("role".equals(to.type())) {
+            return roles.role(orgId, to.id())
+                    .switchIfEmpty(Mono.error(() -> ProblemType.NOT_FOUND.exception("No on-call role %s", to.id())))
+                    .flatMap(role -> role.escalationPolicyId() == null ? Mono.just(defaultPolicy(to, priority))
+                            : store.policy(orgId, role.escalationPolicyId()));
+        }
+        return Mono.just(defaultPolicy(to, priority));
+    }
+
+    /** Users for targets at {@code at}: user ids as they are, roles as whoever is on call then, groups expanded. */
+    Mono<List<String>> resolve(String orgId, List<PageStore.Target> targets, Instant at) {
+        return Flux.fromIterable(targets)
+                .concatMap(t -> switch0(orgId, t, at))
+                .collect(LinkedHashSet<String>::new, LinkedHashSet::addAll)
+                .map(List::copyOf);
+    }
+
+    private Mono<List<String>> switch0(String orgId, PageStore.Target t, Instant at) {
+        if ("role".equals(t.type())) {
+            return coverage.onCall(orgId, t.id(), at);
+        }
+        if ("group".equals(t.type())) {
+            return paging.groupMembers(orgId, t.id());
+        }
+        return Mono.just(List.of(t.id()));
+    }
+
+    /** One engine pass at {@code now}: due steps, then re-alerts. */
+    Mono<Integer> tick(Instant now) {
+        return store.due(now, 200)
+                .concatMap(p -> store.claim(p, instanceId, now, now.plus(LEASE)).flatMap(c -> fire(c, now)))
+                .reduce(0, Integer::sum)
+                .flatMap(fired -> store.realertsDue(now, now.plus(realertStat), 200)
+                        .concatMap(p -> paging.realert(p.orgId(), p.id()).onErrorResume(e -> Mono.empty()))
+                        .then(store.overdue(now.minus(OVERDUE)).doOnNext(overdueNow::set))
+                        .then(Mono.just(fired)));
+    }
+
+    private Mono<Integer> fire(PageStore.Page page, Instant now) {
+        long lateMs = page.nextDueAt() == null ? 0 : Duration.between(page.nextDueAt(), now).toMillis();
+        return paging.states(page.orgId(), page.id()).defaultIfEmpty(Map.of()).flatMap(states -> {
+            String ackBy = states.entrySet().stream().filter(e -> "ACKNOWLEDGED".equals(e.getValue()))
+                    .map(Map.Entry::getKey).findFirst().orElse(null);
+            if (ackBy != null) {
+                return store.acknowledged(page.orgId(), page.id(), ackBy, now).thenReturn(1);
+            }
+            int nextStep = page.step() + 1;
+            int nextRound = page.round();
+            if (nextStep >= page.steps().size()) {
+                nextStep = 0;
+                nextRound++;
+            }
+            if (nextRound >= page.repeat()) {
+                return failed(page, now, lateMs);
+            }
+            PageStore.Step step = page.steps().get(nextStep);
+            int s = nextStep;
+            int r = nextRound;
+            return resolve(page.orgId(), step.targets(), now)
+                    .flatMap(users -> paging.addRecipients(page.orgId(), page.id(), users)
+                            .then(paging.realert(page.orgId(), page.id()))
+                            .then(store.advance(page, instanceId, List.<Bson>of(Updates.set("state", "ESCALATED"),
+                                    Updates.set("step", s), Updates.set("round", r),
+                                    Updates.set("nextDueAt", java.util.Date.from(now.plusSeconds(step.waitSeconds())))),
+                                    event(now, "ESCALATED", Map.of("step", s, "round", r, "recipients", users,
+                                            "lateMs", lateMs, "overdue", lateMs > OVERDUE.toMillis())))))
+                    .flatMap(done -> audit.record(AuditEvent.of(page.orgId(), Actor.system(), "page.escalate",
+                            page.id(), Outcome.SUCCESS).withDetail("step", Integer.toString(s))).thenReturn(1));
+        });
+    }
+
+    private Mono<Integer> failed(PageStore.Page page, Instant now, long lateMs) {
+        return ownersOf(page).flatMap(owners -> {
+            List<String> told = new ArrayList<>(new LinkedHashSet<>(owners));
+            told.addAll(operators);
+            return store.advance(page, instanceId, List.<Bson>of(Updates.set("state", "FAILED"),
+                                    Updates.set("nextDueAt", null), Updates.set("realertAt", null)),
+                            event(now, "FAILED", Map.of("lateMs", lateMs, "told", told)))
+                    .filter(changed -> changed)
+                    .flatMap(changed -> events.publish(page.orgId(), "page.failed", page.id(),
+                                    Map.of("priority", page.priority()))
+                            .then(paging.notice(page.orgId(), page.senderId(), withSender(told, page.senderId()),
+                                    "Page " + page.id() + " FAILED: nobody acknowledged it after every escalation "
+                                            + "step. Open it to act.", "page-failed-" + page.id()))
+                            .then(audit.record(AuditEvent.of(page.orgId(), Actor.system(), "page.failed", page.id(),
+                                    Outcome.FAILURE))))
+                    .thenReturn(1);
+        });
+    }
+
+    private static List<String> withSender(List<String> told, String sender) {
+        List<String> all = new ArrayList<>(told);
+        all.remove(sender);
+        return all;
+    }
+
+    private Mono<List<String>> ownersOf(PageStore.Page page) {
+        return "role".equals(page.to().type())
+                ? roles.role(page.orgId(), page.to().id()).map(OnCallStore.Role::owners).defaultIfEmpty(List.of())
+                : Mono.just(List.of());
+    }
+
+    static Map<String, Object> event(Instant at, String name, Map<String, Object> details) {
+        Map<String, Object> e = new LinkedHashMap<>();
+        e.put("at", at.toString());
+        e.put("event", name);
+        e.putAll(details);
+        return e;
+    }
+
+    Mono<Long> overdue() {
+        return store.overdue(clock.instant().minus(OVERDUE));
+    }
+
+    @Override
+    public void start() {
+        running = Flux.interval(tick, Schedulers.parallel())
+                .onBackpressureDrop()
+                .concatMap(t -> tick(clock.instant()).onErrorResume(e -> {
+                    log.warn("Escalation tick failed; will retry: {}", e.toString());
+                    return Mono.empty();
+                }))
+                .subscribe();
+    }
+
+    @Override
+    public void stop() {
+        Disposable r = running;
+        if (r != null) {
+            r.dispose();
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running != null && !running.isDisposed();
+    }
+}

@@ -1,0 +1,28 @@
+package org.wardfleet.oncall.internal;
+
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.ReactiveHealthIndicator;
+import org.springframework.stereotype.Component;
+
+import reactor.core.publisher.Mono;
+
+/**
+ * {@code escalations}: DOWN while any page's next escalation step is more than 30 s overdue — a stuck engine shows up
+ * here (and in the {@code wardfleet.escalations.overdue} metric) before a clinician notices. Not part of liveness or
+ * readiness: an overdue page needs the engine, not a restart loop.
+ */
+@Component("escalations")
+class EscalationHealthIndicator implements ReactiveHealthIndicator {
+
+    private final Escalation escalation;
+
+    EscalationHealthIndicator(Escalation escalation) {
+        this.escalation = escalation;
+    }
+
+    @Override
+    public Mono<Health> health() {
+        return escalation.overdue().map(n -> (n == 0 ? Health.up() : Health.down())
+                .withDetail("overdueEscalations", n).build());
+    }
+}

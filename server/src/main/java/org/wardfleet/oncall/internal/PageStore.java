@@ -1,0 +1,165 @@
+package org.wardfleet.oncall.internal;
+
+import static com.mongodb.client.model.Filters.and;
+import static com.mongodb.client.model.Filters.eq;
+import static com.mongodb.client.model.Filters.in;
+import static com.mongodb.client.model.Filters.lte;
+import static com.mongodb.client.model.Filters.or;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.bson.Document;
+import org.bson.conversions.Bson;
+import org.springframework.stereotype.Component;
+import org.wardfleet.platform.mongo.Documents;
+
+import com.mongodb.client.model.FindOneAndUpdateOptions;
+import com.mongodb.client.model.ReturnDocument;
+import com.mongodb.client.model.Sorts;
+import com.mongodb.client.model.Updates;
+import com.mongodb.reactivestreams.client.MongoCollection;
+import com.mongodb.reactivestreams.client.MongoDatabase;
+
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * Escalation policies and pages. A page document is its own durable timer: {@code nextDueAt} for the next step,
+ * {@code realertAt} for re-alerting. A step is claimed with a lease <em>and fenced by the page's current
+ * (round, step)</em>: a claim or a completion for a step the page has left (acknowledged, resolved, escalated) matches
+ * nothing and does nothing.
+ */
+@Component
+class PageStore {
+
+    static final List<String> ACTIVE = List.of("TRIGGERED", "ESCALATED");
+
+    private final MongoCollection<Document> policies;
+    private final MongoCollection<Document> pages;
+
+    PageStore(MongoDatabase db) {
+        this.policies = db.getCollection("escalation_policies");
+        this.pages = db.getCollection("pages");
+    }
+
+    record Target(String type, String id) {
+    }
+
+    record Step(List<Target> targets, int waitSeconds) {
+    }
+
+    record Policy(String id, String orgId, String name, int repeat, List<Step> steps) {
+    }
+
+    record Page(String id, String orgId, String senderId, String priority, Target to, List<Step> steps, int repeat,
+            int round, int step, String state, Instant nextDueAt, Instant realertAt, String acknowledgedBy,
+            Instant acknowledgedAt, List<Map<String, Object>> timeline, Instant createdAt) {
+    }
+
+    Mono<Policy> insert(Policy p) {
+        return Mono.from(policies.insertOne(new Document("_id", p.id()).append("orgId", p.orgId())
+                .append("name", p.name()).append("repeat", p.repeat()).append("steps", steps(p.steps()))))
+                .thenReturn(p);
+    }
+
+    Mono<Policy> policy(String orgId, String id) {
+        return Mono.from(policies.find(and(eq("_id", id), eq("orgId", orgId))).first())
+                .map(d -> new Policy(d.getString("_id"), d.getString("orgId"), d.getString("name"),
+                        d.getInteger("repeat", 0), steps(d.getList("steps", Document.class))));
+    }
+
+    Mono<Page> insert(Page p) {
+        return Mono.from(pages.insertOne(new Document("_id", p.id()).append("orgId", p.orgId())
+                .append("senderId", p.senderId()).append("priority", p.priority())
+                .append("to", new Document("type", p.to().type()).append("id", p.to().id()))
+                .append("steps", steps(p.steps())).append("repeat", p.repeat()).append("round", p.round())
+                .append("step", p.step()).append("state", p.state()).append("nextDueAt", Documents.date(p.nextDueAt()))
+                .append("realertAt", Documents.date(p.realertAt())).append("leaseUntil", null)
+                .append("timeline", p.timeline().stream().map(Document::new).toList())
+                .append("createdAt", Documents.date(p.createdAt()))))
+                .thenReturn(p)
+                .onErrorResume(Documents::isDuplicateKey, again -> page(p.orgId(), p.id()));
+    }
+
+    Mono<Page> page(String orgId, String id) {
+        return Mono.from(pages.find(and(eq("_id", id), eq("orgId", orgId))).first()).map(PageStore::toPage);
+    }
+
+    /** Pages whose next step is due (not leased by a live instance), oldest due first. */
+    Flux<Page> due(Instant now, int limit) {
+        return Flux.from(pages.find(and(in("state", ACTIVE), lte("nextDueAt", Documents.date(now)),
+                        or(eq("leaseUntil", null), lte("leaseUntil", Documents.date(now)))))
+                .sort(Sorts.ascending("nextDueAt")).limit(limit)).map(PageStore::toPage);
+    }
+
+    Mono<Page> claim(Page p, String owner, Instant now, Instant leaseUntil) {
+        return Mono.from(pages.findOneAndUpdate(and(eq("_id", p.id()), in("state", ACTIVE), eq("round", p.round()),
+                        eq("step", p.step()), lte("nextDueAt", Documents.date(now)),
+                        or(eq("leaseUntil", null), lte("leaseUntil", Documents.date(now)))),
+                        Updates.combine(Updates.set("leaseOwner", owner),
+                                Updates.set("leaseUntil", Documents.date(leaseUntil))),
+                        new FindOneAndUpdateOptions().returnDocument(ReturnDocument.AFTER)))
+                .map(PageStore::toPage);
+    }
+
+    /** Completes a claimed step; fenced: nothing happens if the page moved on meanwhile. */
+    Mono<Boolean> advance(Page claimed, String owner, List<Bson> changes, Map<String, Object> event) {
+        List<Bson> all = new ArrayList<>(changes);
+        all.add(Updates.set("leaseUntil", null));
+        all.add(Updates.push("timeline", new Document(event)));
+        return Mono.from(pages.updateOne(and(eq("_id", claimed.id()), eq("leaseOwner", owner), in("state", ACTIVE),
+                        eq("round", claimed.round()), eq("step", claimed.step())), Updates.combine(all)))
+                .map(r -> r.getModifiedCount() == 1);
+    }
+
+    /** Acknowledged (by whoever, on whichever device): the page stops, from any state it was active in. */
+    Mono<Boolean> acknowledged(String orgId, String id, String userId, Instant at) {
+        return Mono.from(pages.updateOne(and(eq("_id", id), eq("orgId", orgId), in("state", ACTIVE)),
+                Updates.combine(Updates.set("state", "ACKNOWLEDGED"), Updates.set("acknowledgedBy", userId),
+                        Updates.set("acknowledgedAt", Documents.date(at)), Updates.set("nextDueAt", null),
+                        Updates.set("realertAt", null), Updates.push("timeline", new Document("at", at.toString())
+                                .append("event", "ACKNOWLEDGED").append("userId", userId)))))
+                .map(r -> r.getModifiedCount() == 1);
+    }
+
+    /** Claims the next re-alert atomically (the update itself moves {@code realertAt} on). */
+    Flux<Page> realertsDue(Instant now, Instant next, int limit) {
+        return Flux.from(pages.find(and(in("state", ACTIVE), lte("realertAt", Documents.date(now)))).limit(limit))
+                .concatMap(d -> Mono.from(pages.findOneAndUpdate(and(eq("_id", d.getString("_id")),
+                                in("state", ACTIVE), eq("realertAt", d.getDate("realertAt"))),
+                        Updates.set("realertAt", Documents.date(next)),
+                        new FindOneAndUpdateOptions().returnDocument(ReturnDocument.AFTER))))
+                .map(PageStore::toPage);
+    }
+
+    Mono<Long> overdue(Instant before) {
+        return Mono.from(pages.countDocuments(and(in("state", ACTIVE), lte("nextDueAt", Documents.date(before)))));
+    }
+
+    private static List<Document> steps(List<Step> steps) {
+        return steps.stream().map(s -> new Document("waitSeconds", s.waitSeconds()).append("targets",
+                s.targets().stream().map(t -> new Document("type", t.type()).append("id", t.id())).toList()))
+                .toList();
+    }
+
+    private static List<Step> steps(java.util.Collection<Document> docs) {
+        return docs.stream().map(d -> new Step(d.getList("targets", Document.class).stream()
+                .map(t -> new Target(t.getString("type"), t.getString("id"))).toList(),
+                d.getInteger("waitSeconds", 0))).toList();
+    }
+
+    private static Page toPage(Document d) {
+        Document to = d.get("to", Document.class);
+        List<Map<String, Object>> timeline = d.getList("timeline", Document.class, List.of()).stream()
+                .map(x -> (Map<String, Object>) new java.util.LinkedHashMap<String, Object>(x)).toList();
+        return new Page(d.getString("_id"), d.getString("orgId"), d.getString("senderId"), d.getString("priority"),
+                new Target(to.getString("type"), to.getString("id")), steps(d.getList("steps", Document.class)),
+                d.getInteger("repeat", 0), d.getInteger("round", 0), d.getInteger("step", 0), d.getString("state"),
+                Documents.instant(d.getDate("nextDueAt")), Documents.instant(d.getDate("realertAt")),
+                d.getString("acknowledgedBy"), Documents.instant(d.getDate("acknowledgedAt")), timeline,
+                Documents.instant(d.getDate("createdAt")));
+    }
+}

@@ -1,0 +1,147 @@
+package org.wardfleet.oncall.internal;
+
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RestController;
+import org.wardfleet.audit.AuditEvent;
+import org.wardfleet.audit.AuditEvent.Actor;
+import org.wardfleet.audit.AuditEvent.Outcome;
+import org.wardfleet.audit.AuditLog;
+import org.wardfleet.messaging.Paging;
+import org.wardfleet.platform.security.Caller;
+import org.wardfleet.platform.security.Role;
+import org.wardfleet.platform.web.ProblemType;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotEmpty;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
+import reactor.core.publisher.Mono;
+
+/** Escalation policies and pages. A page's id is its message's id: devices take it through the messaging API. */
+@RestController
+class PagesController {
+
+    private final Escalation escalation;
+    private final PageStore store;
+    private final Paging paging;
+    private final AuditLog audit;
+    private final java.time.Clock clock;
+
+    PagesController(Escalation escalation, PageStore store, Paging paging, AuditLog audit, java.time.Clock clock) {
+        this.escalation = escalation;
+        this.store = store;
+        this.paging = paging;
+        this.audit = audit;
+        this.clock = clock;
+    }
+
+    record TargetBody(String userId, String roleId, String groupId) {
+
+        PageStore.Target target() {
+            int named = (userId == null ? 0 : 1) + (roleId == null ? 0 : 1) + (groupId == null ? 0 : 1);
+            if (named != 1) {
+                throw ProblemType.VALIDATION_FAILED.exception("A target names exactly one of userId, roleId, groupId");
+            }
+            return userId != null ? new PageStore.Target("user", userId)
+                    : roleId != null ? new PageStore.Target("role", roleId) : new PageStore.Target("group", groupId);
+        }
+    }
+
+    record StepBody(@NotEmpty @Size(max = 20) List<@Valid TargetBody> targets,
+            @Min(10) @Max(86400) int waitSeconds) {
+    }
+
+    record NewPolicy(@NotBlank @Size(max = 100) String name, @Min(1) @Max(10) int repeat,
+            @NotEmpty @Size(max = 10) List<@Valid StepBody> steps) {
+    }
+
+    record Created(String id) {
+    }
+
+    @PostMapping("/api/v1/escalation-policies")
+    Mono<ResponseEntity<Created>> policy(Caller caller, @Valid @RequestBody NewPolicy body) {
+        caller.requireAny(Role.ADMIN);
+        List<PageStore.Step> steps = new ArrayList<>();
+        for (StepBody s : body.steps()) {
+            steps.add(new PageStore.Step(s.targets().stream().map(TargetBody::target).toList(), s.waitSeconds()));
+        }
+        return store.insert(new PageStore.Policy(UUID.randomUUID().toString(), caller.orgId(), body.name(),
+                        body.repeat(), steps))
+                .flatMap(p -> audit.record(AuditEvent.of(caller.orgId(), Actor.user(caller.userId()),
+                        "escalation.policy.create", p.id(), Outcome.SUCCESS)).thenReturn(p))
+                .map(p -> ResponseEntity.created(URI.create("/api/v1/escalation-policies/" + p.id()))
+                        .body(new Created(p.id())));
+    }
+
+    record NewPage(@NotNull @Valid TargetBody to, @NotNull @Size(min = 1, max = 4096) String text,
+            @NotNull @Pattern(regexp = "ROUTINE|URGENT|STAT") String priority,
+            @Size(max = 64) String escalationPolicyId) {
+    }
+
+    record PageCreated(String id, String state) {
+    }
+
+    @PostMapping("/api/v1/pages")
+    Mono<ResponseEntity<PageCreated>> page(Caller caller,
+            @RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey,
+            @Valid @RequestBody NewPage body) {
+        caller.requireAny(Role.CLINICIAN, Role.ADMIN);
+        if (idempotencyKey == null || idempotencyKey.isBlank() || idempotencyKey.length() > 128) {
+            return Mono.error(org.wardfleet.messaging.MessagingProblems.IDEMPOTENCY_KEY_REQUIRED.exception(
+                    "Send an Idempotency-Key (1-128 characters) so a retried request never pages twice"));
+        }
+        return escalation.trigger(caller.orgId(), caller.userId(), body.to().target(), body.text(), body.priority(),
+                        body.escalationPolicyId(), idempotencyKey)
+                .map(p -> ResponseEntity.created(URI.create("/api/v1/pages/" + p.id()))
+                        .body(new PageCreated(p.id(), p.state())));
+    }
+
+    record RecipientView(String userId, String state) {
+    }
+
+    record PageView(String id, String state, int step, int round, String priority, String acknowledgedBy,
+            List<RecipientView> recipients, List<Map<String, Object>> timeline) {
+    }
+
+    /**
+     * The page's state and timeline: for its sender and recipients, and — metadata only, as the text lives in the
+     * message — for ADMIN and SECURITY. Anyone else: 404.
+     */
+    @GetMapping("/api/v1/pages/{id}")
+    Mono<PageView> get(Caller caller, @PathVariable String id) {
+        return store.page(caller.orgId(), id)
+                .zipWhen(p -> paging.states(caller.orgId(), id).defaultIfEmpty(Map.of()))
+                .filter(t -> t.getT1().senderId().equals(caller.userId()) || t.getT2().containsKey(caller.userId())
+                        || caller.has(Role.ADMIN) || caller.has(Role.SECURITY))
+                .switchIfEmpty(Mono.error(() -> ProblemType.NOT_FOUND.exception("No page %s", id)))
+                .map(t -> new PageView(t.getT1().id(), t.getT1().state(), t.getT1().step(), t.getT1().round(),
+                        t.getT1().priority(), t.getT1().acknowledgedBy(), t.getT2().entrySet().stream()
+                                .map(e -> new RecipientView(e.getKey(), e.getValue())).toList(),
+                        t.getT1().timeline()));
+    }
+
+    @PostMapping("/api/v1/pages/{id}/acknowledge")
+    Mono<PageCreated> acknowledge(Caller caller, @PathVariable String id) {
+        return store.page(caller.orgId(), id)
+                .switchIfEmpty(Mono.error(() -> ProblemType.NOT_FOUND.exception("No page %s", id)))
+                .flatMap(p -> paging.acknowledge(caller.orgId(), id, caller.userId())
+                        .then(store.acknowledged(caller.orgId(), id, caller.userId(), clock.instant()))
+                        .then(store.page(caller.orgId(), id)))
+                .map(p -> new PageCreated(p.id(), p.state()));
+    }
+}

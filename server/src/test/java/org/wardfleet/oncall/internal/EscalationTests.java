@@ -1,0 +1,181 @@
+package org.wardfleet.oncall.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.test.context.TestPropertySource;
+import org.springframework.test.web.reactive.server.WebTestClient;
+import org.wardfleet.audit.AuditLog;
+import org.wardfleet.events.SecurityEvents;
+import org.wardfleet.messaging.Paging;
+import org.wardfleet.support.TestApi;
+import org.wardfleet.support.TestDevice;
+import org.wardfleet.support.WardfleetTest;
+
+import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.Updates;
+import com.mongodb.reactivestreams.client.MongoDatabase;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/** Escalation under an injected clock: the engine runs when the test says, at the instant it chooses. */
+@WardfleetTest
+@TestPropertySource(properties = "wardfleet.oncall.tick=1h")
+class EscalationTests {
+
+    @Autowired WebTestClient http;
+    @Autowired TestApi api;
+    @Autowired Escalation engine;
+    @Autowired PageStore pages;
+    @Autowired Coverage coverage;
+    @Autowired OnCallStore roles;
+    @Autowired Paging paging;
+    @Autowired SecurityEvents events;
+    @Autowired AuditLog audit;
+    @Autowired Clock clock;
+    @Autowired MongoDatabase db;
+
+    record Team(TestApi.User admin, TestApi.User doctor, TestApi.User onCall, TestApi.User consultant,
+            TestApi.User owner, TestDevice ownerPhone, String roleId, String policyId) {
+    }
+
+    @Test
+    void anUnansweredPageEscalatesOnceAndStopsWhenAcknowledged() {
+        Team t = team();
+        Instant start = clock.instant();
+        String id = page(t);
+        assertThat(engine.tick(start.plusSeconds(5)).block()).isZero();
+        // two instances reach step 2 at the same moment: it fires once
+        Escalation other = second();
+        Flux.merge(engine.tick(start.plusSeconds(125)), other.tick(start.plusSeconds(125))).blockLast();
+        Map<?, ?> view = view(t.doctor(), id);
+        assertThat(view.get("state")).isEqualTo("ESCALATED");
+        assertThat(events(view, "ESCALATED")).hasSize(1);
+        assertThat(view.get("recipients").toString()).contains(t.consultant().id()).contains(t.onCall().id());
+
+        http.post().uri("/api/v1/pages/" + id + "/acknowledge").headers(h -> h.setBearerAuth(t.consultant().token()))
+                .exchange().expectStatus().isOk().expectBody().jsonPath("$.state").isEqualTo("ACKNOWLEDGED");
+        // the timer of the step the page has left does nothing
+        engine.tick(start.plusSeconds(400)).block();
+        Map<?, ?> after = view(t.doctor(), id);
+        assertThat(after.get("state")).isEqualTo("ACKNOWLEDGED");
+        assertThat(after.get("acknowledgedBy")).isEqualTo(t.consultant().id());
+        assertThat(events(after, "ESCALATED")).hasSize(1);
+        assertThat(events(after, "FAILED")).isEmpty();
+    }
+
+    @Test
+    void whenNobodyAcknowledgesThePageFailsLoudly() {
+        Team t = team();
+        Instant start = clock.instant();
+        String id = page(t);
+        engine.tick(start.plusSeconds(125)).block();
+        // "restart": a new engine (new instance id, same database) carries on at the right step
+        second().tick(start.plusSeconds(250)).block();
+        Map<?, ?> view = view(t.doctor(), id);
+        assertThat(view.get("state")).isEqualTo("FAILED");
+        assertThat(events(view, "FAILED").get(0).get("told").toString()).contains(t.owner().id());
+        // the role's owner is told at once, as a STAT message on their phone
+        Map<?, ?> inbox = http.get().uri("/device/v1/messages?after=0")
+                .header("Authorization", "Device " + t.ownerPhone().jwt("GET", "/device/v1/messages")).exchange()
+                .expectStatus().isOk().expectBody(Map.class).returnResult().getResponseBody();
+        assertThat((List<?>) inbox.get("messages")).hasSize(1);
+        assertThat(http.get().uri("/api/v1/audit?size=200").headers(h -> h.setBearerAuth(t.admin().token()))
+                .exchange().expectBody(String.class).returnResult().getResponseBody()).contains("page.failed");
+    }
+
+    @Test
+    void aStuckEngineShowsInHealthAndTheLateStepIsRecorded() {
+        Team t = team();
+        String id = page(t);
+        Mono.from(db.getCollection("pages").updateOne(Filters.eq("_id", id), Updates.set("nextDueAt",
+                java.util.Date.from(clock.instant().minusSeconds(90))))).block();
+        http.get().uri("/actuator/health").headers(h -> h.setBearerAuth(t.admin().token())).exchange()
+                .expectBody().jsonPath("$.components.escalations.status").isEqualTo("DOWN");
+        engine.tick(clock.instant()).block();
+        Map<?, ?> view = view(t.doctor(), id);
+        assertThat(events(view, "ESCALATED").get(0).get("overdue")).isEqualTo(true);
+        assertThat(((Number) events(view, "ESCALATED").get(0).get("lateMs")).longValue()).isGreaterThan(30_000);
+    }
+
+    @Test
+    void onlyThePagesPeopleReadItsTextAdminsSeeMetadataOthersNothing() {
+        Team t = team();
+        String id = page(t);
+        http.get().uri("/api/v1/pages/" + id).headers(h -> h.setBearerAuth(t.admin().token())).exchange()
+                .expectStatus().isOk().expectBody().jsonPath("$.state").isEqualTo("TRIGGERED")
+                .jsonPath("$.text").doesNotExist();
+        http.get().uri("/api/v1/messages/" + id).headers(h -> h.setBearerAuth(t.admin().token())).exchange()
+                .expectStatus().isNotFound();
+        TestApi.User stranger = api.createUser(t.admin().token(), "CLINICIAN");
+        http.get().uri("/api/v1/pages/" + id).headers(h -> h.setBearerAuth(stranger.token())).exchange()
+                .expectStatus().isNotFound();
+        http.get().uri("/api/v1/messages/" + id).headers(h -> h.setBearerAuth(stranger.token())).exchange()
+                .expectStatus().isNotFound();
+        http.get().uri("/api/v1/messages/" + id).headers(h -> h.setBearerAuth(t.onCall().token())).exchange()
+                .expectStatus().isOk().expectBody().jsonPath("$.text").isEqualTo("Cardiac arrest ward 5");
+    }
+
+    private Escalation second() {
+        return new Escalation(pages, coverage, roles, paging, events, audit, clock, new SimpleMeterRegistry(),
+                Duration.ofHours(1), List.of(), Duration.ofMinutes(2), Duration.ofMinutes(2));
+    }
+
+    private Team team() {
+        TestApi.User admin = api.newOrganisation();
+        TestApi.User doctor = api.createUser(admin.token(), "CLINICIAN");
+        TestApi.User onCall = api.createUser(admin.token(), "CLINICIAN");
+        TestApi.User consultant = api.createUser(admin.token(), "CLINICIAN");
+        TestApi.User owner = api.createUser(admin.token(), "CLINICIAN");
+        TestDevice ownerPhone = api.enrolledDevice(admin.token(), "COPE", owner.id());
+        String policy = (String) http.post().uri("/api/v1/escalation-policies")
+                .headers(h -> h.setBearerAuth(admin.token()))
+                .bodyValue(Map.of("name", "cardiac", "repeat", 1, "steps", List.of(
+                        Map.of("targets", List.of(Map.of("roleId", "ROLE")), "waitSeconds", 120),
+                        Map.of("targets", List.of(Map.of("userId", consultant.id())), "waitSeconds", 120))))
+                .exchange().expectStatus().isCreated().expectBody(Map.class).returnResult().getResponseBody()
+                .get("id");
+        String start = LocalDate.now(ZoneOffset.UTC).minusDays(1) + "T00:00";
+        String role = (String) http.post().uri("/api/v1/oncall/roles").headers(h -> h.setBearerAuth(admin.token()))
+                .bodyValue(Map.of("name", "Cardiac arrest team", "timeZone", "UTC", "owners", List.of(owner.id()),
+                        "rota", Map.of("participants", List.of(onCall.id()), "start", start, "shift", "P1D"),
+                        "escalationPolicyId", policy))
+                .exchange().expectStatus().isCreated().expectBody(Map.class).returnResult().getResponseBody()
+                .get("id");
+        // the policy's first step names the role; stored before the role existed, so point it at it now
+        Mono.from(db.getCollection("escalation_policies").updateOne(Filters.eq("_id", policy),
+                Updates.set("steps.0.targets.0.id", role))).block();
+        return new Team(admin, doctor, onCall, consultant, owner, ownerPhone, role, policy);
+    }
+
+    private String page(Team t) {
+        return (String) http.post().uri("/api/v1/pages").headers(h -> h.setBearerAuth(t.doctor().token()))
+                .header("Idempotency-Key", UUID.randomUUID().toString())
+                .bodyValue(Map.of("to", Map.of("roleId", t.roleId()), "text", "Cardiac arrest ward 5",
+                        "priority", "STAT"))
+                .exchange().expectStatus().isCreated().expectBody(Map.class).returnResult().getResponseBody()
+                .get("id");
+    }
+
+    private Map<?, ?> view(TestApi.User who, String id) {
+        return http.get().uri("/api/v1/pages/" + id).headers(h -> h.setBearerAuth(who.token())).exchange()
+                .expectStatus().isOk().expectBody(Map.class).returnResult().getResponseBody();
+    }
+
+    private static List<Map<?, ?>> events(Map<?, ?> view, String name) {
+        return ((List<?>) view.get("timeline")).stream().<Map<?, ?>>map(e -> (Map<?, ?>) e)
+                .filter(e -> name.equals(e.get("event"))).toList();
+    }
+}
