@@ -27,6 +27,9 @@ public interface Paging {
     /** The members of a messaging group (a named list of users), by id or name; empty when unknown. */
     Mono<List<String>> groupMembers(String orgId, String group);
 
-    /** A notice to people about a page (e.g. "nobody acknowledged"), sent as {@code senderId}. */
+    /**
+     * A notice to people (e.g. "nobody acknowledged", "a gap in cover"), sent as {@code senderId} — or as Wardfleet
+     * itself when {@code senderId} is null; idempotent per key.
+     */
     Mono<Void> notice(String orgId, String senderId, List<String> userIds, String text, String idempotencyKey);
 }

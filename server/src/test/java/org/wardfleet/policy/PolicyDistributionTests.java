@@ -240,6 +240,7 @@ class PolicyDistributionTests {
                 .filter(m -> "message".equals(m.path("message").path("data").path("reason").asString()))
                 .findFirst().orElseThrow().path("message");
         assertThat(message.path("android").path("priority").asString()).isEqualTo("high");
+        assertThat(message.path("android").has("collapse_key")).as("a STAT page is never collapsed").isFalse();
         assertThat(message.has("notification")).isFalse();
         assertThat(message.toString()).doesNotContain("Smith").doesNotContain("hypotensive")
                 .doesNotContain("MRN-12345").doesNotContain(doctor.email());

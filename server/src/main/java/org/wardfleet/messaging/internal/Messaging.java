@@ -109,9 +109,26 @@ class Messaging implements org.wardfleet.messaging.Paging {
                 .then(send(orgId, userId, conversationId, idempotencyKey, draft));
     }
 
+    /** Wardfleet itself as a sender (gap notices, failure notices): not a user, never a recipient. */
+    static final String SYSTEM = "system";
+
     private Mono<MessageStore.Conversation> startWith(String orgId, String creator, List<String> participants) {
         LinkedHashSet<String> all = new LinkedHashSet<>(participants);
         all.add(creator);
+        if (SYSTEM.equals(creator)) {
+            all.remove(creator);
+            if (all.isEmpty() || all.size() > properties.maxParticipants()) {
+                return Mono.error(MessagingProblems.CONVERSATION_INVALID.exception("No one to notify"));
+            }
+            List<String> people = new ArrayList<>(all);
+            people.add(SYSTEM);
+            return Flux.fromIterable(all)
+                    .concatMap(id -> users.find(orgId, id).filter(u -> !u.disabled())
+                            .switchIfEmpty(Mono.error(() -> MessagingProblems.CONVERSATION_INVALID.exception(
+                                    "No active user %s in your organisation", id))))
+                    .then(store.insert(new MessageStore.Conversation(UUID.randomUUID().toString(), orgId,
+                            List.copyOf(people), creator, clock.instant().truncatedTo(ChronoUnit.MILLIS))));
+        }
         if (all.size() < 2 || all.size() > properties.maxParticipants()) {
             return Mono.error(MessagingProblems.CONVERSATION_INVALID.exception(
                     "A conversation has 2 to %d participants, you included", properties.maxParticipants()));
@@ -408,10 +425,11 @@ class Messaging implements org.wardfleet.messaging.Paging {
 
     @Override
     public Mono<Void> notice(String orgId, String senderId, List<String> userIds, String text, String key) {
-        List<String> others = userIds.stream().filter(u -> !u.equals(senderId)).distinct().toList();
+        String sender = senderId == null ? SYSTEM : senderId;
+        List<String> others = userIds.stream().filter(u -> !u.equals(sender)).distinct().toList();
         if (others.isEmpty()) {
             return Mono.empty();
         }
-        return page(orgId, senderId, others, text, "STAT", key).then();
+        return page(orgId, sender, others, text, "STAT", key).then();
     }
 }

@@ -166,9 +166,19 @@ class Escalation implements SmartLifecycle {
                 .concatMap(p -> store.claim(p, instanceId, now, now.plus(LEASE)).flatMap(c -> fire(c, now)))
                 .reduce(0, Integer::sum)
                 .flatMap(fired -> store.realertsDue(now, now.plus(realertStat), 200)
-                        .concatMap(p -> paging.realert(p.orgId(), p.id()).onErrorResume(e -> Mono.empty()))
+                        .concatMap(p -> realert(p, now).onErrorResume(e -> Mono.empty()))
                         .then(store.overdue(now.minus(OVERDUE)).doOnNext(overdueNow::set))
                         .then(Mono.just(fired)));
+    }
+
+    /** Re-alerts the page's people unless someone acknowledged it (on any device): then the page stops. */
+    private Mono<Void> realert(PageStore.Page page, Instant now) {
+        return paging.states(page.orgId(), page.id()).defaultIfEmpty(Map.of()).flatMap(states -> {
+            String ackBy = states.entrySet().stream().filter(e -> "ACKNOWLEDGED".equals(e.getValue()))
+                    .map(Map.Entry::getKey).findFirst().orElse(null);
+            return ackBy != null ? store.acknowledged(page.orgId(), page.id(), ackBy, now).then()
+                    : paging.realert(page.orgId(), page.id());
+        });
     }
 
     private Mono<Integer> fire(PageStore.Page page, Instant now) {

@@ -52,6 +52,11 @@ class OnCallStore {
         return Mono.from(roles.find(and(eq("_id", id), eq("orgId", orgId))).first()).map(OnCallStore::toRole);
     }
 
+    /** Every organisation's roles (the gap check runs across all of them). */
+    Flux<Role> allRoles() {
+        return Flux.from(roles.find()).map(OnCallStore::toRole);
+    }
+
     Flux<Role> roles(String orgId) {
         return Flux.from(roles.find(eq("orgId", orgId)).sort(Sorts.ascending("name"))).map(OnCallStore::toRole);
     }

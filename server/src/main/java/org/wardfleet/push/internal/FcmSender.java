@@ -179,10 +179,10 @@ class FcmSender implements DisposableBean {
                 .putData("type", "sync").putData("reason", reason)
                 .setAndroidConfig(AndroidConfig.builder()
                         .setPriority(urgent ? AndroidConfig.Priority.HIGH : AndroidConfig.Priority.NORMAL)
-                        .setCollapseKey(COLLAPSE_KEY).setTtl(properties.fcmTtl().toMillis()).build())
+                        // urgent pages are never collapsed behind other traffic; sync hints (policy) may be
+                        .setCollapseKey(urgent && "message".equals(reason) ? null : COLLAPSE_KEY).setTtl(properties.fcmTtl().toMillis()).build())
                 .setApnsConfig(ApnsConfig.builder()
                         .putHeader("apns-push-type", "background").putHeader("apns-priority", "5")
-                        .putHeader("apns-collapse-id", COLLAPSE_KEY)
                         .setAps(Aps.builder().setContentAvailable(true).build()).build())
                 .build();
     }

@@ -17,6 +17,8 @@ class OnCallApiTests {
 
     @Autowired WebTestClient http;
     @Autowired TestApi api;
+    @Autowired GapNotices gapNotices;
+    @Autowired java.time.Clock clock;
 
     @Test
     void aRotaAnswersWhoIsOnCallAndShowsOverridesAndGaps() {
@@ -87,9 +89,11 @@ class OnCallApiTests {
     void aGapInTheNextWeekIsAWarningAndClinicianSeeTheirOwnShifts() {
         TestApi.User admin = api.newOrganisation();
         TestApi.User ana = api.createUser(admin.token(), "CLINICIAN");
+        TestApi.User lead = api.createUser(admin.token(), "CLINICIAN");
+        org.wardfleet.support.TestDevice leadPhone = api.enrolledDevice(admin.token(), "COPE", lead.id());
         String start = java.time.LocalDate.now(java.time.ZoneOffset.UTC).minusDays(1) + "T08:00";
         String role = (String) http.post().uri("/api/v1/oncall/roles").headers(h -> h.setBearerAuth(admin.token()))
-                .bodyValue(Map.of("name", "Rapid response", "timeZone", "UTC", "owners", List.of(),
+                .bodyValue(Map.of("name", "Rapid response", "timeZone", "UTC", "owners", List.of(lead.id()),
                         "rota", Map.of("participants", List.of(ana.id()), "start", start, "shift", "P1D")))
                 .exchange().expectStatus().isCreated().expectBody(Map.class).returnResult().getResponseBody()
                 .get("id");
@@ -104,5 +108,12 @@ class OnCallApiTests {
                 .jsonPath("$.warnings[0]").value(w -> assertThat((String) w).startsWith("No cover from"));
         http.get().uri("/api/v1/oncall/me/shifts?days=7").headers(h -> h.setBearerAuth(ana.token())).exchange()
                 .expectStatus().isOk().expectBody().jsonPath("$.length()").isEqualTo(2);
+        // the owner is told in advance, once, on their phone
+        gapNotices.check(clock.instant()).block();
+        gapNotices.check(clock.instant()).block();
+        Map<?, ?> inbox = http.get().uri("/device/v1/messages?after=0")
+                .header("Authorization", "Device " + leadPhone.jwt("GET", "/device/v1/messages")).exchange()
+                .expectStatus().isOk().expectBody(Map.class).returnResult().getResponseBody();
+        assertThat((List<?>) inbox.get("messages")).hasSize(1);
     }
 }
