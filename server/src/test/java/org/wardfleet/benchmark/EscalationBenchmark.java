@@ -1,0 +1,135 @@
+package org.wardfleet.benchmark;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import org.bson.Document;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.ApplicationContext;
+import org.springframework.web.reactive.function.client.WebClient;
+import org.wardfleet.support.TestApi;
+import org.wardfleet.support.WardfleetTest;
+
+import com.mongodb.client.model.Filters;
+import com.mongodb.reactivestreams.client.MongoDatabase;
+
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * 1,000 concurrent pages with a two-step policy (10 s per step, nobody answers): how late is each escalation step
+ * behind its due time — p50/p99/max — with the engine of one instance, then with a second engine (another instance
+ * id, same database) racing it. The engines tick every second (production setting). Run: see docs/benchmarks.md.
+ */
+@Tag("benchmark")
+@WardfleetTest
+class EscalationBenchmark {
+
+    static final int PAGES = Integer.getInteger("bench.pages", 1000);
+
+    @Autowired TestApi api;
+    @Autowired MongoDatabase db;
+    @Autowired ApplicationContext context;
+    @LocalServerPort int port;
+
+    @Test
+    void escalationLateness() throws Exception {
+        TestApi.User admin = api.newOrganisation();
+        TestApi.User doctor = api.createUser(admin.token(), "CLINICIAN");
+        List<String> users = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            users.add(api.createUser(admin.token(), "CLINICIAN").id());
+        }
+        WebClient http = WebClient.create("http://127.0.0.1:" + port);
+        String policy = (String) http.post().uri("/api/v1/escalation-policies")
+                .headers(h -> h.setBearerAuth(admin.token()))
+                .bodyValue(Map.of("name", "bench", "repeat", 1, "steps", List.of(
+                        Map.of("targets", List.of(Map.of("userId", users.get(0))), "waitSeconds", 10),
+                        Map.of("targets", List.of(Map.of("userId", users.get(1))), "waitSeconds", 10))))
+                .retrieve().bodyToMono(Map.class).block().get("id");
+
+        String one = run(http, doctor, users, policy, "one engine");
+        // a second engine, as a second instance on the same database would run it
+        Class<?> type = Class.forName("org.wardfleet.oncall.internal.Escalation");
+        Object second = secondEngine(type);
+        ((org.springframework.context.SmartLifecycle) second).start();
+        String two;
+        try {
+            two = run(http, doctor, users, policy, "two engines");
+        } finally {
+            ((org.springframework.context.SmartLifecycle) second).stop();
+        }
+        String result = String.format("escalation benchmark: java %s, %d cores, %d pages x 2 steps, tick 1 s%n%s%s",
+                System.getProperty("java.version"), Runtime.getRuntime().availableProcessors(), PAGES, one, two);
+        System.out.print(result);
+        java.nio.file.Files.writeString(java.nio.file.Path.of("target", "escalation-benchmark.txt"), result);
+    }
+
+    private String run(WebClient http, TestApi.User doctor, List<String> users, String policy, String label)
+            throws InterruptedException {
+        String batch = UUID.randomUUID().toString();
+        long start = System.nanoTime();
+        List<String> ids = Flux.range(0, PAGES).flatMap(i -> http.post().uri("/api/v1/pages")
+                        .headers(h -> h.setBearerAuth(doctor.token())).header("Idempotency-Key", batch + i)
+                        .bodyValue(Map.of("to", Map.of("userId", users.get(i % users.size())),
+                                "text", "bench page " + i, "priority", "STAT", "escalationPolicyId", policy))
+                        .retrieve().bodyToMono(Map.class).map(m -> (String) m.get("id")), 16)
+                .collectList().block(Duration.ofMinutes(5));
+        double createSeconds = (System.nanoTime() - start) / 1e9;
+        long deadline = System.currentTimeMillis() + 180_000;
+        while (System.currentTimeMillis() < deadline) {
+            long failed = Mono.from(db.getCollection("pages").countDocuments(Filters.and(Filters.in("_id", ids),
+                    Filters.eq("state", "FAILED")))).block();
+            if (failed == ids.size()) {
+                break;
+            }
+            Thread.sleep(1000);
+        }
+        List<Double> late = new ArrayList<>();
+        int steps = 0;
+        for (Document page : Flux.from(db.getCollection("pages").find(Filters.in("_id", ids))).collectList()
+                .block()) {
+            for (Document e : page.getList("timeline", Document.class)) {
+                if ("ESCALATED".equals(e.getString("event")) || "FAILED".equals(e.getString("event"))) {
+                    late.add(((Number) e.get("lateMs")).doubleValue());
+                    steps++;
+                }
+            }
+        }
+        Collections.sort(late);
+        return String.format("  %s: %d pages created in %.1f s; %d steps fired; lateness p50 %.0f ms, p99 %.0f ms, "
+                + "max %.0f ms%n", label, ids.size(), createSeconds, steps, pct(late, 50), pct(late, 99),
+                late.isEmpty() ? 0 : late.get(late.size() - 1));
+    }
+
+    private Object secondEngine(Class<?> type) throws Exception {
+        var ctor = type.getDeclaredConstructors()[0];
+        ctor.setAccessible(true);
+        Object[] args = new Object[ctor.getParameterCount()];
+        Class<?>[] types = ctor.getParameterTypes();
+        for (int i = 0; i < args.length; i++) {
+            if (types[i] == Duration.class) {
+                args[i] = i == 8 ? Duration.ofSeconds(1) : Duration.ofMinutes(2);
+            } else if (types[i] == List.class) {
+                args[i] = List.of();
+            } else if (types[i] == io.micrometer.core.instrument.MeterRegistry.class) {
+                args[i] = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+            } else {
+                args[i] = context.getBean(types[i]);
+            }
+        }
+        return ctor.newInstance(args);
+    }
+
+    private static double pct(List<Double> sorted, int p) {
+        return sorted.isEmpty() ? 0 : sorted.get(Math.min(sorted.size() - 1,
+                (int) Math.ceil(p / 100.0 * sorted.size()) - 1));
+    }
+}
