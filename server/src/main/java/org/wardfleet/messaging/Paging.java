@@ -18,6 +18,9 @@ public interface Paging {
     /** Recipient user id → state (SENT, DELIVERED, READ, ACKNOWLEDGED, DECLINED). */
     Mono<Map<String, String>> states(String orgId, String messageId);
 
+    /** Recipient user id → [state, ISO instant it was reached]: what the page timeline shows per recipient. */
+    Mono<Map<String, List<String>>> receipts(String orgId, String messageId);
+
     /** Wakes again the devices of every recipient who has not acknowledged. */
     Mono<Void> realert(String orgId, String messageId);
 

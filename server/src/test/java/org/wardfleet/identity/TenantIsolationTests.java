@@ -73,6 +73,8 @@ class TenantIsolationTests {
             "POST /api/v1/pages",
             "GET /api/v1/pages/{id}",
             "POST /api/v1/pages/{id}/acknowledge",
+            "POST /api/v1/pages/{id}/resolve",
+            "PUT /api/v1/oncall/roles/{id}/rota",
             "POST /api/v1/messages/{id}/receipts",
             "GET /api/v1/messages/stream",
             "GET /api/v1/messaging/roles",
@@ -256,6 +258,9 @@ class TenantIsolationTests {
         http.post().uri("/api/v1/oncall/roles/" + roleB + "/overrides").headers(h -> h.setBearerAuth(a))
                 .bodyValue(Map.of("userId", nurseB.id(), "from", "2026-01-02T08:00", "to", "2026-01-03T08:00"))
                 .exchange().expectStatus().isNotFound();
+        http.put().uri("/api/v1/oncall/roles/" + roleB + "/rota").headers(h -> h.setBearerAuth(a))
+                .bodyValue(Map.of("participants", List.of(nurseB.id()), "start", "2026-01-01T08:00", "shift", "P1D"))
+                .exchange().expectStatus().isNotFound();
         http.post().uri("/api/v1/oncall/roles/" + roleB + "/leave").headers(h -> h.setBearerAuth(a))
                 .bodyValue(Map.of("userId", nurseB.id(), "from", "2026-01-02T08:00", "to", "2026-01-03T08:00"))
                 .exchange().expectStatus().isNotFound();
@@ -268,6 +273,22 @@ class TenantIsolationTests {
                 .expectStatus().isBadRequest();
         http.get().uri("/api/v1/oncall/me/shifts").headers(h -> h.setBearerAuth(a)).exchange()
                 .expectStatus().isOk().expectBody().jsonPath("$.length()").isEqualTo(0);
+        // pages
+        TestApi.User doctorB = api.createUser(adminB.token(), "CLINICIAN");
+        String pageB = (String) http.post().uri("/api/v1/pages").headers(h -> h.setBearerAuth(doctorB.token()))
+                .header("Idempotency-Key", "b-page").bodyValue(Map.of("to", Map.of("userId", nurseB.id()),
+                        "text", "B only", "priority", "URGENT")).exchange().expectStatus().isCreated()
+                .expectBody(Map.class).returnResult().getResponseBody().get("id");
+        http.get().uri("/api/v1/pages/" + pageB).headers(h -> h.setBearerAuth(a)).exchange().expectStatus()
+                .isNotFound();
+        http.post().uri("/api/v1/pages/" + pageB + "/acknowledge").headers(h -> h.setBearerAuth(a)).exchange()
+                .expectStatus().isNotFound();
+        http.post().uri("/api/v1/pages/" + pageB + "/resolve").headers(h -> h.setBearerAuth(a)).exchange()
+                .expectStatus().isNotFound();
+        TestApi.User doctorA = api.createUser(a, "CLINICIAN");
+        http.post().uri("/api/v1/pages").headers(h -> h.setBearerAuth(doctorA.token())).header("Idempotency-Key",
+                "a-page").bodyValue(Map.of("to", Map.of("roleId", roleB), "text", "x", "priority", "STAT"))
+                .exchange().expectStatus().isNotFound();
     }
 
     @Test

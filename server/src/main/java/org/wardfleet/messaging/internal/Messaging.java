@@ -400,6 +400,16 @@ class Messaging implements org.wardfleet.messaging.Paging {
     }
 
     @Override
+    public Mono<Map<String, List<String>>> receipts(String orgId, String messageId) {
+        return store.message(orgId, messageId).map(m -> {
+            Map<String, List<String>> receipts = new LinkedHashMap<>();
+            m.recipients().forEach((u, r) -> receipts.put(u, java.util.Arrays.asList(r.state(),
+                    r.at() == null ? null : r.at().toString())));
+            return receipts;
+        });
+    }
+
+    @Override
     public Mono<Void> realert(String orgId, String messageId) {
         return store.message(orgId, messageId)
                 .flatMapMany(m -> Flux.fromIterable(m.recipients().values())

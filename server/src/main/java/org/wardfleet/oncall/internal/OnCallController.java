@@ -96,6 +96,27 @@ class OnCallController {
                         .body(new Created(r.id())));
     }
 
+    /** A new rota for the role (ADMIN or the role's owners): participants, start and shift length. */
+    @org.springframework.web.bind.annotation.PutMapping("/api/v1/oncall/roles/{id}/rota")
+    Mono<Created> rota(Caller caller, @PathVariable String id, @Valid @RequestBody RotaBody body) {
+        return role(caller, id)
+                .flatMap(role -> {
+                    if (!caller.has(Role.ADMIN) && !role.owners().contains(caller.userId())) {
+                        return Mono.error(ProblemType.FORBIDDEN.exception("Only ADMIN or the role's owners"));
+                    }
+                    Rota rota;
+                    try {
+                        rota = new Rota(body.participants(), body.start(), body.shift(), role.zone());
+                    } catch (IllegalArgumentException e) {
+                        return Mono.error(ProblemType.VALIDATION_FAILED.exception("%s", e.getMessage()));
+                    }
+                    return existing(caller.orgId(), rota.participants())
+                            .then(store.replaceRota(caller.orgId(), id, rota));
+                })
+                .flatMap(r -> audit.record(AuditEvent.of(caller.orgId(), Actor.user(caller.userId()),
+                        "oncall.rota.change", id, Outcome.SUCCESS)).thenReturn(new Created(r.id())));
+    }
+
     record CoverBody(@NotBlank String userId, @NotBlank String from, @NotBlank String to) {
     }
 

@@ -48,6 +48,14 @@ class OnCallStore {
                 .thenReturn(r);
     }
 
+    Mono<Role> replaceRota(String orgId, String id, Rota rota) {
+        return Mono.from(roles.updateOne(and(eq("_id", id), eq("orgId", orgId)), com.mongodb.client.model.Updates
+                        .combine(com.mongodb.client.model.Updates.set("participants", rota.participants()),
+                                com.mongodb.client.model.Updates.set("start", rota.start().toString()),
+                                com.mongodb.client.model.Updates.set("shift", rota.shift()))))
+                .then(role(orgId, id));
+    }
+
     Mono<Role> role(String orgId, String id) {
         return Mono.from(roles.find(and(eq("_id", id), eq("orgId", orgId))).first()).map(OnCallStore::toRole);
     }

@@ -125,6 +125,16 @@ class PageStore {
                 .map(r -> r.getModifiedCount() == 1);
     }
 
+    /** The sender (or an ADMIN) closes an acknowledged — or still active — page: nothing more happens to it. */
+    Mono<Boolean> resolved(String orgId, String id, String userId, Instant at) {
+        return Mono.from(pages.updateOne(and(eq("_id", id), eq("orgId", orgId),
+                        in("state", List.of("TRIGGERED", "ESCALATED", "ACKNOWLEDGED"))),
+                Updates.combine(Updates.set("state", "RESOLVED"), Updates.set("nextDueAt", null),
+                        Updates.set("realertAt", null), Updates.push("timeline", new Document("at", at.toString())
+                                .append("event", "RESOLVED").append("userId", userId)))))
+                .map(r -> r.getModifiedCount() == 1);
+    }
+
     /** Claims the next re-alert atomically (the update itself moves {@code realertAt} on). */
     Flux<Page> realertsDue(Instant now, Instant next, int limit) {
         return Flux.from(pages.find(and(in("state", ACTIVE), lte("realertAt", Documents.date(now)))).limit(limit))

@@ -111,7 +111,8 @@ class PagesController {
                         .body(new PageCreated(p.id(), p.state())));
     }
 
-    record RecipientView(String userId, String state) {
+    /** {@code at}: when the recipient reached that state (delivered, read, acknowledged, declined). */
+    record RecipientView(String userId, String state, String at) {
     }
 
     record PageView(String id, String state, int step, int round, String priority, String acknowledgedBy,
@@ -125,14 +126,28 @@ class PagesController {
     @GetMapping("/api/v1/pages/{id}")
     Mono<PageView> get(Caller caller, @PathVariable String id) {
         return store.page(caller.orgId(), id)
-                .zipWhen(p -> paging.states(caller.orgId(), id).defaultIfEmpty(Map.of()))
+                .zipWhen(p -> paging.receipts(caller.orgId(), id).defaultIfEmpty(Map.of()))
                 .filter(t -> t.getT1().senderId().equals(caller.userId()) || t.getT2().containsKey(caller.userId())
                         || caller.has(Role.ADMIN) || caller.has(Role.SECURITY))
                 .switchIfEmpty(Mono.error(() -> ProblemType.NOT_FOUND.exception("No page %s", id)))
                 .map(t -> new PageView(t.getT1().id(), t.getT1().state(), t.getT1().step(), t.getT1().round(),
                         t.getT1().priority(), t.getT1().acknowledgedBy(), t.getT2().entrySet().stream()
-                                .map(e -> new RecipientView(e.getKey(), e.getValue())).toList(),
+                                .map(e -> new RecipientView(e.getKey(), e.getValue().get(0), e.getValue().get(1)))
+                                .toList(),
                         t.getT1().timeline()));
+    }
+
+    /** Closes the page (its sender or an ADMIN): no further steps or re-alerts. */
+    @PostMapping("/api/v1/pages/{id}/resolve")
+    Mono<PageCreated> resolve(Caller caller, @PathVariable String id) {
+        return store.page(caller.orgId(), id)
+                .filter(p -> p.senderId().equals(caller.userId()) || caller.has(Role.ADMIN))
+                .switchIfEmpty(Mono.error(() -> ProblemType.NOT_FOUND.exception("No page %s", id)))
+                .flatMap(p -> store.resolved(caller.orgId(), id, caller.userId(), clock.instant())
+                        .flatMap(done -> audit.record(AuditEvent.of(caller.orgId(), Actor.user(caller.userId()),
+                                "page.resolve", id, done ? Outcome.SUCCESS : Outcome.FAILURE)))
+                        .then(store.page(caller.orgId(), id)))
+                .map(p -> new PageCreated(p.id(), p.state()));
     }
 
     @PostMapping("/api/v1/pages/{id}/acknowledge")

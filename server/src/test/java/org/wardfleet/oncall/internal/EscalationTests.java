@@ -74,6 +74,12 @@ class EscalationTests {
         assertThat(after.get("acknowledgedBy")).isEqualTo(t.consultant().id());
         assertThat(events(after, "ESCALATED")).hasSize(1);
         assertThat(events(after, "FAILED")).isEmpty();
+        assertThat(after.get("recipients").toString()).contains("ACKNOWLEDGED");
+        // the sender closes it
+        http.post().uri("/api/v1/pages/" + id + "/resolve").headers(h -> h.setBearerAuth(t.doctor().token()))
+                .exchange().expectStatus().isOk().expectBody().jsonPath("$.state").isEqualTo("RESOLVED");
+        http.post().uri("/api/v1/pages/" + id + "/resolve").headers(h -> h.setBearerAuth(t.onCall().token()))
+                .exchange().expectStatus().isNotFound();
     }
 
     @Test

@@ -80,6 +80,16 @@ class OnCallApiTests {
                 .bodyValue(Map.of("name", "x", "timeZone", "Europe/London", "rota", Map.of("participants",
                         List.of(ana.id()), "start", "2026-03-28T08:00", "shift", "daily"))).exchange()
                 .expectStatus().isBadRequest();
+        // the owner changes the rota: Dev joins the turn
+        http.put().uri("/api/v1/oncall/roles/" + role + "/rota").headers(h -> h.setBearerAuth(owner.token()))
+                .bodyValue(Map.of("participants", List.of(dev.id()), "start", "2026-04-10T08:00", "shift", "P7D"))
+                .exchange().expectStatus().isOk();
+        http.get().uri("/api/v1/oncall/roles/" + role + "/now?at=2026-04-12T12:00:00Z")
+                .headers(h -> h.setBearerAuth(ana.token())).exchange().expectBody()
+                .jsonPath("$.users[0].id").isEqualTo(dev.id());
+        http.put().uri("/api/v1/oncall/roles/" + role + "/rota").headers(h -> h.setBearerAuth(ana.token()))
+                .bodyValue(Map.of("participants", List.of(ana.id()), "start", "2026-04-10T08:00", "shift", "P7D"))
+                .exchange().expectStatus().isForbidden();
         assertThat(http.get().uri("/api/v1/audit?size=200").headers(h -> h.setBearerAuth(admin.token())).exchange()
                 .expectBody(String.class).returnResult().getResponseBody()).contains("oncall.override")
                 .contains("oncall.leave");
