@@ -59,6 +59,7 @@ class Escalation implements SmartLifecycle {
     private final List<String> operators;
     private final Duration realertStat;
     private final Duration realertUrgent;
+    private final EscalationDefaults defaults;
     private volatile Disposable running;
     private final java.util.concurrent.atomic.AtomicLong overdueNow = new java.util.concurrent.atomic.AtomicLong();
 
@@ -67,7 +68,8 @@ class Escalation implements SmartLifecycle {
             @Value("${wardfleet.oncall.tick:1s}") Duration tick,
             @Value("${wardfleet.oncall.operators:}") List<String> operators,
             @Value("${wardfleet.oncall.realert-stat:2m}") Duration realertStat,
-            @Value("${wardfleet.oncall.realert-urgent:2m}") Duration realertUrgent) {
+            @Value("${wardfleet.oncall.realert-urgent:2m}") Duration realertUrgent, EscalationDefaults defaults) {
+        this.defaults = defaults;
         this.store = store;
         this.coverage = coverage;
         this.roles = roles;
@@ -82,15 +84,15 @@ class Escalation implements SmartLifecycle {
         meters.gauge("wardfleet.escalations.overdue", overdueNow);
     }
 
-    /** Default policies by priority: the addressee, repeated; STAT 2 min per step, URGENT 5 min, ROUTINE none. */
-    static PageStore.Policy defaultPolicy(PageStore.Target to, String priority) {
+    /** Default policies by priority (configurable): the addressee, repeated; ROUTINE does not escalate. */
+    PageStore.Policy defaultPolicy(PageStore.Target to, String priority) {
         switch (priority) {
             case "STAT":
-                return new PageStore.Policy("default-stat", null, "default", 3,
-                        List.of(new PageStore.Step(List.of(to), 120)));
+                return new PageStore.Policy("default-stat", null, "default", defaults.statRepeat(),
+                        List.of(new PageStore.Step(List.of(to), (int) defaults.statStep().toSeconds())));
             case "URGENT":
-                return new PageStore.Policy("default-urgent", null, "default", 2,
-                        List.of(new PageStore.Step(List.of(to), 300)));
+                return new PageStore.Policy("default-urgent", null, "default", defaults.urgentRepeat(),
+                        List.of(new PageStore.Step(List.of(to), (int) defaults.urgentStep().toSeconds())));
             default:
                 return new PageStore.Policy("default-routine", null, "default", 1,
                         List.of(new PageStore.Step(List.of(to), 0)));

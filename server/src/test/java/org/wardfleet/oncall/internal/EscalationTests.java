@@ -46,6 +46,7 @@ class EscalationTests {
     @Autowired AuditLog audit;
     @Autowired Clock clock;
     @Autowired MongoDatabase db;
+    @Autowired EscalationDefaults defaults;
 
     record Team(TestApi.User admin, TestApi.User doctor, TestApi.User onCall, TestApi.User consultant,
             TestApi.User owner, TestDevice ownerPhone, String roleId, String policyId) {
@@ -136,7 +137,7 @@ class EscalationTests {
 
     private Escalation second() {
         return new Escalation(pages, coverage, roles, paging, events, audit, clock, new SimpleMeterRegistry(),
-                Duration.ofHours(1), List.of(), Duration.ofMinutes(2), Duration.ofMinutes(2));
+                Duration.ofHours(1), List.of(), Duration.ofMinutes(2), Duration.ofMinutes(2), defaults);
     }
 
     private Team team() {
