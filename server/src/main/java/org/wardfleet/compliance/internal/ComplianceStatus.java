@@ -110,9 +110,10 @@ class ComplianceStatus implements DeviceAccess {
 
     Mono<Summary> summary(String orgId) {
         return repository.all(orgId).collectMap(ComplianceRepository.Current::deviceId)
-                .flatMap(current -> devices.reachable(orgId)
-                        .flatMap(device -> policies.effective(orgId, device.id())
-                                .map(policy -> Map.entry(device, now(device, policy, current.get(device.id())))), 8)
+                .zipWith(policies.evaluator(orgId))
+                .flatMap(t -> devices.reachable(orgId)
+                        .map(device -> Map.entry(device, now(device, t.getT2().apply(device),
+                                t.getT1().get(device.id()))))
                         .collectList())
                 .map(ComplianceStatus::summarise);
     }

@@ -46,6 +46,11 @@ class PolicyRollout implements DevicePolicies {
         return snapshots.of(device.orgId()).map(snapshot -> snapshots.effective(snapshot, device));
     }
 
+    @Override
+    public Mono<java.util.function.Function<org.wardfleet.device.Device, EffectivePolicy>> evaluator(String orgId) {
+        return snapshots.of(orgId).map(snapshot -> device -> snapshots.effective(snapshot, device));
+    }
+
     record Failure(String deviceId, String setting, String reason, Instant reportedAt) {
     }
 
