@@ -7,4 +7,7 @@ public interface UserDirectory {
 
     /** The user, if it exists in {@code orgId} (a user of another organisation is simply not found). */
     Mono<UserSummary> find(String orgId, String userId);
+
+    /** By email (case-insensitive), within {@code orgId}. */
+    Mono<UserSummary> findByEmail(String orgId, String email);
 }

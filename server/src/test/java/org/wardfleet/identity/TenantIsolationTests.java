@@ -75,6 +75,8 @@ class TenantIsolationTests {
             "POST /api/v1/pages/{id}/acknowledge",
             "POST /api/v1/pages/{id}/resolve",
             "PUT /api/v1/oncall/roles/{id}/rota",
+            // registers a sender into the caller's own organisation; sender ids are global, so a taken one is 409
+            "POST /api/v1/wctp/senders",
             "POST /api/v1/messages/{id}/receipts",
             "GET /api/v1/messages/stream",
             "GET /api/v1/messaging/roles",

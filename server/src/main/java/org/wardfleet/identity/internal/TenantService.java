@@ -59,4 +59,9 @@ class TenantService implements Tenants, UserDirectory {
     public Mono<UserSummary> find(String orgId, String userId) {
         return users.find(orgId, userId).map(StoredUser::summary);
     }
+
+    @Override
+    public Mono<UserSummary> findByEmail(String orgId, String email) {
+        return users.findByEmail(orgId, email.trim().toLowerCase(java.util.Locale.ROOT)).map(StoredUser::summary);
+    }
 }

@@ -41,7 +41,7 @@ import reactor.core.scheduler.Schedulers;
  * a lease and fenced by step, so each fires once; a step found more than 30 s late is recorded as overdue.
  */
 @Component
-class Escalation implements SmartLifecycle {
+class Escalation implements SmartLifecycle, org.wardfleet.oncall.Pages {
 
     static final Duration LEASE = Duration.ofSeconds(30);
     static final Duration OVERDUE = Duration.ofSeconds(30);
@@ -119,6 +119,18 @@ class Escalation implements SmartLifecycle {
                         }))
                 .flatMap(p -> audit.record(AuditEvent.of(orgId, Actor.user(senderId), "page.trigger", p.id(),
                         Outcome.SUCCESS).withDetail("priority", priority)).thenReturn(p));
+    }
+
+    @Override
+    public Mono<String> page(String orgId, String senderId, String targetType, String targetId, String text,
+            String priority, String idempotencyKey) {
+        return trigger(orgId, senderId == null ? "system" : senderId, new PageStore.Target(targetType, targetId),
+                text, priority, null, idempotencyKey).map(PageStore.Page::id);
+    }
+
+    @Override
+    public Mono<String> roleIdByName(String orgId, String name) {
+        return roles.roles(orgId).filter(r -> r.name().equalsIgnoreCase(name)).next().map(OnCallStore.Role::id);
     }
 
     private static boolean escalates(String priority) {

@@ -40,7 +40,9 @@ class SecurityConfiguration implements WebFluxConfigurer {
         "/api/v1/auth/token", "/.well-known/jwks.json", "/actuator/health", "/actuator/health/**",
         "/v3/api-docs", "/v3/api-docs/**", "/swagger-ui.html", "/swagger-ui/**", "/webjars/**", "/",
         // signed or public by nature: relying parties fetch them without credentials
-        "/pki/v1/orgs/*/crl", "/pki/v1/orgs/*/ocsp", "/pki/v1/orgs/*/ca.pem"
+        "/pki/v1/orgs/*/crl", "/pki/v1/orgs/*/ocsp", "/pki/v1/orgs/*/ca.pem",
+        // WCTP senders authenticate inside the XML (senderID + securityCode), as the protocol defines
+        "/wctp"
     };
 
     /** The Swagger UI page uses inline styles; nothing else needs more than 'self'. */

@@ -1,0 +1,137 @@
+package org.wardfleet.wctp.internal;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+import javax.xml.XMLConstants;
+import javax.xml.parsers.DocumentBuilder;
+import javax.xml.parsers.DocumentBuilderFactory;
+import javax.xml.parsers.ParserConfigurationException;
+
+import org.w3c.dom.Document;
+import org.w3c.dom.Element;
+import org.w3c.dom.Node;
+import org.xml.sax.InputSource;
+import org.xml.sax.SAXException;
+
+/**
+ * WCTP documents in and out. Parsing never resolves an external DTD or entity (the {@code <!DOCTYPE ... SYSTEM>} line
+ * senders include is read and ignored), refuses any internal entity declaration (entity expansion), documents over
+ * 64 KB and nesting deeper than 16 levels — each with a WCTP failure, and nothing else happens.
+ */
+final class WctpXml {
+
+    static final int MAX_BYTES = 64 * 1024;
+    static final int MAX_DEPTH = 16;
+    static final String VERSION = "wctp-dtd-v1r3";
+
+    /** A WCTP failure: code and text as the protocol defines them. */
+    static final class Refused extends Exception {
+        final int code;
+
+        Refused(int code, String text) {
+            super(text, null, false, false);
+            this.code = code;
+        }
+    }
+
+    private WctpXml() {
+    }
+
+    static Element parse(byte[] body) throws Refused {
+        if (body.length > MAX_BYTES) {
+            throw new Refused(301, "Message over 64 KB");
+        }
+        String text = new String(body, StandardCharsets.UTF_8);
+        if (text.contains("<!ENTITY") || text.contains("<!entity")) {
+            throw new Refused(302, "Entity declarations are not accepted");
+        }
+        Document doc;
+        try {
+            DocumentBuilderFactory factory = DocumentBuilderFactory.newInstance();
+            factory.setFeature(XMLConstants.FEATURE_SECURE_PROCESSING, true);
+            factory.setFeature("http://apache.org/xml/features/nonvalidating/load-external-dtd", false);
+            factory.setFeature("http://xml.org/sax/features/external-general-entities", false);
+            factory.setFeature("http://xml.org/sax/features/external-parameter-entities", false);
+            factory.setAttribute(XMLConstants.ACCESS_EXTERNAL_DTD, "");
+            factory.setAttribute(XMLConstants.ACCESS_EXTERNAL_SCHEMA, "");
+            factory.setXIncludeAware(false);
+            factory.setExpandEntityReferences(false);
+            factory.setNamespaceAware(false);
+            DocumentBuilder builder = factory.newDocumentBuilder();
+            builder.setEntityResolver((publicId, systemId) -> new InputSource(new java.io.StringReader("")));
+            builder.setErrorHandler(null);
+            doc = builder.parse(new ByteArrayInputStream(body));
+        } catch (SAXException | IOException e) {
+            throw new Refused(301, "Unparsable input");
+        } catch (ParserConfigurationException e) {
+            throw new IllegalStateException(e);
+        }
+        Element root = doc.getDocumentElement();
+        if (depth(root) > MAX_DEPTH) {
+            throw new Refused(302, "Nesting too deep");
+        }
+        if (!"wctp-Operation".equals(root.getTagName())) {
+            throw new Refused(302, "Not a wctp-Operation");
+        }
+        String version = root.getAttribute("wctpVersion").trim().toLowerCase(Locale.ROOT);
+        if (!version.isEmpty() && !version.equals(VERSION) && !version.equals("1.3")) {
+            throw new Refused(302, "Unsupported wctpVersion " + root.getAttribute("wctpVersion"));
+        }
+        return root;
+    }
+
+    private static int depth(Node node) {
+        int max = 0;
+        for (Node child = node.getFirstChild(); child != null; child = child.getNextSibling()) {
+            if (child.getNodeType() == Node.ELEMENT_NODE) {
+                max = Math.max(max, depth(child));
+            }
+        }
+        return max + 1;
+    }
+
+    static Element child(Element parent, String name) {
+        for (Node n = parent.getFirstChild(); n != null; n = n.getNextSibling()) {
+            if (n instanceof Element e && e.getTagName().equals(name)) {
+                return e;
+            }
+        }
+        return null;
+    }
+
+    static List<Element> children(Element parent, String name) {
+        List<Element> out = new ArrayList<>();
+        for (Node n = parent.getFirstChild(); n != null; n = n.getNextSibling()) {
+            if (n instanceof Element e && e.getTagName().equals(name)) {
+                out.add(e);
+            }
+        }
+        return out;
+    }
+
+    static String confirmation(int code, String text, boolean success) {
+        String element = success
+                ? "<wctp-Success successCode=\"" + code + "\" successText=\"" + escape(text) + "\"/>"
+                : "<wctp-Failure errorCode=\"" + code + "\" errorText=\"" + escape(text) + "\"/>";
+        return operation("<wctp-Confirmation>" + element + "</wctp-Confirmation>");
+    }
+
+    static String versionResponse() {
+        return operation("<wctp-VersionResponse responderName=\"Wardfleet\" responderVersion=\"1\" "
+                + "wctpVersion=\"" + VERSION + "\"/>");
+    }
+
+    private static String operation(String inner) {
+        return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<wctp-Operation wctpVersion=\"" + VERSION + "\">"
+                + inner + "</wctp-Operation>";
+    }
+
+    static String escape(String s) {
+        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+    }
+}

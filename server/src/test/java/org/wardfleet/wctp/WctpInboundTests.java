@@ -1,0 +1,119 @@
+package org.wardfleet.wctp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.http.MediaType;
+import org.springframework.test.web.reactive.server.WebTestClient;
+import org.wardfleet.support.TestApi;
+import org.wardfleet.support.TestDevice;
+import org.wardfleet.support.WardfleetTest;
+
+/** A nurse-call system pages the on-call nurse over WCTP 1.3; bad senders and hostile XML get WCTP failures only. */
+@WardfleetTest
+class WctpInboundTests {
+
+    static final String CODE = "nurse-call-security-code-1";
+
+    @Autowired WebTestClient http;
+    @Autowired TestApi api;
+
+    @Test
+    void aRegisteredSystemPagesTheOnCallRoleAndTheNursesPhoneGetsIt() {
+        TestApi.User admin = api.newOrganisation();
+        TestApi.User nurse = api.createUser(admin.token(), "CLINICIAN");
+        TestDevice phone = api.enrolledDevice(admin.token(), "COPE", nurse.id());
+        String sender = "nursecall-" + System.nanoTime();
+        register(admin, sender, List.of("role:*"));
+        onCallRole(admin, "rapid-response", nurse.id());
+
+        String ok = wctp(submit(sender, CODE, "role:rapid-response", "m-1", "HIGH", "Bed 12 call bell"));
+        assertThat(ok).contains("<wctp-Success successCode=\"200\"");
+        // the same message id again pages nobody twice
+        assertThat(wctp(submit(sender, CODE, "role:rapid-response", "m-1", "HIGH", "Bed 12 call bell")))
+                .contains("successCode=\"200\"");
+        Map<?, ?> inbox = http.get().uri("/device/v1/messages?after=0")
+                .header("Authorization", "Device " + phone.jwt("GET", "/device/v1/messages")).exchange()
+                .expectStatus().isOk().expectBody(Map.class).returnResult().getResponseBody();
+        assertThat((List<?>) inbox.get("messages")).hasSize(1);
+
+        assertThat(wctp(submit(sender, "wrong-code-000000", "role:rapid-response", "m-2", "HIGH", "x")))
+                .contains("errorCode=\"402\"");
+        assertThat(wctp(submit("nobody", CODE, "role:rapid-response", "m-3", "HIGH", "x")))
+                .contains("errorCode=\"401\"");
+        assertThat(wctp(submit(sender, CODE, "user:" + nurse.email(), "m-4", "HIGH", "x")))
+                .contains("errorCode=\"403\"");
+        assertThat(wctp(submit(sender, CODE, "role:no-such-role", "m-5", "HIGH", "x"))).contains("errorCode=\"403\"");
+        assertThat(wctp(submit(sender, CODE, "role:rapid-response", "m-6", "HIGH", "x".repeat(5000))))
+                .contains("errorCode=\"411\"");
+        assertThat(wctp("<wctp-Operation wctpVersion=\"1.3\"><wctp-VersionQuery/></wctp-Operation>"))
+                .contains("<wctp-VersionResponse").contains("wctp-dtd-v1r3");
+    }
+
+    @Test
+    void hostileOrBrokenXmlGetsAWctpFailureAndNothingElse() {
+        assertThat(wctp("this is not xml")).contains("errorCode=\"301\"");
+        assertThat(wctp("""
+                <?xml version="1.0"?>
+                <!DOCTYPE wctp-Operation [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>
+                <wctp-Operation wctpVersion="wctp-dtd-v1r3"><wctp-VersionQuery>&xxe;</wctp-VersionQuery></wctp-Operation>
+                """)).contains("errorCode=\"302\"").doesNotContain("root:");
+        assertThat(wctp("""
+                <?xml version="1.0"?>
+                <!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">]>
+                <wctp-Operation>&lol2;</wctp-Operation>
+                """)).contains("errorCode=\"302\"");
+        assertThat(wctp("<a>".repeat(40) + "</a>".repeat(40))).contains("errorCode=\"302\"");
+        assertThat(wctp("<wctp-Operation>" + "x".repeat(70_000) + "</wctp-Operation>")).contains("errorCode=\"301\"");
+        // the standard DOCTYPE line senders include is accepted without fetching anything
+        assertThat(wctp("""
+                <?xml version="1.0"?>
+                <!DOCTYPE wctp-Operation SYSTEM "http://dtd.wctp.org/wctp-dtd-v1r3.dtd">
+                <wctp-Operation wctpVersion="WCTP-DTD-V1R3"><wctp-VersionQuery/></wctp-Operation>
+                """)).contains("<wctp-VersionResponse");
+    }
+
+    private String wctp(String xml) {
+        return http.post().uri("/wctp").contentType(MediaType.TEXT_XML).bodyValue(xml).exchange()
+                .expectStatus().isOk().expectBody(String.class).returnResult().getResponseBody();
+    }
+
+    private static String submit(String sender, String code, String recipient, String messageId, String priority,
+            String text) {
+        return """
+                <?xml version="1.0"?>
+                <!DOCTYPE wctp-Operation SYSTEM "http://dtd.wctp.org/wctp-dtd-v1r3.dtd">
+                <wctp-Operation wctpVersion="wctp-dtd-v1r3">
+                  <wctp-SubmitRequest>
+                    <wctp-SubmitHeader submitTimestamp="2026-11-24T08:00:00">
+                      <wctp-Originator senderID="%s" securityCode="%s"/>
+                      <wctp-MessageControl messageID="%s" deliveryPriority="%s"/>
+                      <wctp-Recipient recipientID="%s"/>
+                    </wctp-SubmitHeader>
+                    <wctp-Payload><wctp-Alphanumeric>%s</wctp-Alphanumeric></wctp-Payload>
+                  </wctp-SubmitRequest>
+                </wctp-Operation>
+                """.formatted(sender, code, messageId, priority, recipient, text);
+    }
+
+    private void register(TestApi.User admin, String sender, List<String> allowed) {
+        http.post().uri("/api/v1/wctp/senders").headers(h -> h.setBearerAuth(admin.token()))
+                .bodyValue(Map.of("senderId", sender, "securityCode", CODE, "allowedRecipients", allowed))
+                .exchange().expectStatus().isCreated();
+        http.post().uri("/api/v1/wctp/senders").headers(h -> h.setBearerAuth(admin.token()))
+                .bodyValue(Map.of("senderId", sender, "securityCode", CODE, "allowedRecipients", allowed))
+                .exchange().expectStatus().isEqualTo(409);
+    }
+
+    private void onCallRole(TestApi.User admin, String name, String userId) {
+        String start = java.time.LocalDate.now(java.time.ZoneOffset.UTC).minusDays(1) + "T00:00";
+        http.post().uri("/api/v1/oncall/roles").headers(h -> h.setBearerAuth(admin.token()))
+                .bodyValue(Map.of("name", name, "timeZone", "UTC", "rota", Map.of("participants", List.of(userId),
+                        "start", start, "shift", "P1D")))
+                .exchange().expectStatus().isCreated();
+    }
+}
