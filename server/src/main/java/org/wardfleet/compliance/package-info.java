@@ -3,6 +3,7 @@
  * device's effective policy; state history, summary, and the conditional-access answer other systems ask for.
  */
 @org.springframework.modulith.ApplicationModule(displayName = "Compliance",
-        allowedDependencies = {"platform :: web", "platform :: mongo", "platform :: security", "audit", "device",
+        allowedDependencies = {"platform :: web", "platform :: time", "platform :: mongo",
+            "platform :: security", "audit", "device",
             "policy", "attestation", "events", "push"})
 package org.wardfleet.compliance;

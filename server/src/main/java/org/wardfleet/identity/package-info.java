@@ -3,5 +3,6 @@
  * access tokens with a published JWKS, optional external OIDC tokens, and the first-start bootstrap.
  */
 @org.springframework.modulith.ApplicationModule(displayName = "Identity",
-        allowedDependencies = {"platform :: web", "platform :: mongo", "platform :: security", "audit"})
+        allowedDependencies = {"platform :: web", "platform :: time", "platform :: mongo",
+            "platform :: security", "audit"})
 package org.wardfleet.identity;

@@ -4,7 +4,8 @@
  * device's key, bodies encrypted at rest, idempotent sends, recall and retention.
  */
 @org.springframework.modulith.ApplicationModule(displayName = "Messaging",
-        allowedDependencies = {"platform :: web", "platform :: mongo", "platform :: security", "platform :: secrets",
+        allowedDependencies = {"platform :: web", "platform :: time", "platform :: mongo",
+            "platform :: security", "platform :: secrets",
             "audit", "identity",
             "device", "compliance", "push"})
 package org.wardfleet.messaging;

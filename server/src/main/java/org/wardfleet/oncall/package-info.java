@@ -4,6 +4,7 @@
  * escalate on durable, leased, step-fenced timers until someone acknowledges — or fail loudly.
  */
 @org.springframework.modulith.ApplicationModule(displayName = "On-call",
-        allowedDependencies = {"platform :: web", "platform :: mongo", "platform :: security", "audit", "identity",
+        allowedDependencies = {"platform :: web", "platform :: time", "platform :: mongo",
+            "platform :: security", "audit", "identity",
             "messaging", "events"})
 package org.wardfleet.oncall;

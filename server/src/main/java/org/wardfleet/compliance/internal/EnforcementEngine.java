@@ -11,7 +11,6 @@ import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 import org.wardfleet.audit.AuditEvent;
 import org.wardfleet.audit.AuditEvent.Actor;
@@ -26,10 +25,7 @@ import org.wardfleet.events.SecurityEvents;
 import org.wardfleet.push.DeviceWake;
 import org.wardfleet.policy.EffectivePolicy;
 
-import reactor.core.Disposable;
-import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import reactor.core.scheduler.Schedulers;
 
 /**
  * The graduated response. When a device becomes NON_COMPLIANT its policy's {@code compliance.ladder} is scheduled
@@ -40,7 +36,7 @@ import reactor.core.scheduler.Schedulers;
  * SELECTIVE_WIPE on personal devices), RETIRE.
  */
 @Component
-class EnforcementEngine implements SmartLifecycle {
+class EnforcementEngine extends org.wardfleet.platform.time.PeriodicTask {
 
     static final String ACTOR = "compliance-enforcement";
     private static final Logger log = LoggerFactory.getLogger(EnforcementEngine.class);
@@ -54,7 +50,6 @@ class EnforcementEngine implements SmartLifecycle {
     private final AuditLog audit;
     private final Clock clock;
     private final Duration tick;
-    private volatile Disposable running;
 
     EnforcementEngine(EnforcementSteps steps, Devices devices, ComplianceRepository repository, SecurityEvents events,
             DeviceWake wake, AuditLog audit, Clock clock, @Value("${wardfleet.compliance.enforcement-tick:30s}") Duration tick) {
@@ -152,25 +147,12 @@ class EnforcementEngine implements SmartLifecycle {
     }
 
     @Override
-    public void start() {
-        running = Flux.interval(tick, Schedulers.parallel())
-                .concatMap(t -> runDue(clock.instant()).onErrorResume(e -> {
-                    log.warn("Enforcement tick failed; will retry: {}", e.toString());
-                    return Mono.empty();
-                }))
-                .subscribe();
+    protected java.time.Duration period() {
+        return tick;
     }
 
     @Override
-    public void stop() {
-        Disposable r = running;
-        if (r != null) {
-            r.dispose();
-        }
-    }
-
-    @Override
-    public boolean isRunning() {
-        return running != null && !running.isDisposed();
+    protected Mono<?> runOnce() {
+        return runDue(clock.instant());
     }
 }

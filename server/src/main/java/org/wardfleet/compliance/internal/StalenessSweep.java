@@ -5,20 +5,14 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 import org.wardfleet.compliance.ComplianceState;
 import org.wardfleet.device.Devices;
 import org.wardfleet.events.SecurityEvents;
 import org.wardfleet.policy.DevicePolicies;
 
-import reactor.core.Disposable;
-import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import reactor.core.scheduler.Schedulers;
 
 /**
  * A device that stops reporting must not stay "compliant": every tick, devices whose last report is older than
@@ -26,9 +20,7 @@ import reactor.core.scheduler.Schedulers;
  * ladder like any other non-compliance. The shortest possible window is 1 hour, so younger reports are not read.
  */
 @Component
-class StalenessSweep implements SmartLifecycle {
-
-    private static final Logger log = LoggerFactory.getLogger(StalenessSweep.class);
+class StalenessSweep extends org.wardfleet.platform.time.PeriodicTask {
 
     private final ComplianceRepository repository;
     private final ComplianceStatus status;
@@ -38,7 +30,6 @@ class StalenessSweep implements SmartLifecycle {
     private final SecurityEvents events;
     private final Clock clock;
     private final Duration tick;
-    private volatile Disposable running;
 
     StalenessSweep(ComplianceRepository repository, ComplianceStatus status, EnforcementEngine enforcement,
             Devices devices, DevicePolicies policies, SecurityEvents events, Clock clock,
@@ -79,25 +70,12 @@ class StalenessSweep implements SmartLifecycle {
     }
 
     @Override
-    public void start() {
-        running = Flux.interval(tick, Schedulers.parallel())
-                .concatMap(t -> sweep(clock.instant()).onErrorResume(e -> {
-                    log.warn("Staleness sweep failed; will retry: {}", e.toString());
-                    return Mono.empty();
-                }))
-                .subscribe();
+    protected java.time.Duration period() {
+        return tick;
     }
 
     @Override
-    public void stop() {
-        Disposable r = running;
-        if (r != null) {
-            r.dispose();
-        }
-    }
-
-    @Override
-    public boolean isRunning() {
-        return running != null && !running.isDisposed();
+    protected Mono<?> runOnce() {
+        return sweep(clock.instant());
     }
 }

@@ -12,10 +12,7 @@ import java.util.Map;
 import java.util.UUID;
 
 import org.bson.conversions.Bson;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 import org.wardfleet.audit.AuditEvent;
 import org.wardfleet.audit.AuditEvent.Actor;
@@ -28,10 +25,8 @@ import org.wardfleet.platform.web.ProblemType;
 import com.mongodb.client.model.Updates;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import reactor.core.scheduler.Schedulers;
 
 /**
  * Pages that escalate until someone acknowledges. Each step's targets are resolved when the step fires (a role gives
@@ -41,12 +36,10 @@ import reactor.core.scheduler.Schedulers;
  * a lease and fenced by step, so each fires once; a step found more than 30 s late is recorded as overdue.
  */
 @Component
-class Escalation implements SmartLifecycle, org.wardfleet.oncall.Pages {
+class Escalation extends org.wardfleet.platform.time.PeriodicTask implements org.wardfleet.oncall.Pages {
 
     static final Duration LEASE = Duration.ofSeconds(30);
     static final Duration OVERDUE = Duration.ofSeconds(30);
-    private static final Logger log = LoggerFactory.getLogger(Escalation.class);
-
     final String instanceId = UUID.randomUUID().toString();
     private final PageStore store;
     private final Coverage coverage;
@@ -60,7 +53,6 @@ class Escalation implements SmartLifecycle, org.wardfleet.oncall.Pages {
     private final Duration realertStat;
     private final Duration realertUrgent;
     private final EscalationDefaults defaults;
-    private volatile Disposable running;
     private final java.util.concurrent.atomic.AtomicLong overdueNow = new java.util.concurrent.atomic.AtomicLong();
 
     Escalation(PageStore store, Coverage coverage, OnCallStore roles, Paging paging, SecurityEvents events,
@@ -275,26 +267,12 @@ class Escalation implements SmartLifecycle, org.wardfleet.oncall.Pages {
     }
 
     @Override
-    public void start() {
-        running = Flux.interval(tick, Schedulers.parallel())
-                .onBackpressureDrop()
-                .concatMap(t -> tick(clock.instant()).onErrorResume(e -> {
-                    log.warn("Escalation tick failed; will retry: {}", e.toString());
-                    return Mono.empty();
-                }))
-                .subscribe();
+    protected java.time.Duration period() {
+        return tick;
     }
 
     @Override
-    public void stop() {
-        Disposable r = running;
-        if (r != null) {
-            r.dispose();
-        }
-    }
-
-    @Override
-    public boolean isRunning() {
-        return running != null && !running.isDisposed();
+    protected Mono<?> runOnce() {
+        return tick(clock.instant());
     }
 }

@@ -7,21 +7,17 @@ import java.time.Instant;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 import org.wardfleet.messaging.Paging;
 
-import reactor.core.Disposable;
-import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import reactor.core.scheduler.Schedulers;
 
 /**
  * A gap in cover in the next 7 days is told to the role's owners in advance — a message from Wardfleet, once per gap
  * (the idempotency key is the role and the gap's start) — not discovered at 3 a.m.
  */
 @Component
-class GapNotices implements SmartLifecycle {
+class GapNotices extends org.wardfleet.platform.time.PeriodicTask {
 
     static final Duration AHEAD = Duration.ofDays(7);
     private static final Logger log = LoggerFactory.getLogger(GapNotices.class);
@@ -31,7 +27,6 @@ class GapNotices implements SmartLifecycle {
     private final Paging paging;
     private final Clock clock;
     private final Duration every;
-    private volatile Disposable running;
 
     GapNotices(OnCallStore roles, Coverage coverage, Paging paging, Clock clock,
             @Value("${wardfleet.oncall.gap-check:1h}") Duration every) {
@@ -61,22 +56,12 @@ class GapNotices implements SmartLifecycle {
     }
 
     @Override
-    public void start() {
-        running = Flux.interval(every, every, Schedulers.parallel())
-                .concatMap(t -> check(clock.instant()).onErrorResume(e -> Mono.empty()))
-                .subscribe();
+    protected java.time.Duration period() {
+        return every;
     }
 
     @Override
-    public void stop() {
-        Disposable r = running;
-        if (r != null) {
-            r.dispose();
-        }
-    }
-
-    @Override
-    public boolean isRunning() {
-        return running != null && !running.isDisposed();
+    protected Mono<?> runOnce() {
+        return check(clock.instant());
     }
 }
