@@ -8,6 +8,9 @@ public interface UserDirectory {
     /** The user, if it exists in {@code orgId} (a user of another organisation is simply not found). */
     Mono<UserSummary> find(String orgId, String userId);
 
+    /** Every active (not disabled) user of the organisation: a broadcast to everybody. */
+    reactor.core.publisher.Flux<String> activeUserIds(String orgId);
+
     /** By email (case-insensitive), within {@code orgId}. */
     Mono<UserSummary> findByEmail(String orgId, String email);
 }

@@ -27,6 +27,20 @@ public interface Paging {
     /** The user acknowledges (from a desktop or an API client). */
     Mono<Void> acknowledge(String orgId, String messageId, String userId);
 
+    /**
+     * A broadcast (code blue, major incident, IT outage, drill) to many people at once: one message, one batched
+     * fan-out; {@code choices} are the answers offered ("available", "not available"). Returns its id.
+     */
+    Mono<String> broadcast(String orgId, String senderId, List<String> userIds, String text, String priority,
+            List<String> choices, boolean drill, String idempotencyKey);
+
+    /** The live roll-up of a broadcast for its sender or a recipient (e.g. the incident lead); empty otherwise. */
+    Mono<Rollup> rollup(String orgId, String messageId, String askingUserId);
+
+    record Rollup(int recipients, int delivered, int read, int acknowledged, Map<String, Integer> choices,
+            List<String> pending, boolean drill) {
+    }
+
     /** The members of a messaging group (a named list of users), by id or name; empty when unknown. */
     Mono<List<String>> groupMembers(String orgId, String group);
 

@@ -77,6 +77,9 @@ class TenantIsolationTests {
             "PUT /api/v1/oncall/roles/{id}/rota",
             // registers a sender into the caller's own organisation; sender ids are global, so a taken one is 409
             "POST /api/v1/wctp/senders",
+            // broadcasts: the audience is resolved in the caller's organisation; the roll-up is by participation
+            "POST /api/v1/broadcasts",
+            "GET /api/v1/broadcasts/{id}",
             "POST /api/v1/messages/{id}/receipts",
             "GET /api/v1/messages/stream",
             "GET /api/v1/messaging/roles",

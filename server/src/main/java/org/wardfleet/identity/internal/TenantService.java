@@ -61,6 +61,11 @@ class TenantService implements Tenants, UserDirectory {
     }
 
     @Override
+    public reactor.core.publisher.Flux<String> activeUserIds(String orgId) {
+        return users.activeIds(orgId);
+    }
+
+    @Override
     public Mono<UserSummary> findByEmail(String orgId, String email) {
         return users.findByEmail(orgId, email.trim().toLowerCase(java.util.Locale.ROOT)).map(StoredUser::summary);
     }

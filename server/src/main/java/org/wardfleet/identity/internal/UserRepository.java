@@ -59,6 +59,11 @@ class UserRepository implements IndexedCollection {
         return Mono.from(users.find(and(eq("orgId", orgId), eq("_id", id))).first()).map(UserRepository::toUser);
     }
 
+    Flux<String> activeIds(String orgId) {
+        return Flux.from(users.find(and(eq("orgId", orgId), com.mongodb.client.model.Filters.ne("disabled", true)))
+                .projection(new org.bson.Document("_id", 1))).map(d -> d.getString("_id"));
+    }
+
     Flux<StoredUser> list(String orgId, int page, int size) {
         return Flux.from(users.find(eq("orgId", orgId)).sort(Sorts.ascending("email")).skip(page * size).limit(size))
                 .map(UserRepository::toUser);

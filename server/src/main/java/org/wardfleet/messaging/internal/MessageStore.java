@@ -66,12 +66,24 @@ class MessageStore implements IndexedCollection {
     record Conversation(String id, String orgId, List<String> participants, String createdBy, Instant createdAt) {
     }
 
-    record Recipient(String userId, String state, Instant at, String reason, int eligibleDevices) {
+    record Recipient(String userId, String state, Instant at, String reason, int eligibleDevices, String choice) {
+
+        Recipient(String userId, String state, Instant at, String reason, int eligibleDevices) {
+            this(userId, state, at, reason, eligibleDevices, null);
+        }
     }
 
     record Message(String id, String orgId, String conversationId, String senderId, String idempotencyKey,
             String body, String priority, boolean requiresAck, String patientRef, String replyTo, Instant sentAt,
-            Instant recalledAt, Instant bodyDeletedAt, Map<String, Recipient> recipients) {
+            Instant recalledAt, Instant bodyDeletedAt, Map<String, Recipient> recipients, boolean drill,
+            List<String> choices) {
+
+        Message(String id, String orgId, String conversationId, String senderId, String idempotencyKey, String body,
+                String priority, boolean requiresAck, String patientRef, String replyTo, Instant sentAt,
+                Instant recalledAt, Instant bodyDeletedAt, Map<String, Recipient> recipients) {
+            this(id, orgId, conversationId, senderId, idempotencyKey, body, priority, requiresAck, patientRef, replyTo,
+                    sentAt, recalledAt, bodyDeletedAt, recipients, false, List.of());
+        }
     }
 
     record Delivery(String messageId, String deviceId, String userId, long seq) {
@@ -123,7 +135,8 @@ class MessageStore implements IndexedCollection {
                         m.conversationId()).append("senderId", m.senderId()).append("idempotencyKey", m.idempotencyKey())
                 .append("body", m.body()).append("priority", m.priority()).append("requiresAck", m.requiresAck())
                 .append("patientRef", m.patientRef()).append("replyTo", m.replyTo())
-                .append("sentAt", Documents.date(m.sentAt())).append("recipients", recipients);
+                .append("sentAt", Documents.date(m.sentAt())).append("recipients", recipients)
+                .append("drill", m.drill()).append("choices", m.choices());
         return Mono.from(messages.insertOne(doc)).thenReturn(m)
                 .onErrorResume(Documents::isDuplicateKey, retried -> Mono.from(messages.find(and(
                         eq("orgId", m.orgId()), eq("senderId", m.senderId()), eq("idempotencyKey",
@@ -159,13 +172,19 @@ class MessageStore implements IndexedCollection {
 
     /** Moves one recipient forward to {@code state} (from any earlier state); empty when that is not a move forward. */
     Mono<Message> advance(String orgId, String messageId, String userId, String state, String reason, Instant at) {
+        return advance(orgId, messageId, userId, state, reason, null, at);
+    }
+
+    Mono<Message> advance(String orgId, String messageId, String userId, String state, String reason, String choice,
+            Instant at) {
         int target = STATES.indexOf(state);
         List<String> earlier = new ArrayList<>(STATES.subList(0, Math.min(target, 3)));
         String field = "recipients." + userId;
         return Mono.from(messages.findOneAndUpdate(and(eq("_id", messageId), eq("orgId", orgId),
                         in(field + ".state", earlier), eq("recalledAt", null)),
                         Updates.combine(Updates.set(field + ".state", state), Updates.set(field + ".at",
-                                Documents.date(at)), Updates.set(field + ".reason", reason)),
+                                Documents.date(at)), Updates.set(field + ".reason", reason),
+                                Updates.set(field + ".choice", choice)),
                         new FindOneAndUpdateOptions().returnDocument(ReturnDocument.AFTER)))
                 .map(MessageStore::toMessage);
     }
@@ -229,13 +248,14 @@ class MessageStore implements IndexedCollection {
             r.forEach((userId, value) -> {
                 Document v = (Document) value;
                 recipients.put(userId, new Recipient(userId, v.getString("state"), Documents.instant(v.getDate("at")),
-                        v.getString("reason"), v.getInteger("eligibleDevices", 0)));
+                        v.getString("reason"), v.getInteger("eligibleDevices", 0), v.getString("choice")));
             });
         }
         return new Message(d.getString("_id"), d.getString("orgId"), d.getString("conversationId"),
                 d.getString("senderId"), d.getString("idempotencyKey"), d.getString("body"), d.getString("priority"),
                 Boolean.TRUE.equals(d.getBoolean("requiresAck")), d.getString("patientRef"), d.getString("replyTo"),
                 Documents.instant(d.getDate("sentAt")), Documents.instant(d.getDate("recalledAt")),
-                Documents.instant(d.getDate("bodyDeletedAt")), recipients);
+                Documents.instant(d.getDate("bodyDeletedAt")), recipients, Boolean.TRUE.equals(d.getBoolean("drill")),
+                d.getList("choices", String.class, List.of()));
     }
 }

@@ -141,7 +141,12 @@ class Messaging implements org.wardfleet.messaging.Paging {
                         List.copyOf(all), creator, clock.instant().truncatedTo(ChronoUnit.MILLIS))));
     }
 
-    record Draft(String text, String priority, boolean requiresAck, String patientRef, String replyTo) {
+    record Draft(String text, String priority, boolean requiresAck, String patientRef, String replyTo, boolean drill,
+            List<String> choices) {
+
+        Draft(String text, String priority, boolean requiresAck, String patientRef, String replyTo) {
+            this(text, priority, requiresAck, patientRef, replyTo, false, List.of());
+        }
     }
 
     Mono<MessageStore.Message> send(String orgId, String senderId, String conversationId, String idempotencyKey,
@@ -157,7 +162,8 @@ class Messaging implements org.wardfleet.messaging.Paging {
                                             new MessageStore.Recipient(userId, "SENT", now, null, list.size())));
                                     return store.insertOnce(new MessageStore.Message(id, orgId, conversationId,
                                             senderId, idempotencyKey, body, draft.priority(), draft.requiresAck(),
-                                            draft.patientRef(), draft.replyTo(), now, null, null, recipients));
+                                            draft.patientRef(), draft.replyTo(), now, null, null, recipients,
+                                            draft.drill(), draft.choices()));
                                 })
                                 .flatMap(stored -> stored.id().equals(id)
                                         ? fanOut(stored, eligible).thenReturn(stored)
@@ -287,6 +293,12 @@ class Messaging implements org.wardfleet.messaging.Paging {
                     if (message.replyTo() != null) {
                         content.put("replyTo", message.replyTo());
                     }
+                    if (message.drill()) {
+                        content.put("drill", true); // shown as a drill on every device
+                    }
+                    if (!message.choices().isEmpty()) {
+                        content.put("choices", message.choices());
+                    }
                     return Map.<String, Object>of("id", message.id(), "jwe", encryptFor(device, content));
                 }).subscribeOn(Schedulers.boundedElastic()));
     }
@@ -318,10 +330,16 @@ class Messaging implements org.wardfleet.messaging.Paging {
     /** A receipt from the person's desktop session (no device involved). */
     Mono<MessageStore.Message> userReceipt(String orgId, String userId, String messageId, String state,
             String reason) {
+        return userReceipt(orgId, userId, messageId, state, reason, null);
+    }
+
+    Mono<MessageStore.Message> userReceipt(String orgId, String userId, String messageId, String state,
+            String reason, String choice) {
         return visible(orgId, messageId, userId)
                 .filter(m -> m.recipients().containsKey(userId))
                 .switchIfEmpty(Mono.error(() -> ProblemType.NOT_FOUND.exception("No message %s for you", messageId)))
-                .flatMap(m -> store.advance(orgId, messageId, userId, state, reason, clock.instant()))
+                .flatMap(m -> validChoice(m, choice))
+                .flatMap(m -> store.advance(orgId, messageId, userId, state, reason, choice, clock.instant()))
                 .switchIfEmpty(Mono.error(() -> MessagingProblems.RECEIPT_INVALID.exception(
                         "%s does not follow the message's current state (or it was recalled)", state)))
                 .flatMap(m -> audit.record(AuditEvent.of(orgId, Actor.user(userId),
@@ -334,12 +352,14 @@ class Messaging implements org.wardfleet.messaging.Paging {
     }
 
     Mono<MessageStore.Message> receipt(String orgId, String deviceId, String messageId, String state,
-            String reason) {
+            String reason, String choice) {
         return devices.find(orgId, deviceId)
                 .filterWhen(device -> store.delivered(orgId, messageId, deviceId))
                 .switchIfEmpty(Mono.error(() -> ProblemType.NOT_FOUND.exception("No message %s for this device",
                         messageId)))
-                .flatMap(device -> store.advance(orgId, messageId, device.assignedUserId(), state, reason,
+                .flatMap(device -> store.message(orgId, messageId).flatMap(m -> validChoice(m, choice))
+                        .thenReturn(device))
+                .flatMap(device -> store.advance(orgId, messageId, device.assignedUserId(), state, reason, choice,
                                 clock.instant())
                         .switchIfEmpty(Mono.error(() -> MessagingProblems.RECEIPT_INVALID.exception(
                                 "%s does not follow the message's current state (or it was recalled)", state)))
@@ -347,6 +367,12 @@ class Messaging implements org.wardfleet.messaging.Paging {
                                 "message." + state.toLowerCase(java.util.Locale.ROOT), messageId, Outcome.SUCCESS))
                                 .then(notifySender(m))
                                 .thenReturn(m)));
+    }
+
+    private static Mono<MessageStore.Message> validChoice(MessageStore.Message m, String choice) {
+        return choice == null || m.choices().contains(choice) ? Mono.just(m)
+                : Mono.error(MessagingProblems.RECEIPT_INVALID.exception("%s is not one of the message's choices",
+                        choice));
     }
 
     /** The sender's sessions and devices hear that a receipt changed (they refetch the status; nothing else). */
@@ -441,5 +467,52 @@ class Messaging implements org.wardfleet.messaging.Paging {
             return Mono.empty();
         }
         return page(orgId, sender, others, text, "STAT", key).then();
+    }
+
+    @Override
+    public Mono<String> broadcast(String orgId, String senderId, List<String> userIds, String text, String priority,
+            List<String> choices, boolean drill, String idempotencyKey) {
+        // the audience comes from the directory, rotas or groups: no per-person validation round trips
+        List<String> people = new ArrayList<>(new LinkedHashSet<>(userIds));
+        people.remove(senderId);
+        if (people.isEmpty()) {
+            return Mono.error(MessagingProblems.CONVERSATION_INVALID.exception("Nobody in the audience"));
+        }
+        List<String> participants = new ArrayList<>(people);
+        participants.add(senderId);
+        return store.messageByKey(orgId, senderId, idempotencyKey).map(MessageStore.Message::id)
+                .switchIfEmpty(Mono.defer(() -> store.insert(new MessageStore.Conversation(UUID.randomUUID()
+                                .toString(), orgId, participants, senderId, clock.instant().truncatedTo(ChronoUnit.MILLIS)))
+                        .flatMap(c -> send(orgId, senderId, c.id(), idempotencyKey, new Draft(text, priority, true,
+                                null, null, drill, choices == null ? List.of() : List.copyOf(choices))))
+                        .map(MessageStore.Message::id)));
+    }
+
+    @Override
+    public Mono<Rollup> rollup(String orgId, String messageId, String askingUserId) {
+        return store.message(orgId, messageId)
+                .filter(m -> m.senderId().equals(askingUserId) || m.recipients().containsKey(askingUserId))
+                .map(m -> {
+                    int delivered = 0;
+                    int read = 0;
+                    int acknowledged = 0;
+                    Map<String, Integer> chosen = new LinkedHashMap<>();
+                    m.choices().forEach(c -> chosen.put(c, 0));
+                    List<String> pending = new ArrayList<>();
+                    for (MessageStore.Recipient r : m.recipients().values()) {
+                        int level = MessageStore.STATES.indexOf(r.state());
+                        delivered += level >= 1 ? 1 : 0;
+                        read += level >= 2 ? 1 : 0;
+                        acknowledged += "ACKNOWLEDGED".equals(r.state()) ? 1 : 0;
+                        if (r.choice() != null) {
+                            chosen.merge(r.choice(), 1, Integer::sum);
+                        }
+                        if (level < 3) {
+                            pending.add(r.userId());
+                        }
+                    }
+                    return new Rollup(m.recipients().size(), delivered, read, acknowledged, chosen, pending,
+                            m.drill());
+                });
     }
 }

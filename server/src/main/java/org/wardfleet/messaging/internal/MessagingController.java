@@ -138,7 +138,7 @@ class MessagingController {
     /** Receipts from the person's desktop session: READ, ACKNOWLEDGED, DECLINED (with a reason). */
     @PostMapping("/api/v1/messages/{id}/receipts")
     Mono<ReceiptView> userReceipt(Caller caller, @PathVariable String id, @Valid @RequestBody Receipt body) {
-        return messaging.userReceipt(caller.orgId(), caller.userId(), id, body.state(), body.reason())
+        return messaging.userReceipt(caller.orgId(), caller.userId(), id, body.state(), body.reason(), body.choice())
                 .map(m -> new ReceiptView(id, body.state()));
     }
 
@@ -177,7 +177,7 @@ class MessagingController {
     }
 
     record Receipt(@NotNull @Pattern(regexp = "DELIVERED|READ|ACKNOWLEDGED|DECLINED") String state,
-            @Size(max = 200) String reason) {
+            @Size(max = 200) String reason, @Size(max = 64) String choice) {
     }
 
     record ReceiptView(String messageId, String state) {
@@ -185,7 +185,7 @@ class MessagingController {
 
     @PostMapping("/device/v1/messages/{id}/receipts")
     Mono<ReceiptView> receipt(DevicePrincipal device, @PathVariable String id, @Valid @RequestBody Receipt body) {
-        return messaging.receipt(device.orgId(), device.deviceId(), id, body.state(), body.reason())
+        return messaging.receipt(device.orgId(), device.deviceId(), id, body.state(), body.reason(), body.choice())
                 .map(m -> new ReceiptView(id, body.state()));
     }
 }
