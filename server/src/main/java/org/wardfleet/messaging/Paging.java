@@ -9,8 +9,21 @@ import reactor.core.publisher.Mono;
 public interface Paging {
 
     /** Sends a page (a new conversation with the recipients); idempotent per sender and key. Returns its id. */
+    default Mono<String> page(String orgId, String senderId, List<String> recipients, String text, String priority,
+            String idempotencyKey) {
+        return page(orgId, senderId, recipients, text, priority, List.of(), idempotencyKey);
+    }
+
+    /** A page offering answer choices (e.g. a WCTP MCR: "Accept", "Reject"); a receipt may carry one of them. */
     Mono<String> page(String orgId, String senderId, List<String> recipients, String text, String priority,
-            String idempotencyKey);
+            List<String> choices, String idempotencyKey);
+
+    /** One recipient's receipt: state, when it was reached, and the answer chosen (null when none). */
+    record Receipt(String userId, String state, java.time.Instant at, String choice) {
+    }
+
+    /** Every recipient's receipt, in the order they were addressed; empty when there is no such message. */
+    Mono<List<Receipt>> recipientReceipts(String orgId, String messageId);
 
     /** Escalation: the page also goes to these users (already-addressed users are left as they are). */
     Mono<Void> addRecipients(String orgId, String messageId, List<String> userIds);
@@ -40,6 +53,13 @@ public interface Paging {
     record Rollup(int recipients, int delivered, int read, int acknowledged, Map<String, Integer> choices,
             List<String> pending, boolean drill) {
     }
+
+    /** A recipient of an URGENT or STAT page whose devices have not fetched it yet. */
+    record Undelivered(String orgId, String messageId, String userId, String priority, java.time.Instant sentAt) {
+    }
+
+    /** Every recipient still in SENT of unrecalled URGENT/STAT pages sent after {@code sentAfter}. */
+    reactor.core.publisher.Flux<Undelivered> undelivered(java.time.Instant sentAfter);
 
     /** The members of a messaging group (a named list of users), by id or name; empty when unknown. */
     Mono<List<String>> groupMembers(String orgId, String group);

@@ -10,8 +10,17 @@ public interface Pages {
      * @param targetType {@code user}, {@code role} or {@code group}
      * @return the page id (its message id)
      */
+    default Mono<String> page(String orgId, String senderId, String targetType, String targetId, String text,
+            String priority, String idempotencyKey) {
+        return page(orgId, senderId, targetType, targetId, text, priority, java.util.List.of(), idempotencyKey);
+    }
+
+    /** A page offering answer choices (a WCTP MCR: "Accept", "Reject"); devices answer with one of them. */
     Mono<String> page(String orgId, String senderId, String targetType, String targetId, String text,
-            String priority, String idempotencyKey);
+            String priority, java.util.List<String> choices, String idempotencyKey);
+
+    /** Adds an event to a page's timeline (e.g. "sent to pager 1234"); nothing when the id is not a page. */
+    Mono<Void> note(String orgId, String pageId, java.util.Map<String, Object> event);
 
     /** An on-call role's id by its name, within the organisation. */
     Mono<String> roleIdByName(String orgId, String name);

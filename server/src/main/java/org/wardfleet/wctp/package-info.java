@@ -3,6 +3,6 @@
  * pages to users and on-call roles; registered senders, hardened XML parsing, standard result codes.
  */
 @org.springframework.modulith.ApplicationModule(displayName = "WCTP",
-        allowedDependencies = {"platform :: web", "platform :: mongo", "platform :: security", "audit", "identity",
-            "oncall"})
+        allowedDependencies = {"platform :: web", "platform :: time", "platform :: mongo", "platform :: security",
+            "audit", "identity", "oncall", "messaging"})
 package org.wardfleet.wctp;

@@ -77,6 +77,8 @@ class TenantIsolationTests {
             "PUT /api/v1/oncall/roles/{id}/rota",
             // registers a sender into the caller's own organisation; sender ids are global, so a taken one is 409
             "POST /api/v1/wctp/senders",
+            "PUT /api/v1/users/{id}/contact-rules",
+            "GET /api/v1/users/{id}/contact-rules",
             // broadcasts: the audience is resolved in the caller's organisation; the roll-up is by participation
             "POST /api/v1/broadcasts",
             "GET /api/v1/broadcasts/{id}",
@@ -122,6 +124,10 @@ class TenantIsolationTests {
         http.post().uri("/api/v1/users/{id}/password", clinicianB.id()).headers(h -> h.setBearerAuth(a))
                 .bodyValue(Map.of("password", "taken over by org A")).exchange()
                 .expectStatus().isNotFound();
+        http.put().uri("/api/v1/users/{id}/contact-rules", clinicianB.id()).headers(h -> h.setBearerAuth(a))
+                .bodyValue(Map.of("pager", "1234")).exchange().expectStatus().isNotFound();
+        http.get().uri("/api/v1/users/{id}/contact-rules", clinicianB.id()).headers(h -> h.setBearerAuth(a))
+                .exchange().expectStatus().isNotFound();
 
         List<?> listed = (List<?>) http.get().uri("/api/v1/users?size=200").headers(h -> h.setBearerAuth(a))
                 .exchange().expectStatus().isOk().expectBody(Map.class).returnResult().getResponseBody()

@@ -69,6 +69,9 @@ class WctpInboundTests {
                 """)).contains("errorCode=\"302\"");
         assertThat(wctp("<a>".repeat(40) + "</a>".repeat(40))).contains("errorCode=\"302\"");
         assertThat(wctp("<wctp-Operation>" + "x".repeat(70_000) + "</wctp-Operation>")).contains("errorCode=\"301\"");
+        // a 1 MB document is refused after reading 64 KB of it
+        assertThat(wctp("<wctp-Operation>" + "<x>lol</x>".repeat(100_000) + "</wctp-Operation>"))
+                .contains("errorCode=\"301\"");
         // the standard DOCTYPE line senders include is accepted without fetching anything
         assertThat(wctp("""
                 <?xml version="1.0"?>

@@ -162,6 +162,12 @@ class MessageStore implements IndexedCollection {
                 .then();
     }
 
+    /** Acknowledgement-requiring messages sent after {@code after} and not recalled (all organisations). */
+    Flux<Message> openPages(Instant after) {
+        return Flux.from(messages.find(and(gt("sentAt", Documents.date(after)), eq("requiresAck", true),
+                eq("recalledAt", null)))).map(MessageStore::toMessage);
+    }
+
     Mono<Message> message(String orgId, String id) {
         return Mono.from(messages.find(and(eq("_id", id), eq("orgId", orgId))).first()).map(MessageStore::toMessage);
     }

@@ -389,13 +389,20 @@ class Messaging implements org.wardfleet.messaging.Paging {
 
     @Override
     public Mono<String> page(String orgId, String senderId, List<String> recipients, String text, String priority,
-            String idempotencyKey) {
+            List<String> choices, String idempotencyKey) {
         return store.messageByKey(orgId, senderId, idempotencyKey)
                 .map(MessageStore.Message::id)
                 .switchIfEmpty(Mono.defer(() -> startWith(orgId, senderId, recipients)
                         .flatMap(c -> send(orgId, senderId, c.id(), idempotencyKey,
-                                new Draft(text, priority, true, null, null)))
+                                new Draft(text, priority, true, null, null, false,
+                                        choices == null ? List.of() : List.copyOf(choices))))
                         .map(MessageStore.Message::id)));
+    }
+
+    @Override
+    public Mono<List<Receipt>> recipientReceipts(String orgId, String messageId) {
+        return store.message(orgId, messageId).map(m -> m.recipients().values().stream()
+                .map(r -> new Receipt(r.userId(), r.state(), r.at(), r.choice())).toList());
     }
 
     @Override
@@ -451,6 +458,14 @@ class Messaging implements org.wardfleet.messaging.Paging {
     @Override
     public Mono<Void> acknowledge(String orgId, String messageId, String userId) {
         return userReceipt(orgId, userId, messageId, "ACKNOWLEDGED", null).then();
+    }
+
+    @Override
+    public Flux<Undelivered> undelivered(Instant sentAfter) {
+        return store.openPages(sentAfter)
+                .filter(m -> "STAT".equals(m.priority()) || "URGENT".equals(m.priority()))
+                .flatMapIterable(m -> m.recipients().values().stream().filter(r -> "SENT".equals(r.state()))
+                        .map(r -> new Undelivered(m.orgId(), m.id(), r.userId(), m.priority(), m.sentAt())).toList());
     }
 
     @Override

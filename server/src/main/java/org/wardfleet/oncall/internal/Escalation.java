@@ -93,6 +93,11 @@ class Escalation extends org.wardfleet.platform.time.PeriodicTask implements org
 
     Mono<PageStore.Page> trigger(String orgId, String senderId, PageStore.Target to, String text, String priority,
             String policyId, String idempotencyKey) {
+        return trigger(orgId, senderId, to, text, priority, policyId, List.of(), idempotencyKey);
+    }
+
+    Mono<PageStore.Page> trigger(String orgId, String senderId, PageStore.Target to, String text, String priority,
+            String policyId, List<String> choices, String idempotencyKey) {
         Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
         return policy(orgId, to, priority, policyId)
                 .flatMap(policy -> resolve(orgId, policy.steps().get(0).targets(), now)
@@ -101,7 +106,7 @@ class Escalation extends org.wardfleet.platform.time.PeriodicTask implements org
                                 return Mono.error(ProblemType.VALIDATION_FAILED.exception(
                                         "Nobody to page: the first step resolves to no one (a gap in cover?)"));
                             }
-                            return paging.page(orgId, senderId, users, text, priority, idempotencyKey)
+                            return paging.page(orgId, senderId, users, text, priority, choices, idempotencyKey)
                                     .flatMap(id -> store.insert(new PageStore.Page(id, orgId, senderId, priority, to,
                                             policy.steps(), Math.max(1, policy.repeat()), 0, 0, "TRIGGERED",
                                             escalates(priority) ? now.plusSeconds(policy.steps().get(0).waitSeconds())
@@ -115,9 +120,14 @@ class Escalation extends org.wardfleet.platform.time.PeriodicTask implements org
 
     @Override
     public Mono<String> page(String orgId, String senderId, String targetType, String targetId, String text,
-            String priority, String idempotencyKey) {
+            String priority, List<String> choices, String idempotencyKey) {
         return trigger(orgId, senderId == null ? "system" : senderId, new PageStore.Target(targetType, targetId),
-                text, priority, null, idempotencyKey).map(PageStore.Page::id);
+                text, priority, null, choices, idempotencyKey).map(PageStore.Page::id);
+    }
+
+    @Override
+    public Mono<Void> note(String orgId, String pageId, Map<String, Object> event) {
+        return store.note(orgId, pageId, event);
     }
 
     @Override

@@ -135,6 +135,11 @@ class PageStore {
                 .map(r -> r.getModifiedCount() == 1);
     }
 
+    Mono<Void> note(String orgId, String id, Map<String, Object> event) {
+        return Mono.from(pages.updateOne(and(eq("_id", id), eq("orgId", orgId)),
+                Updates.push("timeline", new Document(event)))).then();
+    }
+
     /** Claims the next re-alert atomically (the update itself moves {@code realertAt} on). */
     Flux<Page> realertsDue(Instant now, Instant next, int limit) {
         return Flux.from(pages.find(and(in("state", ACTIVE), lte("realertAt", Documents.date(now)))).limit(limit))

@@ -33,7 +33,8 @@ class BodySizeLimitFilter implements WebFilter {
     @Override
     public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
         long declared = exchange.getRequest().getHeaders().getContentLength();
-        if (declared > limit) {
+        // WCTP answers every refusal inside the protocol (HTTP 200 + wctp-Failure 301) and reads at most 64 KB itself
+        if (declared > limit && !"/wctp".equals(exchange.getRequest().getPath().value())) {
             return Mono.error(tooLarge());
         }
         ServerHttpRequestDecorator limited = new ServerHttpRequestDecorator(exchange.getRequest()) {

@@ -1,7 +1,14 @@
 package org.wardfleet.wctp.internal;
 
 import java.net.URI;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
 import java.util.List;
+
+import org.springframework.core.io.buffer.DataBufferLimitException;
+import org.springframework.core.io.buffer.DataBufferUtils;
+import org.springframework.http.server.reactive.ServerHttpRequest;
+import org.springframework.http.server.reactive.SslInfo;
 
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -37,22 +44,32 @@ class WctpController {
 
     static final MediaType XML = MediaType.parseMediaType("text/xml;charset=UTF-8");
     static final int MAX_TEXT = 4096;
+    static final int MAX_CHOICES = 8;
 
     private final WctpSenders senders;
+    private final WctpSubmissions submissions;
+    private final WctpGatewayClient gateway;
     private final Pages pages;
     private final UserDirectory users;
     private final AuditLog audit;
+    private final Clock clock;
 
-    WctpController(WctpSenders senders, Pages pages, UserDirectory users, AuditLog audit) {
+    WctpController(WctpSenders senders, WctpSubmissions submissions, WctpGatewayClient gateway, Pages pages,
+            UserDirectory users, AuditLog audit, Clock clock) {
         this.senders = senders;
+        this.submissions = submissions;
+        this.gateway = gateway;
         this.pages = pages;
         this.users = users;
         this.audit = audit;
+        this.clock = clock;
     }
 
     record NewSender(@NotBlank @Size(max = 64) @Pattern(regexp = "[A-Za-z0-9._-]+") String senderId,
             @NotBlank @Size(min = 16, max = 128) String securityCode,
-            @NotEmpty @Size(max = 50) List<@NotBlank @Size(max = 128) String> allowedRecipients) {
+            @NotEmpty @Size(max = 50) List<@NotBlank @Size(max = 128) String> allowedRecipients,
+            @Size(max = 5) List<@NotBlank @Size(max = 512) @Pattern(regexp = "https?://[^\\s]+") String> responseUrls,
+            @Pattern(regexp = "([0-9A-Fa-f]{2}:?){31}[0-9A-Fa-f]{2}") String clientCertificateSha256) {
 
         @Override
         public String toString() {
@@ -66,7 +83,8 @@ class WctpController {
     @PostMapping("/api/v1/wctp/senders")
     Mono<ResponseEntity<Created>> register(Caller caller, @Valid @RequestBody NewSender body) {
         caller.requireAny(Role.ADMIN);
-        return senders.register(caller.orgId(), body.senderId(), body.securityCode(), body.allowedRecipients())
+        return senders.register(caller.orgId(), body.senderId(), body.securityCode(), body.allowedRecipients(),
+                        body.responseUrls(), body.clientCertificateSha256())
                 .onErrorResume(Documents::isDuplicateKey, taken -> Mono.error(ProblemType.CONFLICT.exception(
                         "Sender id %s is taken", body.senderId())))
                 .flatMap(s -> audit.record(AuditEvent.of(caller.orgId(), Actor.user(caller.userId()),
@@ -76,10 +94,25 @@ class WctpController {
     }
 
     @PostMapping(value = "/wctp", produces = "text/xml")
-    Mono<ResponseEntity<String>> inbound(@RequestBody(required = false) byte[] body) {
+    Mono<ResponseEntity<String>> inbound(ServerHttpRequest request) {
+        // read at most 64 KB + 1 byte: a bigger document is refused without being held in memory
+        return DataBufferUtils.join(request.getBody(), WctpXml.MAX_BYTES + 1)
+                .map(buffer -> {
+                    byte[] bytes = new byte[buffer.readableByteCount()];
+                    buffer.read(bytes);
+                    DataBufferUtils.release(buffer);
+                    return bytes;
+                })
+                .defaultIfEmpty(new byte[0])
+                .flatMap(bytes -> handle(bytes, request.getSslInfo()))
+                .onErrorResume(DataBufferLimitException.class, tooBig -> answer(WctpXml.confirmation(301,
+                        "Message over 64 KB", false)));
+    }
+
+    private Mono<ResponseEntity<String>> handle(byte[] body, SslInfo tls) {
         Element root;
         try {
-            root = WctpXml.parse(body == null ? new byte[0] : body);
+            root = WctpXml.parse(body);
         } catch (WctpXml.Refused r) {
             return answer(WctpXml.confirmation(r.code, r.getMessage(), false));
         }
@@ -87,55 +120,180 @@ class WctpController {
             return answer(WctpXml.versionResponse());
         }
         Element submit = WctpXml.child(root, "wctp-SubmitRequest");
-        if (submit == null) {
-            return answer(WctpXml.confirmation(302, "Operation not supported by this responder", false));
+        if (submit != null) {
+            return Mono.fromCallable(() -> Inbound.of(submit, false)).flatMap(in -> submit(in, tls))
+                    .map(trackingNumber -> WctpXml.confirmation(200, "Accepted", true))
+                    .onErrorResume(WctpXml.Refused.class, r -> Mono.just(
+                            WctpXml.confirmation(r.code, r.getMessage(), false)))
+                    .flatMap(this::answer);
         }
-        return submit(submit).onErrorResume(WctpXml.Refused.class, r -> Mono.just(
-                        WctpXml.confirmation(r.code, r.getMessage(), false)))
-                .flatMap(this::answer);
+        Element client = WctpXml.child(root, "wctp-SubmitClientMessage");
+        if (client != null) {
+            return Mono.fromCallable(() -> Inbound.of(client, true)).flatMap(in -> submit(in, tls))
+                    .map(WctpXml::submitClientResponse)
+                    .onErrorResume(WctpXml.Refused.class, r -> Mono.just(
+                            WctpXml.confirmation(r.code, r.getMessage(), false)))
+                    .flatMap(this::answer);
+        }
+        Element query = WctpXml.child(root, "wctp-ClientQuery");
+        if (query != null) {
+            return clientQuery(query, tls).onErrorResume(WctpXml.Refused.class, r -> Mono.just(
+                    WctpXml.confirmation(r.code, r.getMessage(), false))).flatMap(this::answer);
+        }
+        return answer(WctpXml.confirmation(302, "Operation not supported by this responder", false));
     }
 
-    private Mono<String> submit(Element submit) {
-        Element header = WctpXml.child(submit, "wctp-SubmitHeader");
-        Element payload = WctpXml.child(submit, "wctp-Payload");
-        Element originator = header == null ? null : WctpXml.child(header, "wctp-Originator");
-        Element recipient = header == null ? null : WctpXml.child(header, "wctp-Recipient");
-        if (originator == null || recipient == null || payload == null) {
-            return Mono.error(new WctpXml.Refused(302, "Originator, recipient and payload are required"));
+    /**
+     * A submission as both {@code wctp-SubmitRequest} and {@code wctp-SubmitClientMessage} carry it (their header
+     * elements differ only in name); {@code sendResponsesToID} is read from the message control or the originator.
+     */
+    record Inbound(String senderId, String securityCode, String recipientId, String messageId, String priority,
+            boolean notifyDelivered, boolean notifyRead, String sendResponsesTo, String text, List<String> choices) {
+
+        static Inbound of(Element operation, boolean client) throws WctpXml.Refused {
+            Element header = WctpXml.child(operation, client ? "wctp-SubmitClientHeader" : "wctp-SubmitHeader");
+            Element payload = WctpXml.child(operation, "wctp-Payload");
+            Element originator = header == null ? null
+                    : WctpXml.child(header, client ? "wctp-ClientOriginator" : "wctp-Originator");
+            Element recipient = header == null ? null : WctpXml.child(header, "wctp-Recipient");
+            if (originator == null || recipient == null || payload == null) {
+                throw new WctpXml.Refused(302, "Originator, recipient and payload are required");
+            }
+            Element control = WctpXml.child(header, client ? "wctp-ClientMessageControl" : "wctp-MessageControl");
+            String text;
+            List<String> choices = List.of();
+            Element alpha = WctpXml.child(payload, "wctp-Alphanumeric");
+            Element mcr = WctpXml.child(payload, "wctp-MCR");
+            if (alpha != null) {
+                text = alpha.getTextContent();
+            } else if (mcr != null) {
+                Element message = WctpXml.child(mcr, "wctp-Message");
+                text = message == null ? null : message.getTextContent();
+                choices = WctpXml.children(mcr, "wctp-Response").stream().map(e -> e.getTextContent().trim())
+                        .filter(c -> !c.isEmpty()).distinct().toList();
+                if (choices.isEmpty() || choices.size() > MAX_CHOICES
+                        || choices.stream().anyMatch(c -> c.length() > 64)) {
+                    throw new WctpXml.Refused(302, "An MCR offers 1 to " + MAX_CHOICES
+                            + " responses of up to 64 characters");
+                }
+            } else {
+                text = null;
+            }
+            if (text == null || text.isBlank()) {
+                throw new WctpXml.Refused(302, "Empty message");
+            }
+            if (text.length() > MAX_TEXT) {
+                throw new WctpXml.Refused(411, "Message too long");
+            }
+            String sendTo = attr(control, "sendResponsesToID");
+            if (sendTo.isEmpty()) {
+                sendTo = attr(originator, "sendResponsesToID");
+            }
+            return new Inbound(originator.getAttribute("senderID"), originator.getAttribute("securityCode"),
+                    recipient.getAttribute("recipientID").trim(), attr(control, "messageID"),
+                    WctpController.priority(attr(control, "deliveryPriority")), "true".equalsIgnoreCase(attr(control,
+                    "notifyWhenDelivered")), "true".equalsIgnoreCase(attr(control, "notifyWhenRead")), sendTo,
+                    text, choices);
         }
-        Element control = WctpXml.child(header, "wctp-MessageControl");
-        String text = text(payload);
-        if (text == null || text.isBlank()) {
-            return Mono.error(new WctpXml.Refused(302, "Empty message"));
+
+        private static String attr(Element e, String name) {
+            return e == null ? "" : e.getAttribute(name).trim();
         }
-        if (text.length() > MAX_TEXT) {
-            return Mono.error(new WctpXml.Refused(411, "Message too long"));
-        }
-        String senderId = originator.getAttribute("senderID");
-        String code = originator.getAttribute("securityCode");
-        String recipientId = recipient.getAttribute("recipientID").trim();
-        String messageId = control == null ? "" : control.getAttribute("messageID");
-        String priority = priority(control == null ? "" : control.getAttribute("deliveryPriority"));
+    }
+
+    /** Authenticates the sender: known id, right code (constant time), and its pinned client certificate if any. */
+    private Mono<WctpSenders.Sender> authenticate(String senderId, String code, SslInfo tls) {
         return senders.find(senderId)
                 .switchIfEmpty(Mono.error(() -> new WctpXml.Refused(401, "Invalid senderID")))
                 .flatMap(sender -> {
-                    if (!sender.codeMatches(code)) {
+                    if (code == null || !sender.codeMatches(code)) {
                         return Mono.error(new WctpXml.Refused(402, "Invalid security code"));
                     }
-                    if (!sender.allows(recipientId)) {
-                        return Mono.error(new WctpXml.Refused(403, "Recipient not allowed for this sender"));
+                    if (sender.clientCertificateSha256() != null && !pinned(sender.clientCertificateSha256(), tls)) {
+                        return Mono.error(new WctpXml.Refused(401,
+                                "Client certificate does not match the sender's registration"));
                     }
-                    String key = "wctp-" + sender.senderId() + "-" + (messageId.isBlank()
-                            ? java.util.UUID.randomUUID() : messageId);
-                    return target(sender.orgId(), recipientId)
-                            .flatMap(t -> pages.page(sender.orgId(), null, t[0], t[1], text, priority, key)
-                                    .onErrorResume(e -> Mono.error(new WctpXml.Refused(403,
-                                            "Cannot page this recipient now"))))
-                            .flatMap(pageId -> audit.record(AuditEvent.of(sender.orgId(),
+                    return Mono.just(sender);
+                });
+    }
+
+    static boolean pinned(String pin, SslInfo tls) {
+        X509Certificate[] chain = tls == null ? null : tls.getPeerCertificates();
+        if (chain == null || chain.length == 0) {
+            return false;
+        }
+        try {
+            byte[] actual = java.security.MessageDigest.getInstance("SHA-256").digest(chain[0].getEncoded());
+            return java.security.MessageDigest.isEqual(java.util.HexFormat.of().formatHex(actual)
+                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII),
+                    pin.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        } catch (java.security.GeneralSecurityException e) {
+            return false;
+        }
+    }
+
+    /** Accepts a submission; returns its tracking number (the page id, or the pager message's reference). */
+    private Mono<String> submit(Inbound in, SslInfo tls) {
+        return authenticate(in.senderId(), in.securityCode(), tls).flatMap(sender -> {
+            if (!sender.allows(in.recipientId())) {
+                return Mono.error(new WctpXml.Refused(403, "Recipient not allowed for this sender"));
+            }
+            String responseUrl = sender.responseUrl(in.sendResponsesTo());
+            if ("".equals(responseUrl)) {
+                return Mono.error(new WctpXml.Refused(403, "sendResponsesToID is not registered for this sender"));
+            }
+            String messageId = in.messageId().isBlank() ? java.util.UUID.randomUUID().toString() : in.messageId();
+            String key = "wctp-" + sender.senderId() + "-" + messageId;
+            if (in.recipientId().matches("[0-9]{3,20}")) {
+                return toPager(sender, in, key);
+            }
+            return target(sender.orgId(), in.recipientId())
+                    .flatMap(t -> pages.page(sender.orgId(), null, t[0], t[1], in.text(), in.priority(),
+                                    in.choices(), key)
+                            .onErrorResume(e -> Mono.error(new WctpXml.Refused(403,
+                                    "Cannot page this recipient now"))))
+                    .flatMap(pageId -> submissions.insert(new WctpSubmissions.Submission(pageId, sender.orgId(),
+                                    sender.senderId(), messageId, in.recipientId(), in.notifyDelivered(),
+                                    in.notifyRead(), responseUrl, in.choices(), List.of(), clock.instant()))
+                            .then(audit.record(AuditEvent.of(sender.orgId(),
                                     Actor.anonymous("wctp:" + sender.senderId()), "wctp.submit", pageId,
-                                    Outcome.SUCCESS).withDetail("recipient", recipientId)).thenReturn(pageId));
-                })
-                .map(pageId -> WctpXml.confirmation(200, "Accepted", true));
+                                    Outcome.SUCCESS).withDetail("recipient", in.recipientId())))
+                            .thenReturn(pageId));
+        });
+    }
+
+    /** A pager number: straight on to the hospital's paging gateway, with only what the pager policy allows. */
+    private Mono<String> toPager(WctpSenders.Sender sender, Inbound in, String key) {
+        if (!gateway.configured()) {
+            return Mono.error(new WctpXml.Refused(403, "No pager gateway is configured for pager numbers"));
+        }
+        String reference = java.util.UUID.nameUUIDFromBytes(key.getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                .toString();
+        String text = gateway.policyText(in.priority(), reference.substring(0, 8), in.text());
+        return gateway.send(in.recipientId(), text, reference, "STAT".equals(in.priority()))
+                .flatMap(outcome -> audit.record(AuditEvent.of(sender.orgId(),
+                                Actor.anonymous("wctp:" + sender.senderId()), "wctp.pager", reference,
+                                outcome.accepted() ? Outcome.SUCCESS : Outcome.FAILURE)
+                                .withDetail("code", Integer.toString(outcome.code())))
+                        .then(outcome.accepted() ? Mono.just(reference)
+                                : Mono.error(new WctpXml.Refused(outcome.code() >= 400 && outcome.code() < 600
+                                        ? outcome.code() : 604, "Pager gateway: " + outcome.text()))));
+    }
+
+    /** {@code wctp-ClientQuery}: the notifications and replies so far for one of the sender's tracking numbers. */
+    private Mono<String> clientQuery(Element query, SslInfo tls) {
+        String senderId = query.getAttribute("senderID");
+        String trackingNumber = query.getAttribute("trackingNumber").trim();
+        Mono<WctpSenders.Sender> who = query.hasAttribute("securityCode")
+                ? authenticate(senderId, query.getAttribute("securityCode"), tls)
+                : senders.find(senderId).switchIfEmpty(Mono.error(() -> new WctpXml.Refused(401, "Invalid senderID")))
+                        .filter(s -> s.clientCertificateSha256() == null || pinned(s.clientCertificateSha256(), tls))
+                        .switchIfEmpty(Mono.error(() -> new WctpXml.Refused(401, "Client certificate required")));
+        return who.flatMap(sender -> submissions.find(sender.senderId(), trackingNumber))
+                .switchIfEmpty(Mono.error(() -> new WctpXml.Refused(403, "Unknown trackingNumber")))
+                .flatMap(s -> submissions.statuses(s.pageId()).map(st -> new String[] {st.kind(), st.answer(),
+                        WctpXml.timestamp(st.at())}).collectList()
+                        .map(events -> WctpXml.clientQueryResponse(trackingNumber, events)));
     }
 
     private Mono<String[]> target(String orgId, String recipientId) {
@@ -149,18 +307,7 @@ class WctpController {
                     .map(u -> new String[] {"user", u.id()})
                     .switchIfEmpty(Mono.error(() -> new WctpXml.Refused(403, "Unknown user")));
         }
-        // pager numbers need the outbound pager gateway, which is not built yet
         return Mono.error(new WctpXml.Refused(403, "Unsupported recipient"));
-    }
-
-    private static String text(Element payload) {
-        Element alpha = WctpXml.child(payload, "wctp-Alphanumeric");
-        if (alpha != null) {
-            return alpha.getTextContent();
-        }
-        Element mcr = WctpXml.child(payload, "wctp-MCR");
-        Element message = mcr == null ? null : WctpXml.child(mcr, "wctp-Message");
-        return message == null ? null : message.getTextContent();
     }
 
     /** deliveryPriority HIGH → STAT, NORMAL (or absent) → URGENT, LOW → ROUTINE. */

@@ -32,12 +32,21 @@ class WctpGatewayClient {
     private final String securityCode;
     private final int attempts;
     private final Duration backoff;
+    private final String pagerText;
+    private final int pagerMaxChars;
 
     WctpGatewayClient(@Value("${wardfleet.wctp.gateway.url:}") String url,
             @Value("${wardfleet.wctp.gateway.sender-id:wardfleet}") String senderId,
             @Value("${wardfleet.wctp.gateway.security-code:}") String securityCode,
             @Value("${wardfleet.wctp.gateway.attempts:4}") int attempts,
-            @Value("${wardfleet.wctp.gateway.backoff:1s}") Duration backoff) {
+            @Value("${wardfleet.wctp.gateway.backoff:1s}") Duration backoff,
+            @Value("${wardfleet.wctp.pager-text:reference}") String pagerText,
+            @Value("${wardfleet.wctp.pager-max-chars:160}") int pagerMaxChars) {
+        if (!pagerText.equals("reference") && !pagerText.equals("message")) {
+            throw new IllegalStateException("wardfleet.wctp.pager-text is 'reference' or 'message'");
+        }
+        this.pagerText = pagerText;
+        this.pagerMaxChars = pagerMaxChars;
         this.url = url;
         this.senderId = senderId;
         this.securityCode = securityCode;
@@ -54,7 +63,29 @@ class WctpGatewayClient {
         return priority + " - open Wardfleet - ref " + reference;
     }
 
+    /**
+     * What the hospital's pager policy ({@code wardfleet.wctp.pager-text}) lets a pager show: {@code reference}
+     * (default: priority, "open Wardfleet", a short reference — never the message) or {@code message} (the message
+     * itself, cut to {@code wardfleet.wctp.pager-max-chars}) for hospitals whose pagers are approved for it.
+     */
+    String policyText(String priority, String reference, String message) {
+        if ("message".equals(pagerText) && message != null) {
+            String text = priority + ": " + message;
+            return text.length() <= pagerMaxChars ? text : text.substring(0, pagerMaxChars);
+        }
+        return pagerText(priority, reference);
+    }
+
     Mono<Outcome> send(String pagerNumber, String text, String messageId, boolean high) {
+        return send(pagerNumber, text, messageId, high, failed -> Mono.empty());
+    }
+
+    /**
+     * Sends with retries; {@code onRetry} hears each attempt that failed and will be tried again (the page timeline
+     * shows every attempt); the returned outcome is the last attempt's.
+     */
+    Mono<Outcome> send(String pagerNumber, String text, String messageId, boolean high,
+            java.util.function.Function<Outcome, Mono<Void>> onRetry) {
         if (!configured()) {
             return Mono.just(new Outcome(false, 0, "No pager gateway configured", 0));
         }
@@ -71,7 +102,13 @@ class WctpGatewayClient {
                     return http.post().uri(url).contentType(MediaType.TEXT_XML).bodyValue(xml).retrieve()
                             .bodyToMono(String.class).timeout(Duration.ofSeconds(15))
                             .map(WctpGatewayClient::outcome)
-                            .flatMap(o -> o.code() >= 600 ? Mono.error(new Temporary(o)) : Mono.just(o));
+                            .onErrorResume(e -> !(e instanceof Final) && tries[0] < attempts
+                                    ? onRetry.apply(new Outcome(false, 0, "Gateway unreachable: "
+                                            + e.getClass().getSimpleName(), tries[0])).then(Mono.error(e))
+                                    : Mono.error(e))
+                            .flatMap(o -> o.code() < 600 ? Mono.just(o)
+                                    : (tries[0] < attempts ? onRetry.apply(new Outcome(false, o.code(), o.text(),
+                                            tries[0])) : Mono.<Void>empty()).then(Mono.error(new Temporary(o))));
                 })
                 .retryWhen(Retry.backoff(Math.max(0, attempts - 1), backoff)
                         .filter(e -> !(e instanceof Final)))

@@ -33,7 +33,16 @@ class WctpSenders {
         this.senders = db.getCollection("wctp_senders");
     }
 
-    record Sender(String senderId, String orgId, List<String> allowedRecipients, String salt, String hash) {
+    record Sender(String senderId, String orgId, List<String> allowedRecipients, String salt, String hash,
+            List<String> responseUrls, String clientCertificateSha256) {
+
+        /** Where status goes: {@code asked} when registered, the first registered URL when none was asked; null when none. */
+        String responseUrl(String asked) {
+            if (asked == null || asked.isBlank()) {
+                return responseUrls.isEmpty() ? null : responseUrls.get(0);
+            }
+            return responseUrls.contains(asked.trim()) ? asked.trim() : "";
+        }
 
         boolean codeMatches(String code) {
             return code != null && MessageDigest.isEqual(WctpSenders.hash(salt, code).getBytes(StandardCharsets.US_ASCII),
@@ -46,20 +55,26 @@ class WctpSenders {
         }
     }
 
-    Mono<Sender> register(String orgId, String senderId, String code, List<String> allowed) {
+    Mono<Sender> register(String orgId, String senderId, String code, List<String> allowed,
+            List<String> responseUrls, String clientCertificateSha256) {
         byte[] salt = new byte[16];
         RANDOM.nextBytes(salt);
         String saltText = Base64.getEncoder().encodeToString(salt);
-        Sender s = new Sender(senderId, orgId, List.copyOf(allowed), saltText, hash(saltText, code));
+        String pin = clientCertificateSha256 == null ? null
+                : clientCertificateSha256.replace(":", "").toLowerCase(java.util.Locale.ROOT);
+        Sender s = new Sender(senderId, orgId, List.copyOf(allowed), saltText, hash(saltText, code),
+                responseUrls == null ? List.of() : List.copyOf(responseUrls), pin);
         return Mono.from(senders.insertOne(new Document("_id", senderId).append("orgId", orgId)
                 .append("allowedRecipients", s.allowedRecipients()).append("salt", saltText).append("hash", s.hash())
+                .append("responseUrls", s.responseUrls()).append("clientCertificateSha256", pin)
                 .append("createdAt", Documents.date(java.time.Instant.now())))).thenReturn(s);
     }
 
     Mono<Sender> find(String senderId) {
         return Mono.from(senders.find(eq("_id", senderId)).first()).map(d -> new Sender(d.getString("_id"),
                 d.getString("orgId"), d.getList("allowedRecipients", String.class), d.getString("salt"),
-                d.getString("hash")));
+                d.getString("hash"), d.getList("responseUrls", String.class, List.of()),
+                d.getString("clientCertificateSha256")));
     }
 
     static String hash(String salt, String code) {

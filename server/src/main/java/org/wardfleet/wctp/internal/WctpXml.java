@@ -126,6 +126,56 @@ final class WctpXml {
                 + "wctpVersion=\"" + VERSION + "\"/>");
     }
 
+    /** WCTP timestamps: {@code YYYY-MM-DDTHH:MM:SS}, UTC. */
+    static String timestamp(java.time.Instant at) {
+        return java.time.format.DateTimeFormatter.ISO_LOCAL_DATE_TIME.format(
+                at.truncatedTo(java.time.temporal.ChronoUnit.SECONDS).atOffset(java.time.ZoneOffset.UTC)
+                        .toLocalDateTime());
+    }
+
+    /** {@code wctp-StatusInfo} with a {@code wctp-Notification} (DELIVERED, READ) for a message the sender sent. */
+    static String statusInfo(String senderId, String recipientId, String messageId, String type, java.time.Instant at) {
+        return operation("<wctp-StatusInfo><wctp-ResponseHeader responseTimestamp=\"" + timestamp(at)
+                + "\" respondingToID=\"" + escape(recipientId) + "\" responseToMessageID=\"" + escape(messageId)
+                + "\"><wctp-Originator senderID=\"" + escape(senderId) + "\"/><wctp-MessageControl messageID=\""
+                + escape(messageId) + "\"/><wctp-Recipient recipientID=\"" + escape(recipientId) + "\"/>"
+                + "</wctp-ResponseHeader><wctp-Notification type=\"" + escape(type) + "\"/></wctp-StatusInfo>");
+    }
+
+    /** {@code wctp-MessageReply}: the answer chosen on the device for an MCR message. */
+    static String messageReply(String senderId, String recipientId, String messageId, String answer,
+            java.time.Instant at) {
+        return operation("<wctp-MessageReply><wctp-ResponseHeader responseTimestamp=\"" + timestamp(at)
+                + "\" respondingToID=\"" + escape(recipientId) + "\" responseToMessageID=\"" + escape(messageId)
+                + "\"><wctp-Originator senderID=\"" + escape(recipientId) + "\"/><wctp-MessageControl messageID=\""
+                + escape(messageId) + "\"/><wctp-Recipient recipientID=\"" + escape(senderId) + "\"/>"
+                + "</wctp-ResponseHeader><wctp-Payload><wctp-Alphanumeric>" + escape(answer)
+                + "</wctp-Alphanumeric></wctp-Payload></wctp-MessageReply>");
+    }
+
+    /** The answer to {@code wctp-SubmitClientMessage}: the tracking number to poll with. */
+    static String submitClientResponse(String trackingNumber) {
+        return operation("<wctp-SubmitClientResponse><wctp-ClientSuccess successCode=\"200\" successText=\"Accepted\""
+                + " trackingNumber=\"" + escape(trackingNumber) + "\"/></wctp-SubmitClientResponse>");
+    }
+
+    /** The answer to {@code wctp-ClientQuery}: every notification and reply so far, oldest first. */
+    static String clientQueryResponse(String trackingNumber, List<String[]> events) {
+        StringBuilder inner = new StringBuilder("<wctp-ClientQueryResponse>");
+        for (String[] e : events) { // kind, answer, at
+            String header = "<wctp-ClientResponseHeader responseTimestamp=\"" + e[2] + "\" trackingNumber=\""
+                    + escape(trackingNumber) + "\"/>";
+            if ("REPLY".equals(e[0])) {
+                inner.append("<wctp-ClientMessageReply>").append(header).append("<wctp-Payload><wctp-Alphanumeric>")
+                        .append(escape(e[1])).append("</wctp-Alphanumeric></wctp-Payload></wctp-ClientMessageReply>");
+            } else {
+                inner.append("<wctp-ClientStatusInfo>").append(header).append("<wctp-Notification type=\"")
+                        .append(escape(e[0])).append("\"/></wctp-ClientStatusInfo>");
+            }
+        }
+        return operation(inner.append("</wctp-ClientQueryResponse>").toString());
+    }
+
     private static String operation(String inner) {
         return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<wctp-Operation wctpVersion=\"" + VERSION + "\">"
                 + inner + "</wctp-Operation>";

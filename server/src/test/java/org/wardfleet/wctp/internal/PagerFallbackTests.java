@@ -1,0 +1,100 @@
+package org.wardfleet.wctp.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.web.reactive.server.WebTestClient;
+import org.wardfleet.support.TestApi;
+import org.wardfleet.support.TestDevice;
+import org.wardfleet.support.WardfleetTest;
+import org.wardfleet.support.WctpLoopbackGateway;
+
+/** App first, pager as fallback: an undelivered STAT page goes to the pager once, without patient data. */
+@WardfleetTest
+class PagerFallbackTests {
+
+    static final WctpLoopbackGateway GATEWAY = start();
+
+    @DynamicPropertySource
+    static void gateway(DynamicPropertyRegistry registry) {
+        registry.add("wardfleet.wctp.gateway.url", GATEWAY::url);
+        registry.add("wardfleet.wctp.gateway.security-code", () -> "gateway-code-12345");
+        registry.add("wardfleet.wctp.fallback-check", () -> "1h"); // the test drives it
+        registry.add("wardfleet.oncall.tick", () -> "1h");
+    }
+
+    @AfterAll
+    static void stop() {
+        GATEWAY.close();
+    }
+
+    @Autowired WebTestClient http;
+    @Autowired TestApi api;
+    @Autowired PagerFallback fallback;
+    @Autowired Clock clock;
+
+    @Test
+    void anUndeliveredStatPageReachesThePagerOnceAndTheTimelineSaysSo() {
+        TestApi.User admin = api.newOrganisation();
+        TestApi.User doctor = api.createUser(admin.token(), "CLINICIAN");
+        TestApi.User inTheBasement = api.createUser(admin.token(), "CLINICIAN"); // no signal: no device fetches
+        TestApi.User onWifi = api.createUser(admin.token(), "CLINICIAN");
+        TestDevice onWifiPhone = api.enrolledDevice(admin.token(), "COPE", onWifi.id());
+        rules(inTheBasement, "4321", 60);
+        rules(onWifi, "5555", 60);
+        // only the user (or an ADMIN) sets their rules
+        http.put().uri("/api/v1/users/" + onWifi.id() + "/contact-rules").headers(h -> h.setBearerAuth(
+                inTheBasement.token())).bodyValue(Map.of("pager", "1234")).exchange().expectStatus().isForbidden();
+
+        String lost = page(doctor, inTheBasement, "Mr Jones bed 2 crashing");
+        String seen = page(doctor, onWifi, "Bed 9 review");
+        http.get().uri("/device/v1/messages?after=0")
+                .header("Authorization", "Device " + onWifiPhone.jwt("GET", "/device/v1/messages")).exchange()
+                .expectStatus().isOk(); // delivered to the app: no pager needed
+
+        int before = GATEWAY.received().size();
+        assertThat(fallback.check(clock.instant().plusSeconds(30)).block()).isZero(); // the app still has time
+        fallback.check(clock.instant().plusSeconds(61)).block();
+        fallback.check(clock.instant().plusSeconds(90)).block(); // once only
+        List<String> sent = GATEWAY.received().subList(before, GATEWAY.received().size());
+        assertThat(sent).hasSize(1);
+        assertThat(sent.get(0)).contains("recipientID=\"4321\"").contains("STAT - open Wardfleet - ref")
+                .doesNotContain("Jones").doesNotContain("crashing");
+        Map<?, ?> view = http.get().uri("/api/v1/pages/" + lost).headers(h -> h.setBearerAuth(doctor.token()))
+                .exchange().expectStatus().isOk().expectBody(Map.class).returnResult().getResponseBody();
+        assertThat(view.get("timeline").toString()).contains("PAGER_SENT").contains("pager=4321");
+        assertThat(http.get().uri("/api/v1/pages/" + seen).headers(h -> h.setBearerAuth(doctor.token())).exchange()
+                .expectBody(String.class).returnResult().getResponseBody()).doesNotContain("PAGER_SENT");
+    }
+
+    private void rules(TestApi.User user, String pager, int statSeconds) {
+        http.put().uri("/api/v1/users/" + user.id() + "/contact-rules").headers(h -> h.setBearerAuth(user.token()))
+                .bodyValue(Map.of("pager", pager, "fallbackAfterSeconds", Map.of("STAT", statSeconds,
+                        "URGENT", 180))).exchange().expectStatus().isOk();
+    }
+
+    private String page(TestApi.User from, TestApi.User to, String text) {
+        return (String) http.post().uri("/api/v1/pages").headers(h -> h.setBearerAuth(from.token()))
+                .header("Idempotency-Key", UUID.randomUUID().toString())
+                .bodyValue(Map.of("to", Map.of("userId", to.id()), "text", text, "priority", "STAT"))
+                .exchange().expectStatus().isCreated().expectBody(Map.class).returnResult().getResponseBody()
+                .get("id");
+    }
+
+    private static WctpLoopbackGateway start() {
+        try {
+            return new WctpLoopbackGateway();
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
