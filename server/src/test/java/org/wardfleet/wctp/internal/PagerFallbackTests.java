@@ -16,7 +16,7 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 import org.wardfleet.support.TestApi;
 import org.wardfleet.support.TestDevice;
 import org.wardfleet.support.WardfleetTest;
-import org.wardfleet.support.WctpLoopbackGateway;
+import org.wardfleet.sdk.tools.WctpLoopbackGateway;
 
 /** App first, pager as fallback: an undelivered STAT page goes to the pager once, without patient data. */
 @WardfleetTest
@@ -30,6 +30,7 @@ class PagerFallbackTests {
         registry.add("wardfleet.wctp.gateway.security-code", () -> "gateway-code-12345");
         registry.add("wardfleet.wctp.fallback-check", () -> "1h"); // the test drives it
         registry.add("wardfleet.oncall.tick", () -> "1h");
+        registry.add("wardfleet.wctp.gateway.backoff", () -> "10ms");
     }
 
     @AfterAll
@@ -74,6 +75,25 @@ class PagerFallbackTests {
         assertThat(view.get("timeline").toString()).contains("PAGER_SENT").contains("pager=4321");
         assertThat(http.get().uri("/api/v1/pages/" + seen).headers(h -> h.setBearerAuth(doctor.token())).exchange()
                 .expectBody(String.class).returnResult().getResponseBody()).doesNotContain("PAGER_SENT");
+    }
+
+    @Test
+    void zeroSecondsMeansAppAndPagerAtOnceAndEveryGatewayAttemptIsOnTheTimeline() {
+        TestApi.User admin = api.newOrganisation();
+        TestApi.User doctor = api.createUser(admin.token(), "CLINICIAN");
+        TestApi.User surgeon = api.createUser(admin.token(), "CLINICIAN");
+        api.enrolledDevice(admin.token(), "COPE", surgeon.id()); // has the app, but it has not fetched yet
+        rules(surgeon, "7777", 0);
+        GATEWAY.answerWith(604, 1); // the paging network is busy once
+        int before = GATEWAY.received().size();
+        String id = page(doctor, surgeon, "Theatre 3 now");
+        assertThat(fallback.check(clock.instant()).block()).isEqualTo(1);
+        assertThat(GATEWAY.received().subList(before, GATEWAY.received().size())).hasSize(2)
+                .allSatisfy(xml -> assertThat(xml).contains("recipientID=\"7777\""));
+        String timeline = http.get().uri("/api/v1/pages/" + id).headers(h -> h.setBearerAuth(doctor.token()))
+                .exchange().expectBody(String.class).returnResult().getResponseBody();
+        assertThat(timeline).contains("PAGER_RETRY").contains("\"code\":604").contains("PAGER_SENT");
+        assertThat(timeline.indexOf("PAGER_RETRY")).isLessThan(timeline.indexOf("PAGER_SENT"));
     }
 
     private void rules(TestApi.User user, String pager, int statSeconds) {

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Duration;
 
 import org.junit.jupiter.api.Test;
-import org.wardfleet.support.WctpLoopbackGateway;
+import org.wardfleet.sdk.tools.WctpLoopbackGateway;
 
 /** The outbound WCTP client against a loopback gateway: temporary failures retried, refusals final, no PHI sent. */
 class WctpGatewayClientTests {

@@ -16,7 +16,7 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 import org.wardfleet.support.TestApi;
 import org.wardfleet.support.TestDevice;
 import org.wardfleet.support.WardfleetTest;
-import org.wardfleet.support.WctpLoopbackGateway;
+import org.wardfleet.sdk.tools.WctpLoopbackGateway;
 
 /**
  * The sending system hears back: DELIVERED and READ notifications and the MCR answer chosen on the phone are POSTed
