@@ -21,6 +21,9 @@ public interface Devices {
     /** A user's devices that still take instructions (ACTIVE or QUARANTINED), without their timelines. */
     Flux<Device> reachableFor(String orgId, String userId);
 
+    /** The devices of many users at once (broadcasts): one query, not one per user. */
+    Flux<Device> reachableForAll(String orgId, java.util.Collection<String> userIds);
+
     /** The push service said this registration token is dead (app uninstalled, token rotated). */
     Mono<Void> forgetPushToken(String orgId, String deviceId, String pushToken);
 

@@ -3,6 +3,7 @@ package org.wardfleet.device.internal;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
 
 import org.springframework.stereotype.Component;
 import org.wardfleet.device.ActionType;
@@ -69,6 +70,20 @@ class DeviceRegistry implements Devices {
     @Override
     public Flux<Device> reachableFor(String orgId, String userId) {
         return devices.reachableFor(orgId, userId);
+    }
+
+    @Override
+    public Flux<Device> reachableForAll(String orgId, java.util.Collection<String> userIds) {
+        List<String> all = List.copyOf(new java.util.LinkedHashSet<>(userIds));
+        if (all.size() > 200) {
+            // a large audience (a whole site): one pass over the organisation's devices beats long $in lists
+            java.util.Set<String> wanted = new java.util.HashSet<>(all);
+            return devices.reachable(orgId).filter(d -> d.assignedUserId() != null
+                    && wanted.contains(d.assignedUserId()));
+        }
+        return Flux.range(0, (all.size() + 999) / 1000)
+                .concatMap(i -> devices.reachableForAny(orgId, all.subList(i * 1000, Math.min(all.size(),
+                        (i + 1) * 1000))));
     }
 
     @Override

@@ -86,6 +86,12 @@ class DeviceRepository implements IndexedCollection {
                 .projection(Projections.exclude("timeline"))).map(DeviceDocuments::toDevice);
     }
 
+    Flux<Device> reachableForAny(String orgId, List<String> userIds) {
+        return Flux.from(devices.find(and(eq("orgId", orgId), in("assignedUserId", userIds),
+                        in("state", List.of(DeviceState.ACTIVE.name(), DeviceState.QUARANTINED.name()))))
+                .projection(Projections.exclude("timeline"))).map(DeviceDocuments::toDevice);
+    }
+
     Mono<Void> pullPushToken(String orgId, String id, String token) {
         return Mono.from(devices.updateOne(and(eq("orgId", orgId), eq("_id", id)), Updates.pull("pushTokens", token)))
                 .then();

@@ -22,8 +22,6 @@ import com.mongodb.client.model.FindOneAndUpdateOptions;
 import com.mongodb.client.model.ReturnDocument;
 import com.mongodb.client.model.Sorts;
 import com.mongodb.client.model.Updates;
-import com.mongodb.client.model.changestream.ChangeStreamDocument;
-import com.mongodb.client.model.changestream.OperationType;
 import com.mongodb.reactivestreams.client.MongoCollection;
 import com.mongodb.reactivestreams.client.MongoDatabase;
 
@@ -44,11 +42,14 @@ class EventStore implements SecurityEvents {
     private final MongoCollection<Document> events;
     private final EventsProperties properties;
     private final Clock clock;
+    private final org.wardfleet.platform.mongo.InsertFeed feed;
 
-    EventStore(MongoDatabase db, EventsProperties properties, Clock clock) {
+    EventStore(MongoDatabase db, EventsProperties properties, Clock clock,
+            org.wardfleet.platform.mongo.InsertFeed feed) {
         this.events = db.getCollection("security_events");
         this.properties = properties;
         this.clock = clock;
+        this.feed = feed;
     }
 
     record Event(String id, String orgId, String type, String subject, Instant at, Map<String, Object> details) {
@@ -66,14 +67,12 @@ class EventStore implements SecurityEvents {
                 .append("details", new Document(details))
                 .append("webhook", properties.webhookUrl() == null ? "NONE" : "PENDING").append("attempts", 0)
                 .append("nextAttemptAt", Documents.date(clock.instant()));
-        return Mono.from(events.insertOne(doc)).then();
+        return feed.insert(events, java.util.List.of(doc));
     }
 
     /** Events of this organisation inserted from now on, from any instance. */
     Flux<Event> live(String orgId) {
-        return Flux.from(events.watch())
-                .filter(c -> c.getOperationType() == OperationType.INSERT && c.getFullDocument() != null)
-                .map(ChangeStreamDocument::getFullDocument)
+        return feed.inserts(events)
                 .filter(d -> orgId.equals(d.getString("orgId")))
                 .map(EventStore::toEvent);
     }

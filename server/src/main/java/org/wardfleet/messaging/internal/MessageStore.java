@@ -18,12 +18,15 @@ import org.springframework.stereotype.Component;
 import org.wardfleet.platform.mongo.Documents;
 import org.wardfleet.platform.mongo.IndexedCollection;
 
+import com.mongodb.client.model.BulkWriteOptions;
 import com.mongodb.client.model.FindOneAndUpdateOptions;
 import com.mongodb.client.model.IndexOptions;
 import com.mongodb.client.model.Indexes;
 import com.mongodb.client.model.InsertManyOptions;
 import com.mongodb.client.model.ReturnDocument;
 import com.mongodb.client.model.Sorts;
+import com.mongodb.client.model.UpdateOneModel;
+import com.mongodb.client.model.UpdateOptions;
 import com.mongodb.client.model.Updates;
 import com.mongodb.reactivestreams.client.MongoCollection;
 import com.mongodb.reactivestreams.client.MongoDatabase;
@@ -44,6 +47,7 @@ class MessageStore implements IndexedCollection {
     private final MongoCollection<Document> conversations;
     private final MongoCollection<Document> messages;
     private final MongoCollection<Document> deliveries;
+    private final MongoCollection<Document> inboxes;
     private final MongoCollection<Document> sequences;
     private final MongoCollection<Document> roles;
 
@@ -51,6 +55,7 @@ class MessageStore implements IndexedCollection {
         this.conversations = db.getCollection("conversations");
         this.messages = db.getCollection("messages");
         this.deliveries = db.getCollection("message_deliveries");
+        this.inboxes = db.getCollection("message_inboxes");
         this.sequences = db.getCollection("message_sequences");
         this.roles = db.getCollection("messaging_roles");
     }
@@ -168,6 +173,63 @@ class MessageStore implements IndexedCollection {
                 eq("recalledAt", null)))).map(MessageStore::toMessage);
     }
 
+    /** A message without its recipients (a broadcast's map is 10,000 entries): what a device fetch packages. */
+    Mono<Message> content(String orgId, String id) {
+        return Mono.from(messages.find(and(eq("_id", id), eq("orgId", orgId)))
+                .projection(com.mongodb.client.model.Projections.exclude("recipients")).first())
+                .map(MessageStore::toMessage);
+    }
+
+    /**
+     * Many recipients of one message from SENT to DELIVERED in one update (device fetches, group-committed): reads
+     * their states and the message's receipt version {@code rv}, sets those still in SENT, and retries if any other
+     * receipt moved the message in between (every receipt update increments {@code rv}). One update per batch instead
+     * of one per device: a 10,000-recipient message document is rewritten a few dozen times, not 10,000 times.
+     * Returns the users who moved.
+     */
+    Mono<java.util.Set<String>> deliveredMany(String orgId, String messageId, java.util.Map<String, Instant> users) {
+        return Mono.defer(() -> Mono.from(messages.find(and(eq("_id", messageId), eq("orgId", orgId)))
+                        .projection(users.size() > 200 ? com.mongodb.client.model.Projections.include("rv",
+                                "recalledAt", "recipients") : com.mongodb.client.model.Projections.include(
+                                java.util.stream.Stream.concat(java.util.stream.Stream.of("rv", "recalledAt"),
+                                        users.keySet().stream().map(u -> "recipients." + u + ".state")).toList()))
+                        .first())
+                .flatMap(d -> {
+                    Document recipients = d.get("recipients", Document.class);
+                    if (d.get("recalledAt") != null || recipients == null) {
+                        return Mono.just(java.util.Set.<String>of());
+                    }
+                    java.util.Set<String> moving = new java.util.LinkedHashSet<>();
+                    List<org.bson.conversions.Bson> sets = new ArrayList<>();
+                    users.forEach((userId, at) -> {
+                        Document r = recipients.get(userId, Document.class);
+                        if (r != null && "SENT".equals(r.getString("state"))) {
+                            moving.add(userId);
+                            sets.add(Updates.set("recipients." + userId + ".state", "DELIVERED"));
+                            sets.add(Updates.set("recipients." + userId + ".at", Documents.date(at)));
+                        }
+                    });
+                    if (moving.isEmpty()) {
+                        return Mono.just(java.util.Set.<String>of());
+                    }
+                    Object rv = d.get("rv");
+                    sets.add(Updates.inc("rv", 1));
+                    return Mono.from(messages.updateOne(and(eq("_id", messageId), eq("orgId", orgId),
+                                    eq("rv", rv), eq("recalledAt", null)), Updates.combine(sets)))
+                            .flatMap(r -> r.getModifiedCount() == 1 ? Mono.just(moving)
+                                    : Mono.error(new StaleReceipts()));
+                }))
+                .retryWhen(reactor.util.retry.Retry.max(20).filter(StaleReceipts.class::isInstance))
+                .defaultIfEmpty(java.util.Set.of());
+    }
+
+    /** Another receipt changed the message between read and write: read again. */
+    static final class StaleReceipts extends RuntimeException {
+        StaleReceipts() {
+            super("stale receipt version", null, false, false);
+        }
+    }
+
     Mono<Message> message(String orgId, String id) {
         return Mono.from(messages.find(and(eq("_id", id), eq("orgId", orgId))).first()).map(MessageStore::toMessage);
     }
@@ -190,7 +252,7 @@ class MessageStore implements IndexedCollection {
                         in(field + ".state", earlier), eq("recalledAt", null)),
                         Updates.combine(Updates.set(field + ".state", state), Updates.set(field + ".at",
                                 Documents.date(at)), Updates.set(field + ".reason", reason),
-                                Updates.set(field + ".choice", choice)),
+                                Updates.set(field + ".choice", choice), Updates.inc("rv", 1)),
                         new FindOneAndUpdateOptions().returnDocument(ReturnDocument.AFTER)))
                 .map(MessageStore::toMessage);
     }
@@ -228,16 +290,54 @@ class MessageStore implements IndexedCollection {
         if (batch.isEmpty()) {
             return Mono.empty();
         }
-        return Mono.from(deliveries.insertMany(batch.stream().map(d -> new Document("_id", d.messageId() + ":"
-                        + d.deviceId()).append("orgId", orgId).append("messageId", d.messageId())
+        Mono<Void> history = Mono.from(deliveries.insertMany(batch.stream().map(d -> new Document("_id",
+                        d.messageId() + ":" + d.deviceId()).append("orgId", orgId).append("messageId", d.messageId())
                 .append("deviceId", d.deviceId()).append("userId", d.userId()).append("seq", d.seq())).toList(),
                 new InsertManyOptions().ordered(false))).then()
                 .onErrorResume(Documents::isDuplicateKey, already -> Mono.empty());
+        // each device's pending entries, keyed by sequence, in one document per device: a fetch is a key lookup
+        Mono<Void> pending = Mono.from(inboxes.bulkWrite(batch.stream().map(d -> new UpdateOneModel<Document>(
+                eq("_id", d.deviceId()), Updates.combine(Updates.setOnInsert("orgId", orgId),
+                        Updates.set("pending." + d.seq(), new Document("messageId", d.messageId())
+                                .append("userId", d.userId()))), new UpdateOptions().upsert(true))).toList(),
+                new BulkWriteOptions().ordered(false))).then();
+        return history.then(pending);
     }
 
+    /**
+     * The device's deliveries after its cursor, oldest first; entries at or before the cursor (the device has them)
+     * are dropped from its inbox document on the way.
+     */
     Flux<Delivery> inbox(String orgId, String deviceId, long after, int limit) {
+        return Mono.from(inboxes.find(eq("_id", deviceId)).first()).map(java.util.Optional::of)
+                .defaultIfEmpty(java.util.Optional.empty())
+                .flatMapMany(found -> found.isEmpty() ? legacyInbox(orgId, deviceId, after, limit) : Flux.just(
+                        found.get()).filter(d -> orgId.equals(d.getString("orgId"))).flatMap(d -> {
+                    Document pending = d.get("pending", Document.class);
+                    List<Long> seen = new ArrayList<>();
+                    java.util.TreeMap<Long, Document> ahead = new java.util.TreeMap<>();
+                    if (pending != null) {
+                        pending.forEach((seq, v) -> {
+                            long n = Long.parseLong(seq);
+                            if (n <= after) {
+                                seen.add(n);
+                            } else {
+                                ahead.put(n, (Document) v);
+                            }
+                        });
+                    }
+                    Mono<Void> trim = seen.isEmpty() ? Mono.empty() : Mono.from(inboxes.updateOne(eq("_id", deviceId),
+                            Updates.combine(seen.stream().map(n -> Updates.unset("pending." + n)).toList()))).then();
+                    return trim.thenMany(Flux.fromIterable(ahead.entrySet()).take(limit)
+                            .map(e -> new Delivery(e.getValue().getString("messageId"), deviceId,
+                                    e.getValue().getString("userId"), e.getKey())));
+                }));
+    }
+
+    /** Deliveries written before inbox documents existed (a scan in embedded mode; indexed in MongoDB). */
+    private Flux<Delivery> legacyInbox(String orgId, String deviceId, long after, int limit) {
         return Flux.from(deliveries.find(and(eq("orgId", orgId), eq("deviceId", deviceId), gt("seq", after)))
-                .sort(Sorts.ascending("seq")).limit(limit))
+                        .sort(Sorts.ascending("seq")).limit(limit))
                 .map(d -> new Delivery(d.getString("messageId"), d.getString("deviceId"), d.getString("userId"),
                         ((Number) d.get("seq")).longValue()));
     }

@@ -59,9 +59,13 @@ class Messaging implements org.wardfleet.messaging.Paging {
     private final Clock clock;
     private final UserSignals signals;
 
+    private final DeliveryReceipts receipts;
+
     Messaging(MessageStore store, MessageCrypto crypto, Devices devices, DeviceAccess access, DeviceWake wake,
-            UserDirectory users, AuditLog audit, MessagingProperties properties, Clock clock, UserSignals signals) {
+            UserDirectory users, AuditLog audit, MessagingProperties properties, Clock clock, UserSignals signals,
+            DeliveryReceipts receipts) {
         this.signals = signals;
+        this.receipts = receipts;
         this.store = store;
         this.crypto = crypto;
         this.devices = devices;
@@ -194,16 +198,25 @@ class Messaging implements org.wardfleet.messaging.Paging {
                 .then();
     }
 
-    /** Recipient → their devices that may receive PHI now. */
+    /**
+     * Every recipient (all of them, in order, even with no device) → their ACTIVE devices that conditional access
+     * allows now. Devices come in one query per 1,000 recipients; access decisions run side by side.
+     */
     private Mono<Map<String, List<Device>>> eligibleDevices(String orgId, List<String> participants, String sender) {
-        return Flux.fromIterable(participants).filter(p -> !p.equals(sender))
-                .concatMap(userId -> devices.reachableFor(orgId, userId)
-                        .filter(d -> d.state() == DeviceState.ACTIVE)
-                        .filterWhen(d -> access.decide(orgId, d.id()).map(DeviceAccess.Decision::allowed)
-                                .defaultIfEmpty(false))
-                        .collectList()
-                        .map(list -> Map.entry(userId, list)))
-                .collectMap(Map.Entry::getKey, Map.Entry::getValue, LinkedHashMap::new);
+        List<String> recipients = participants.stream().filter(p -> !p.equals(sender)).toList();
+        return devices.reachableForAll(orgId, recipients)
+                .filter(d -> d.state() == DeviceState.ACTIVE)
+                .flatMapSequential(d -> access.decide(orgId, d.id()).map(DeviceAccess.Decision::allowed)
+                        .defaultIfEmpty(false).filter(allowed -> allowed).map(allowed -> d), 32)
+                .collectMultimap(Device::assignedUserId)
+                .map(byUser -> {
+                    Map<String, List<Device>> eligible = new LinkedHashMap<>();
+                    for (String userId : recipients) {
+                        java.util.Collection<Device> list = byUser.get(userId);
+                        eligible.put(userId, list == null ? List.of() : List.copyOf(list));
+                    }
+                    return eligible;
+                });
     }
 
     private Mono<MessageStore.Conversation> participant(String orgId, String conversationId, String userId) {
@@ -265,7 +278,7 @@ class Messaging implements org.wardfleet.messaging.Paging {
     private Mono<Fetched> deliverAll(Device device, List<MessageStore.Delivery> inbox, long after) {
         long cursor = inbox.isEmpty() ? after : inbox.get(inbox.size() - 1).seq();
         return Flux.fromIterable(inbox)
-                .concatMap(delivery -> store.message(device.orgId(), delivery.messageId())
+                .concatMap(delivery -> store.content(device.orgId(), delivery.messageId())
                         .flatMap(message -> packaged(device, message)
                                 .flatMap(entry -> markDelivered(device, message).thenReturn(entry))))
                 .collectList()
@@ -320,9 +333,9 @@ class Messaging implements org.wardfleet.messaging.Paging {
     }
 
     private Mono<Void> markDelivered(Device device, MessageStore.Message message) {
-        return store.advance(device.orgId(), message.id(), device.assignedUserId(), "DELIVERED", null,
-                        clock.instant())
-                .flatMap(m -> audit.record(AuditEvent.of(device.orgId(), Actor.device(device.id()),
+        return receipts.delivered(device.orgId(), message.id(), device.assignedUserId(), clock.instant())
+                .filter(moved -> moved)
+                .flatMap(moved -> audit.record(AuditEvent.of(device.orgId(), Actor.device(device.id()),
                         "message.delivered", message.id(), Outcome.SUCCESS)))
                 .then();
     }

@@ -12,8 +12,6 @@ import org.bson.Document;
 import org.springframework.stereotype.Component;
 import org.wardfleet.platform.mongo.Documents;
 
-import com.mongodb.client.model.changestream.ChangeStreamDocument;
-import com.mongodb.client.model.changestream.OperationType;
 import com.mongodb.reactivestreams.client.MongoCollection;
 import com.mongodb.reactivestreams.client.MongoDatabase;
 
@@ -32,10 +30,12 @@ class UserSignals {
 
     private final MongoCollection<Document> signals;
     private final Clock clock;
+    private final org.wardfleet.platform.mongo.InsertFeed feed;
 
-    UserSignals(MongoDatabase db, Clock clock) {
+    UserSignals(MongoDatabase db, Clock clock, org.wardfleet.platform.mongo.InsertFeed feed) {
         this.signals = db.getCollection("user_signals");
         this.clock = clock;
+        this.feed = feed;
     }
 
     record Signal(String orgId, String userId, String type, String messageId) {
@@ -46,15 +46,13 @@ class UserSignals {
             return Mono.empty();
         }
         var at = Documents.date(clock.instant());
-        return Mono.from(signals.insertMany(batch.stream().map(s -> new Document("_id", UUID.randomUUID().toString())
+        return feed.insert(signals, batch.stream().map(s -> new Document("_id", UUID.randomUUID().toString())
                 .append("orgId", s.orgId()).append("userId", s.userId()).append("type", s.type())
-                .append("messageId", s.messageId()).append("at", at)).toList())).then();
+                .append("messageId", s.messageId()).append("at", at)).toList());
     }
 
     Flux<Map<String, Object>> live(String orgId, String userId) {
-        return Flux.from(signals.watch())
-                .filter(c -> c.getOperationType() == OperationType.INSERT && c.getFullDocument() != null)
-                .map(ChangeStreamDocument::getFullDocument)
+        return feed.inserts(signals)
                 .filter(d -> orgId.equals(d.getString("orgId")) && userId.equals(d.getString("userId")))
                 .map(d -> Map.<String, Object>of("type", d.getString("type"), "messageId", d.getString("messageId")));
     }

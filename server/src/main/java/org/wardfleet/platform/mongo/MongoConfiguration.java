@@ -19,8 +19,6 @@ import com.mongodb.reactivestreams.client.MongoDatabase;
 
 import de.bwaldvogel.mongo.MongoBackend;
 import de.bwaldvogel.mongo.MongoServer;
-import de.bwaldvogel.mongo.backend.h2.H2Backend;
-import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
 
 /** Chooses the storage mode and hands every repository the same reactive {@link MongoDatabase}. */
 @Configuration(proxyBeanMethods = false)
@@ -34,8 +32,8 @@ class MongoConfiguration {
             return EmbeddedMongo.none();
         }
         MongoBackend backend = switch (properties.embedded()) {
-            case MEMORY -> new MemoryBackend();
-            case H2 -> new H2Backend(h2File(data.dataDir()).toString());
+            case MEMORY -> new KeyLookupIndex.Memory();
+            case H2 -> new KeyLookupIndex.H2(h2File(data.dataDir()).toString());
         };
         MongoServer server = new MongoServer(backend);
         // change streams (used by later features to coordinate instances) need the oplog
@@ -60,6 +58,11 @@ class MongoConfiguration {
                 .applyToClusterSettings(c -> c.serverSelectionTimeout(10, TimeUnit.SECONDS))
                 .build();
         return MongoClients.create(settings);
+    }
+
+    @Bean
+    InsertFeed insertFeed(MongoProperties properties) {
+        return new InsertFeed(!properties.external());
     }
 
     @Bean

@@ -11,8 +11,6 @@ import org.bson.Document;
 import org.springframework.stereotype.Component;
 import org.wardfleet.platform.mongo.Documents;
 
-import com.mongodb.client.model.changestream.ChangeStreamDocument;
-import com.mongodb.client.model.changestream.OperationType;
 import com.mongodb.reactivestreams.client.MongoCollection;
 import com.mongodb.reactivestreams.client.MongoDatabase;
 
@@ -31,10 +29,12 @@ class StreamSignals {
 
     private final MongoCollection<Document> signals;
     private final Clock clock;
+    private final org.wardfleet.platform.mongo.InsertFeed feed;
 
-    StreamSignals(MongoDatabase db, Clock clock) {
+    StreamSignals(MongoDatabase db, Clock clock, org.wardfleet.platform.mongo.InsertFeed feed) {
         this.signals = db.getCollection("device_signals");
         this.clock = clock;
+        this.feed = feed;
     }
 
     record Signal(String orgId, String deviceId, String instanceId, String event) {
@@ -45,16 +45,14 @@ class StreamSignals {
             return Mono.empty();
         }
         var at = Documents.date(clock.instant());
-        return Mono.from(signals.insertMany(batch.stream().map(s -> new Document("_id", UUID.randomUUID().toString())
+        return feed.insert(signals, batch.stream().map(s -> new Document("_id", UUID.randomUUID().toString())
                 .append("orgId", s.orgId()).append("deviceId", s.deviceId()).append("instanceId", s.instanceId())
-                .append("event", s.event()).append("at", at)).toList())).then();
+                .append("event", s.event()).append("at", at)).toList());
     }
 
     /** Signals inserted from now on (an interrupted watch resumes "from now": devices also poll at check-in). */
     Flux<Signal> watch() {
-        return Flux.from(signals.watch())
-                .filter(change -> change.getOperationType() == OperationType.INSERT && change.getFullDocument() != null)
-                .map(ChangeStreamDocument::getFullDocument)
+        return feed.inserts(signals)
                 .map(d -> new Signal(d.getString("orgId"), d.getString("deviceId"), d.getString("instanceId"),
                         d.getString("event")));
     }

@@ -1,0 +1,93 @@
+package org.wardfleet.messaging.internal;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
+
+/**
+ * Group commit of DELIVERED receipts from device fetches: each fetch waits for its own receipt to be written (so what a
+ * fetch returned is DELIVERED by the time the device has it), but receipts arriving together for one message are
+ * written as one update ({@link MessageStore#deliveredMany}). When a broadcast wakes 10,000 phones at once, the message
+ * document is rewritten once per batch rather than once per phone.
+ */
+@Component
+class DeliveryReceipts {
+
+    private static final Logger log = LoggerFactory.getLogger(DeliveryReceipts.class);
+    static final int MAX_BATCH = 2_000;
+
+    private final MessageStore store;
+    private final ConcurrentLinkedQueue<Job> waiting = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean draining = new AtomicBoolean();
+
+    DeliveryReceipts(MessageStore store) {
+        this.store = store;
+    }
+
+    private record Job(String orgId, String messageId, String userId, Instant at, Sinks.One<Boolean> done) {
+    }
+
+    /** The user's copy of the message reached a device; true when this moved them from SENT to DELIVERED. */
+    Mono<Boolean> delivered(String orgId, String messageId, String userId, Instant at) {
+        return Mono.defer(() -> {
+            Job job = new Job(orgId, messageId, userId, at, Sinks.one());
+            waiting.add(job);
+            kick();
+            return job.done().asMono();
+        });
+    }
+
+    private void kick() {
+        if (!draining.compareAndSet(false, true)) {
+            return;
+        }
+        List<Job> batch = new ArrayList<>();
+        for (Job job = waiting.poll(); job != null; job = batch.size() < MAX_BATCH ? waiting.poll() : null) {
+            batch.add(job);
+        }
+        Map<String, List<Job>> byMessage = new LinkedHashMap<>();
+        batch.forEach(job -> byMessage.computeIfAbsent(job.orgId() + "/" + job.messageId(), k -> new ArrayList<>())
+                .add(job));
+        Flux.fromIterable(byMessage.values())
+                .flatMap(jobs -> {
+                    Map<String, Instant> users = new LinkedHashMap<>();
+                    jobs.forEach(j -> users.putIfAbsent(j.userId(), j.at()));
+                    return store.deliveredMany(jobs.get(0).orgId(), jobs.get(0).messageId(), users)
+                            .doOnNext(moved -> finish(jobs, moved))
+                            .onErrorResume(e -> {
+                                log.warn("Delivery receipts for message {} not written: {}", jobs.get(0).messageId(),
+                                        e.toString());
+                                jobs.forEach(j -> j.done().tryEmitError(e));
+                                return Mono.empty();
+                            });
+                }, 4)
+                .doFinally(signal -> {
+                    draining.set(false);
+                    if (!waiting.isEmpty()) {
+                        kick();
+                    }
+                })
+                .subscribe();
+    }
+
+    private static void finish(List<Job> jobs, Set<String> moved) {
+        Set<String> told = new java.util.HashSet<>();
+        for (Job j : jobs) {
+            // the first job of a user reports the move; duplicates of the same user (two devices) report none
+            j.done().tryEmitValue(moved.contains(j.userId()) && told.add(j.userId()));
+        }
+    }
+}

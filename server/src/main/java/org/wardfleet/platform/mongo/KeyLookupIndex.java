@@ -1,0 +1,157 @@
+package org.wardfleet.platform.mongo;
+
+import java.util.List;
+
+import de.bwaldvogel.mongo.MongoCollection;
+import de.bwaldvogel.mongo.backend.CursorRegistry;
+import de.bwaldvogel.mongo.backend.Index;
+import de.bwaldvogel.mongo.backend.IndexKey;
+import de.bwaldvogel.mongo.backend.h2.H2Backend;
+import de.bwaldvogel.mongo.backend.h2.H2Database;
+import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
+import de.bwaldvogel.mongo.backend.memory.MemoryDatabase;
+import de.bwaldvogel.mongo.bson.Document;
+import de.bwaldvogel.mongo.exception.KeyConstraintError;
+
+/**
+ * The embedded server only uses a unique index when a query names exactly that index's keys, so
+ * {@code {_id: x, orgId: y}} — every tenant-scoped lookup — scanned the whole collection under the collection's lock
+ * (a 10,000-device broadcast was quadratic). This wrapper lets a single-key unique index answer any query that pins
+ * its key to a value (or {@code $in} values): the index finds the candidates, and the server still matches each
+ * candidate against the whole query. Everything else is delegated. Embedded mode only; MongoDB plans its own queries.
+ */
+final class KeyLookupIndex<P> extends Index<P> {
+
+    private final Index<P> inner;
+    private final String key;
+
+    private KeyLookupIndex(Index<P> inner) {
+        super(inner.getName(), inner.getKeys(), false);
+        this.inner = inner;
+        this.key = inner.getKeys().get(0).getKey();
+    }
+
+    /** Wraps single-key, non-sparse unique indexes (e.g. {@code _id}); others are returned as they are. */
+    static <P> Index<P> wrap(Index<P> index, List<IndexKey> keys, boolean sparse) {
+        return keys.size() == 1 && !sparse ? new KeyLookupIndex<>(index) : index;
+    }
+
+    @Override
+    public boolean canHandle(Document query) {
+        return inner.canHandle(query) || pinned(query) != null;
+    }
+
+    @Override
+    public Iterable<P> getPositions(Document query) {
+        return inner.canHandle(query) ? inner.getPositions(query) : inner.getPositions(pinned(query));
+    }
+
+    /** The part of the query an exact lookup can answer, or null. */
+    private Document pinned(Document query) {
+        if (!query.containsKey(key)) {
+            return null;
+        }
+        Object value = query.get(key);
+        if (value instanceof Document expression) {
+            if (expression.size() != 1 || !expression.containsKey("$in")) {
+                return null;
+            }
+        }
+        Document part = new Document(key, value);
+        return inner.canHandle(part) ? part : null;
+    }
+
+    @Override
+    public P getPosition(Document document) {
+        return inner.getPosition(document);
+    }
+
+    @Override
+    public void checkAdd(Document document, MongoCollection<P> collection) {
+        inner.checkAdd(document, collection);
+    }
+
+    @Override
+    public void add(Document document, P position, MongoCollection<P> collection) {
+        inner.add(document, position, collection);
+    }
+
+    @Override
+    public P remove(Document document) {
+        return inner.remove(document);
+    }
+
+    @Override
+    public long getCount() {
+        return inner.getCount();
+    }
+
+    @Override
+    public boolean isEmpty() {
+        return inner.isEmpty();
+    }
+
+    @Override
+    public long getDataSize() {
+        return inner.getDataSize();
+    }
+
+    @Override
+    public void checkUpdate(Document oldDocument, Document newDocument, MongoCollection<P> collection) {
+        inner.checkUpdate(oldDocument, newDocument, collection);
+    }
+
+    @Override
+    public void updateInPlace(Document oldDocument, Document newDocument, P position, MongoCollection<P> collection)
+            throws KeyConstraintError {
+        inner.updateInPlace(oldDocument, newDocument, position, collection);
+    }
+
+    @Override
+    public void drop() {
+        inner.drop();
+    }
+
+    @Override
+    public boolean isUnique() {
+        return inner.isUnique();
+    }
+
+    @Override
+    public Document toIndexDescription() {
+        return inner.toIndexDescription();
+    }
+
+    /** The in-memory backend (tests, benchmarks) with key lookups. */
+    static final class Memory extends MemoryBackend {
+        @Override
+        public MemoryDatabase openOrCreateDatabase(String databaseName) {
+            CursorRegistry cursors = getCursorRegistry();
+            return new MemoryDatabase(databaseName, cursors) {
+                @Override
+                protected Index<Integer> openOrCreateUniqueIndex(String collectionName, String indexName,
+                        List<IndexKey> keys, boolean sparse) {
+                    return wrap(super.openOrCreateUniqueIndex(collectionName, indexName, keys, sparse), keys, sparse);
+                }
+            };
+        }
+    }
+
+    /** The H2 file backend ({@code run}) with key lookups. */
+    static final class H2 extends H2Backend {
+        H2(String file) {
+            super(file);
+        }
+
+        @Override
+        protected de.bwaldvogel.mongo.MongoDatabase openOrCreateDatabase(String databaseName) {
+            return new H2Database(databaseName, getMvStore(), getCursorRegistry()) {
+                @Override
+                protected Index<Object> openOrCreateUniqueIndex(String collectionName, String indexName,
+                        List<IndexKey> keys, boolean sparse) {
+                    return wrap(super.openOrCreateUniqueIndex(collectionName, indexName, keys, sparse), keys, sparse);
+                }
+            };
+        }
+    }
+}

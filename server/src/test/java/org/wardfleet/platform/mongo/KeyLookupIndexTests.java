@@ -1,0 +1,71 @@
+package org.wardfleet.platform.mongo;
+
+import static com.mongodb.client.model.Filters.and;
+import static com.mongodb.client.model.Filters.eq;
+import static com.mongodb.client.model.Filters.in;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+
+import org.bson.Document;
+import org.junit.jupiter.api.Test;
+
+import com.mongodb.client.model.IndexOptions;
+import com.mongodb.client.model.Indexes;
+import com.mongodb.client.model.Updates;
+import com.mongodb.reactivestreams.client.MongoClient;
+import com.mongodb.reactivestreams.client.MongoClients;
+import com.mongodb.reactivestreams.client.MongoCollection;
+
+import de.bwaldvogel.mongo.MongoServer;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * Tenant-scoped lookups ({@code _id} plus {@code orgId} and other conditions) answered from the unique index must
+ * still honour every condition: another organisation's document is never returned, updated or counted, {@code $in}
+ * lookups find exactly the listed keys, and unique keys other than {@code _id} (e-mail) work the same way.
+ */
+class KeyLookupIndexTests {
+
+    @Test
+    void keyLookupsStillApplyTheWholeQuery() {
+        MongoServer server = new MongoServer(new KeyLookupIndex.Memory());
+        var address = server.bind();
+        try (MongoClient client = MongoClients.create("mongodb://127.0.0.1:" + address.getPort())) {
+            MongoCollection<Document> users = client.getDatabase("t").getCollection("users");
+            Mono.from(users.createIndex(Indexes.ascending("email"), new IndexOptions().unique(true))).block();
+            Flux.from(users.insertMany(List.of(
+                    new Document("_id", "u1").append("orgId", "A").append("email", "a@x").append("state", "SENT"),
+                    new Document("_id", "u2").append("orgId", "B").append("email", "b@x").append("state", "SENT"),
+                    new Document("_id", "u3").append("orgId", "A").append("email", "c@x").append("state", "READ"))))
+                    .blockLast();
+
+            assertThat(count(users, and(eq("_id", "u1"), eq("orgId", "A")))).isEqualTo(1);
+            assertThat(count(users, and(eq("_id", "u2"), eq("orgId", "A")))).isZero(); // other organisation
+            assertThat(count(users, and(eq("_id", "u1"), eq("orgId", "A"), eq("state", "READ")))).isZero();
+            assertThat(Flux.from(users.find(and(in("_id", List.of("u1", "u2", "u3", "nobody")), eq("orgId", "A"))))
+                    .map(d -> d.getString("_id")).collectList().block()).containsExactlyInAnyOrder("u1", "u3");
+            assertThat(count(users, and(eq("email", "b@x"), eq("orgId", "A")))).isZero();
+            assertThat(count(users, and(eq("email", "b@x"), eq("orgId", "B")))).isEqualTo(1);
+
+            // conditional updates: only the matching document, only when the condition holds
+            assertThat(Mono.from(users.updateOne(and(eq("_id", "u2"), eq("orgId", "A")), Updates.set("state", "X")))
+                    .block().getModifiedCount()).isZero();
+            assertThat(Mono.from(users.updateOne(and(eq("_id", "u1"), eq("orgId", "A"), eq("state", "SENT")),
+                    Updates.set("state", "DELIVERED"))).block().getModifiedCount()).isEqualTo(1);
+            assertThat(Mono.from(users.updateOne(and(eq("_id", "u1"), eq("orgId", "A"), eq("state", "SENT")),
+                    Updates.set("state", "DELIVERED"))).block().getModifiedCount()).isZero();
+            // the unique index still refuses duplicates
+            assertThat(Mono.from(users.insertOne(new Document("_id", "u1").append("orgId", "C")))
+                    .onErrorResume(Documents::isDuplicateKey, e -> Mono.empty()).blockOptional()).isEmpty();
+            assertThat(count(users, eq("orgId", "C"))).isZero();
+        } finally {
+            server.shutdownNow();
+        }
+    }
+
+    private static long count(MongoCollection<Document> c, org.bson.conversions.Bson filter) {
+        return Mono.from(c.countDocuments(filter)).block();
+    }
+}
