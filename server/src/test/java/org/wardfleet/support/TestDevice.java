@@ -58,6 +58,11 @@ public final class TestDevice {
         }
     }
 
+    /** A device whose keys and id already exist (e.g. handed to a simulator process). */
+    public static TestDevice of(KeyPair keys, String deviceId) {
+        return new TestDevice(keys).enrolledAs(deviceId);
+    }
+
     public static TestDevice p256() {
         return ec("secp256r1");
     }

@@ -18,6 +18,7 @@ import org.wardfleet.device.Devices;
 import org.wardfleet.policy.DevicePolicies;
 import org.wardfleet.policy.EffectivePolicy;
 
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
@@ -53,6 +54,29 @@ class ComplianceStatus implements DeviceAccess {
                 .zipWith(repository.current(orgId, deviceId).map(java.util.Optional::of)
                         .defaultIfEmpty(java.util.Optional.empty()))
                 .map(t -> decide(device, t.getT1(), now(device, t.getT1(), t.getT2().orElse(null)))));
+    }
+
+    @Override
+    public Mono<Map<String, Decision>> decideAll(String orgId, List<Device> many) {
+        if (many.isEmpty()) {
+            return Mono.just(Map.of());
+        }
+        // a large audience: one pass over the organisation's records; a few devices: a key lookup each
+        Flux<ComplianceRepository.Current> records = many.size() > 50 ? repository.all(orgId)
+                : Flux.fromIterable(many).flatMap(d -> repository.current(orgId, d.id()), 8);
+        return records.collectMap(ComplianceRepository.Current::deviceId)
+                .zipWith(policies.evaluator(orgId))
+                .map(t -> {
+                    Map<String, Decision> out = new java.util.HashMap<>();
+                    for (Device device : many) {
+                        if (!orgId.equals(device.orgId())) {
+                            continue;
+                        }
+                        EffectivePolicy policy = t.getT2().apply(device);
+                        out.put(device.id(), decide(device, policy, now(device, policy, t.getT1().get(device.id()))));
+                    }
+                    return out;
+                });
     }
 
     Decision decide(Device device, EffectivePolicy policy, Now now) {

@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,14 +23,15 @@ import reactor.core.publisher.Sinks;
  * document is rewritten once per batch rather than once per phone.
  */
 @Component
-class DeliveryReceipts {
+class DeliveryReceipts implements org.springframework.context.SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(DeliveryReceipts.class);
     static final int MAX_BATCH = 2_000;
 
     private final MessageStore store;
     private final ConcurrentLinkedQueue<Job> waiting = new ConcurrentLinkedQueue<>();
-    private final AtomicBoolean draining = new AtomicBoolean();
+    private final Sinks.Many<Boolean> ticks = Sinks.many().multicast().onBackpressureBuffer(1, false);
+    private volatile reactor.core.Disposable running;
 
     DeliveryReceipts(MessageStore store) {
         this.store = store;
@@ -51,9 +51,15 @@ class DeliveryReceipts {
     }
 
     private void kick() {
-        if (!draining.compareAndSet(false, true)) {
-            return;
-        }
+        // a full buffer means a tick is already pending, and that pass drains this job too; a concurrent emit is retried
+        Sinks.EmitResult result;
+        do {
+            result = ticks.tryEmitNext(Boolean.TRUE);
+        } while (result == Sinks.EmitResult.FAIL_NON_SERIALIZED);
+    }
+
+    /** One pass: everything waiting (up to {@link #MAX_BATCH}), one update per message. */
+    private Mono<Void> drain() {
         List<Job> batch = new ArrayList<>();
         for (Job job = waiting.poll(); job != null; job = batch.size() < MAX_BATCH ? waiting.poll() : null) {
             batch.add(job);
@@ -61,7 +67,7 @@ class DeliveryReceipts {
         Map<String, List<Job>> byMessage = new LinkedHashMap<>();
         batch.forEach(job -> byMessage.computeIfAbsent(job.orgId() + "/" + job.messageId(), k -> new ArrayList<>())
                 .add(job));
-        Flux.fromIterable(byMessage.values())
+        return Flux.fromIterable(byMessage.values())
                 .flatMap(jobs -> {
                     Map<String, Instant> users = new LinkedHashMap<>();
                     jobs.forEach(j -> users.putIfAbsent(j.userId(), j.at()));
@@ -74,13 +80,26 @@ class DeliveryReceipts {
                                 return Mono.empty();
                             });
                 }, 4)
-                .doFinally(signal -> {
-                    draining.set(false);
-                    if (!waiting.isEmpty()) {
-                        kick();
-                    }
-                })
-                .subscribe();
+                .then();
+    }
+
+    @Override
+    public void start() {
+        // ticks that arrive while a pass runs are served by the next pass, which drains whatever is waiting then
+        running = ticks.asFlux().onBackpressureLatest().concatMap(tick -> drain(), 1).subscribe();
+    }
+
+    @Override
+    public void stop() {
+        reactor.core.Disposable r = running;
+        if (r != null) {
+            r.dispose();
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running != null && !running.isDisposed();
     }
 
     private static void finish(List<Job> jobs, Set<String> moved) {

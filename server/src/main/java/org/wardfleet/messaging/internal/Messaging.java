@@ -200,15 +200,17 @@ class Messaging implements org.wardfleet.messaging.Paging {
 
     /**
      * Every recipient (all of them, in order, even with no device) → their ACTIVE devices that conditional access
-     * allows now. Devices come in one query per 1,000 recipients; access decisions run side by side.
+     * allows now. Devices come in one query, conditional-access decisions in one batch (one read of the compliance
+     * records and the organisation's policies).
      */
     private Mono<Map<String, List<Device>>> eligibleDevices(String orgId, List<String> participants, String sender) {
         List<String> recipients = participants.stream().filter(p -> !p.equals(sender)).toList();
         return devices.reachableForAll(orgId, recipients)
                 .filter(d -> d.state() == DeviceState.ACTIVE)
-                .flatMapSequential(d -> access.decide(orgId, d.id()).map(DeviceAccess.Decision::allowed)
-                        .defaultIfEmpty(false).filter(allowed -> allowed).map(allowed -> d), 32)
-                .collectMultimap(Device::assignedUserId)
+                .collectList()
+                .flatMap(candidates -> access.decideAll(orgId, candidates).map(decisions -> candidates.stream()
+                        .filter(d -> decisions.containsKey(d.id()) && decisions.get(d.id()).allowed())
+                        .collect(java.util.stream.Collectors.groupingBy(Device::assignedUserId))))
                 .map(byUser -> {
                     Map<String, List<Device>> eligible = new LinkedHashMap<>();
                     for (String userId : recipients) {

@@ -1,0 +1,309 @@
+package org.wardfleet.benchmark;
+
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyFactory;
+import java.security.KeyPair;
+import java.security.interfaces.ECPrivateKey;
+import java.security.spec.PKCS8EncodedKeySpec;
+import java.security.spec.X509EncodedKeySpec;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.client.reactive.ReactorClientHttpConnector;
+import org.springframework.web.reactive.function.client.WebClient;
+import org.springframework.web.reactive.socket.WebSocketMessage;
+import org.springframework.web.reactive.socket.client.ReactorNettyWebSocketClient;
+import org.wardfleet.support.TestDevice;
+
+import com.nimbusds.jose.JWEObject;
+import com.nimbusds.jose.crypto.ECDHDecrypter;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.codec.mqtt.MqttConnectReturnCode;
+import io.netty.handler.codec.mqtt.MqttConnAckMessage;
+import io.netty.handler.codec.mqtt.MqttDecoder;
+import io.netty.handler.codec.mqtt.MqttEncoder;
+import io.netty.handler.codec.mqtt.MqttMessage;
+import io.netty.handler.codec.mqtt.MqttMessageBuilders;
+import io.netty.handler.codec.mqtt.MqttMessageType;
+import io.netty.handler.codec.mqtt.MqttPublishMessage;
+import io.netty.handler.codec.mqtt.MqttQoS;
+import io.netty.handler.codec.mqtt.MqttVersion;
+import reactor.core.Disposable;
+import reactor.core.Disposables;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
+import reactor.netty.resources.ConnectionProvider;
+
+/**
+ * The device side of the broadcast benchmark, in its own JVM (10,000 sockets each side do not fit one process's file
+ * limit next to the server's): {@code ws <port> <devices.tsv>} connects every device's Wardfleet stream and, on a
+ * message event, fetches and decrypts its inbox; {@code mqtt <port> <n>} is the baseline: n MQTT clients subscribed to
+ * one topic on Mosquitto, each answering a QoS 1 publish with a receipt on an acks topic. Reports lines on stdout:
+ * {@code CONNECTED n} when ready, {@code DONE ...} with epoch-millisecond times when every device has the message.
+ */
+public final class FleetSimulator {
+
+    private FleetSimulator() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        if ("ws".equals(args[0])) {
+            ws(Integer.parseInt(args[1]), Path.of(args[2]));
+        } else {
+            mqtt(Integer.parseInt(args[1]), Integer.parseInt(args[2]));
+        }
+        System.exit(0);
+    }
+
+    record Phone(TestDevice device, AtomicLong cursor) {
+    }
+
+    // ---- Wardfleet: device streams, fetch, decrypt
+
+    static void ws(int port, Path devicesFile) throws Exception {
+        KeyFactory ec = KeyFactory.getInstance("EC");
+        List<Phone> phones = new ArrayList<>();
+        for (String line : Files.readAllLines(devicesFile)) {
+            String[] f = line.split("\t");
+            KeyPair keys = new KeyPair(ec.generatePublic(new X509EncodedKeySpec(Base64.getDecoder().decode(f[3]))),
+                    ec.generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(f[2]))));
+            phones.add(new Phone(TestDevice.of(keys, f[0]), new AtomicLong()));
+        }
+        ConnectionProvider pool = ConnectionProvider.builder("fetch").maxConnections(128)
+                .pendingAcquireMaxCount(100_000).pendingAcquireTimeout(Duration.ofMinutes(10)).build();
+        WebClient http = WebClient.builder().baseUrl("http://127.0.0.1:" + port)
+                .clientConnector(new ReactorClientHttpConnector(reactor.netty.http.client.HttpClient.create(pool)))
+                .codecs(c -> c.defaultCodecs().maxInMemorySize(1024 * 1024)).build();
+        ReactorNettyWebSocketClient ws = new ReactorNettyWebSocketClient(reactor.netty.http.client.HttpClient
+                .create(ConnectionProvider.newConnection()));
+        CountDownLatch connected = new CountDownLatch(phones.size());
+        List<Long> received = Collections.synchronizedList(new ArrayList<>());
+        List<Long> woken = Collections.synchronizedList(new ArrayList<>());
+        List<Long> fetchMs = Collections.synchronizedList(new ArrayList<>());
+        Map<String, Boolean> done = new ConcurrentHashMap<>();
+        CountDownLatch all = new CountDownLatch(phones.size());
+        Disposable.Composite streams = Disposables.composite();
+        Sinks.Many<Mono<Void>> work = Sinks.many().unicast().onBackpressureBuffer();
+        streams.add(work.asFlux().flatMap(task -> task, 128).subscribe());
+        // connect in waves so the server's accept queue is not flooded
+        Flux.fromIterable(phones).flatMap(p -> Mono.<Void>create(sink -> {
+            CountDownLatch hello = new CountDownLatch(1);
+            HttpHeaders headers = new HttpHeaders();
+            headers.set("Authorization", "Device " + p.device().jwt("GET", "/device/v1/stream"));
+            streams.add(ws.execute(URI.create("ws://127.0.0.1:" + port + "/device/v1/stream"), headers,
+                    session -> session.receive().map(WebSocketMessage::getPayloadAsText)
+                            .concatMap(event -> {
+                                if (event.contains("\"hello\"")) {
+                                    connected.countDown();
+                                    sink.success();
+                                    return Mono.empty();
+                                }
+                                if (!event.contains("\"message\"") || done.containsKey(p.device().deviceId())) {
+                                    return Mono.empty();
+                                }
+                                woken.add(System.currentTimeMillis());
+                                long started = System.nanoTime();
+                                // fetches wait for a free connection here, so each device token is made just before
+                                // its request goes out (a token made earlier could expire while queued)
+                                work.emitNext(Mono.defer(() -> fetchAndDecrypt(http, p)).doOnNext(count -> {
+                                    fetchMs.add((System.nanoTime() - started) / 1_000_000);
+                                    if (count > 0 && done.putIfAbsent(p.device().deviceId(), true) == null) {
+                                        received.add(System.currentTimeMillis());
+                                        all.countDown();
+                                    }
+                                }).then(), Sinks.EmitFailureHandler.busyLooping(Duration.ofSeconds(5)));
+                                return Mono.empty();
+                            }).then()).subscribe(null, e -> sink.success()));
+        }).timeout(Duration.ofSeconds(30), Mono.empty()), 64).blockLast();
+        if (!connected.await(5, TimeUnit.MINUTES)) {
+            System.out.println("CONNECT-FAILED " + (phones.size() - connected.getCount()));
+            return;
+        }
+        System.out.println("CONNECTED " + phones.size());
+        System.out.flush();
+        boolean everyone = all.await(10, TimeUnit.MINUTES);
+        List<Long> w = new ArrayList<>(woken);
+        Collections.sort(w);
+        List<Long> f = new ArrayList<>(fetchMs);
+        Collections.sort(f);
+        if (!w.isEmpty() && !f.isEmpty()) {
+            System.out.printf("WOKEN %d %d %d; fetch ms p50 %d p99 %d max %d%n", w.get(0), w.get(w.size() / 2),
+                    w.get(w.size() - 1), f.get(f.size() / 2), f.get((int) (f.size() * 0.99)), f.get(f.size() - 1));
+        }
+        report(received, everyone);
+        streams.dispose();
+    }
+
+    private static Mono<Integer> fetchAndDecrypt(WebClient http, Phone p) {
+        return http.get().uri("/device/v1/messages?after=" + p.cursor().get())
+                .header("Authorization", "Device " + p.device().jwt("GET", "/device/v1/messages"))
+                .retrieve().bodyToMono(Map.class)
+                .map(inbox -> {
+                    int n = 0;
+                    for (Object o : (List<?>) inbox.get("messages")) {
+                        try {
+                            JWEObject jwe = JWEObject.parse((String) ((Map<?, ?>) o).get("jwe"));
+                            jwe.decrypt(new ECDHDecrypter((ECPrivateKey) p.device().keys().getPrivate()));
+                            n++;
+                        } catch (Exception e) {
+                            throw new IllegalStateException(e);
+                        }
+                    }
+                    p.cursor().set(Long.parseLong((String) inbox.get("cursor")));
+                    return n;
+                })
+                .onErrorResume(e -> {
+                    System.err.println("fetch failed: " + e);
+                    return Mono.just(0);
+                });
+    }
+
+    private static void report(List<Long> received, boolean everyone) {
+        List<Long> times = new ArrayList<>(received);
+        Collections.sort(times);
+        long p50 = times.isEmpty() ? 0 : times.get(Math.max(0, times.size() / 2 - 1));
+        long p99 = times.isEmpty() ? 0 : times.get(Math.max(0, (int) Math.ceil(times.size() * 0.99) - 1));
+        System.out.printf("DONE %s %d %d %d %d %d%n", everyone ? "all" : "partial", times.size(),
+                times.isEmpty() ? 0 : times.get(0), p50, p99, times.isEmpty() ? 0 : times.get(times.size() - 1));
+        System.out.flush();
+    }
+
+    // ---- Baseline: the same fan-out through Mosquitto (MQTT 3.1.1, QoS 1, a receipt per device)
+
+    static final String TOPIC = "wardfleet/bench/all";
+    static final String ACKS = "wardfleet/bench/acks";
+
+    static void mqtt(int port, int n) throws Exception {
+        EventLoopGroup group = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
+        try {
+            List<Long> received = Collections.synchronizedList(new ArrayList<>());
+            AtomicInteger ids = new AtomicInteger(1);
+            CountDownLatch subscribed = new CountDownLatch(n + 1);
+            CountDownLatch acked = new CountDownLatch(n);
+            AtomicLong lastAck = new AtomicLong();
+            Map<String, Boolean> ackedBy = new ConcurrentHashMap<>();
+            // the "roll-up": one client counting receipts
+            Channel collector = connect(group, port, "collector", subscribed, (ctx, publish) -> {
+                String who = publish.payload().toString(StandardCharsets.UTF_8);
+                if (ackedBy.putIfAbsent(who, true) == null) {
+                    lastAck.set(System.currentTimeMillis());
+                    acked.countDown();
+                }
+            }, ACKS);
+            List<Channel> devices = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                String id = "device-" + i;
+                devices.add(connect(group, port, id, subscribed, (ctx, publish) -> {
+                    received.add(System.currentTimeMillis());
+                    ctx.writeAndFlush(MqttMessageBuilders.publish().topicName(ACKS).qos(MqttQoS.AT_LEAST_ONCE)
+                            .messageId(ids.updateAndGet(x -> x % 65_000 + 1))
+                            .payload(Unpooled.copiedBuffer(id, StandardCharsets.UTF_8)).build());
+                }, TOPIC));
+                if (i % 200 == 199) {
+                    Thread.sleep(20); // waves, as for the WebSocket devices
+                }
+            }
+            if (!subscribed.await(5, TimeUnit.MINUTES)) {
+                System.out.println("CONNECT-FAILED " + (n + 1 - subscribed.getCount()));
+                return;
+            }
+            System.out.println("CONNECTED " + n);
+            Channel publisher = connect(group, port, "publisher", new CountDownLatch(1), (c, p) -> { }, null);
+            Thread.sleep(500);
+            byte[] body = ("{\"type\":\"broadcast\",\"priority\":\"STAT\",\"drill\":true,\"text\":\"Code blue drill, "
+                    + "ward 7: are you available?\",\"choices\":[\"available\",\"not available\"]}")
+                    .getBytes(StandardCharsets.UTF_8);
+            long t0 = System.currentTimeMillis();
+            publisher.writeAndFlush(MqttMessageBuilders.publish().topicName(TOPIC).qos(MqttQoS.AT_LEAST_ONCE)
+                    .messageId(1).payload(Unpooled.wrappedBuffer(body)).build());
+            boolean all = acked.await(5, TimeUnit.MINUTES);
+            List<Long> times = new ArrayList<>(received);
+            Collections.sort(times);
+            System.out.printf("MQTT %s %d %d %d %d %d%n", all ? "all" : "partial", t0, times.size(),
+                    times.isEmpty() ? 0 : times.get(times.size() / 2), times.isEmpty() ? 0 : times.get(times.size() - 1),
+                    lastAck.get());
+            System.out.flush();
+            devices.forEach(Channel::close);
+            collector.close();
+            publisher.close();
+        } finally {
+            group.shutdownGracefully();
+        }
+    }
+
+    interface OnPublish {
+        void accept(ChannelHandlerContext ctx, MqttPublishMessage publish);
+    }
+
+    private static Channel connect(EventLoopGroup group, int port, String clientId, CountDownLatch subscribed,
+            OnPublish onPublish, String topic) throws InterruptedException {
+        Bootstrap bootstrap = new Bootstrap().group(group).channel(NioSocketChannel.class)
+                .option(ChannelOption.TCP_NODELAY, true)
+                .handler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        ch.pipeline().addLast(new MqttDecoder(), MqttEncoder.INSTANCE,
+                                new SimpleChannelInboundHandler<MqttMessage>() {
+                                    @Override
+                                    public void channelActive(ChannelHandlerContext ctx) {
+                                        ctx.writeAndFlush(MqttMessageBuilders.connect().clientId(clientId)
+                                                .protocolVersion(MqttVersion.MQTT_3_1_1).cleanSession(true)
+                                                .keepAlive(600).build());
+                                    }
+
+                                    @Override
+                                    protected void channelRead0(ChannelHandlerContext ctx, MqttMessage msg) {
+                                        MqttMessageType type = msg.fixedHeader().messageType();
+                                        if (type == MqttMessageType.CONNACK) {
+                                            MqttConnAckMessage ack = (MqttConnAckMessage) msg;
+                                            if (ack.variableHeader().connectReturnCode()
+                                                    != MqttConnectReturnCode.CONNECTION_ACCEPTED) {
+                                                throw new IllegalStateException("refused " + clientId);
+                                            }
+                                            if (topic == null) {
+                                                subscribed.countDown();
+                                            } else {
+                                                ctx.writeAndFlush(MqttMessageBuilders.subscribe().messageId(1)
+                                                        .addSubscription(MqttQoS.AT_LEAST_ONCE, topic).build());
+                                            }
+                                        } else if (type == MqttMessageType.SUBACK) {
+                                            subscribed.countDown();
+                                        } else if (type == MqttMessageType.PUBLISH) {
+                                            MqttPublishMessage publish = (MqttPublishMessage) msg;
+                                            ctx.writeAndFlush(MqttMessageBuilders.pubAck()
+                                                    .packetId(publish.variableHeader().packetId()).build());
+                                            onPublish.accept(ctx, publish);
+                                        }
+                                    }
+                                });
+                    }
+                });
+        return bootstrap.connect("127.0.0.1", port).sync().channel();
+    }
+}
