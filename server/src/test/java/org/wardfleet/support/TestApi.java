@@ -101,4 +101,20 @@ public class TestApi {
                 .header("Authorization", "Device " + jwt);
         return body == null ? spec.exchange() : spec.bodyValue(body).exchange();
     }
+
+    /** An on-call role with one participant on call from yesterday, a day at a time (UTC); returns its id. */
+    public String onCallRole(String adminToken, String name, String userId) {
+        String start = java.time.LocalDate.now(java.time.ZoneOffset.UTC).minusDays(1) + "T00:00";
+        return (String) http.post().uri("/api/v1/oncall/roles").headers(h -> h.setBearerAuth(adminToken))
+                .bodyValue(Map.of("name", name, "timeZone", "UTC", "rota", Map.of("participants", List.of(userId),
+                        "start", start, "shift", "P1D")))
+                .exchange().expectStatus().isCreated().expectBody(Map.class).returnResult().getResponseBody()
+                .get("id");
+    }
+
+    /** A WCTP operation posted to {@code /wctp}; WCTP always answers HTTP 200, so the body is the answer. */
+    public String wctp(String xml) {
+        return http.post().uri("/wctp").contentType(org.springframework.http.MediaType.TEXT_XML).bodyValue(xml)
+                .exchange().expectStatus().isOk().expectBody(String.class).returnResult().getResponseBody();
+    }
 }

@@ -7,7 +7,6 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.WebTestClient;
 import org.wardfleet.support.TestApi;
 import org.wardfleet.support.TestDevice;
@@ -29,60 +28,55 @@ class WctpInboundTests {
         TestDevice phone = api.enrolledDevice(admin.token(), "COPE", nurse.id());
         String sender = "nursecall-" + System.nanoTime();
         register(admin, sender, List.of("role:*"));
-        onCallRole(admin, "rapid-response", nurse.id());
+        api.onCallRole(admin.token(), "rapid-response", nurse.id());
 
-        String ok = wctp(submit(sender, CODE, "role:rapid-response", "m-1", "HIGH", "Bed 12 call bell"));
+        String ok = api.wctp(submit(sender, CODE, "role:rapid-response", "m-1", "HIGH", "Bed 12 call bell"));
         assertThat(ok).contains("<wctp-Success successCode=\"200\"");
         // the same message id again pages nobody twice
-        assertThat(wctp(submit(sender, CODE, "role:rapid-response", "m-1", "HIGH", "Bed 12 call bell")))
+        assertThat(api.wctp(submit(sender, CODE, "role:rapid-response", "m-1", "HIGH", "Bed 12 call bell")))
                 .contains("successCode=\"200\"");
         Map<?, ?> inbox = http.get().uri("/device/v1/messages?after=0")
                 .header("Authorization", "Device " + phone.jwt("GET", "/device/v1/messages")).exchange()
                 .expectStatus().isOk().expectBody(Map.class).returnResult().getResponseBody();
         assertThat((List<?>) inbox.get("messages")).hasSize(1);
 
-        assertThat(wctp(submit(sender, "wrong-code-000000", "role:rapid-response", "m-2", "HIGH", "x")))
+        assertThat(api.wctp(submit(sender, "wrong-code-000000", "role:rapid-response", "m-2", "HIGH", "x")))
                 .contains("errorCode=\"402\"");
-        assertThat(wctp(submit("nobody", CODE, "role:rapid-response", "m-3", "HIGH", "x")))
+        assertThat(api.wctp(submit("nobody", CODE, "role:rapid-response", "m-3", "HIGH", "x")))
                 .contains("errorCode=\"401\"");
-        assertThat(wctp(submit(sender, CODE, "user:" + nurse.email(), "m-4", "HIGH", "x")))
+        assertThat(api.wctp(submit(sender, CODE, "user:" + nurse.email(), "m-4", "HIGH", "x")))
                 .contains("errorCode=\"403\"");
-        assertThat(wctp(submit(sender, CODE, "role:no-such-role", "m-5", "HIGH", "x"))).contains("errorCode=\"403\"");
-        assertThat(wctp(submit(sender, CODE, "role:rapid-response", "m-6", "HIGH", "x".repeat(5000))))
+        assertThat(api.wctp(submit(sender, CODE, "role:no-such-role", "m-5", "HIGH", "x"))).contains("errorCode=\"403\"");
+        assertThat(api.wctp(submit(sender, CODE, "role:rapid-response", "m-6", "HIGH", "x".repeat(5000))))
                 .contains("errorCode=\"411\"");
-        assertThat(wctp("<wctp-Operation wctpVersion=\"1.3\"><wctp-VersionQuery/></wctp-Operation>"))
+        assertThat(api.wctp("<wctp-Operation wctpVersion=\"1.3\"><wctp-VersionQuery/></wctp-Operation>"))
                 .contains("<wctp-VersionResponse").contains("wctp-dtd-v1r3");
     }
 
     @Test
     void hostileOrBrokenXmlGetsAWctpFailureAndNothingElse() {
-        assertThat(wctp("this is not xml")).contains("errorCode=\"301\"");
-        assertThat(wctp("""
+        assertThat(api.wctp("this is not xml")).contains("errorCode=\"301\"");
+        assertThat(api.wctp("""
                 <?xml version="1.0"?>
                 <!DOCTYPE wctp-Operation [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>
                 <wctp-Operation wctpVersion="wctp-dtd-v1r3"><wctp-VersionQuery>&xxe;</wctp-VersionQuery></wctp-Operation>
                 """)).contains("errorCode=\"302\"").doesNotContain("root:");
-        assertThat(wctp("""
+        assertThat(api.wctp("""
                 <?xml version="1.0"?>
                 <!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">]>
                 <wctp-Operation>&lol2;</wctp-Operation>
                 """)).contains("errorCode=\"302\"");
-        assertThat(wctp("<a>".repeat(40) + "</a>".repeat(40))).contains("errorCode=\"302\"");
-        assertThat(wctp("<wctp-Operation>" + "x".repeat(70_000) + "</wctp-Operation>")).contains("errorCode=\"301\"");
+        assertThat(api.wctp("<a>".repeat(40) + "</a>".repeat(40))).contains("errorCode=\"302\"");
+        assertThat(api.wctp("<wctp-Operation>" + "x".repeat(70_000) + "</wctp-Operation>")).contains("errorCode=\"301\"");
         // a 1 MB document is refused after reading 64 KB of it
-        assertThat(wctp("<wctp-Operation>" + "<x>lol</x>".repeat(100_000) + "</wctp-Operation>"))
+        assertThat(api.wctp("<wctp-Operation>" + "<x>lol</x>".repeat(100_000) + "</wctp-Operation>"))
                 .contains("errorCode=\"301\"");
         // the standard DOCTYPE line senders include is accepted without fetching anything
-        assertThat(wctp("""
+        assertThat(api.wctp("""
                 <?xml version="1.0"?>
                 <!DOCTYPE wctp-Operation SYSTEM "http://dtd.wctp.org/wctp-dtd-v1r3.dtd">
                 <wctp-Operation wctpVersion="WCTP-DTD-V1R3"><wctp-VersionQuery/></wctp-Operation>
                 """)).contains("<wctp-VersionResponse");
-    }
-
-    private String wctp(String xml) {
-        return http.post().uri("/wctp").contentType(MediaType.TEXT_XML).bodyValue(xml).exchange()
-                .expectStatus().isOk().expectBody(String.class).returnResult().getResponseBody();
     }
 
     private static String submit(String sender, String code, String recipient, String messageId, String priority,
@@ -112,11 +106,4 @@ class WctpInboundTests {
                 .exchange().expectStatus().isEqualTo(409);
     }
 
-    private void onCallRole(TestApi.User admin, String name, String userId) {
-        String start = java.time.LocalDate.now(java.time.ZoneOffset.UTC).minusDays(1) + "T00:00";
-        http.post().uri("/api/v1/oncall/roles").headers(h -> h.setBearerAuth(admin.token()))
-                .bodyValue(Map.of("name", name, "timeZone", "UTC", "rota", Map.of("participants", List.of(userId),
-                        "start", start, "shift", "P1D")))
-                .exchange().expectStatus().isCreated();
-    }
 }

@@ -50,10 +50,8 @@ class ComplianceStatus implements DeviceAccess {
 
     @Override
     public Mono<Decision> decide(String orgId, String deviceId) {
-        return devices.find(orgId, deviceId).flatMap(device -> policies.effective(orgId, deviceId)
-                .zipWith(repository.current(orgId, deviceId).map(java.util.Optional::of)
-                        .defaultIfEmpty(java.util.Optional.empty()))
-                .map(t -> decide(device, t.getT1(), now(device, t.getT1(), t.getT2().orElse(null)))));
+        return devices.find(orgId, deviceId)
+                .flatMap(device -> decideAll(orgId, List.of(device)).mapNotNull(all -> all.get(deviceId)));
     }
 
     @Override

@@ -81,9 +81,7 @@ class DeviceRegistry implements Devices {
             return devices.reachable(orgId).filter(d -> d.assignedUserId() != null
                     && wanted.contains(d.assignedUserId()));
         }
-        return Flux.range(0, (all.size() + 999) / 1000)
-                .concatMap(i -> devices.reachableForAny(orgId, all.subList(i * 1000, Math.min(all.size(),
-                        (i + 1) * 1000))));
+        return devices.reachableForAny(orgId, all);
     }
 
     @Override

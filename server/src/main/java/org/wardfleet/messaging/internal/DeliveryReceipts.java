@@ -80,7 +80,12 @@ class DeliveryReceipts implements org.springframework.context.SmartLifecycle {
                                 return Mono.empty();
                             });
                 }, 4)
-                .then();
+                // a pass capped at MAX_BATCH leaves jobs whose ticks were folded into this one: go again
+                .then(Mono.fromRunnable(() -> {
+                    if (!waiting.isEmpty()) {
+                        kick();
+                    }
+                }));
     }
 
     @Override

@@ -65,6 +65,8 @@ class MessageStore implements IndexedCollection {
         return Flux.concat(messages.createIndex(Indexes.ascending("orgId", "senderId", "idempotencyKey"),
                         new IndexOptions().unique(true)),
                 deliveries.createIndex(Indexes.ascending("deviceId", "seq"), new IndexOptions().unique(true)),
+                // the pager fallback's sweep of recent pages (MongoDB; the embedded server scans)
+                messages.createIndex(Indexes.ascending("requiresAck", "sentAt")),
                 roles.createIndex(Indexes.ascending("orgId", "name"), new IndexOptions().unique(true)));
     }
 

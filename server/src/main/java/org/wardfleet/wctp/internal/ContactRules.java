@@ -42,13 +42,25 @@ class ContactRules {
     }
 
     Mono<Rule> find(String orgId, String userId) {
-        return Mono.from(rules.find(and(eq("_id", userId), eq("orgId", orgId))).first()).map(d -> {
-            Document after = d.get("fallbackAfterSeconds", Document.class);
-            Map<String, Integer> map = new java.util.LinkedHashMap<>();
-            if (after != null) {
-                after.forEach((k, v) -> map.put(k, ((Number) v).intValue()));
-            }
-            return new Rule(d.getString("_id"), d.getString("orgId"), d.getString("pager"), map);
-        });
+        return Mono.from(rules.find(and(eq("_id", userId), eq("orgId", orgId))).first()).map(ContactRules::toRule);
+    }
+
+    /** The rules of many users (of any organisation; callers check it), by user id: one read. */
+    Mono<Map<String, Rule>> findAll(java.util.Collection<String> userIds) {
+        if (userIds.isEmpty()) {
+            return Mono.just(Map.of());
+        }
+        return reactor.core.publisher.Flux.from(rules.find(com.mongodb.client.model.Filters.in("_id",
+                        new java.util.LinkedHashSet<>(userIds)))).map(ContactRules::toRule)
+                .collectMap(Rule::userId);
+    }
+
+    private static Rule toRule(Document d) {
+        Document after = d.get("fallbackAfterSeconds", Document.class);
+        Map<String, Integer> map = new java.util.LinkedHashMap<>();
+        if (after != null) {
+            after.forEach((k, v) -> map.put(k, ((Number) v).intValue()));
+        }
+        return new Rule(d.getString("_id"), d.getString("orgId"), d.getString("pager"), map);
     }
 }

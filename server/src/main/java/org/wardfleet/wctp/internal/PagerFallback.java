@@ -23,6 +23,7 @@ import org.wardfleet.platform.time.PeriodicTask;
 import com.mongodb.reactivestreams.client.MongoCollection;
 import com.mongodb.reactivestreams.client.MongoDatabase;
 
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
@@ -59,12 +60,16 @@ class PagerFallback extends PeriodicTask {
 
     /** Sends every fallback due at {@code now}; returns how many went out. */
     Mono<Integer> check(Instant now) {
-        return paging.undelivered(now.minus(LOOKBACK))
-                .concatMap(u -> rules.find(u.orgId(), u.userId())
-                        .filter(rule -> rule.pager() != null && !u.sentAt().plusSeconds(rule.after(u.priority()))
-                                .isAfter(now))
-                        .flatMap(rule -> claim(u).filter(won -> won).flatMap(won -> send(u, rule, now))))
-                .reduce(0, Integer::sum);
+        return paging.undelivered(now.minus(LOOKBACK)).collectList()
+                .flatMap(open -> rules.findAll(open.stream().map(Paging.Undelivered::userId).toList())
+                        .flatMapMany(byUser -> Flux.fromIterable(open).concatMap(u -> {
+                            ContactRules.Rule rule = byUser.get(u.userId());
+                            boolean due = rule != null && rule.orgId().equals(u.orgId()) && rule.pager() != null
+                                    && !u.sentAt().plusSeconds(rule.after(u.priority())).isAfter(now);
+                            return due ? claim(u).filter(won -> won).flatMap(won -> send(u, rule, now))
+                                    : Mono.<Integer>empty();
+                        }))
+                        .reduce(0, Integer::sum));
     }
 
     private Mono<Boolean> claim(Paging.Undelivered u) {
@@ -77,24 +82,11 @@ class PagerFallback extends PeriodicTask {
     private Mono<Integer> send(Paging.Undelivered u, ContactRules.Rule rule, Instant now) {
         String reference = u.messageId().substring(0, 8);
         return gateway.send(rule.pager(), WctpGatewayClient.pagerText(u.priority(), reference), u.messageId(),
-                        "STAT".equals(u.priority()), failed -> {
-                            Map<String, Object> event = new LinkedHashMap<>();
-                            event.put("at", clock.instant().toString());
-                            event.put("event", "PAGER_RETRY");
-                            event.put("userId", u.userId());
-                            event.put("pager", rule.pager());
-                            event.put("code", failed.code());
-                            event.put("attempt", failed.attempts());
-                            return pages.note(u.orgId(), u.messageId(), event);
-                        })
+                        "STAT".equals(u.priority()), failed -> pages.note(u.orgId(), u.messageId(),
+                                event("PAGER_RETRY", u, rule, failed.code(), "attempt", failed.attempts())))
                 .flatMap(outcome -> {
-                    Map<String, Object> event = new LinkedHashMap<>();
-                    event.put("at", clock.instant().toString());
-                    event.put("event", outcome.accepted() ? "PAGER_SENT" : "PAGER_FAILED");
-                    event.put("userId", u.userId());
-                    event.put("pager", rule.pager());
-                    event.put("code", outcome.code());
-                    event.put("attempts", outcome.attempts());
+                    Map<String, Object> event = event(outcome.accepted() ? "PAGER_SENT" : "PAGER_FAILED", u, rule,
+                            outcome.code(), "attempts", outcome.attempts());
                     return pages.note(u.orgId(), u.messageId(), event)
                             .then(Mono.from(claims.updateOne(eq("_id", u.messageId() + ":" + u.userId()),
                                     com.mongodb.client.model.Updates.set("outcome", event.get("event")))))
@@ -103,6 +95,19 @@ class PagerFallback extends PeriodicTask {
                                     .withDetail("userId", u.userId())))
                             .thenReturn(outcome.accepted() ? 1 : 0);
                 });
+    }
+
+    /** A page-timeline event about the pager ("sent to pager 1234 at 03:12:07"). */
+    private Map<String, Object> event(String type, Paging.Undelivered u, ContactRules.Rule rule, int code,
+            String countName, int count) {
+        Map<String, Object> event = new LinkedHashMap<>();
+        event.put("at", clock.instant().toString());
+        event.put("event", type);
+        event.put("userId", u.userId());
+        event.put("pager", rule.pager());
+        event.put("code", code);
+        event.put(countName, count);
+        return event;
     }
 
     @Override

@@ -27,7 +27,7 @@ import reactor.core.publisher.Mono;
  * response URL with retries, and kept for {@code wctp-ClientQuery} polling.
  */
 @Component
-class WctpSubmissions {
+class WctpSubmissions implements org.wardfleet.platform.mongo.IndexedCollection {
 
     private final MongoCollection<Document> submissions;
     private final MongoCollection<Document> status;
@@ -35,6 +35,14 @@ class WctpSubmissions {
     WctpSubmissions(MongoDatabase db) {
         this.submissions = db.getCollection("wctp_submissions");
         this.status = db.getCollection("wctp_status");
+    }
+
+    /** The notifier's sweeps and ClientQuery (MongoDB; the embedded server scans). */
+    @Override
+    public org.reactivestreams.Publisher<?> createIndexes() {
+        return Flux.concat(submissions.createIndex(com.mongodb.client.model.Indexes.ascending("open", "createdAt")),
+                status.createIndex(com.mongodb.client.model.Indexes.ascending("state", "nextAt")),
+                status.createIndex(com.mongodb.client.model.Indexes.ascending("pageId")));
     }
 
     /** An accepted WCTP message and what its sender asked to hear back. */

@@ -9,7 +9,6 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.http.MediaType;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
@@ -55,16 +54,16 @@ class WctpStatusTests {
         TestApi.User admin = api.newOrganisation();
         TestApi.User nurse = api.createUser(admin.token(), "CLINICIAN");
         TestDevice phone = api.enrolledDevice(admin.token(), "COPE", nurse.id());
-        onCallRole(admin, "sepsis-team", nurse.id());
+        api.onCallRole(admin.token(), "sepsis-team", nurse.id());
         String sender = "lab-" + System.nanoTime();
         register(admin, sender, List.of("role:*"), List.of(SENDER_ENDPOINT.url()));
 
         // a URL the registration does not hold is refused, and nobody is paged
-        assertThat(wctp(mcr(sender, "role:sepsis-team", "lab-1", "http://attacker.example/steal")))
+        assertThat(api.wctp(mcr(sender, "role:sepsis-team", "lab-1", "http://attacker.example/steal")))
                 .contains("errorCode=\"403\"");
         assertThat(inbox(phone)).isEmpty();
 
-        assertThat(wctp(mcr(sender, "role:sepsis-team", "lab-2", SENDER_ENDPOINT.url())))
+        assertThat(api.wctp(mcr(sender, "role:sepsis-team", "lab-2", SENDER_ENDPOINT.url())))
                 .contains("successCode=\"200\"");
         List<Map<?, ?>> messages = inbox(phone); // the phone fetched it: DELIVERED
         assertThat(messages).hasSize(1);
@@ -103,7 +102,7 @@ class WctpStatusTests {
         String sender = "poller-" + System.nanoTime();
         register(admin, sender, List.of("user:*"), List.of());
 
-        String accepted = wctp("""
+        String accepted = api.wctp("""
                 <wctp-Operation wctpVersion="1.3"><wctp-SubmitClientMessage>
                   <wctp-SubmitClientHeader submitTimestamp="2026-12-02T08:00:00">
                     <wctp-ClientOriginator senderID="%s" securityCode="%s"/>
@@ -118,15 +117,15 @@ class WctpStatusTests {
                 + "trackingNumber=\"%s\"/></wctp-Operation>";
 
         notifier.check(clock.instant()).block();
-        assertThat(wctp(query.formatted(sender, tracking))).contains("<wctp-ClientQueryResponse>")
+        assertThat(api.wctp(query.formatted(sender, tracking))).contains("<wctp-ClientQueryResponse>")
                 .doesNotContain("DELIVERED");
         assertThat(inbox(phone)).hasSize(1);
         notifier.check(clock.instant()).block();
-        assertThat(wctp(query.formatted(sender, tracking))).contains("<wctp-Notification type=\"DELIVERED\"/>")
+        assertThat(api.wctp(query.formatted(sender, tracking))).contains("<wctp-Notification type=\"DELIVERED\"/>")
                 .contains("trackingNumber=\"" + tracking + "\"");
         // another sender cannot read it, and an unknown number is refused
-        assertThat(wctp(query.formatted("nobody", tracking))).contains("errorCode=\"401\"");
-        assertThat(wctp(query.formatted(sender, "00000000-0000-0000-0000-000000000000")))
+        assertThat(api.wctp(query.formatted("nobody", tracking))).contains("errorCode=\"401\"");
+        assertThat(api.wctp(query.formatted(sender, "00000000-0000-0000-0000-000000000000")))
                 .contains("errorCode=\"403\"");
     }
 
@@ -136,18 +135,18 @@ class WctpStatusTests {
         String sender = "nursecall-" + System.nanoTime();
         register(admin, sender, List.of("55*"), List.of());
         int before = PAGING_GATEWAY.received().size();
-        assertThat(wctp(submit(sender, "5512", "HIGH", "Bed 4 Mrs Smith fell"))).contains("successCode=\"200\"");
+        assertThat(api.wctp(submit(sender, "5512", "HIGH", "Bed 4 Mrs Smith fell"))).contains("successCode=\"200\"");
         List<String> sent = PAGING_GATEWAY.received().subList(before, PAGING_GATEWAY.received().size());
         assertThat(sent).hasSize(1);
         assertThat(sent.get(0)).contains("recipientID=\"5512\"").contains("STAT - open Wardfleet - ref")
                 .doesNotContain("Smith");
         // outside the registration: refused, nothing sent
-        assertThat(wctp(submit(sender, "6612", "HIGH", "x"))).contains("errorCode=\"403\"");
+        assertThat(api.wctp(submit(sender, "6612", "HIGH", "x"))).contains("errorCode=\"403\"");
         // the gateway's refusal is passed back; its temporary failures are retried first
         PAGING_GATEWAY.answerWith(402, 1);
-        assertThat(wctp(submit(sender, "5513", "HIGH", "x"))).contains("errorCode=\"402\"");
+        assertThat(api.wctp(submit(sender, "5513", "HIGH", "x"))).contains("errorCode=\"402\"");
         PAGING_GATEWAY.answerWith(605, 1);
-        assertThat(wctp(submit(sender, "5514", "HIGH", "x"))).contains("successCode=\"200\"");
+        assertThat(api.wctp(submit(sender, "5514", "HIGH", "x"))).contains("successCode=\"200\"");
         assertThat(PAGING_GATEWAY.received()).hasSize(before + 4);
     }
 
@@ -162,11 +161,6 @@ class WctpStatusTests {
 
     private void receipt(TestDevice phone, String id, Map<String, Object> body) {
         api.deviceCall(phone, "POST", "/device/v1/messages/" + id + "/receipts", body).expectStatus().isOk();
-    }
-
-    private String wctp(String xml) {
-        return http.post().uri("/wctp").contentType(MediaType.TEXT_XML).bodyValue(xml).exchange()
-                .expectStatus().isOk().expectBody(String.class).returnResult().getResponseBody();
     }
 
     private static String mcr(String sender, String recipient, String messageId, String sendTo) {
@@ -203,14 +197,6 @@ class WctpStatusTests {
         http.post().uri("/api/v1/wctp/senders").headers(h -> h.setBearerAuth(admin.token()))
                 .bodyValue(Map.of("senderId", sender, "securityCode", CODE, "allowedRecipients", allowed,
                         "responseUrls", urls))
-                .exchange().expectStatus().isCreated();
-    }
-
-    private void onCallRole(TestApi.User admin, String name, String userId) {
-        String start = java.time.LocalDate.now(java.time.ZoneOffset.UTC).minusDays(1) + "T00:00";
-        http.post().uri("/api/v1/oncall/roles").headers(h -> h.setBearerAuth(admin.token()))
-                .bodyValue(Map.of("name", name, "timeZone", "UTC", "rota", Map.of("participants", List.of(userId),
-                        "start", start, "shift", "P1D")))
                 .exchange().expectStatus().isCreated();
     }
 
