@@ -1,14 +1,18 @@
 package org.wardfleet.platform.mongo;
 
 import java.util.List;
+import java.util.concurrent.atomic.LongAdder;
 
 import de.bwaldvogel.mongo.MongoCollection;
+import de.bwaldvogel.mongo.backend.CollectionOptions;
 import de.bwaldvogel.mongo.backend.CursorRegistry;
 import de.bwaldvogel.mongo.backend.Index;
 import de.bwaldvogel.mongo.backend.IndexKey;
+import de.bwaldvogel.mongo.backend.QueryResult;
 import de.bwaldvogel.mongo.backend.h2.H2Backend;
 import de.bwaldvogel.mongo.backend.h2.H2Database;
 import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
+import de.bwaldvogel.mongo.backend.memory.MemoryCollection;
 import de.bwaldvogel.mongo.backend.memory.MemoryDatabase;
 import de.bwaldvogel.mongo.bson.Document;
 import de.bwaldvogel.mongo.exception.KeyConstraintError;
@@ -17,8 +21,10 @@ import de.bwaldvogel.mongo.exception.KeyConstraintError;
  * The embedded server only uses a unique index when a query names exactly that index's keys, so
  * {@code {_id: x, orgId: y}} — every tenant-scoped lookup — scanned the whole collection under the collection's lock
  * (a 10,000-device broadcast was quadratic). This wrapper lets a single-key unique index answer any query that pins
- * its key to a value (or {@code $in} values): the index finds the candidates, and the server still matches each
- * candidate against the whole query. Everything else is delegated. Embedded mode only; MongoDB plans its own queries.
+ * its key to a value (or {@code $in} values), at the top level or in a clause of {@code $and} (how the driver renders
+ * {@code Filters.and}): the index finds the candidates, and the server still matches each candidate against the whole
+ * query. Everything else is delegated. Embedded mode only; MongoDB plans its own queries. The in-memory backend also
+ * counts the queries no index could answer ({@link Memory#fullScans()}), so tests can hold the hot paths to lookups.
  */
 final class KeyLookupIndex<P> extends Index<P> {
 
@@ -46,19 +52,33 @@ final class KeyLookupIndex<P> extends Index<P> {
         return inner.canHandle(query) ? inner.getPositions(query) : inner.getPositions(pinned(query));
     }
 
-    /** The part of the query an exact lookup can answer, or null. */
+    /**
+     * The part of the query an exact lookup can answer, or null: the key pinned at the top level or in any clause of
+     * a {@code $and} (the driver renders {@code Filters.and(eq(_id), eq(orgId))} as {@code {$and: [...]}}). Every
+     * document the whole query matches has the key at that value, so the lookup's candidates are a superset of the
+     * matches, and the server still matches each candidate against the whole query.
+     */
     private Document pinned(Document query) {
-        if (!query.containsKey(key)) {
-            return null;
-        }
-        Object value = query.get(key);
-        if (value instanceof Document expression) {
-            if (expression.size() != 1 || !expression.containsKey("$in")) {
-                return null;
+        if (query.containsKey(key)) {
+            Object value = query.get(key);
+            if (!(value instanceof Document expression) || expression.size() == 1 && expression.containsKey("$in")) {
+                Document part = new Document(key, value);
+                if (inner.canHandle(part)) {
+                    return part;
+                }
             }
         }
-        Document part = new Document(key, value);
-        return inner.canHandle(part) ? part : null;
+        if (query.get("$and") instanceof List<?> clauses) {
+            for (Object clause : clauses) {
+                if (clause instanceof Document c) {
+                    Document part = pinned(c);
+                    if (part != null) {
+                        return part;
+                    }
+                }
+            }
+        }
+        return null;
     }
 
     @Override
@@ -124,10 +144,30 @@ final class KeyLookupIndex<P> extends Index<P> {
 
     /** The in-memory backend (tests, benchmarks) with key lookups. */
     static final class Memory extends MemoryBackend {
+
+        private final LongAdder fullScans = new LongAdder();
+
+        /** Queries (finds, updates, deletes, counts) no index could answer: each read the whole collection. */
+        long fullScans() {
+            return fullScans.sum();
+        }
+
         @Override
         public MemoryDatabase openOrCreateDatabase(String databaseName) {
             CursorRegistry cursors = getCursorRegistry();
             return new MemoryDatabase(databaseName, cursors) {
+                @Override
+                protected MemoryCollection openOrCreateCollection(String name, CollectionOptions options) {
+                    return new MemoryCollection(this, name, options, cursors) {
+                        @Override
+                        protected QueryResult matchDocuments(Document query, Document orderBy, int skip, int limit,
+                                int batchSize, Document fields) {
+                            fullScans.increment();
+                            return super.matchDocuments(query, orderBy, skip, limit, batchSize, fields);
+                        }
+                    };
+                }
+
                 @Override
                 protected Index<Integer> openOrCreateUniqueIndex(String collectionName, String indexName,
                         List<IndexKey> keys, boolean sparse) {

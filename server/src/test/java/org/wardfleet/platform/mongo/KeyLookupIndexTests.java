@@ -65,6 +65,47 @@ class KeyLookupIndexTests {
         }
     }
 
+    /**
+     * The driver renders {@code and(eq(_id), eq(orgId))} as {@code {$and: [...]}}: such lookups, updates and {@code $in}
+     * reads must come from the index (at 10,000 devices each whole-collection read made a broadcast quadratic), while
+     * a query on an unindexed field still reads the collection (which shows the count is real).
+     */
+    @Test
+    void tenantScopedLookupsDoNotReadTheWholeCollection() {
+        KeyLookupIndex.Memory backend = new KeyLookupIndex.Memory();
+        MongoServer server = new MongoServer(backend);
+        var address = server.bind();
+        try (MongoClient client = MongoClients.create("mongodb://127.0.0.1:" + address.getPort())) {
+            MongoCollection<Document> devices = client.getDatabase("t").getCollection("devices");
+            Mono.from(devices.createIndex(Indexes.ascending("serial"), new IndexOptions().unique(true))).block();
+            List<Document> many = new java.util.ArrayList<>();
+            for (int i = 0; i < 500; i++) {
+                many.add(new Document("_id", "d" + i).append("orgId", i % 2 == 0 ? "A" : "B").append("serial", "s" + i)
+                        .append("state", "ACTIVE"));
+            }
+            Flux.from(devices.insertMany(many)).blockLast();
+            long before = backend.fullScans();
+
+            assertThat(Flux.from(devices.find(and(eq("orgId", "A"), eq("_id", "d2")))).collectList().block())
+                    .hasSize(1);
+            assertThat(Flux.from(devices.find(and(eq("orgId", "A"), eq("_id", "d3")))).collectList().block())
+                    .isEmpty(); // organisation B's device
+            assertThat(Flux.from(devices.find(and(eq("orgId", "B"), and(eq("state", "ACTIVE"),
+                    in("_id", List.of("d1", "d2", "d3")))))).map(d -> d.getString("_id")).collectList().block())
+                    .containsExactlyInAnyOrder("d1", "d3");
+            assertThat(Flux.from(devices.find(and(eq("serial", "s4"), eq("orgId", "A")))).collectList().block())
+                    .hasSize(1);
+            assertThat(Mono.from(devices.updateOne(and(eq("_id", "d4"), eq("orgId", "A"), eq("state", "ACTIVE")),
+                    Updates.set("state", "LOST"))).block().getModifiedCount()).isEqualTo(1);
+            assertThat(backend.fullScans()).isEqualTo(before);
+
+            assertThat(Flux.from(devices.find(eq("state", "LOST"))).collectList().block()).hasSize(1);
+            assertThat(backend.fullScans()).isEqualTo(before + 1);
+        } finally {
+            server.shutdownNow();
+        }
+    }
+
     private static long count(MongoCollection<Document> c, org.bson.conversions.Bson filter) {
         return Mono.from(c.countDocuments(filter)).block();
     }
