@@ -176,9 +176,18 @@ class MessageStore implements IndexedCollection {
     }
 
     /** A message without its recipients (a broadcast's map is 10,000 entries): what a device fetch packages. */
+    /**
+     * Every field {@link #toMessage} reads except {@code recipients}. An inclusion, not {@code exclude("recipients")}:
+     * the embedded server answers an exclusion by deep-copying the whole document first, and a broadcast's document
+     * holds 10,000 recipients — once per device fetch, that made a broadcast quadratic.
+     */
+    private static final org.bson.conversions.Bson CONTENT = com.mongodb.client.model.Projections.include("orgId",
+            "conversationId", "senderId", "idempotencyKey", "body", "priority", "requiresAck", "patientRef", "replyTo",
+            "sentAt", "recalledAt", "bodyDeletedAt", "drill", "choices");
+
+    /** A message without its recipients (what a device fetch packages). */
     Mono<Message> content(String orgId, String id) {
-        return Mono.from(messages.find(and(eq("_id", id), eq("orgId", orgId)))
-                .projection(com.mongodb.client.model.Projections.exclude("recipients")).first())
+        return Mono.from(messages.find(and(eq("_id", id), eq("orgId", orgId))).projection(CONTENT).first())
                 .map(MessageStore::toMessage);
     }
 
