@@ -8,7 +8,14 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
+import javax.crypto.SecretKey;
 import javax.net.ssl.SSLContext;
+
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JWEAlgorithm;
+import com.nimbusds.jose.JWEObject;
+import com.nimbusds.jose.crypto.AESDecrypter;
+import com.nimbusds.jose.jwk.OctetSequenceKey;
 
 import tools.jackson.databind.JsonNode;
 
@@ -194,8 +201,42 @@ public final class DeviceClient {
     public record Inbox(List<ReceivedMessage> messages, List<String> purge, String cursor, boolean blocked) {
     }
 
+    /**
+     * The device's message key: an AES-256 key under which the server wraps each message (A256KW/A256GCM) instead of
+     * an elliptic-curve key agreement per message. Keep it in the platform's key store (Android Keystore, iOS
+     * Keychain); {@code kid} names it in each message's header.
+     */
+    public record MessageKey(String kid, SecretKey key) {
+    }
+
+    /**
+     * Asks for a new message key (replacing any earlier one, e.g. after a reinstall): the server sends it encrypted to
+     * the enrolled key, so this is the one key agreement; messages fetched from now on are under the new key.
+     */
+    public MessageKey requestMessageKey(DeviceKeyStore keys) {
+        JsonNode answer = http.postJson("/device/v1/message-key", Map.of(), auth("POST", "/device/v1/message-key"));
+        try {
+            OctetSequenceKey jwk = OctetSequenceKey.parse(keys.decrypt(answer.path("jwe").asString()));
+            if (!answer.path("kid").asString().equals(jwk.getKeyID()) || jwk.size() != 256) {
+                throw new IllegalStateException("The server's message key does not match its answer");
+            }
+            return new MessageKey(jwk.getKeyID(), jwk.toSecretKey("AES"));
+        } catch (java.text.ParseException e) {
+            throw new IllegalStateException("Unreadable message key", e);
+        }
+    }
+
     /** Fetches and decrypts the messages after {@code cursor} ("0" the first time); they become DELIVERED. */
     public Inbox fetchMessages(DeviceKeyStore keys, String cursor) {
+        return fetchMessages(keys, null, cursor);
+    }
+
+    /**
+     * As {@link #fetchMessages(DeviceKeyStore, String)}, for a device holding a message key ({@code null}: none).
+     * A message under a key this device does not hold (its key was replaced elsewhere) fails with an
+     * {@link IllegalStateException}: request a new key and fetch again from the same cursor.
+     */
+    public Inbox fetchMessages(DeviceKeyStore keys, MessageKey messageKey, String cursor) {
         JsonNode answer = JSON_READER.readTree(http.get("/device/v1/messages?after=" + cursor,
                 auth("GET", "/device/v1/messages")));
         List<ReceivedMessage> messages = new ArrayList<>();
@@ -205,13 +246,30 @@ public final class DeviceClient {
                 purge.add(m.path("id").asString());
                 continue;
             }
-            JsonNode c = JSON_READER.readTree(keys.decrypt(m.path("jwe").asString()));
+            JsonNode c = JSON_READER.readTree(open(keys, messageKey, m.path("jwe").asString()));
             messages.add(new ReceivedMessage(c.path("id").asString(), c.path("conversationId").asString(),
                     c.path("senderId").asString(), c.path("text").asString(), c.path("priority").asString(),
                     c.path("requiresAck").asBoolean(), c.path("patientRef").asString(null),
                     c.path("sentAt").asString()));
         }
         return new Inbox(messages, purge, answer.path("cursor").asString(), answer.path("blocked").asBoolean());
+    }
+
+    private static String open(DeviceKeyStore keys, MessageKey messageKey, String compact) {
+        try {
+            JWEObject jwe = JWEObject.parse(compact);
+            if (!JWEAlgorithm.A256KW.equals(jwe.getHeader().getAlgorithm())) {
+                return keys.decrypt(compact);
+            }
+            if (messageKey == null || !messageKey.kid().equals(jwe.getHeader().getKeyID())) {
+                throw new IllegalStateException("A message under message key " + jwe.getHeader().getKeyID()
+                        + ", which this device does not hold: request a new message key and fetch again");
+            }
+            jwe.decrypt(new AESDecrypter(messageKey.key()));
+            return jwe.getPayload().toString();
+        } catch (java.text.ParseException | JOSEException e) {
+            throw new IllegalStateException("A message did not decrypt", e);
+        }
     }
 
     /**

@@ -79,6 +79,35 @@ class MessagingSdkTests {
         assertThat(nurse.client().fetchMessages(nurse.keys(), missed.cursor()).messages()).isEmpty();
     }
 
+    /**
+     * The app asks for a message key once and decrypts pages with it; when its key was replaced (say by a reinstall
+     * that kept the cursor), fetching under the old key fails loudly, and after asking again the same cursor yields
+     * the same page: nothing is lost.
+     */
+    @Test
+    void anAppWithAMessageKeyDecryptsPagesAndRecoversWhenItsKeyWasReplaced() {
+        TestApi.User admin = api.newOrganisation();
+        Phone doctor = phone(admin);
+        Phone nurse = phone(admin);
+        String conversation = (String) http.post().uri("/api/v1/conversations")
+                .headers(h -> h.setBearerAuth(doctor.user().token()))
+                .bodyValue(Map.of("participants", List.of(nurse.user().id()))).exchange().expectStatus().isCreated()
+                .expectBody(Map.class).returnResult().getResponseBody().get("id");
+        DeviceClient.MessageKey key = nurse.client().requestMessageKey(nurse.keys());
+        String first = send(doctor, conversation, "Resus bay 2 now", "STAT", true);
+        DeviceClient.Inbox inbox = nurse.client().fetchMessages(nurse.keys(), key, "0");
+        assertThat(inbox.messages()).extracting(DeviceClient.ReceivedMessage::id).containsExactly(first);
+        assertThat(inbox.messages().get(0).text()).isEqualTo("Resus bay 2 now");
+
+        DeviceClient.MessageKey replaced = nurse.client().requestMessageKey(nurse.keys());
+        String second = send(doctor, conversation, "Also bed 9", "URGENT", false);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> nurse.client().fetchMessages(nurse.keys(), key,
+                inbox.cursor())).isInstanceOf(IllegalStateException.class).hasMessageContaining("request a new");
+        DeviceClient.Inbox again = nurse.client().fetchMessages(nurse.keys(), replaced, inbox.cursor());
+        assertThat(again.messages()).extracting(DeviceClient.ReceivedMessage::text).containsExactly("Also bed 9");
+        assertThat(again.messages().get(0).id()).isEqualTo(second);
+    }
+
     private String send(Phone from, String conversation, String text, String priority, boolean ack) {
         return (String) http.post().uri("/api/v1/conversations/" + conversation + "/messages")
                 .headers(h -> h.setBearerAuth(from.user().token())).header("Idempotency-Key", UUID.randomUUID()

@@ -33,6 +33,7 @@ import com.nimbusds.jose.JWEAlgorithm;
 import com.nimbusds.jose.JWEHeader;
 import com.nimbusds.jose.JWEObject;
 import com.nimbusds.jose.Payload;
+import com.nimbusds.jose.crypto.AESEncrypter;
 import com.nimbusds.jose.crypto.ECDHEncrypter;
 import com.nimbusds.jose.crypto.RSAEncrypter;
 
@@ -60,10 +61,12 @@ class Messaging implements org.wardfleet.messaging.Paging {
     private final UserSignals signals;
 
     private final DeliveryReceipts receipts;
+    private final MessageKeys messageKeys;
 
     Messaging(MessageStore store, MessageCrypto crypto, Devices devices, DeviceAccess access, DeviceWake wake,
             UserDirectory users, AuditLog audit, MessagingProperties properties, Clock clock, UserSignals signals,
-            DeliveryReceipts receipts) {
+            DeliveryReceipts receipts, MessageKeys messageKeys) {
+        this.messageKeys = messageKeys;
         this.signals = signals;
         this.receipts = receipts;
         this.store = store;
@@ -268,32 +271,50 @@ class Messaging implements org.wardfleet.messaging.Paging {
     record Fetched(List<Map<String, Object>> messages, long cursor, boolean blocked) {
     }
 
-    /** The device's inbox after {@code after}: each message as JWE for this device's key; marks them delivered. */
+    /**
+     * The device's inbox after {@code after}: each message as JWE for this device — under its message key when it has
+     * one (A256KW), else to its enrolled key (ECDH-ES); marks them delivered.
+     */
     Mono<Fetched> fetch(String orgId, String deviceId, long after) {
         return devices.find(orgId, deviceId).flatMap(device -> access.decide(orgId, deviceId)
                 .flatMap(decision -> !decision.allowed() || device.state() != DeviceState.ACTIVE
                         ? Mono.just(new Fetched(List.of(), after, true))
-                        : store.inbox(orgId, deviceId, after, 100).collectList()
-                                .flatMap(inbox -> deliverAll(device, inbox, after))));
+                        : Mono.zip(store.inbox(orgId, deviceId, after, 100).collectList(),
+                                        messageKeys.current(orgId, deviceId))
+                                .flatMap(t -> deliverAll(device, t.getT2().orElse(null), t.getT1(), after))));
     }
 
-    private Mono<Fetched> deliverAll(Device device, List<MessageStore.Delivery> inbox, long after) {
+    /** A new message key for this device (replacing any earlier one), as a JWE only its enrolled key opens. */
+    Mono<MessageKeys.Issued> issueMessageKey(String orgId, String deviceId) {
+        return devices.find(orgId, deviceId)
+                .filter(d -> d.state() == DeviceState.ACTIVE)
+                .switchIfEmpty(Mono.error(() -> ProblemType.FORBIDDEN.exception(
+                        "Only an active device can have a message key")))
+                .flatMap(device -> messageKeys.issue(device)
+                        .flatMap(issued -> audit.record(AuditEvent.of(orgId, Actor.device(deviceId),
+                                "messaging.message-key.issue", deviceId, Outcome.SUCCESS)
+                                .withDetail("kid", issued.kid())).thenReturn(issued)));
+    }
+
+    private Mono<Fetched> deliverAll(Device device, MessageKeys.MessageKey key, List<MessageStore.Delivery> inbox,
+            long after) {
         long cursor = inbox.isEmpty() ? after : inbox.get(inbox.size() - 1).seq();
         return Flux.fromIterable(inbox)
                 .concatMap(delivery -> store.content(device.orgId(), delivery.messageId())
-                        .flatMap(message -> packaged(device, message)
+                        .flatMap(message -> packaged(device, key, message)
                                 .flatMap(entry -> markDelivered(device, message).thenReturn(entry))))
                 .collectList()
                 .map(list -> new Fetched(list, cursor, false));
     }
 
-    private Mono<Map<String, Object>> packaged(Device device, MessageStore.Message message) {
+    private Mono<Map<String, Object>> packaged(Device device, MessageKeys.MessageKey key,
+            MessageStore.Message message) {
         if (message.recalledAt() != null || message.body() == null) {
             // recalled or past retention: the device purges what it holds
             return Mono.just(Map.of("id", message.id(), "purge", true));
         }
         return crypto.decrypt(message.orgId(), message.id(), message.body())
-                .flatMap(text -> Mono.fromCallable(() -> {
+                .flatMap(text -> {
                     Map<String, Object> content = new LinkedHashMap<>();
                     content.put("id", message.id());
                     content.put("conversationId", message.conversationId());
@@ -314,8 +335,22 @@ class Messaging implements org.wardfleet.messaging.Paging {
                     if (!message.choices().isEmpty()) {
                         content.put("choices", message.choices());
                     }
-                    return Map.<String, Object>of("id", message.id(), "jwe", encryptFor(device, content));
-                }).subscribeOn(Schedulers.boundedElastic()));
+                    if (key != null) {
+                        // a key wrap and AES-GCM: microseconds, fine on the calling thread
+                        return Mono.fromCallable(() -> Map.<String, Object>of("id", message.id(), "jwe",
+                                encryptWith(key, content)));
+                    }
+                    return Mono.fromCallable(() -> Map.<String, Object>of("id", message.id(), "jwe",
+                            encryptFor(device, content))).subscribeOn(Schedulers.boundedElastic());
+                });
+    }
+
+    /** A256KW / A256GCM under the device's message key, named by its {@code kid}. */
+    static String encryptWith(MessageKeys.MessageKey key, Map<String, Object> content) throws Exception {
+        JWEObject jwe = new JWEObject(new JWEHeader.Builder(JWEAlgorithm.A256KW, EncryptionMethod.A256GCM)
+                .keyID(key.kid()).build(), new Payload(content));
+        jwe.encrypt(new AESEncrypter(key.key()));
+        return jwe.serialize();
     }
 
     /** ECDH-ES+A256KW / A256GCM to the device's enrolled EC key (RSA-OAEP-256 for RSA keys). */

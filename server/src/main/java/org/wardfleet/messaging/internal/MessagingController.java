@@ -176,6 +176,20 @@ class MessagingController {
                 .map(f -> new Inbox(f.messages(), Long.toString(f.cursor()), f.blocked()));
     }
 
+    record MessageKeyView(String kid, String jwe) {
+    }
+
+    /**
+     * A new message key for this device (replaces any earlier one): {@code jwe} is the key as a JWK, encrypted to the
+     * device's enrolled key; from now on messages arrive as A256KW/A256GCM JWEs whose {@code kid} names it.
+     */
+    @PostMapping("/device/v1/message-key")
+    Mono<ResponseEntity<MessageKeyView>> messageKey(DevicePrincipal device) {
+        return messaging.issueMessageKey(device.orgId(), device.deviceId())
+                .map(issued -> ResponseEntity.status(org.springframework.http.HttpStatus.CREATED)
+                        .body(new MessageKeyView(issued.kid(), issued.jwe())));
+    }
+
     record Receipt(@NotNull @Pattern(regexp = "DELIVERED|READ|ACKNOWLEDGED|DECLINED") String state,
             @Size(max = 200) String reason, @Size(max = 64) String choice) {
     }

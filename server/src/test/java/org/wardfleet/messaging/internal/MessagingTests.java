@@ -23,7 +23,10 @@ import org.wardfleet.support.WardfleetTest;
 import com.mongodb.client.model.Filters;
 import com.mongodb.reactivestreams.client.MongoDatabase;
 import com.nimbusds.jose.JWEObject;
+import com.nimbusds.jose.JWEAlgorithm;
+import com.nimbusds.jose.crypto.AESDecrypter;
 import com.nimbusds.jose.crypto.ECDHDecrypter;
+import com.nimbusds.jose.jwk.OctetSequenceKey;
 
 import reactor.core.publisher.Mono;
 
@@ -84,6 +87,68 @@ class MessagingTests {
         assertThat(http.get().uri("/api/v1/audit?size=200").headers(h -> h.setBearerAuth(admin.token())).exchange()
                 .expectBody(String.class).returnResult().getResponseBody()).contains("message.acknowledged")
                 .doesNotContain("sats");
+    }
+
+    /**
+     * A device that asked for a message key gets every message under it (A256KW, no key agreement per message), can
+     * replace it (the next message uses the new key, which the old one cannot open), and a device without one still
+     * gets ECDH-ES to its enrolled key. The key travels only encrypted to the device and is sealed at rest.
+     */
+    @Test
+    void aDeviceWithAMessageKeyGetsMessagesUnderItAndCanReplaceIt() throws Exception {
+        TestApi.User admin = api.newOrganisation();
+        Person doctor = person(admin);
+        Person nurse = person(admin);
+        String conversation = conversation(doctor, nurse);
+        http.post().uri("/device/v1/message-key").exchange().expectStatus().isUnauthorized();
+
+        OctetSequenceKey first = messageKey(nurse);
+        String id = (String) send(doctor, conversation, UUID.randomUUID().toString(), "Bed 4 sats 84%", "STAT", true,
+                201).get("id");
+        Map<?, ?> inbox = inbox(nurse, "0");
+        JWEObject jwe = JWEObject.parse((String) ((Map<?, ?>) ((List<?>) inbox.get("messages")).get(0)).get("jwe"));
+        assertThat(jwe.getHeader().getAlgorithm()).isEqualTo(JWEAlgorithm.A256KW);
+        assertThat(jwe.getHeader().getKeyID()).isEqualTo(first.getKeyID());
+        jwe.decrypt(new AESDecrypter(first.toSecretKey("AES")));
+        assertThat(jwe.getPayload().toJSONObject()).containsEntry("id", id).containsEntry("text", "Bed 4 sats 84%");
+        assertThat(state(doctor, id, nurse)).isEqualTo("DELIVERED");
+
+        // the doctor's device never asked: the reply reaches it by ECDH-ES as before
+        send(nurse, conversation, UUID.randomUUID().toString(), "Coming", "URGENT", false, 201);
+        String toDoctor = (String) ((Map<?, ?>) ((List<?>) inbox(doctor, "0").get("messages")).get(0)).get("jwe");
+        assertThat(JWEObject.parse(toDoctor).getHeader().getAlgorithm()).isEqualTo(JWEAlgorithm.ECDH_ES_A256KW);
+        assertThat(decrypt(doctor, toDoctor)).containsEntry("text", "Coming");
+
+        // replaced: the next message is under the new key only
+        OctetSequenceKey second = messageKey(nurse);
+        assertThat(second.getKeyID()).isNotEqualTo(first.getKeyID());
+        send(doctor, conversation, UUID.randomUUID().toString(), "Also bed 9", "URGENT", false, 201);
+        JWEObject next = JWEObject.parse((String) ((Map<?, ?>) ((List<?>) inbox(nurse, (String) inbox.get("cursor"))
+                .get("messages")).get(0)).get("jwe"));
+        assertThat(next.getHeader().getKeyID()).isEqualTo(second.getKeyID());
+        JWEObject copy = JWEObject.parse(next.serialize());
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> copy.decrypt(new AESDecrypter(first.toSecretKey(
+                "AES")))).isInstanceOf(com.nimbusds.jose.JOSEException.class);
+        next.decrypt(new AESDecrypter(second.toSecretKey("AES")));
+        assertThat(next.getPayload().toJSONObject()).containsEntry("text", "Also bed 9");
+
+        // at rest: sealed, never the key itself
+        Document stored = Mono.from(db.getCollection("device_message_keys").find(Filters.eq("_id",
+                nurse.device().deviceId())).first()).block();
+        assertThat(stored.getString("kid")).isEqualTo(second.getKeyID());
+        assertThat(stored.toJson()).doesNotContain(second.getKeyValue().toString())
+                .doesNotContain(java.util.Base64.getEncoder().encodeToString(second.toByteArray()));
+    }
+
+    private OctetSequenceKey messageKey(Person who) throws Exception {
+        Map<?, ?> issued = api.deviceCall(who.device(), "POST", "/device/v1/message-key", null).expectStatus()
+                .isCreated().expectBody(Map.class).returnResult().getResponseBody();
+        JWEObject wrapped = JWEObject.parse((String) issued.get("jwe"));
+        assertThat(wrapped.getHeader().getAlgorithm()).isEqualTo(JWEAlgorithm.ECDH_ES_A256KW);
+        OctetSequenceKey key = OctetSequenceKey.parse(decrypt(who, (String) issued.get("jwe")));
+        assertThat(key.getKeyID()).isEqualTo(issued.get("kid"));
+        assertThat(key.size()).isEqualTo(256);
+        return key;
     }
 
     @Test
