@@ -72,6 +72,18 @@ class PagerFallback extends PeriodicTask {
                         .reduce(0, Integer::sum));
     }
 
+    /**
+     * Forgets claims made before {@code before} (retention); returns how many. Only safe past {@link #LOOKBACK}: a
+     * page older than that is never looked at again, so its claim has nothing left to guard.
+     */
+    Mono<Long> forget(Instant before) {
+        if (before.isAfter(clock.instant().minus(LOOKBACK))) {
+            return Mono.error(new IllegalArgumentException("Claims inside the fallback window are still needed"));
+        }
+        return Mono.from(claims.deleteMany(com.mongodb.client.model.Filters.lt("at", Documents.date(before))))
+                .map(com.mongodb.client.result.DeleteResult::getDeletedCount);
+    }
+
     private Mono<Boolean> claim(Paging.Undelivered u) {
         return Mono.from(claims.insertOne(new Document("_id", u.messageId() + ":" + u.userId())
                         .append("orgId", u.orgId()).append("at", Documents.date(clock.instant()))))

@@ -41,8 +41,22 @@ class WctpSubmissions implements org.wardfleet.platform.mongo.IndexedCollection 
     @Override
     public org.reactivestreams.Publisher<?> createIndexes() {
         return Flux.concat(submissions.createIndex(com.mongodb.client.model.Indexes.ascending("open", "createdAt")),
+                submissions.createIndex(com.mongodb.client.model.Indexes.ascending("createdAt")),
                 status.createIndex(com.mongodb.client.model.Indexes.ascending("state", "nextAt")),
-                status.createIndex(com.mongodb.client.model.Indexes.ascending("pageId")));
+                status.createIndex(com.mongodb.client.model.Indexes.ascending("pageId")),
+                status.createIndex(com.mongodb.client.model.Indexes.ascending("at")));
+    }
+
+    /**
+     * Retention: submissions accepted, and notifications recorded, before {@code before} are deleted (a sender polls
+     * or is notified within hours, not weeks); returns how many documents went.
+     */
+    Mono<Long> purge(Instant before) {
+        return Mono.from(submissions.deleteMany(com.mongodb.client.model.Filters.lt("createdAt",
+                        Documents.date(before))))
+                .zipWith(Mono.from(status.deleteMany(com.mongodb.client.model.Filters.lt("at",
+                        Documents.date(before)))))
+                .map(t -> t.getT1().getDeletedCount() + t.getT2().getDeletedCount());
     }
 
     /** An accepted WCTP message and what its sender asked to hear back. */
