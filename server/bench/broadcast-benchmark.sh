@@ -1,9 +1,11 @@
 #!/bin/sh
 # The broadcast benchmark (issue 10): a 10,000-recipient broadcast through Wardfleet against the same fan-out through
 # Mosquitto, then inbound WCTP submissions per second. Results: server/target/broadcast-benchmark.txt and
-# docs/benchmarks.md. Usage (from the repository root): server/bench/broadcast-benchmark.sh [recipients]
+# docs/benchmarks.md. Usage (from the repository root): server/bench/broadcast-benchmark.sh [recipients [maven args]]
+# e.g. -Dbench.jfr=/tmp/server.jfr records the server during the broadcast
 set -eu
 RECIPIENTS="${1:-10000}"
+[ $# -gt 0 ] && shift
 PORT=18830
 if ! command -v mosquitto >/dev/null 2>&1; then
   if [ "$(id -u)" = 0 ]; then
@@ -22,5 +24,5 @@ trap 'kill $MOSQUITTO 2>/dev/null || true' EXIT INT TERM
 sleep 1
 mvn -B -q test -pl server -am -Dtest=BroadcastBenchmark -Dgroups=benchmark -Dwardfleet.excluded-groups=none \
     -Dsurefire.failIfNoSpecifiedTests=false -Djunit.jupiter.execution.timeout.default=60m \
-    -Dbench.recipients="$RECIPIENTS" -Dbench.mqttPort="$PORT"
+    -Dbench.recipients="$RECIPIENTS" -Dbench.mqttPort="$PORT" "$@"
 cat server/target/broadcast-benchmark.txt

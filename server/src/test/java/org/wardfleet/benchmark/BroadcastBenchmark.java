@@ -46,6 +46,8 @@ class BroadcastBenchmark {
     static final int RECIPIENTS = Integer.getInteger("bench.recipients", 10_000);
     static final int WCTP_REQUESTS = Integer.getInteger("bench.wctpRequests", 2_000);
     static final Integer MQTT_PORT = Integer.getInteger("bench.mqttPort");
+    /** Phones hold a message key (A256KW per message); {@code -Dbench.messageKeys=false}: ECDH-ES per message. */
+    static final boolean MESSAGE_KEYS = !"false".equals(System.getProperty("bench.messageKeys"));
 
     @org.springframework.test.context.DynamicPropertySource
     static void streams(org.springframework.test.context.DynamicPropertyRegistry registry) {
@@ -59,8 +61,9 @@ class BroadcastBenchmark {
 
     @Test
     void broadcastToTenThousand() throws Exception {
-        StringBuilder out = new StringBuilder(String.format("broadcast benchmark: java %s, %d cores, %d recipients%n",
-                System.getProperty("java.version"), Runtime.getRuntime().availableProcessors(), RECIPIENTS));
+        StringBuilder out = new StringBuilder(String.format("broadcast benchmark: java %s, %d cores, %d recipients, "
+                + "%s%n", System.getProperty("java.version"), Runtime.getRuntime().availableProcessors(), RECIPIENTS,
+                MESSAGE_KEYS ? "phones hold message keys (A256KW)" : "ECDH-ES per message"));
         TestApi.User admin = api.newOrganisation();
         WebClient http = WebClient.builder().baseUrl("http://127.0.0.1:" + port)
                 .clientConnector(new ReactorClientHttpConnector(reactor.netty.http.client.HttpClient.create(
@@ -111,12 +114,20 @@ class BroadcastBenchmark {
                 (System.nanoTime() - setup) / 1e9));
 
         // every phone connects its stream (simulator JVM), then the broadcast goes out
-        Process sim = simulator("ws", String.valueOf(port), devices.toAbsolutePath().toString());
+        Process sim = simulator("ws", String.valueOf(port), devices.toAbsolutePath().toString(),
+                MESSAGE_KEYS ? "keys" : "ecdh");
         BufferedReader simOut = new BufferedReader(new InputStreamReader(sim.getInputStream(), StandardCharsets.UTF_8));
         String ready = line(simOut, "CONNECT");
         if (ready == null || !ready.startsWith("CONNECTED")) {
             throw new IllegalStateException("simulator: " + ready);
         }
+        // -Dbench.jfr=<file>: a flight recording of the server during the broadcast only (not the setup)
+        jdk.jfr.Recording recording = null;
+        if (System.getProperty("bench.jfr") != null) {
+            recording = new jdk.jfr.Recording(jdk.jfr.Configuration.getConfiguration("profile"));
+            recording.start();
+        }
+        long cpu0 = FleetSimulator.cpuNanos();
         long t0 = System.currentTimeMillis();
         String id = (String) http.post().uri("/api/v1/broadcasts").headers(h -> h.setBearerAuth(admin.token()))
                 .header("Idempotency-Key", "bench-" + UUID.randomUUID())
@@ -136,6 +147,12 @@ class BroadcastBenchmark {
             }
             Thread.sleep(500);
         }
+        long serverCpu = (FleetSimulator.cpuNanos() - cpu0) / 1_000_000;
+        if (recording != null) {
+            recording.dump(Path.of(System.getProperty("bench.jfr")));
+            recording.close();
+        }
+        String simCpu = line(simOut, "CPU"); // CPU ms
         String woken = line(simOut, "WOKEN"); // WOKEN first p50 last; fetch ms p50 p99 max
         String done = line(simOut, "DONE"); // DONE all n first p50 p99 last
         sim.waitFor();
@@ -147,6 +164,9 @@ class BroadcastBenchmark {
                 d.length > 6 ? Long.parseLong(d[5]) - t0 : -1, d.length > 6 ? Long.parseLong(d[6]) - t0 : -1,
                 delivered, rolledUp == 0 ? -1 : rolledUp - t0));
         long wardfleetAll = rolledUp == 0 ? -1 : rolledUp - t0;
+        out.append(String.format("  CPU from the broadcast until all delivered: server (with embedded MongoDB) %.1f s, "
+                + "simulated phones %.1f s%n", serverCpu / 1e3, simCpu == null ? -1 : Long.parseLong(simCpu.split(" ")[1])
+                / 1e3));
         if (woken != null) {
             String[] w = woken.split("[ ;]+");
             out.append(String.format("  wake-up events reached devices: first %d ms, p50 %d ms, last %d ms; device fetch "

@@ -29,7 +29,9 @@ import org.springframework.web.reactive.socket.client.ReactorNettyWebSocketClien
 import org.wardfleet.support.TestDevice;
 
 import com.nimbusds.jose.JWEObject;
+import com.nimbusds.jose.crypto.AESDecrypter;
 import com.nimbusds.jose.crypto.ECDHDecrypter;
+import com.nimbusds.jose.jwk.OctetSequenceKey;
 
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.Unpooled;
@@ -74,26 +76,28 @@ public final class FleetSimulator {
 
     public static void main(String[] args) throws Exception {
         if ("ws".equals(args[0])) {
-            ws(Integer.parseInt(args[1]), Path.of(args[2]));
+            ws(Integer.parseInt(args[1]), Path.of(args[2]), args.length < 4 || !"ecdh".equals(args[3]));
         } else {
             mqtt(Integer.parseInt(args[1]), Integer.parseInt(args[2]));
         }
         System.exit(0);
     }
 
-    record Phone(TestDevice device, AtomicLong cursor) {
+    record Phone(TestDevice device, AtomicLong cursor, java.util.concurrent.atomic.AtomicReference<OctetSequenceKey> key) {
     }
 
     // ---- Wardfleet: device streams, fetch, decrypt
 
-    static void ws(int port, Path devicesFile) throws Exception {
+    /** {@code messageKeys}: each phone asks for a message key when it connects (else ECDH-ES per message). */
+    static void ws(int port, Path devicesFile, boolean messageKeys) throws Exception {
         KeyFactory ec = KeyFactory.getInstance("EC");
         List<Phone> phones = new ArrayList<>();
         for (String line : Files.readAllLines(devicesFile)) {
             String[] f = line.split("\t");
             KeyPair keys = new KeyPair(ec.generatePublic(new X509EncodedKeySpec(Base64.getDecoder().decode(f[3]))),
                     ec.generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(f[2]))));
-            phones.add(new Phone(TestDevice.of(keys, f[0]), new AtomicLong()));
+            phones.add(new Phone(TestDevice.of(keys, f[0]), new AtomicLong(),
+                    new java.util.concurrent.atomic.AtomicReference<>()));
         }
         ConnectionProvider pool = ConnectionProvider.builder("fetch").maxConnections(128)
                 .pendingAcquireMaxCount(100_000).pendingAcquireTimeout(Duration.ofMinutes(10)).build();
@@ -120,9 +124,11 @@ public final class FleetSimulator {
                     session -> session.receive().map(WebSocketMessage::getPayloadAsText)
                             .concatMap(event -> {
                                 if (event.contains("\"hello\"")) {
-                                    connected.countDown();
-                                    sink.success();
-                                    return Mono.empty();
+                                    return (messageKeys ? messageKey(http, p) : Mono.<Void>empty())
+                                            .doFinally(s -> {
+                                                connected.countDown();
+                                                sink.success();
+                                            });
                                 }
                                 if (!event.contains("\"message\"") || done.containsKey(p.device().deviceId())) {
                                     return Mono.empty();
@@ -147,7 +153,9 @@ public final class FleetSimulator {
         }
         System.out.println("CONNECTED " + phones.size());
         System.out.flush();
+        long cpu = cpuNanos();
         boolean everyone = all.await(10, TimeUnit.MINUTES);
+        System.out.printf("CPU %d%n", (cpuNanos() - cpu) / 1_000_000);
         List<Long> w = new ArrayList<>(woken);
         Collections.sort(w);
         List<Long> f = new ArrayList<>(fetchMs);
@@ -160,6 +168,31 @@ public final class FleetSimulator {
         streams.dispose();
     }
 
+    /** This process's CPU time (all threads). */
+    static long cpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean()).getProcessCpuTime();
+    }
+
+    private static Mono<Void> messageKey(WebClient http, Phone p) {
+        return http.post().uri("/device/v1/message-key")
+                .header("Authorization", "Device " + p.device().jwt("POST", "/device/v1/message-key"))
+                .retrieve().bodyToMono(Map.class)
+                .doOnNext(issued -> {
+                    try {
+                        JWEObject jwe = JWEObject.parse((String) issued.get("jwe"));
+                        jwe.decrypt(new ECDHDecrypter((ECPrivateKey) p.device().keys().getPrivate()));
+                        p.key().set(OctetSequenceKey.parse(jwe.getPayload().toJSONObject()));
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                })
+                .onErrorResume(e -> {
+                    System.err.println("message key failed: " + e);
+                    return Mono.empty();
+                }).then();
+    }
+
     private static Mono<Integer> fetchAndDecrypt(WebClient http, Phone p) {
         return http.get().uri("/device/v1/messages?after=" + p.cursor().get())
                 .header("Authorization", "Device " + p.device().jwt("GET", "/device/v1/messages"))
@@ -169,7 +202,12 @@ public final class FleetSimulator {
                     for (Object o : (List<?>) inbox.get("messages")) {
                         try {
                             JWEObject jwe = JWEObject.parse((String) ((Map<?, ?>) o).get("jwe"));
-                            jwe.decrypt(new ECDHDecrypter((ECPrivateKey) p.device().keys().getPrivate()));
+                            OctetSequenceKey key = p.key().get();
+                            if (key != null && key.getKeyID().equals(jwe.getHeader().getKeyID())) {
+                                jwe.decrypt(new AESDecrypter(key.toSecretKey("AES")));
+                            } else {
+                                jwe.decrypt(new ECDHDecrypter((ECPrivateKey) p.device().keys().getPrivate()));
+                            }
                             n++;
                         } catch (Exception e) {
                             throw new IllegalStateException(e);
