@@ -237,8 +237,25 @@ public final class DeviceClient {
      * {@link IllegalStateException}: request a new key and fetch again from the same cursor.
      */
     public Inbox fetchMessages(DeviceKeyStore keys, MessageKey messageKey, String cursor) {
-        JsonNode answer = JSON_READER.readTree(http.get("/device/v1/messages?after=" + cursor,
-                auth("GET", "/device/v1/messages")));
+        return inbox(keys, messageKey, JSON_READER.readTree(http.get("/device/v1/messages?after=" + cursor,
+                auth("GET", "/device/v1/messages"))));
+    }
+
+    /**
+     * The inbox in a {@code messages} event that answered {@link DeviceStream#requestMessages} (the messages are
+     * DELIVERED already, as after an HTTP fetch). An {@code error} event fails with an {@link IllegalStateException}
+     * naming its problem type: fetch over HTTP instead.
+     */
+    public Inbox readInbox(DeviceKeyStore keys, MessageKey messageKey, String event) {
+        JsonNode answer = JSON_READER.readTree(event);
+        if (!"messages".equals(answer.path("type").asString())) {
+            throw new IllegalStateException("Not a messages event: " + answer.path("type").asString() + " "
+                    + answer.path("problem").asString(""));
+        }
+        return inbox(keys, messageKey, answer);
+    }
+
+    private static Inbox inbox(DeviceKeyStore keys, MessageKey messageKey, JsonNode answer) {
         List<ReceivedMessage> messages = new ArrayList<>();
         List<String> purge = new ArrayList<>();
         for (JsonNode m : answer.path("messages")) {

@@ -59,6 +59,25 @@ public final class DeviceStream implements AutoCloseable {
         return new DeviceStream(socket, closed);
     }
 
+    /**
+     * Asks for the messages after {@code cursor} on this stream (no new token or connection): the answer arrives as
+     * a {@code messages} event — read it with {@link DeviceClient#readInbox} — or, if the server refuses, as an
+     * {@code error} event carrying the same {@code id}; then fetch over HTTP instead.
+     */
+    public void requestMessages(String cursor, String requestId) {
+        if (!cursor.matches("[0-9]{1,18}")) {
+            throw new IllegalArgumentException("A cursor is the digits a fetch returned");
+        }
+        sendFrame("{\"type\":\"fetch\",\"after\":\"" + cursor + "\""
+                + (requestId == null ? "" : ",\"id\":\"" + requestId.replaceAll("[^A-Za-z0-9._-]", "") + "\"")
+                + "}");
+    }
+
+    /** One text frame; the JDK's WebSocket takes one send at a time. */
+    synchronized void sendFrame(String frame) {
+        socket.sendText(frame, true).orTimeout(15, TimeUnit.SECONDS).join();
+    }
+
     /** Completes when the server closes the stream (or fails with the error that ended it). */
     public CompletableFuture<Void> closed() {
         return closed;

@@ -108,6 +108,71 @@ class MessagingSdkTests {
         assertThat(again.messages().get(0).id()).isEqualTo(second);
     }
 
+    /**
+     * A connected app answers a wake-up by asking on its stream (no new token or connection): the page arrives as a
+     * messages event and is DELIVERED for the sender. Bad frames — not JSON, too large, an unknown request, a bad
+     * cursor, a burst — each get an error event with a stable problem type, and the stream keeps working.
+     */
+    @Test
+    void aConnectedAppFetchesOverItsStreamAndBadFramesGetErrorsNotACrash() {
+        TestApi.User admin = api.newOrganisation();
+        Phone doctor = phone(admin);
+        Phone nurse = phone(admin);
+        String conversation = (String) http.post().uri("/api/v1/conversations")
+                .headers(h -> h.setBearerAuth(doctor.user().token()))
+                .bodyValue(Map.of("participants", List.of(nurse.user().id()))).exchange().expectStatus().isCreated()
+                .expectBody(Map.class).returnResult().getResponseBody().get("id");
+        DeviceClient.MessageKey key = nurse.client().requestMessageKey(nurse.keys());
+        List<String> events = new CopyOnWriteArrayList<>();
+        try (DeviceStream stream = nurse.client().openStream(events::add)) {
+            await().atMost(Duration.ofSeconds(10)).until(() -> events.stream().anyMatch(e -> e.contains("hello")));
+            assertThat(events.get(0)).contains("\"requests\":[\"fetch\"]");
+            String id = send(doctor, conversation, "Resus bay 2 now", "STAT", true);
+            await().atMost(Duration.ofSeconds(10)).until(() -> events.stream()
+                    .anyMatch(e -> e.contains("\"reason\":\"message\"")));
+            stream.requestMessages("0", "r1");
+            String answer = event(events, "\"id\":\"r1\"");
+            DeviceClient.Inbox inbox = nurse.client().readInbox(nurse.keys(), key, answer);
+            assertThat(inbox.messages()).singleElement().satisfies(m -> {
+                assertThat(m.id()).isEqualTo(id);
+                assertThat(m.text()).isEqualTo("Resus bay 2 now");
+            });
+            http.get().uri("/api/v1/messages/" + id).headers(h -> h.setBearerAuth(doctor.user().token())).exchange()
+                    .expectBody().jsonPath("$.recipients[0].state").isEqualTo("DELIVERED");
+
+            stream.sendFrame("not json");
+            assertThat(event(events, "malformed-request")).contains("\"type\":\"error\"");
+            stream.sendFrame("{\"type\":\"launch-missiles\",\"id\":\"r2\"}");
+            assertThat(event(events, "\"id\":\"r2\"")).contains("urn:wardfleet:problem:not-found");
+            stream.sendFrame("{\"type\":\"fetch\",\"after\":\"" + "9".repeat(5000) + "\"}");
+            event(events, "payload-too-large");
+            stream.sendFrame("{\"type\":\"fetch\",\"after\":\"-1\",\"id\":\"r3\"}");
+            assertThat(event(events, "\"id\":\"r3\"")).contains("validation-failed");
+            // still serving: the next page comes the same way, after the cursor
+            String second = send(doctor, conversation, "Also bed 9", "URGENT", false);
+            stream.requestMessages(inbox.cursor(), "r4");
+            assertThat(nurse.client().readInbox(nurse.keys(), key, event(events, "\"id\":\"r4\"")).messages())
+                    .extracting(DeviceClient.ReceivedMessage::id).containsExactly(second);
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> nurse.client().readInbox(nurse.keys(), key,
+                    event(events, "\"id\":\"r3\""))).isInstanceOf(IllegalStateException.class);
+
+            // a burst: some are answered, the rest refused until the next second
+            for (int i = 0; i < 15; i++) {
+                stream.requestMessages("0", "burst" + i);
+            }
+            await().atMost(Duration.ofSeconds(10)).until(() -> events.stream().filter(e -> e.contains("burst"))
+                    .count() == 15);
+            assertThat(events.stream().filter(e -> e.contains("burst") && e.contains("rate-limited")).count())
+                    .isGreaterThanOrEqualTo(5);
+            assertThat(stream.closed()).isNotDone();
+        }
+    }
+
+    private static String event(List<String> events, String containing) {
+        await().atMost(Duration.ofSeconds(10)).until(() -> events.stream().anyMatch(e -> e.contains(containing)));
+        return events.stream().filter(e -> e.contains(containing)).findFirst().orElseThrow();
+    }
+
     private String send(Phone from, String conversation, String text, String priority, boolean ack) {
         return (String) http.post().uri("/api/v1/conversations/" + conversation + "/messages")
                 .headers(h -> h.setBearerAuth(from.user().token())).header("Idempotency-Key", UUID.randomUUID()

@@ -1,13 +1,18 @@
 package org.wardfleet.push.internal;
 
+import java.util.List;
 import java.util.Map;
 
 import org.springframework.stereotype.Component;
 import org.springframework.web.reactive.socket.CloseStatus;
 import org.springframework.web.reactive.socket.WebSocketHandler;
+import org.springframework.web.reactive.socket.WebSocketMessage;
 import org.springframework.web.reactive.socket.WebSocketSession;
 import org.wardfleet.platform.security.DeviceAuthentication;
 import org.wardfleet.platform.security.DevicePrincipal;
+import org.wardfleet.platform.web.ProblemException;
+import org.wardfleet.platform.web.ProblemType;
+import org.wardfleet.push.DeviceStreamRequest;
 
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -17,8 +22,10 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * {@code /device/v1/stream}: one WebSocket per device, authenticated on the upgrade request like any device call
  * (mutual TLS or a device JWT for {@code GET /device/v1/stream}). The server sends small JSON events
- * ({@code hello}, {@code ping}, {@code sync}) and never content a lost phone could leak; what the device then fetches
- * goes through the normal authenticated endpoints. Messaging will use the same stream.
+ * ({@code hello}, {@code ping}, {@code sync}) — wake-ups, never content. The device may also send requests as text
+ * frames ({@code {"type":"fetch",...,"id"?}}, see {@link DeviceStreamRequest}): each is answered on the stream, in
+ * order, one at a time, at most {@code MAX_FRAME} characters and {@code MAX_PER_SECOND} a second; a bad one gets an
+ * {@code error} event (its problem type and the request's {@code id}) and the stream stays open.
  */
 @Component
 class DeviceStreamHandler implements WebSocketHandler {
@@ -28,14 +35,22 @@ class DeviceStreamHandler implements WebSocketHandler {
     /** RFC 6455 7.4.1 "try again later" (registered code 1013). */
     private static final CloseStatus OVERLOADED = new CloseStatus(1013, "Too many streams on this instance");
 
+    static final int MAX_FRAME = 4096;
+    static final int MAX_PER_SECOND = 10;
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(DeviceStreamHandler.class);
+
     private final StreamConnections connections;
     private final Presence presence;
     private final PushProperties properties;
+    private final Map<String, DeviceStreamRequest> requests;
 
-    DeviceStreamHandler(StreamConnections connections, Presence presence, PushProperties properties) {
+    DeviceStreamHandler(StreamConnections connections, Presence presence, PushProperties properties,
+            List<DeviceStreamRequest> requests) {
         this.connections = connections;
         this.presence = presence;
         this.properties = properties;
+        this.requests = requests.stream().collect(java.util.stream.Collectors.toUnmodifiableMap(
+                DeviceStreamRequest::type, r -> r));
     }
 
     static String event(Map<String, Object> fields) {
@@ -55,15 +70,89 @@ class DeviceStreamHandler implements WebSocketHandler {
 
     private Mono<Void> serve(WebSocketSession session, DevicePrincipal device) {
         String hello = event(Map.of("type", "hello", "deviceId", device.deviceId(),
-                "heartbeatSeconds", properties.streamHeartbeat().toSeconds()));
+                "heartbeatSeconds", properties.streamHeartbeat().toSeconds(),
+                "requests", List.copyOf(new java.util.TreeSet<>(requests.keySet()))));
         return Mono.usingWhen(
                 presence.connected(device.orgId(), device.deviceId())
                         .then(Mono.fromSupplier(() -> connections.open(device.deviceId()))),
-                sink -> Mono.firstWithSignal(
-                        // the device's frames are only read to notice that it went away
-                        session.receive().then(),
-                        session.send(Flux.concat(Mono.just(hello), sink.asFlux()).map(session::textMessage))),
+                sink -> {
+                    RateWindow rate = new RateWindow();
+                    return Mono.firstWithSignal(
+                            // requests in order, one at a time; the receive side ending means the device went away
+                            session.receive().map(WebSocketMessage::getPayloadAsText)
+                                    .concatMap(frame -> answer(device, frame, rate))
+                                    .doOnNext(answer -> StreamConnections.emit(sink, answer))
+                                    .then(),
+                            session.send(Flux.concat(Mono.just(hello), sink.asFlux()).map(session::textMessage)));
+                },
                 sink -> closed(device, sink));
+    }
+
+    /** The answer event to one frame from the device (an {@code error} event for a bad one, never a thrown error). */
+    Mono<String> answer(DevicePrincipal device, String frame, RateWindow rate) {
+        if (frame.length() > MAX_FRAME) {
+            return Mono.just(error(null, ProblemType.PAYLOAD_TOO_LARGE, "A request frame is at most " + MAX_FRAME
+                    + " characters"));
+        }
+        Map<String, Object> request;
+        try {
+            request = JSON.readValue(frame, new tools.jackson.core.type.TypeReference<Map<String, Object>>() { });
+        } catch (RuntimeException e) {
+            request = null;
+        }
+        if (request == null) {
+            return Mono.just(error(null, ProblemType.MALFORMED_REQUEST, "A request frame is a JSON object"));
+        }
+        Object id = request.get("id");
+        String requestId = id instanceof String s && s.length() <= 64 ? s : null;
+        if (!rate.allow(System.nanoTime())) {
+            return Mono.just(error(requestId, ProblemType.RATE_LIMITED, "At most " + MAX_PER_SECOND
+                    + " requests a second on a stream"));
+        }
+        DeviceStreamRequest handler = request.get("type") instanceof String type ? requests.get(type) : null;
+        if (handler == null) {
+            return Mono.just(error(requestId, ProblemType.NOT_FOUND, "Unknown request type; this stream serves "
+                    + new java.util.TreeSet<>(requests.keySet())));
+        }
+        return handler.handle(device, request)
+                .map(answer -> {
+                    Map<String, Object> event = new java.util.LinkedHashMap<>(answer);
+                    if (requestId != null) {
+                        event.put("id", requestId);
+                    }
+                    return event(event);
+                })
+                .onErrorResume(ProblemException.class, e -> Mono.just(error(requestId, e.problemType(),
+                        e.getBody().getDetail())))
+                .onErrorResume(e -> {
+                    LOG.warn("Stream request {} from a device failed: {}", handler.type(), e.toString());
+                    return Mono.just(error(requestId, ProblemType.UNAVAILABLE, "Try again, or use the HTTP API"));
+                });
+    }
+
+    private static String error(String requestId, ProblemType problem, String detail) {
+        Map<String, Object> event = new java.util.LinkedHashMap<>();
+        event.put("type", "error");
+        if (requestId != null) {
+            event.put("id", requestId);
+        }
+        event.put("problem", problem.type().toString());
+        event.put("detail", detail);
+        return event(event);
+    }
+
+    /** At most {@link #MAX_PER_SECOND} requests in any one-second window of one stream. */
+    static final class RateWindow {
+        private long windowStart;
+        private int count;
+
+        synchronized boolean allow(long nanos) {
+            if (nanos - windowStart >= 1_000_000_000L) {
+                windowStart = nanos;
+                count = 0;
+            }
+            return ++count <= MAX_PER_SECOND;
+        }
     }
 
     private Mono<Void> closed(DevicePrincipal device, Sinks.Many<String> sink) {

@@ -31,7 +31,22 @@ class StreamConnections {
     /** False when the device has no stream here, or its buffer refused the event. */
     boolean send(String deviceId, String event) {
         Sinks.Many<String> sink = open.get(deviceId);
-        return sink != null && sink.tryEmitNext(event).isSuccess();
+        return sink != null && emit(sink, event);
+    }
+
+    /**
+     * Emits into a stream's sink. Wake-ups (from any thread) and answers to the device's requests share it, and a
+     * sink takes one emitter at a time: a concurrent emission is retried briefly instead of being lost.
+     */
+    static boolean emit(Sinks.Many<String> sink, String event) {
+        for (int spins = 0; spins < 10_000; spins++) {
+            Sinks.EmitResult result = sink.tryEmitNext(event);
+            if (result != Sinks.EmitResult.FAIL_NON_SERIALIZED) {
+                return result.isSuccess();
+            }
+            Thread.onSpinWait();
+        }
+        return false;
     }
 
     Set<String> deviceIds() {
