@@ -48,6 +48,8 @@ class BroadcastBenchmark {
     static final Integer MQTT_PORT = Integer.getInteger("bench.mqttPort");
     /** Phones hold a message key (A256KW per message); {@code -Dbench.messageKeys=false}: ECDH-ES per message. */
     static final boolean MESSAGE_KEYS = !"false".equals(System.getProperty("bench.messageKeys"));
+    /** Woken phones ask on their stream; {@code -Dbench.fetch=http}: GET /device/v1/messages with a device token. */
+    static final boolean OVER_STREAM = !"http".equals(System.getProperty("bench.fetch"));
 
     @org.springframework.test.context.DynamicPropertySource
     static void streams(org.springframework.test.context.DynamicPropertyRegistry registry) {
@@ -62,8 +64,9 @@ class BroadcastBenchmark {
     @Test
     void broadcastToTenThousand() throws Exception {
         StringBuilder out = new StringBuilder(String.format("broadcast benchmark: java %s, %d cores, %d recipients, "
-                + "%s%n", System.getProperty("java.version"), Runtime.getRuntime().availableProcessors(), RECIPIENTS,
-                MESSAGE_KEYS ? "phones hold message keys (A256KW)" : "ECDH-ES per message"));
+                + "%s, %s%n", System.getProperty("java.version"), Runtime.getRuntime().availableProcessors(), RECIPIENTS,
+                MESSAGE_KEYS ? "phones hold message keys (A256KW)" : "ECDH-ES per message",
+                OVER_STREAM ? "fetch on the stream" : "fetch over HTTP with a device token each"));
         TestApi.User admin = api.newOrganisation();
         WebClient http = WebClient.builder().baseUrl("http://127.0.0.1:" + port)
                 .clientConnector(new ReactorClientHttpConnector(reactor.netty.http.client.HttpClient.create(
@@ -115,7 +118,7 @@ class BroadcastBenchmark {
 
         // every phone connects its stream (simulator JVM), then the broadcast goes out
         Process sim = simulator("ws", String.valueOf(port), devices.toAbsolutePath().toString(),
-                MESSAGE_KEYS ? "keys" : "ecdh");
+                (MESSAGE_KEYS ? "keys" : "ecdh") + (OVER_STREAM ? ",stream" : ",http"));
         BufferedReader simOut = new BufferedReader(new InputStreamReader(sim.getInputStream(), StandardCharsets.UTF_8));
         String ready = line(simOut, "CONNECT");
         if (ready == null || !ready.startsWith("CONNECTED")) {

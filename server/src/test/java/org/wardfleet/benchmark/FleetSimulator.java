@@ -76,7 +76,8 @@ public final class FleetSimulator {
 
     public static void main(String[] args) throws Exception {
         if ("ws".equals(args[0])) {
-            ws(Integer.parseInt(args[1]), Path.of(args[2]), args.length < 4 || !"ecdh".equals(args[3]));
+            String mode = args.length < 4 ? "keys,stream" : args[3];
+            ws(Integer.parseInt(args[1]), Path.of(args[2]), mode.contains("keys"), mode.contains("stream"));
         } else {
             mqtt(Integer.parseInt(args[1]), Integer.parseInt(args[2]));
         }
@@ -88,8 +89,11 @@ public final class FleetSimulator {
 
     // ---- Wardfleet: device streams, fetch, decrypt
 
-    /** {@code messageKeys}: each phone asks for a message key when it connects (else ECDH-ES per message). */
-    static void ws(int port, Path devicesFile, boolean messageKeys) throws Exception {
+    /**
+     * {@code messageKeys}: each phone asks for a message key when it connects (else ECDH-ES per message);
+     * {@code overStream}: a woken phone asks for its messages on its stream (else GET /device/v1/messages).
+     */
+    static void ws(int port, Path devicesFile, boolean messageKeys, boolean overStream) throws Exception {
         KeyFactory ec = KeyFactory.getInstance("EC");
         List<Phone> phones = new ArrayList<>();
         for (String line : Files.readAllLines(devicesFile)) {
@@ -120,8 +124,11 @@ public final class FleetSimulator {
             CountDownLatch hello = new CountDownLatch(1);
             HttpHeaders headers = new HttpHeaders();
             headers.set("Authorization", "Device " + p.device().jwt("GET", "/device/v1/stream"));
+            Sinks.Many<String> out = Sinks.many().unicast().onBackpressureBuffer();
+            AtomicLong started = new AtomicLong();
             streams.add(ws.execute(URI.create("ws://127.0.0.1:" + port + "/device/v1/stream"), headers,
-                    session -> session.receive().map(WebSocketMessage::getPayloadAsText)
+                    session -> Mono.firstWithSignal(session.send(out.asFlux().map(session::textMessage)),
+                            session.receive().map(WebSocketMessage::getPayloadAsText)
                             .concatMap(event -> {
                                 if (event.contains("\"hello\"")) {
                                     return (messageKeys ? messageKey(http, p) : Mono.<Void>empty())
@@ -130,22 +137,39 @@ public final class FleetSimulator {
                                                 sink.success();
                                             });
                                 }
+                                if (event.startsWith("{\"type\":\"messages\"")) {
+                                    int count = decrypt(p, JSON.readValue(event, Map.class));
+                                    fetchMs.add((System.nanoTime() - started.get()) / 1_000_000);
+                                    if (count > 0 && done.putIfAbsent(p.device().deviceId(), true) == null) {
+                                        received.add(System.currentTimeMillis());
+                                        all.countDown();
+                                    }
+                                    return Mono.empty();
+                                }
+                                if (event.startsWith("{\"type\":\"error\"")) {
+                                    System.err.println("stream request refused: " + event);
+                                    return Mono.empty();
+                                }
                                 if (!event.contains("\"message\"") || done.containsKey(p.device().deviceId())) {
                                     return Mono.empty();
                                 }
                                 woken.add(System.currentTimeMillis());
-                                long started = System.nanoTime();
+                                started.set(System.nanoTime());
+                                if (overStream) {
+                                    out.tryEmitNext("{\"type\":\"fetch\",\"after\":\"" + p.cursor().get() + "\"}");
+                                    return Mono.empty();
+                                }
                                 // fetches wait for a free connection here, so each device token is made just before
                                 // its request goes out (a token made earlier could expire while queued)
                                 work.emitNext(Mono.defer(() -> fetchAndDecrypt(http, p)).doOnNext(count -> {
-                                    fetchMs.add((System.nanoTime() - started) / 1_000_000);
+                                    fetchMs.add((System.nanoTime() - started.get()) / 1_000_000);
                                     if (count > 0 && done.putIfAbsent(p.device().deviceId(), true) == null) {
                                         received.add(System.currentTimeMillis());
                                         all.countDown();
                                     }
                                 }).then(), Sinks.EmitFailureHandler.busyLooping(Duration.ofSeconds(5)));
                                 return Mono.empty();
-                            }).then()).subscribe(null, e -> sink.success()));
+                            }).then())).subscribe(null, e -> sink.success()));
         }).timeout(Duration.ofSeconds(30), Mono.empty()), 64).blockLast();
         if (!connected.await(5, TimeUnit.MINUTES)) {
             System.out.println("CONNECT-FAILED " + (phones.size() - connected.getCount()));
@@ -193,29 +217,35 @@ public final class FleetSimulator {
                 }).then();
     }
 
+    private static final tools.jackson.databind.json.JsonMapper JSON = tools.jackson.databind.json.JsonMapper.builder()
+            .build();
+
+    /** Decrypts an inbox (HTTP answer or stream event), moves the phone's cursor; returns how many messages. */
+    private static int decrypt(Phone p, Map<?, ?> inbox) {
+        int n = 0;
+        for (Object o : (List<?>) inbox.get("messages")) {
+            try {
+                JWEObject jwe = JWEObject.parse((String) ((Map<?, ?>) o).get("jwe"));
+                OctetSequenceKey key = p.key().get();
+                if (key != null && key.getKeyID().equals(jwe.getHeader().getKeyID())) {
+                    jwe.decrypt(new AESDecrypter(key.toSecretKey("AES")));
+                } else {
+                    jwe.decrypt(new ECDHDecrypter((ECPrivateKey) p.device().keys().getPrivate()));
+                }
+                n++;
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        p.cursor().set(Long.parseLong((String) inbox.get("cursor")));
+        return n;
+    }
+
     private static Mono<Integer> fetchAndDecrypt(WebClient http, Phone p) {
         return http.get().uri("/device/v1/messages?after=" + p.cursor().get())
                 .header("Authorization", "Device " + p.device().jwt("GET", "/device/v1/messages"))
                 .retrieve().bodyToMono(Map.class)
-                .map(inbox -> {
-                    int n = 0;
-                    for (Object o : (List<?>) inbox.get("messages")) {
-                        try {
-                            JWEObject jwe = JWEObject.parse((String) ((Map<?, ?>) o).get("jwe"));
-                            OctetSequenceKey key = p.key().get();
-                            if (key != null && key.getKeyID().equals(jwe.getHeader().getKeyID())) {
-                                jwe.decrypt(new AESDecrypter(key.toSecretKey("AES")));
-                            } else {
-                                jwe.decrypt(new ECDHDecrypter((ECPrivateKey) p.device().keys().getPrivate()));
-                            }
-                            n++;
-                        } catch (Exception e) {
-                            throw new IllegalStateException(e);
-                        }
-                    }
-                    p.cursor().set(Long.parseLong((String) inbox.get("cursor")));
-                    return n;
-                })
+                .map(inbox -> decrypt(p, inbox))
                 .onErrorResume(e -> {
                     System.err.println("fetch failed: " + e);
                     return Mono.just(0);
