@@ -127,7 +127,7 @@ class BroadcastBenchmark {
         // -Dbench.jfr=<file>: a flight recording of the server during the broadcast only (not the setup)
         jdk.jfr.Recording recording = null;
         if (System.getProperty("bench.jfr") != null) {
-            recording = new jdk.jfr.Recording(jdk.jfr.Configuration.getConfiguration("profile"));
+            recording = new jdk.jfr.Recording(jdk.jfr.Configuration.getConfiguration(System.getProperty("bench.jfrSettings", "profile")));
             recording.start();
         }
         long cpu0 = FleetSimulator.cpuNanos();

@@ -46,7 +46,9 @@ class DeliveryReceipts implements org.springframework.context.SmartLifecycle {
             Job job = new Job(orgId, messageId, userId, at, Sinks.one());
             waiting.add(job);
             kick();
-            return job.done().asMono();
+            // a batch completes thousands of fetches at once: their remaining work (audit, packaging, sending) goes
+            // to the parallel workers instead of queueing behind each other on the thread that wrote the batch
+            return job.done().asMono().publishOn(reactor.core.scheduler.Schedulers.parallel());
         });
     }
 
