@@ -276,7 +276,9 @@ class Messaging implements org.wardfleet.messaging.Paging {
      * one (A256KW), else to its enrolled key (ECDH-ES); marks them delivered.
      */
     Mono<Fetched> fetch(String orgId, String deviceId, long after) {
-        return devices.find(orgId, deviceId).flatMap(device -> access.decide(orgId, deviceId)
+        // the device just read is the one decided on (no second read of it)
+        return devices.find(orgId, deviceId).flatMap(device -> access.decideAll(orgId, List.of(device))
+                .mapNotNull(decisions -> decisions.get(deviceId))
                 .flatMap(decision -> !decision.allowed() || device.state() != DeviceState.ACTIVE
                         ? Mono.just(new Fetched(List.of(), after, true))
                         : Mono.zip(store.inbox(orgId, deviceId, after, 100).collectList(),
