@@ -29,7 +29,7 @@ class MessagingSdkTests {
     @Autowired TestApi api;
     @LocalServerPort int port;
 
-    record Phone(TestApi.User user, SoftwareKeyStore keys, DeviceClient client) {
+    record Phone(TestApi.User user, SoftwareKeyStore keys, DeviceClient client, EnrolledDevice device) {
     }
 
     @Test
@@ -111,7 +111,8 @@ class MessagingSdkTests {
     /**
      * A connected app answers a wake-up by asking on its stream (no new token or connection): the page arrives as a
      * messages event and is DELIVERED for the sender. Bad frames — not JSON, too large, an unknown request, a bad
-     * cursor, a burst — each get an error event with a stable problem type, and the stream keeps working.
+     * cursor, a burst — each get an error event with a stable problem type, and the stream keeps working; a flood
+     * closes it.
      */
     @Test
     void aConnectedAppFetchesOverItsStreamAndBadFramesGetErrorsNotACrash() {
@@ -156,16 +157,66 @@ class MessagingSdkTests {
             org.assertj.core.api.Assertions.assertThatThrownBy(() -> nurse.client().readInbox(nurse.keys(), key,
                     event(events, "\"id\":\"r3\""))).isInstanceOf(IllegalStateException.class);
 
-            // a burst: some are answered, the rest refused until the next second
+            // a burst in a fresh second: ten are answered, the next ones refused until the next second
+            java.util.concurrent.locks.LockSupport.parkNanos(Duration.ofMillis(1100).toNanos());
             for (int i = 0; i < 15; i++) {
                 stream.requestMessages("0", "burst" + i);
             }
             await().atMost(Duration.ofSeconds(10)).until(() -> events.stream().filter(e -> e.contains("burst"))
                     .count() == 15);
             assertThat(events.stream().filter(e -> e.contains("burst") && e.contains("rate-limited")).count())
-                    .isGreaterThanOrEqualTo(5);
+                    .isEqualTo(5);
             assertThat(stream.closed()).isNotDone();
+            // a flood (far over the rate): the server stops answering and closes the stream
+            java.util.concurrent.locks.LockSupport.parkNanos(Duration.ofMillis(1100).toNanos());
+            try {
+                for (int i = 0; i < 40 && !stream.closed().isDone(); i++) {
+                    stream.sendFrame("{}");
+                }
+            } catch (java.util.concurrent.CompletionException closedMeanwhile) {
+                // the server closed the stream while frames were still going out
+            }
+            await().atMost(Duration.ofSeconds(10)).until(() -> stream.closed().isDone());
         }
+    }
+
+    /**
+     * A renewal with a new key: the stream opened with the old certificate is refused its next fetch and closed, and
+     * the message key issued under the old enrolled key no longer applies — the next page reaches the renewed device by
+     * ECDH-ES to its new key (whoever held the old private key reads nothing new).
+     */
+    @Test
+    void aRenewalWithANewKeyEndsTheOldStreamAndRetiresTheOldMessageKey() {
+        TestApi.User admin = api.newOrganisation();
+        Phone doctor = phone(admin);
+        Phone nurse = phone(admin);
+        String conversation = (String) http.post().uri("/api/v1/conversations")
+                .headers(h -> h.setBearerAuth(doctor.user().token()))
+                .bodyValue(Map.of("participants", List.of(nurse.user().id()))).exchange().expectStatus().isCreated()
+                .expectBody(Map.class).returnResult().getResponseBody().get("id");
+        nurse.client().requestMessageKey(nurse.keys());
+        SoftwareKeyStore newKeys = SoftwareKeyStore.generate();
+        List<java.security.cert.X509Certificate> chain;
+        List<String> events = new CopyOnWriteArrayList<>();
+        try (DeviceStream stream = nurse.client().openStream(events::add)) {
+            await().atMost(Duration.ofSeconds(10)).until(() -> events.stream().anyMatch(e -> e.contains("hello")));
+            chain = nurse.client().renew(newKeys);
+            stream.requestMessages("0", "after-renewal");
+            assertThat(event(events, "\"id\":\"after-renewal\"")).contains("urn:wardfleet:problem:unauthenticated");
+            await().atMost(Duration.ofSeconds(10)).until(() -> stream.closed().isDone());
+        }
+        DeviceClient renewed = DeviceClient.withDeviceJwt("http://127.0.0.1:" + port, TestDevice.AUDIENCE,
+                new EnrolledDevice(nurse.device().deviceId(), chain, nurse.device().endpoints(), null, newKeys), null,
+                Clock.systemUTC());
+        String id = send(doctor, conversation, "Resus bay 2 now", "STAT", true);
+        // no message key passed: an A256KW message under the old key would fail here; ECDH-ES to the new key opens
+        DeviceClient.Inbox inbox = renewed.fetchMessages(newKeys, null, "0");
+        assertThat(inbox.messages()).extracting(DeviceClient.ReceivedMessage::id).containsExactly(id);
+        // and a new message key can be had under the new enrolled key
+        DeviceClient.MessageKey fresh = renewed.requestMessageKey(newKeys);
+        String next = send(doctor, conversation, "Also bed 9", "URGENT", false);
+        assertThat(renewed.fetchMessages(newKeys, fresh, inbox.cursor()).messages())
+                .extracting(DeviceClient.ReceivedMessage::id).containsExactly(next);
     }
 
     private static String event(List<String> events, String containing) {
@@ -190,6 +241,6 @@ class MessagingSdkTests {
         EnrolledDevice device = new EnrollmentClient(base, null).enroll(secret, keys,
                 new EnrollmentClient.DeviceInfo("android", "Pixel 8", "15", "2026-10-05", "1.0.0"));
         return new Phone(user, keys, DeviceClient.withDeviceJwt(base, TestDevice.AUDIENCE, device, null,
-                Clock.systemUTC()));
+                Clock.systemUTC()), device);
     }
 }

@@ -44,7 +44,8 @@ import reactor.core.scheduler.Schedulers;
  * per device (about 100 times cheaper on both ends; what makes a 10,000-phone broadcast CPU-cheap). Asking again
  * replaces the key (a reinstalled app, a suspected leak); messages are encrypted at fetch time, so the next fetch uses
  * the new key. Devices that never ask keep getting ECDH-ES per message. Stored sealed by the organisation's data key
- * ({@code device_message_keys}), bound to the device and key id.
+ * ({@code device_message_keys}), bound to the device, the key id and the device's enrolled key (a renewal with a new
+ * key retires the message key).
  */
 @Component
 class MessageKeys {
@@ -69,32 +70,53 @@ class MessageKeys {
         this.clock = clock;
     }
 
-    /** A fresh key for the device, replacing any earlier one. */
+    /**
+     * A fresh key for the device, replacing any earlier one. Wrapped for the device first, then stored: a key is
+     * never in use before the answer that carries it exists (if that answer is lost, the device asks again and the
+     * next key replaces this one).
+     */
     Mono<Issued> issue(Device device) {
         byte[] raw = new byte[32];
         RANDOM.nextBytes(raw);
         String kid = "mk-" + UUID.randomUUID();
         String encoded = Base64.getEncoder().encodeToString(raw);
-        return crypto.encrypt(device.orgId(), binding(device.id(), kid), encoded)
-                .flatMap(sealed -> Mono.from(keys.replaceOne(eq("_id", device.id()), new Document("_id", device.id())
-                        .append("orgId", device.orgId()).append("kid", kid).append("sealed", sealed)
-                        .append("createdAt", Documents.date(clock.instant())), new ReplaceOptions().upsert(true))))
-                .then(Mono.fromCallable(() -> new Issued(kid, wrapForDevice(device, kid, raw)))
-                        .subscribeOn(Schedulers.boundedElastic()));
+        return Mono.fromCallable(() -> new Issued(kid, wrapForDevice(device, kid, raw)))
+                .subscribeOn(Schedulers.boundedElastic())
+                .flatMap(issued -> crypto.encrypt(device.orgId(), binding(device, kid), encoded)
+                        .flatMap(sealed -> Mono.from(keys.replaceOne(eq("_id", device.id()), new Document("_id",
+                                device.id()).append("orgId", device.orgId()).append("kid", kid)
+                                .append("sealed", sealed).append("createdAt", Documents.date(clock.instant())),
+                                new ReplaceOptions().upsert(true))))
+                        .thenReturn(issued));
     }
 
-    /** The device's current key, if it asked for one. */
-    Mono<Optional<MessageKey>> current(String orgId, String deviceId) {
-        return Mono.from(keys.find(and(eq("_id", deviceId), eq("orgId", orgId))).first())
-                .flatMap(d -> crypto.decrypt(orgId, binding(deviceId, d.getString("kid")), d.getString("sealed"))
+    /**
+     * The device's current key, if it asked for one under its current enrolled key. A key issued to an earlier
+     * enrolled key (the certificate was renewed with a new key) no longer opens — its binding named the old key — and
+     * the device gets ECDH-ES to its new key until it asks again: whoever held the old private key, and so could
+     * unwrap the old message key, reads nothing new.
+     */
+    Mono<Optional<MessageKey>> current(Device device) {
+        return Mono.from(keys.find(and(eq("_id", device.id()), eq("orgId", device.orgId()))).first())
+                .flatMap(d -> crypto.decrypt(device.orgId(), binding(device, d.getString("kid")), d.getString("sealed"))
                         .map(encoded -> Optional.of(new MessageKey(d.getString("kid"),
-                                new SecretKeySpec(Base64.getDecoder().decode(encoded), "AES")))))
+                                new SecretKeySpec(Base64.getDecoder().decode(encoded), "AES"))))
+                        .onErrorResume(IllegalStateException.class, stale -> Mono.just(Optional.empty())))
                 .defaultIfEmpty(Optional.empty());
     }
 
-    /** A sealed key copied to another device's record, or relabelled, does not open. */
-    private static String binding(String deviceId, String kid) {
-        return "message-key:" + deviceId + ":" + kid;
+    /** A sealed key copied to another device's record, relabelled, or left from an earlier enrolled key does not open. */
+    private static String binding(Device device, String kid) {
+        return "message-key:" + device.id() + ":" + kid + ":" + fingerprint(device.publicKey());
+    }
+
+    private static String fingerprint(String publicKey) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(publicKey.getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static String wrapForDevice(Device device, String kid, byte[] raw) throws JOSEException {

@@ -276,13 +276,26 @@ class Messaging implements org.wardfleet.messaging.Paging {
      * one (A256KW), else to its enrolled key (ECDH-ES); marks them delivered.
      */
     Mono<Fetched> fetch(String orgId, String deviceId, long after) {
+        return fetch(orgId, deviceId, after, null);
+    }
+
+    /**
+     * As {@link #fetch(String, String, long)} for a caller authenticated earlier (the stream, on its upgrade):
+     * {@code credentialSerial} is the certificate it was authenticated with, and a device whose certificate has been
+     * replaced since (renewed, possibly with a new key) is refused — the stream must reconnect with the new one.
+     */
+    Mono<Fetched> fetch(String orgId, String deviceId, long after, String credentialSerial) {
         // the device just read is the one decided on (no second read of it)
-        return devices.find(orgId, deviceId).flatMap(device -> access.decideAll(orgId, List.of(device))
+        return devices.find(orgId, deviceId)
+                .filter(device -> credentialSerial == null || credentialSerial.equals(device.certificateSerial()))
+                .switchIfEmpty(Mono.error(() -> ProblemType.UNAUTHENTICATED.exception(
+                        "This device's credential changed since the stream opened: reconnect")))
+                .flatMap(device -> access.decideAll(orgId, List.of(device))
                 .mapNotNull(decisions -> decisions.get(deviceId))
                 .flatMap(decision -> !decision.allowed() || device.state() != DeviceState.ACTIVE
                         ? Mono.just(new Fetched(List.of(), after, true))
                         : Mono.zip(store.inbox(orgId, deviceId, after, 100).collectList(),
-                                        messageKeys.current(orgId, deviceId))
+                                        messageKeys.current(device))
                                 .flatMap(t -> deliverAll(device, t.getT2().orElse(null), t.getT1(), after))));
     }
 

@@ -14,7 +14,8 @@ import reactor.core.publisher.Mono;
  * {@code {"type":"fetch","after":"<cursor>"}} on the device's stream: the same inbox as
  * {@code GET /device/v1/messages?after=} — same checks (ACTIVE, compliance, now), same JWEs, same DELIVERED receipts —
  * answered as {@code {"type":"messages","messages":[...],"cursor","blocked"}} on the stream. A woken phone that is
- * connected fetches without a new signed token, connection or TLS handshake.
+ * connected fetches without a new signed token, connection or TLS handshake. A device whose certificate changed since
+ * the stream opened (renewed, perhaps with a new key) is refused and the stream closed: it reconnects with the new one.
  */
 @Component
 class StreamFetch implements DeviceStreamRequest {
@@ -37,7 +38,8 @@ class StreamFetch implements DeviceStreamRequest {
         if (!text.matches("[0-9]{1,18}")) {
             return Mono.error(ProblemType.VALIDATION_FAILED.exception("after is a cursor: the digits a fetch returned"));
         }
-        return messaging.fetch(device.orgId(), device.deviceId(), Long.parseLong(text)).map(f -> {
+        return messaging.fetch(device.orgId(), device.deviceId(), Long.parseLong(text), device.certificateSerial())
+                .map(f -> {
             Map<String, Object> event = new LinkedHashMap<>();
             event.put("type", "messages");
             event.put("messages", f.messages());

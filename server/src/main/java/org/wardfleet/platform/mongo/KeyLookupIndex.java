@@ -61,11 +61,13 @@ final class KeyLookupIndex<P> extends Index<P> {
     private Document pinned(Document query) {
         if (query.containsKey(key)) {
             Object value = query.get(key);
-            if (!(value instanceof Document expression) || expression.size() == 1 && expression.containsKey("$in")) {
-                Document part = new Document(key, value);
-                if (inner.canHandle(part)) {
-                    return part;
-                }
+            boolean exact = value instanceof Document expression
+                    ? expression.size() == 1 && expression.get("$in") instanceof List<?> values
+                            && values.stream().allMatch(KeyLookupIndex::plain)
+                    : plain(value);
+            Document part = exact ? new Document(key, value) : null;
+            if (part != null && inner.canHandle(part)) {
+                return part;
             }
         }
         if (query.get("$and") instanceof List<?> clauses) {
@@ -79,6 +81,15 @@ final class KeyLookupIndex<P> extends Index<P> {
             }
         }
         return null;
+    }
+
+    /**
+     * A value an exact index lookup finds every match for: not a regular expression, an array (array fields are
+     * indexed element by element) or a sub-document — for those the query reads the collection as before.
+     */
+    private static boolean plain(Object value) {
+        return !(value instanceof Document || value instanceof List<?> || value instanceof java.util.regex.Pattern
+                || value instanceof de.bwaldvogel.mongo.bson.BsonRegularExpression);
     }
 
     @Override

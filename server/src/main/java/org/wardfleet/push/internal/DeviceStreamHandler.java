@@ -25,7 +25,8 @@ import tools.jackson.databind.json.JsonMapper;
  * ({@code hello}, {@code ping}, {@code sync}) — wake-ups, never content. The device may also send requests as text
  * frames ({@code {"type":"fetch",...,"id"?}}, see {@link DeviceStreamRequest}): each is answered on the stream, in
  * order, one at a time, at most {@code MAX_FRAME} characters and {@code MAX_PER_SECOND} a second; a bad one gets an
- * {@code error} event (its problem type and the request's {@code id}) and the stream stays open.
+ * {@code error} event (its problem type and the request's {@code id}) and the stream stays open — except a flood
+ * (closed, 1008) and a credential that changed since the upgrade (an {@code unauthenticated} error, then closed).
  */
 @Component
 class DeviceStreamHandler implements WebSocketHandler {
@@ -80,19 +81,58 @@ class DeviceStreamHandler implements WebSocketHandler {
                     return Mono.firstWithSignal(
                             // requests in order, one at a time; the receive side ending means the device went away
                             session.receive().map(WebSocketMessage::getPayloadAsText)
-                                    .concatMap(frame -> answer(device, frame, rate))
-                                    .doOnNext(answer -> StreamConnections.emit(sink, answer))
+                                    .concatMap(frame -> rate.allow(System.nanoTime()) ? answer(device, frame)
+                                            // far over the limit: no more answers, the stream ends
+                                            : rate.abusive() ? Mono.<Answer>error(new TooManyRequests())
+                                            : Mono.just(new Answer(error(requestId(frame), ProblemType.RATE_LIMITED,
+                                                    "At most " + MAX_PER_SECOND + " requests a second on a stream"),
+                                                    false)))
+                                    .concatMap(answer -> StreamConnections.emit(sink, answer.event()) && !answer.last()
+                                            ? Mono.empty()
+                                            // the answer could not be queued (the device is not reading), or it
+                                            // was the last one (credential changed): end the stream
+                                            : Mono.fromRunnable(() -> StreamConnections.complete(sink)))
+                                    .onErrorResume(TooManyRequests.class, e -> session.close(TOO_MANY))
                                     .then(),
                             session.send(Flux.concat(Mono.just(hello), sink.asFlux()).map(session::textMessage)));
                 },
                 sink -> closed(device, sink));
     }
 
-    /** The answer event to one frame from the device (an {@code error} event for a bad one, never a thrown error). */
-    Mono<String> answer(DevicePrincipal device, String frame, RateWindow rate) {
+    /** An event to send back; {@code last}: the stream ends after it. */
+    record Answer(String event, boolean last) {
+    }
+
+    private static final class TooManyRequests extends RuntimeException {
+        TooManyRequests() {
+            super("too many stream requests", null, false, false);
+        }
+    }
+
+    /** RFC 6455 7.4.1: policy violation — far over the request rate. */
+    private static final CloseStatus TOO_MANY = new CloseStatus(1008, "Too many requests");
+
+    /** The request id of a frame, when it has a readable one (for error events about it). */
+    private static String requestId(String frame) {
         if (frame.length() > MAX_FRAME) {
-            return Mono.just(error(null, ProblemType.PAYLOAD_TOO_LARGE, "A request frame is at most " + MAX_FRAME
-                    + " characters"));
+            return null;
+        }
+        try {
+            Map<?, ?> request = JSON.readValue(frame, Map.class);
+            return request != null && request.get("id") instanceof String s && s.length() <= 64 ? s : null;
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    /**
+     * The answer event to one frame from the device (an {@code error} event for a bad one, never a thrown error). An
+     * {@code unauthenticated} refusal (the device's credential changed since the stream opened) is the stream's last.
+     */
+    Mono<Answer> answer(DevicePrincipal device, String frame) {
+        if (frame.length() > MAX_FRAME) {
+            return Mono.just(new Answer(error(null, ProblemType.PAYLOAD_TOO_LARGE, "A request frame is at most "
+                    + MAX_FRAME + " characters"), false));
         }
         Map<String, Object> request;
         try {
@@ -101,18 +141,15 @@ class DeviceStreamHandler implements WebSocketHandler {
             request = null;
         }
         if (request == null) {
-            return Mono.just(error(null, ProblemType.MALFORMED_REQUEST, "A request frame is a JSON object"));
+            return Mono.just(new Answer(error(null, ProblemType.MALFORMED_REQUEST, "A request frame is a JSON object"),
+                    false));
         }
         Object id = request.get("id");
         String requestId = id instanceof String s && s.length() <= 64 ? s : null;
-        if (!rate.allow(System.nanoTime())) {
-            return Mono.just(error(requestId, ProblemType.RATE_LIMITED, "At most " + MAX_PER_SECOND
-                    + " requests a second on a stream"));
-        }
         DeviceStreamRequest handler = request.get("type") instanceof String type ? requests.get(type) : null;
         if (handler == null) {
-            return Mono.just(error(requestId, ProblemType.NOT_FOUND, "Unknown request type; this stream serves "
-                    + new java.util.TreeSet<>(requests.keySet())));
+            return Mono.just(new Answer(error(requestId, ProblemType.NOT_FOUND,
+                    "Unknown request type; this stream serves " + new java.util.TreeSet<>(requests.keySet())), false));
         }
         return handler.handle(device, request)
                 .map(answer -> {
@@ -120,13 +157,14 @@ class DeviceStreamHandler implements WebSocketHandler {
                     if (requestId != null) {
                         event.put("id", requestId);
                     }
-                    return event(event);
+                    return new Answer(event(event), false);
                 })
-                .onErrorResume(ProblemException.class, e -> Mono.just(error(requestId, e.problemType(),
-                        e.getBody().getDetail())))
+                .onErrorResume(ProblemException.class, e -> Mono.just(new Answer(error(requestId, e.problemType(),
+                        e.getBody().getDetail()), e.problemType().equals(ProblemType.UNAUTHENTICATED))))
                 .onErrorResume(e -> {
                     LOG.warn("Stream request {} from a device failed: {}", handler.type(), e.toString());
-                    return Mono.just(error(requestId, ProblemType.UNAVAILABLE, "Try again, or use the HTTP API"));
+                    return Mono.just(new Answer(error(requestId, ProblemType.UNAVAILABLE,
+                            "Try again, or use the HTTP API"), false));
                 });
     }
 
@@ -141,17 +179,27 @@ class DeviceStreamHandler implements WebSocketHandler {
         return event(event);
     }
 
-    /** At most {@link #MAX_PER_SECOND} requests in any one-second window of one stream. */
+    /**
+     * Every frame counts, whatever it holds: at most {@link #MAX_PER_SECOND} are answered in each one-second window
+     * (fixed windows, starting at the first frame), the next ones up to twice that get a {@code rate-limited} error
+     * event, and beyond that the stream is closed (1008) — a flooding device cannot make the server queue answers.
+     */
     static final class RateWindow {
+        private boolean started;
         private long windowStart;
         private int count;
 
         synchronized boolean allow(long nanos) {
-            if (nanos - windowStart >= 1_000_000_000L) {
+            if (!started || nanos - windowStart >= 1_000_000_000L) {
+                started = true;
                 windowStart = nanos;
                 count = 0;
             }
             return ++count <= MAX_PER_SECOND;
+        }
+
+        synchronized boolean abusive() {
+            return count > 2 * MAX_PER_SECOND;
         }
     }
 

@@ -16,12 +16,23 @@ class StreamConnections {
 
     /** A newer connection from the same device replaces the older one (which is completed and closes). */
     Sinks.Many<String> open(String deviceId) {
-        Sinks.Many<String> sink = Sinks.many().unicast().onBackpressureBuffer();
+        Sinks.Many<String> sink = Sinks.many().unicast().onBackpressureBuffer(
+                reactor.util.concurrent.Queues.<String>get(MAX_QUEUED).get());
         Sinks.Many<String> previous = open.put(deviceId, sink);
         if (previous != null) {
-            previous.tryEmitComplete();
+            complete(previous);
         }
         return sink;
+    }
+
+    /** Events waiting for one slow (or not reading) device before its stream is closed: memory stays bounded. */
+    static final int MAX_QUEUED = 256;
+
+    /** Ends a stream (its session then closes). */
+    static void complete(Sinks.Many<String> sink) {
+        synchronized (sink) {
+            sink.tryEmitComplete();
+        }
     }
 
     void closed(String deviceId, Sinks.Many<String> sink) {
@@ -31,22 +42,25 @@ class StreamConnections {
     /** False when the device has no stream here, or its buffer refused the event. */
     boolean send(String deviceId, String event) {
         Sinks.Many<String> sink = open.get(deviceId);
-        return sink != null && emit(sink, event);
+        if (sink == null) {
+            return false;
+        }
+        if (emit(sink, event)) {
+            return true;
+        }
+        complete(sink); // full: the device has not read its stream for a long time; it reconnects and catches up
+        return false;
     }
 
     /**
      * Emits into a stream's sink. Wake-ups (from any thread) and answers to the device's requests share it, and a
-     * sink takes one emitter at a time: a concurrent emission is retried briefly instead of being lost.
+     * sink takes one emitter at a time: emitters are serialized here rather than racing (a lost race would drop the
+     * event). False when the stream is over or its bounded buffer is full (a device not reading): the caller ends it.
      */
     static boolean emit(Sinks.Many<String> sink, String event) {
-        for (int spins = 0; spins < 10_000; spins++) {
-            Sinks.EmitResult result = sink.tryEmitNext(event);
-            if (result != Sinks.EmitResult.FAIL_NON_SERIALIZED) {
-                return result.isSuccess();
-            }
-            Thread.onSpinWait();
+        synchronized (sink) {
+            return sink.tryEmitNext(event).isSuccess();
         }
-        return false;
     }
 
     Set<String> deviceIds() {

@@ -101,6 +101,10 @@ class KeyLookupIndexTests {
 
             assertThat(Flux.from(devices.find(eq("state", "LOST"))).collectList().block()).hasSize(1);
             assertThat(backend.fullScans()).isEqualTo(before + 1);
+            // a regular expression inside $in is not an exact lookup: it still finds what it matches
+            assertThat(Flux.from(devices.find(and(eq("orgId", "A"), in("_id", java.util.regex.Pattern.compile(
+                    "^d1[02]$"))))).map(d -> d.getString("_id")).collectList().block())
+                    .containsExactlyInAnyOrder("d10", "d12");
         } finally {
             server.shutdownNow();
         }
