@@ -24,6 +24,9 @@ public interface Devices {
     /** The devices of many users at once (broadcasts): one query, not one per user. */
     Flux<Device> reachableForAll(String orgId, java.util.Collection<String> userIds);
 
+    /** Many devices by id in one query, without timelines; unknown ids and other organisations' devices are left out. */
+    Flux<Device> findAll(String orgId, java.util.Collection<String> deviceIds);
+
     /** The push service said this registration token is dead (app uninstalled, token rotated). */
     Mono<Void> forgetPushToken(String orgId, String deviceId, String pushToken);
 

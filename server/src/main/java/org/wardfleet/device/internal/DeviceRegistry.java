@@ -63,6 +63,11 @@ class DeviceRegistry implements Devices {
     }
 
     @Override
+    public Flux<Device> findAll(String orgId, java.util.Collection<String> deviceIds) {
+        return deviceIds.isEmpty() ? Flux.empty() : devices.findAll(orgId, deviceIds);
+    }
+
+    @Override
     public Flux<Device> reachable(String orgId) {
         return devices.reachable(orgId);
     }

@@ -80,6 +80,11 @@ class DeviceRepository implements IndexedCollection {
                 .projection(Projections.exclude("timeline"))).map(DeviceDocuments::toDevice);
     }
 
+    Flux<Device> findAll(String orgId, java.util.Collection<String> ids) {
+        return Flux.from(devices.find(and(eq("orgId", orgId), in("_id", ids)))
+                .projection(Projections.exclude("timeline"))).map(DeviceDocuments::toDevice);
+    }
+
     Flux<Device> reachableFor(String orgId, String userId) {
         return Flux.from(devices.find(and(eq("orgId", orgId), eq("assignedUserId", userId),
                         in("state", List.of(DeviceState.ACTIVE.name(), DeviceState.QUARANTINED.name()))))

@@ -75,7 +75,7 @@ class DeviceStreamHandler implements WebSocketHandler {
                 "requests", List.copyOf(new java.util.TreeSet<>(requests.keySet()))));
         return Mono.usingWhen(
                 presence.connected(device.orgId(), device.deviceId())
-                        .then(Mono.fromSupplier(() -> connections.open(device.deviceId()))),
+                        .then(Mono.fromSupplier(() -> connections.open(device))),
                 sink -> {
                     RateWindow rate = new RateWindow();
                     return Mono.firstWithSignal(

@@ -12,17 +12,34 @@ import reactor.core.publisher.Sinks;
 @Component
 class StreamConnections {
 
-    private final Map<String, Sinks.Many<String>> open = new ConcurrentHashMap<>();
+    /** A stream held here: whose, authenticated with which certificate, and the sink its session sends from. */
+    record Held(String deviceId, String orgId, String certificateSerial, Sinks.Many<String> sink) {
+    }
+
+    private final Map<String, Held> open = new ConcurrentHashMap<>();
 
     /** A newer connection from the same device replaces the older one (which is completed and closes). */
-    Sinks.Many<String> open(String deviceId) {
+    Sinks.Many<String> open(org.wardfleet.platform.security.DevicePrincipal device) {
         Sinks.Many<String> sink = Sinks.many().unicast().onBackpressureBuffer(
                 reactor.util.concurrent.Queues.<String>get(MAX_QUEUED).get());
-        Sinks.Many<String> previous = open.put(deviceId, sink);
+        Held previous = open.put(device.deviceId(), new Held(device.deviceId(), device.orgId(),
+                device.certificateSerial(), sink));
         if (previous != null) {
-            complete(previous);
+            complete(previous.sink());
         }
         return sink;
+    }
+
+    /** Every stream held here. */
+    java.util.Collection<Held> held() {
+        return java.util.List.copyOf(open.values());
+    }
+
+    /** Ends the device's stream here if it is still this one. */
+    void end(Held held) {
+        if (open.remove(held.deviceId(), held)) {
+            complete(held.sink());
+        }
     }
 
     /** Events waiting for one slow (or not reading) device before its stream is closed: memory stays bounded. */
@@ -36,15 +53,16 @@ class StreamConnections {
     }
 
     void closed(String deviceId, Sinks.Many<String> sink) {
-        open.remove(deviceId, sink);
+        open.computeIfPresent(deviceId, (id, held) -> held.sink() == sink ? null : held);
     }
 
     /** False when the device has no stream here, or its buffer refused the event. */
     boolean send(String deviceId, String event) {
-        Sinks.Many<String> sink = open.get(deviceId);
-        if (sink == null) {
+        Held held = open.get(deviceId);
+        if (held == null) {
             return false;
         }
+        Sinks.Many<String> sink = held.sink();
         if (emit(sink, event)) {
             return true;
         }

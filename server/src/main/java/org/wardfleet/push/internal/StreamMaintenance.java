@@ -17,7 +17,8 @@ import reactor.util.retry.Retry;
 
 /**
  * Per instance: delivers signals addressed to its streams, pings its streams and refreshes their presence every
- * heartbeat, and sweeps old signals.
+ * heartbeat, ends the streams of devices that may no longer use them (retired, wiped, or holding a certificate other
+ * than the one they connected with), and sweeps old signals.
  */
 @Component
 class StreamMaintenance implements SmartLifecycle {
@@ -28,10 +29,12 @@ class StreamMaintenance implements SmartLifecycle {
     private final StreamConnections connections;
     private final Presence presence;
     private final PushProperties properties;
+    private final org.wardfleet.device.Devices devices;
     private volatile Disposable.Composite running;
 
     StreamMaintenance(StreamSignals signals, StreamConnections connections, Presence presence,
-            PushProperties properties) {
+            PushProperties properties, org.wardfleet.device.Devices devices) {
+        this.devices = devices;
         this.signals = signals;
         this.connections = connections;
         this.presence = presence;
@@ -53,12 +56,41 @@ class StreamMaintenance implements SmartLifecycle {
                         .concatMap(tick -> {
                             var ids = connections.deviceIds();
                             ids.forEach(id -> connections.send(id, ping));
-                            return presence.heartbeat(ids).onErrorResume(this::warn);
+                            return presence.heartbeat(ids).onErrorResume(this::warn)
+                                    .then(endRevoked().onErrorResume(this::warn));
                         })
                         .subscribe(),
                 Flux.interval(Duration.ofMinutes(1), Schedulers.parallel())
                         .concatMap(tick -> signals.sweep().onErrorResume(this::warn))
                         .subscribe());
+    }
+
+    /**
+     * Ends every stream here whose device is gone, RETIRED or WIPED, or now holds another certificate (renewed):
+     * one query per organisation. Every request on a stream is re-checked anyway; this takes the connection away
+     * within a heartbeat. Returns how many streams ended.
+     */
+    Mono<Integer> endRevoked() {
+        java.util.Map<String, java.util.List<StreamConnections.Held>> byOrg = connections.held().stream()
+                .collect(java.util.stream.Collectors.groupingBy(StreamConnections.Held::orgId));
+        return Flux.fromIterable(byOrg.entrySet())
+                .concatMap(e -> devices.findAll(e.getKey(), e.getValue().stream().map(StreamConnections.Held::deviceId)
+                                .toList())
+                        .collectMap(org.wardfleet.device.Device::id)
+                        .map(current -> {
+                            int ended = 0;
+                            for (StreamConnections.Held held : e.getValue()) {
+                                org.wardfleet.device.Device device = current.get(held.deviceId());
+                                if (device == null || !device.state().mayAuthenticate()
+                                        || !java.util.Objects.equals(device.certificateSerial(),
+                                                held.certificateSerial())) {
+                                    connections.end(held);
+                                    ended++;
+                                }
+                            }
+                            return ended;
+                        }))
+                .reduce(0, Integer::sum);
     }
 
     private <T> Mono<T> warn(Throwable e) {

@@ -1,0 +1,78 @@
+package org.wardfleet.push.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.web.reactive.server.WebTestClient;
+import org.wardfleet.sdk.DeviceClient;
+import org.wardfleet.sdk.DeviceStream;
+import org.wardfleet.sdk.EnrolledDevice;
+import org.wardfleet.sdk.EnrollmentClient;
+import org.wardfleet.sdk.SoftwareKeyStore;
+import org.wardfleet.support.TestApi;
+import org.wardfleet.support.TestDevice;
+import org.wardfleet.support.WardfleetTest;
+
+/**
+ * A phone retired by IT, or renewed onto a new certificate, loses the stream it opened before: the next heartbeat's
+ * sweep ends it (every request on it is refused meanwhile); other phones' streams stay open.
+ */
+@WardfleetTest
+class StreamRevocationTests {
+
+    @Autowired WebTestClient http;
+    @Autowired TestApi api;
+    @Autowired StreamMaintenance maintenance;
+    @LocalServerPort int port;
+
+    record Phone(EnrolledDevice device, SoftwareKeyStore keys, DeviceClient client) {
+    }
+
+    @Test
+    void retiredAndRenewedDevicesLoseTheirStreamsOthersKeepThem() {
+        TestApi.User admin = api.newOrganisation();
+        Phone retired = phone(admin);
+        Phone renewed = phone(admin);
+        Phone untouched = phone(admin);
+        List<String> events = new CopyOnWriteArrayList<>();
+        try (DeviceStream a = retired.client().openStream(events::add);
+                DeviceStream b = renewed.client().openStream(events::add);
+                DeviceStream c = untouched.client().openStream(events::add)) {
+            await().atMost(Duration.ofSeconds(10)).until(() -> events.stream().filter(e -> e.contains("hello"))
+                    .count() == 3);
+            maintenance.endRevoked().block();
+            assertThat(a.closed()).isNotDone();
+            assertThat(b.closed()).isNotDone();
+
+            http.post().uri("/api/v1/devices/{id}/actions", retired.device().deviceId())
+                    .headers(h -> h.setBearerAuth(admin.token())).bodyValue(Map.of("type", "RETIRE")).exchange()
+                    .expectStatus().isAccepted();
+            renewed.client().renew(SoftwareKeyStore.generate());
+
+            assertThat(maintenance.endRevoked().block()).isGreaterThanOrEqualTo(2);
+            await().atMost(Duration.ofSeconds(10)).until(() -> a.closed().isDone() && b.closed().isDone());
+            assertThat(c.closed()).isNotDone();
+        }
+    }
+
+    private Phone phone(TestApi.User admin) {
+        TestApi.User user = api.createUser(admin.token(), "CLINICIAN");
+        String secret = (String) api.invitation(admin.token(), Map.of("ownership", "COPE", "platform", "android",
+                "assignedUserId", user.id())).get("secret");
+        String base = "http://127.0.0.1:" + port;
+        SoftwareKeyStore keys = SoftwareKeyStore.generate();
+        EnrolledDevice device = new EnrollmentClient(base, null).enroll(secret, keys,
+                new EnrollmentClient.DeviceInfo("android", "Pixel 8", "15", "2026-10-05", "1.0.0"));
+        return new Phone(device, keys, DeviceClient.withDeviceJwt(base, TestDevice.AUDIENCE, device, null,
+                Clock.systemUTC()));
+    }
+}
