@@ -38,12 +38,15 @@ class DeviceStreamHandler implements WebSocketHandler {
 
     static final int MAX_FRAME = 4096;
     static final int MAX_PER_SECOND = 10;
+    /** Stream requests served at once on this instance (the rest wait their turn, in order). */
+    static final int MAX_CONCURRENT = 256;
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(DeviceStreamHandler.class);
 
     private final StreamConnections connections;
     private final Presence presence;
     private final PushProperties properties;
     private final Map<String, DeviceStreamRequest> requests;
+    private final RequestGate gate = new RequestGate(MAX_CONCURRENT);
 
     DeviceStreamHandler(StreamConnections connections, Presence presence, PushProperties properties,
             List<DeviceStreamRequest> requests) {
@@ -151,7 +154,8 @@ class DeviceStreamHandler implements WebSocketHandler {
             return Mono.just(new Answer(error(requestId, ProblemType.NOT_FOUND,
                     "Unknown request type; this stream serves " + new java.util.TreeSet<>(requests.keySet())), false));
         }
-        return handler.handle(device, request)
+        Map<String, Object> parsed = request;
+        return gate.run(Mono.defer(() -> handler.handle(device, parsed)))
                 .map(answer -> {
                     Map<String, Object> event = new java.util.LinkedHashMap<>(answer);
                     if (requestId != null) {
