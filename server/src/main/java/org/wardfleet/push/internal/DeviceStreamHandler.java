@@ -39,7 +39,7 @@ class DeviceStreamHandler implements WebSocketHandler {
     static final int MAX_FRAME = 4096;
     static final int MAX_PER_SECOND = 10;
     /** Stream requests served at once on this instance (the rest wait their turn, in order). */
-    static final int MAX_CONCURRENT = 256;
+    static final int MAX_CONCURRENT = 1000;
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(DeviceStreamHandler.class);
 
     private final StreamConnections connections;

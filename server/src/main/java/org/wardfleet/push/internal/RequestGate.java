@@ -10,8 +10,8 @@ import reactor.core.scheduler.Schedulers;
 /**
  * At most {@code permits} pieces of work at once; the rest wait their turn, first come first served. Stream requests
  * go through one gate per instance: when a broadcast wakes 10,000 phones and they all ask at once, they are answered
- * in waves — the first phones have the page within a second or two instead of every phone waiting for all of them to
- * be interleaved to the end — and the server never holds 10,000 half-done fetches in memory. A caller that goes away
+ * in waves instead of every phone waiting for all of them to be interleaved to the end, and the server never holds
+ * 10,000 half-done fetches in memory. A caller that goes away
  * while waiting gives up its turn.
  */
 final class RequestGate {
