@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.web.reactive.server.WebTestClient;
+import org.wardfleet.support.SdkPhone;
 import org.wardfleet.support.TestApi;
 import org.wardfleet.support.TestDevice;
 import org.wardfleet.support.WardfleetTest;
@@ -29,18 +30,12 @@ class MessagingSdkTests {
     @Autowired TestApi api;
     @LocalServerPort int port;
 
-    record Phone(TestApi.User user, SoftwareKeyStore keys, DeviceClient client, EnrolledDevice device) {
-    }
-
     @Test
     void aPageReachesTheAppIsAcknowledgedAndNothingIsLostOrRepeatedAcrossAnOfflineSpell() {
         TestApi.User admin = api.newOrganisation();
-        Phone doctor = phone(admin);
-        Phone nurse = phone(admin);
-        String conversation = (String) http.post().uri("/api/v1/conversations")
-                .headers(h -> h.setBearerAuth(doctor.user().token()))
-                .bodyValue(Map.of("participants", List.of(nurse.user().id()))).exchange().expectStatus().isCreated()
-                .expectBody(Map.class).returnResult().getResponseBody().get("id");
+        SdkPhone doctor = phone(admin);
+        SdkPhone nurse = phone(admin);
+        String conversation = conversation(doctor, nurse);
 
         List<String> events = new CopyOnWriteArrayList<>();
         String cursor;
@@ -87,12 +82,9 @@ class MessagingSdkTests {
     @Test
     void anAppWithAMessageKeyDecryptsPagesAndRecoversWhenItsKeyWasReplaced() {
         TestApi.User admin = api.newOrganisation();
-        Phone doctor = phone(admin);
-        Phone nurse = phone(admin);
-        String conversation = (String) http.post().uri("/api/v1/conversations")
-                .headers(h -> h.setBearerAuth(doctor.user().token()))
-                .bodyValue(Map.of("participants", List.of(nurse.user().id()))).exchange().expectStatus().isCreated()
-                .expectBody(Map.class).returnResult().getResponseBody().get("id");
+        SdkPhone doctor = phone(admin);
+        SdkPhone nurse = phone(admin);
+        String conversation = conversation(doctor, nurse);
         DeviceClient.MessageKey key = nurse.client().requestMessageKey(nurse.keys());
         String first = send(doctor, conversation, "Resus bay 2 now", "STAT", true);
         DeviceClient.Inbox inbox = nurse.client().fetchMessages(nurse.keys(), key, "0");
@@ -117,12 +109,9 @@ class MessagingSdkTests {
     @Test
     void aConnectedAppFetchesOverItsStreamAndBadFramesGetErrorsNotACrash() {
         TestApi.User admin = api.newOrganisation();
-        Phone doctor = phone(admin);
-        Phone nurse = phone(admin);
-        String conversation = (String) http.post().uri("/api/v1/conversations")
-                .headers(h -> h.setBearerAuth(doctor.user().token()))
-                .bodyValue(Map.of("participants", List.of(nurse.user().id()))).exchange().expectStatus().isCreated()
-                .expectBody(Map.class).returnResult().getResponseBody().get("id");
+        SdkPhone doctor = phone(admin);
+        SdkPhone nurse = phone(admin);
+        String conversation = conversation(doctor, nurse);
         DeviceClient.MessageKey key = nurse.client().requestMessageKey(nurse.keys());
         List<String> events = new CopyOnWriteArrayList<>();
         try (DeviceStream stream = nurse.client().openStream(events::add)) {
@@ -188,12 +177,9 @@ class MessagingSdkTests {
     @Test
     void aRenewalWithANewKeyEndsTheOldStreamAndRetiresTheOldMessageKey() {
         TestApi.User admin = api.newOrganisation();
-        Phone doctor = phone(admin);
-        Phone nurse = phone(admin);
-        String conversation = (String) http.post().uri("/api/v1/conversations")
-                .headers(h -> h.setBearerAuth(doctor.user().token()))
-                .bodyValue(Map.of("participants", List.of(nurse.user().id()))).exchange().expectStatus().isCreated()
-                .expectBody(Map.class).returnResult().getResponseBody().get("id");
+        SdkPhone doctor = phone(admin);
+        SdkPhone nurse = phone(admin);
+        String conversation = conversation(doctor, nurse);
         nurse.client().requestMessageKey(nurse.keys());
         SoftwareKeyStore newKeys = SoftwareKeyStore.generate();
         List<java.security.cert.X509Certificate> chain;
@@ -224,7 +210,7 @@ class MessagingSdkTests {
         return events.stream().filter(e -> e.contains(containing)).findFirst().orElseThrow();
     }
 
-    private String send(Phone from, String conversation, String text, String priority, boolean ack) {
+    private String send(SdkPhone from, String conversation, String text, String priority, boolean ack) {
         return (String) http.post().uri("/api/v1/conversations/" + conversation + "/messages")
                 .headers(h -> h.setBearerAuth(from.user().token())).header("Idempotency-Key", UUID.randomUUID()
                         .toString())
@@ -232,15 +218,13 @@ class MessagingSdkTests {
                 .expectStatus().isCreated().expectBody(Map.class).returnResult().getResponseBody().get("id");
     }
 
-    private Phone phone(TestApi.User admin) {
-        TestApi.User user = api.createUser(admin.token(), "CLINICIAN");
-        String secret = (String) api.invitation(admin.token(), Map.of("ownership", "COPE", "platform", "android",
-                "assignedUserId", user.id())).get("secret");
-        String base = "http://127.0.0.1:" + port;
-        SoftwareKeyStore keys = SoftwareKeyStore.generate();
-        EnrolledDevice device = new EnrollmentClient(base, null).enroll(secret, keys,
-                new EnrollmentClient.DeviceInfo("android", "Pixel 8", "15", "2026-10-05", "1.0.0"));
-        return new Phone(user, keys, DeviceClient.withDeviceJwt(base, TestDevice.AUDIENCE, device, null,
-                Clock.systemUTC()), device);
+    private SdkPhone phone(TestApi.User admin) {
+        return SdkPhone.enroll(api, admin, port);
+    }
+
+    private String conversation(SdkPhone from, SdkPhone with) {
+        return (String) http.post().uri("/api/v1/conversations").headers(h -> h.setBearerAuth(from.user().token()))
+                .bodyValue(Map.of("participants", List.of(with.user().id()))).exchange().expectStatus().isCreated()
+                .expectBody(Map.class).returnResult().getResponseBody().get("id");
     }
 }

@@ -3,10 +3,7 @@ package org.wardfleet.messaging.internal;
 import static com.mongodb.client.model.Filters.and;
 import static com.mongodb.client.model.Filters.eq;
 
-import java.security.PublicKey;
 import java.security.SecureRandom;
-import java.security.interfaces.ECPublicKey;
-import java.security.interfaces.RSAPublicKey;
 import java.time.Clock;
 import java.util.Base64;
 import java.util.Optional;
@@ -18,20 +15,13 @@ import javax.crypto.spec.SecretKeySpec;
 import org.bson.Document;
 import org.springframework.stereotype.Component;
 import org.wardfleet.device.Device;
-import org.wardfleet.device.DeviceKeys;
 import org.wardfleet.platform.mongo.Documents;
 
 import com.mongodb.client.model.ReplaceOptions;
 import com.mongodb.reactivestreams.client.MongoCollection;
 import com.mongodb.reactivestreams.client.MongoDatabase;
-import com.nimbusds.jose.EncryptionMethod;
-import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWEAlgorithm;
-import com.nimbusds.jose.JWEHeader;
-import com.nimbusds.jose.JWEObject;
 import com.nimbusds.jose.Payload;
-import com.nimbusds.jose.crypto.ECDHEncrypter;
-import com.nimbusds.jose.crypto.RSAEncrypter;
 import com.nimbusds.jose.jwk.OctetSequenceKey;
 
 import reactor.core.publisher.Mono;
@@ -119,24 +109,8 @@ class MessageKeys {
         }
     }
 
-    private static String wrapForDevice(Device device, String kid, byte[] raw) throws JOSEException {
+    private static String wrapForDevice(Device device, String kid, byte[] raw) throws Exception {
         OctetSequenceKey jwk = new OctetSequenceKey.Builder(raw).keyID(kid).algorithm(JWEAlgorithm.A256KW).build();
-        PublicKey key;
-        try {
-            key = DeviceKeys.parse(device.publicKey());
-        } catch (Exception e) {
-            throw new IllegalStateException("Device key unreadable", e);
-        }
-        JWEObject jwe;
-        if (key instanceof ECPublicKey ec) {
-            jwe = new JWEObject(new JWEHeader.Builder(JWEAlgorithm.ECDH_ES_A256KW, EncryptionMethod.A256GCM)
-                    .keyID(device.id()).contentType("jwk+json").build(), new Payload(jwk.toJSONObject()));
-            jwe.encrypt(new ECDHEncrypter(ec));
-        } else {
-            jwe = new JWEObject(new JWEHeader.Builder(JWEAlgorithm.RSA_OAEP_256, EncryptionMethod.A256GCM)
-                    .keyID(device.id()).contentType("jwk+json").build(), new Payload(jwk.toJSONObject()));
-            jwe.encrypt(new RSAEncrypter((RSAPublicKey) key));
-        }
-        return jwe.serialize();
+        return Messaging.encryptFor(device, new Payload(jwk.toJSONObject()), "jwk+json");
     }
 }

@@ -370,17 +370,16 @@ class Messaging implements org.wardfleet.messaging.Paging {
 
     /** ECDH-ES+A256KW / A256GCM to the device's enrolled EC key (RSA-OAEP-256 for RSA keys). */
     static String encryptFor(Device device, Map<String, Object> content) throws Exception {
+        return encryptFor(device, new Payload(content), null);
+    }
+
+    /** A payload as a JWE to the device's enrolled key ({@code contentType} optional, e.g. {@code jwk+json}). */
+    static String encryptFor(Device device, Payload payload, String contentType) throws Exception {
         PublicKey key = DeviceKeys.parse(device.publicKey());
-        JWEObject jwe;
-        if (key instanceof ECPublicKey ec) {
-            jwe = new JWEObject(new JWEHeader.Builder(JWEAlgorithm.ECDH_ES_A256KW, EncryptionMethod.A256GCM)
-                    .keyID(device.id()).build(), new Payload(content));
-            jwe.encrypt(new ECDHEncrypter(ec));
-        } else {
-            jwe = new JWEObject(new JWEHeader.Builder(JWEAlgorithm.RSA_OAEP_256, EncryptionMethod.A256GCM)
-                    .keyID(device.id()).build(), new Payload(content));
-            jwe.encrypt(new RSAEncrypter((RSAPublicKey) key));
-        }
+        boolean ec = key instanceof ECPublicKey;
+        JWEObject jwe = new JWEObject(new JWEHeader.Builder(ec ? JWEAlgorithm.ECDH_ES_A256KW : JWEAlgorithm.RSA_OAEP_256,
+                EncryptionMethod.A256GCM).keyID(device.id()).contentType(contentType).build(), payload);
+        jwe.encrypt(ec ? new ECDHEncrypter((ECPublicKey) key) : new RSAEncrypter((RSAPublicKey) key));
         return jwe.serialize();
     }
 

@@ -121,11 +121,15 @@ class DeviceStreamHandler implements WebSocketHandler {
             return null;
         }
         try {
-            Map<?, ?> request = JSON.readValue(frame, Map.class);
-            return request != null && request.get("id") instanceof String s && s.length() <= 64 ? s : null;
+            return requestId((Map<?, ?>) JSON.readValue(frame, Map.class));
         } catch (RuntimeException e) {
             return null;
         }
+    }
+
+    /** A request's {@code id} to echo back: a string of at most 64 characters, else none. */
+    private static String requestId(Map<?, ?> request) {
+        return request != null && request.get("id") instanceof String s && s.length() <= 64 ? s : null;
     }
 
     /**
@@ -147,8 +151,7 @@ class DeviceStreamHandler implements WebSocketHandler {
             return Mono.just(new Answer(error(null, ProblemType.MALFORMED_REQUEST, "A request frame is a JSON object"),
                     false));
         }
-        Object id = request.get("id");
-        String requestId = id instanceof String s && s.length() <= 64 ? s : null;
+        String requestId = requestId(request);
         DeviceStreamRequest handler = request.get("type") instanceof String type ? requests.get(type) : null;
         if (handler == null) {
             return Mono.just(new Answer(error(requestId, ProblemType.NOT_FOUND,

@@ -3,7 +3,6 @@ package org.wardfleet.push.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -13,13 +12,10 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.web.reactive.server.WebTestClient;
-import org.wardfleet.sdk.DeviceClient;
 import org.wardfleet.sdk.DeviceStream;
-import org.wardfleet.sdk.EnrolledDevice;
-import org.wardfleet.sdk.EnrollmentClient;
 import org.wardfleet.sdk.SoftwareKeyStore;
+import org.wardfleet.support.SdkPhone;
 import org.wardfleet.support.TestApi;
-import org.wardfleet.support.TestDevice;
 import org.wardfleet.support.WardfleetTest;
 
 /**
@@ -34,15 +30,12 @@ class StreamRevocationTests {
     @Autowired StreamMaintenance maintenance;
     @LocalServerPort int port;
 
-    record Phone(EnrolledDevice device, SoftwareKeyStore keys, DeviceClient client) {
-    }
-
     @Test
     void retiredAndRenewedDevicesLoseTheirStreamsOthersKeepThem() {
         TestApi.User admin = api.newOrganisation();
-        Phone retired = phone(admin);
-        Phone renewed = phone(admin);
-        Phone untouched = phone(admin);
+        SdkPhone retired = phone(admin);
+        SdkPhone renewed = phone(admin);
+        SdkPhone untouched = phone(admin);
         List<String> events = new CopyOnWriteArrayList<>();
         try (DeviceStream a = retired.client().openStream(events::add);
                 DeviceStream b = renewed.client().openStream(events::add);
@@ -64,15 +57,7 @@ class StreamRevocationTests {
         }
     }
 
-    private Phone phone(TestApi.User admin) {
-        TestApi.User user = api.createUser(admin.token(), "CLINICIAN");
-        String secret = (String) api.invitation(admin.token(), Map.of("ownership", "COPE", "platform", "android",
-                "assignedUserId", user.id())).get("secret");
-        String base = "http://127.0.0.1:" + port;
-        SoftwareKeyStore keys = SoftwareKeyStore.generate();
-        EnrolledDevice device = new EnrollmentClient(base, null).enroll(secret, keys,
-                new EnrollmentClient.DeviceInfo("android", "Pixel 8", "15", "2026-10-05", "1.0.0"));
-        return new Phone(device, keys, DeviceClient.withDeviceJwt(base, TestDevice.AUDIENCE, device, null,
-                Clock.systemUTC()));
+    private SdkPhone phone(TestApi.User admin) {
+        return SdkPhone.enroll(api, admin, port);
     }
 }
