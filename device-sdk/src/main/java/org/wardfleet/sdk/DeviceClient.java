@@ -263,19 +263,56 @@ public final class DeviceClient {
                 purge.add(m.path("id").asString());
                 continue;
             }
-            JsonNode c = JSON_READER.readTree(open(keys, messageKey, m.path("jwe").asString()));
-            messages.add(new ReceivedMessage(c.path("id").asString(), c.path("conversationId").asString(),
-                    c.path("senderId").asString(), c.path("text").asString(), c.path("priority").asString(),
-                    c.path("requiresAck").asBoolean(), c.path("patientRef").asString(null),
-                    c.path("sentAt").asString()));
+            messages.add(received(JSON_READER.readTree(open(keys, messageKey, m.path("jwe").asString()))));
         }
         return new Inbox(messages, purge, answer.path("cursor").asString(), answer.path("blocked").asBoolean());
+    }
+
+    private static ReceivedMessage received(JsonNode c) {
+        return new ReceivedMessage(c.path("id").asString(), c.path("conversationId").asString(),
+                c.path("senderId").asString(), c.path("text").asString(), c.path("priority").asString(),
+                c.path("requiresAck").asBoolean(), c.path("patientRef").asString(null), c.path("sentAt").asString());
+    }
+
+    /**
+     * Messages the server pushed on a stream subscribed with {@link DeviceStream#subscribeMessages}, decrypted, with
+     * the receipt token each one carried inside its ciphertext (message id → token). Show them, then send the
+     * receipts back with {@link DeviceStream#confirmDelivered}: only that makes them DELIVERED — until then the
+     * sender sees SENT and escalation goes on.
+     */
+    public record Pushed(List<ReceivedMessage> messages, Map<String, String> receipts) {
+    }
+
+    /**
+     * Reads a {@code deliver} event (see {@link DeviceStream#subscribeMessages}). A message the device cannot decrypt
+     * (a message key it no longer holds) fails with an {@link IllegalStateException}: request a new message key and
+     * fetch instead, which delivers the same messages.
+     */
+    public Pushed readPushed(MessageKey messageKey, String event) {
+        JsonNode answer = JSON_READER.readTree(event);
+        if (!"deliver".equals(answer.path("type").asString())) {
+            throw new IllegalStateException("Not a deliver event: " + answer.path("type").asString());
+        }
+        List<ReceivedMessage> messages = new ArrayList<>();
+        Map<String, String> receipts = new LinkedHashMap<>();
+        for (JsonNode m : answer.path("messages")) {
+            JsonNode c = JSON_READER.readTree(open(null, messageKey, m.path("jwe").asString()));
+            if (!c.path("id").asString().equals(m.path("id").asString())) {
+                throw new IllegalStateException("A pushed message's id does not match its content");
+            }
+            messages.add(received(c));
+            receipts.put(c.path("id").asString(), c.path("receipt").asString());
+        }
+        return new Pushed(messages, receipts);
     }
 
     private static String open(DeviceKeyStore keys, MessageKey messageKey, String compact) {
         try {
             JWEObject jwe = JWEObject.parse(compact);
             if (!JWEAlgorithm.A256KW.equals(jwe.getHeader().getAlgorithm())) {
+                if (keys == null) {
+                    throw new IllegalStateException("Pushed messages come under the message key only");
+                }
                 return keys.decrypt(compact);
             }
             if (messageKey == null || !messageKey.kid().equals(jwe.getHeader().getKeyID())) {

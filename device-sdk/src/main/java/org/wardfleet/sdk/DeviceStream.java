@@ -73,6 +73,29 @@ public final class DeviceStream implements AutoCloseable {
                 + "}");
     }
 
+    /**
+     * Asks the server to push new messages on this stream as {@code deliver} events (read them with
+     * {@link DeviceClient#readPushed}) instead of {@code sync} wake-ups, while the stream lasts — for a device that
+     * holds a message key (one without still gets {@code sync} and fetches). The answer is a {@code subscribed} event.
+     * Subscribe on every (re)connection, then fetch once: messages sent while the device was away are only in its
+     * inbox. A message can arrive both ways; keep them by id.
+     */
+    public void subscribeMessages() {
+        sendFrame("{\"type\":\"subscribe\",\"topics\":[\"messages\"]}");
+    }
+
+    /**
+     * Sends the receipts of pushed messages back (after the app has stored and shown them): they become DELIVERED. The
+     * answer is a {@code recorded} event, or an {@code error} event ({@code receipt-invalid}) — then fetch instead.
+     */
+    public void confirmDelivered(DeviceClient.Pushed pushed) {
+        StringBuilder frame = new StringBuilder("{\"type\":\"delivered\",\"messages\":[");
+        pushed.receipts().forEach((id, receipt) -> frame.append(frame.charAt(frame.length() - 1) == '[' ? "" : ",")
+                .append("{\"id\":\"").append(id.replaceAll("[^A-Za-z0-9._-]", "")).append("\",\"receipt\":\"")
+                .append(receipt.replaceAll("[^A-Za-z0-9_-]", "")).append("\"}"));
+        sendFrame(frame.append("]}").toString());
+    }
+
     /** One text frame; the JDK's WebSocket takes one send at a time. */
     synchronized void sendFrame(String frame) {
         socket.sendText(frame, true).orTimeout(15, TimeUnit.SECONDS).join();

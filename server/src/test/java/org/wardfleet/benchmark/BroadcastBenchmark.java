@@ -50,6 +50,11 @@ class BroadcastBenchmark {
     static final boolean MESSAGE_KEYS = !"false".equals(System.getProperty("bench.messageKeys"));
     /** Woken phones ask on their stream; {@code -Dbench.fetch=http}: GET /device/v1/messages with a device token. */
     static final boolean OVER_STREAM = !"http".equals(System.getProperty("bench.fetch"));
+    /**
+     * Phones with message keys subscribe their streams to messages: the server pushes each copy and the phone sends
+     * its receipt back (no fetch); {@code -Dbench.push=false}: woken phones fetch.
+     */
+    static final boolean PUSH = MESSAGE_KEYS && !"false".equals(System.getProperty("bench.push"));
 
     @org.springframework.test.context.DynamicPropertySource
     static void streams(org.springframework.test.context.DynamicPropertyRegistry registry) {
@@ -66,7 +71,8 @@ class BroadcastBenchmark {
         StringBuilder out = new StringBuilder(String.format("broadcast benchmark: java %s, %d cores, %d recipients, "
                 + "%s, %s%n", System.getProperty("java.version"), Runtime.getRuntime().availableProcessors(), RECIPIENTS,
                 MESSAGE_KEYS ? "phones hold message keys (A256KW)" : "ECDH-ES per message",
-                OVER_STREAM ? "fetch on the stream" : "fetch over HTTP with a device token each"));
+                PUSH ? "copies pushed on subscribed streams, receipts sent back on the stream"
+                        : OVER_STREAM ? "fetch on the stream" : "fetch over HTTP with a device token each"));
         TestApi.User admin = api.newOrganisation();
         WebClient http = WebClient.builder().baseUrl("http://127.0.0.1:" + port)
                 .clientConnector(new ReactorClientHttpConnector(reactor.netty.http.client.HttpClient.create(
@@ -118,7 +124,7 @@ class BroadcastBenchmark {
 
         // every phone connects its stream (simulator JVM), then the broadcast goes out
         Process sim = simulator("ws", String.valueOf(port), devices.toAbsolutePath().toString(),
-                (MESSAGE_KEYS ? "keys" : "ecdh") + (OVER_STREAM ? ",stream" : ",http"));
+                (MESSAGE_KEYS ? "keys" : "ecdh") + (OVER_STREAM ? ",stream" : ",http") + (PUSH ? ",push" : ""));
         BufferedReader simOut = new BufferedReader(new InputStreamReader(sim.getInputStream(), StandardCharsets.UTF_8));
         String ready = line(simOut, "CONNECT");
         if (ready == null || !ready.startsWith("CONNECTED")) {
@@ -148,7 +154,7 @@ class BroadcastBenchmark {
                 rolledUp = System.currentTimeMillis();
                 break;
             }
-            Thread.sleep(500);
+            Thread.sleep(200);
         }
         long serverCpu = (FleetSimulator.cpuNanos() - cpu0) / 1_000_000;
         if (recording != null) {
@@ -172,9 +178,10 @@ class BroadcastBenchmark {
                 / 1e3));
         if (woken != null) {
             String[] w = woken.split("[ ;]+");
-            out.append(String.format("  wake-up events reached devices: first %d ms, p50 %d ms, last %d ms; device fetch "
-                            + "round trip %s%n", Long.parseLong(w[1]) - t0, Long.parseLong(w[2]) - t0,
-                    Long.parseLong(w[3]) - t0, woken.substring(woken.indexOf("fetch"))));
+            out.append(String.format("  %s reached devices: first %d ms, p50 %d ms, last %d ms; %s round trip %s%n",
+                    PUSH ? "pushed copies" : "wake-up events", Long.parseLong(w[1]) - t0, Long.parseLong(w[2]) - t0,
+                    Long.parseLong(w[3]) - t0, PUSH ? "receipt (delivered → recorded)" : "device fetch",
+                    woken.substring(woken.indexOf("fetch"))));
         }
 
         if (MQTT_PORT != null) {

@@ -76,8 +76,9 @@ public final class FleetSimulator {
 
     public static void main(String[] args) throws Exception {
         if ("ws".equals(args[0])) {
-            String mode = args.length < 4 ? "keys,stream" : args[3];
-            ws(Integer.parseInt(args[1]), Path.of(args[2]), mode.contains("keys"), mode.contains("stream"));
+            String mode = args.length < 4 ? "keys,stream,push" : args[3];
+            ws(Integer.parseInt(args[1]), Path.of(args[2]), mode.contains("keys"), mode.contains("stream"),
+                    mode.contains("push"));
         } else {
             mqtt(Integer.parseInt(args[1]), Integer.parseInt(args[2]));
         }
@@ -91,9 +92,12 @@ public final class FleetSimulator {
 
     /**
      * {@code messageKeys}: each phone asks for a message key when it connects (else ECDH-ES per message);
-     * {@code overStream}: a woken phone asks for its messages on its stream (else GET /device/v1/messages).
+     * {@code overStream}: a woken phone asks for its messages on its stream (else GET /device/v1/messages);
+     * {@code push} (with message keys): each phone subscribes its stream to messages, so the server pushes its copy
+     * as a {@code deliver} event and the phone answers with the receipt token from inside it (no wake-up, no fetch).
      */
-    static void ws(int port, Path devicesFile, boolean messageKeys, boolean overStream) throws Exception {
+    static void ws(int port, Path devicesFile, boolean messageKeys, boolean overStream, boolean push)
+            throws Exception {
         KeyFactory ec = KeyFactory.getInstance("EC");
         List<Phone> phones = new ArrayList<>();
         for (String line : Files.readAllLines(devicesFile)) {
@@ -131,11 +135,36 @@ public final class FleetSimulator {
                             session.receive().map(WebSocketMessage::getPayloadAsText)
                             .concatMap(event -> {
                                 if (event.contains("\"hello\"")) {
+                                    if (push && messageKeys) {
+                                        // ready once the server confirms the subscription
+                                        return messageKey(http, p).doFinally(s -> out.tryEmitNext(
+                                                "{\"type\":\"subscribe\",\"topics\":[\"messages\"]}"));
+                                    }
                                     return (messageKeys ? messageKey(http, p) : Mono.<Void>empty())
                                             .doFinally(s -> {
                                                 connected.countDown();
                                                 sink.success();
                                             });
+                                }
+                                if (event.startsWith("{\"type\":\"subscribed\"")) {
+                                    connected.countDown();
+                                    sink.success();
+                                    return Mono.empty();
+                                }
+                                if (event.startsWith("{\"type\":\"deliver\"")) {
+                                    woken.add(System.currentTimeMillis());
+                                    String receipts = pushed(p, JSON.readValue(event, Map.class));
+                                    if (done.putIfAbsent(p.device().deviceId(), true) == null) {
+                                        received.add(System.currentTimeMillis());
+                                        all.countDown();
+                                    }
+                                    started.set(System.nanoTime());
+                                    out.tryEmitNext("{\"type\":\"delivered\",\"messages\":" + receipts + "}");
+                                    return Mono.empty();
+                                }
+                                if (event.startsWith("{\"type\":\"recorded\"")) {
+                                    fetchMs.add((System.nanoTime() - started.get()) / 1_000_000);
+                                    return Mono.empty();
                                 }
                                 if (event.startsWith("{\"type\":\"messages\"")) {
                                     int count = decrypt(p, JSON.readValue(event, Map.class));
@@ -239,6 +268,22 @@ public final class FleetSimulator {
         }
         p.cursor().set(Long.parseLong((String) inbox.get("cursor")));
         return n;
+    }
+
+    /** Decrypts a deliver event's copies under the phone's message key; the receipts to send back, as JSON. */
+    private static String pushed(Phone p, Map<?, ?> event) {
+        List<Map<String, String>> receipts = new ArrayList<>();
+        for (Object o : (List<?>) event.get("messages")) {
+            try {
+                JWEObject jwe = JWEObject.parse((String) ((Map<?, ?>) o).get("jwe"));
+                jwe.decrypt(new AESDecrypter(p.key().get().toSecretKey("AES")));
+                Map<String, Object> content = jwe.getPayload().toJSONObject();
+                receipts.add(Map.of("id", (String) content.get("id"), "receipt", (String) content.get("receipt")));
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        return JSON.writeValueAsString(receipts);
     }
 
     private static Mono<Integer> fetchAndDecrypt(WebClient http, Phone p) {

@@ -116,7 +116,7 @@ class MessagingSdkTests {
         List<String> events = new CopyOnWriteArrayList<>();
         try (DeviceStream stream = nurse.client().openStream(events::add)) {
             await().atMost(Duration.ofSeconds(10)).until(() -> events.stream().anyMatch(e -> e.contains("hello")));
-            assertThat(events.get(0)).contains("\"requests\":[\"fetch\"]");
+            assertThat(events.get(0)).contains("\"requests\":[\"delivered\",\"fetch\",\"subscribe\"]");
             String id = send(doctor, conversation, "Resus bay 2 now", "STAT", true);
             await().atMost(Duration.ofSeconds(10)).until(() -> events.stream()
                     .anyMatch(e -> e.contains("\"reason\":\"message\"")));
@@ -167,6 +167,80 @@ class MessagingSdkTests {
             }
             await().atMost(Duration.ofSeconds(10)).until(() -> stream.closed().isDone());
         }
+    }
+
+    /**
+     * An app that holds a message key and subscribed its stream to messages gets a page pushed as a deliver event —
+     * no wake-up, no fetch — yet the page stays SENT for the sender until the app sends back the receipt token hidden
+     * in that copy's ciphertext: a forged token is refused with receipt-invalid and records nothing. An app without a
+     * message key that subscribed still gets a wake-up and fetches, and an app that never subscribed sees no change.
+     */
+    @Test
+    void aSubscribedAppGetsPagesOnItsStreamAndOnlyItsOwnReceiptMakesThemDelivered() {
+        TestApi.User admin = api.newOrganisation();
+        SdkPhone doctor = phone(admin);
+        SdkPhone nurse = phone(admin);
+        SdkPhone porter = phone(admin);
+        String conversation = conversation(doctor, nurse);
+        String toPorter = conversation(doctor, porter);
+        DeviceClient.MessageKey key = nurse.client().requestMessageKey(nurse.keys());
+        List<String> events = new CopyOnWriteArrayList<>();
+        List<String> porterEvents = new CopyOnWriteArrayList<>();
+        try (DeviceStream stream = nurse.client().openStream(events::add);
+                DeviceStream porterStream = porter.client().openStream(porterEvents::add)) {
+            event(events, "hello");
+            event(porterEvents, "hello");
+            stream.subscribeMessages();
+            porterStream.subscribeMessages();
+            assertThat(event(events, "subscribed")).contains("\"topics\":[\"messages\"]");
+            event(porterEvents, "subscribed");
+
+            String id = send(doctor, conversation, "Resus bay 2 now", "STAT", true);
+            String deliver = event(events, "\"type\":\"deliver\"");
+            assertThat(deliver).startsWith("{\"type\":\"deliver\""); // apps tell events apart by how they start
+            DeviceClient.Pushed pushed = nurse.client().readPushed(key, deliver);
+            assertThat(pushed.messages()).singleElement().satisfies(m -> {
+                assertThat(m.id()).isEqualTo(id);
+                assertThat(m.text()).isEqualTo("Resus bay 2 now");
+                assertThat(m.priority()).isEqualTo("STAT");
+            });
+            assertThat(events).noneMatch(e -> e.contains("\"reason\":\"message\""));
+            // pushed is not delivered: the sender still sees SENT, so escalation and the pager fallback go on
+            assertThat(state(doctor, id)).isEqualTo("SENT");
+
+            stream.sendFrame("{\"type\":\"delivered\",\"id\":\"forged\",\"messages\":[{\"id\":\"" + id
+                    + "\",\"receipt\":\"AAAAAAAAAAAAAAAAAAAAAA\"}]}");
+            assertThat(event(events, "\"id\":\"forged\"")).contains("urn:wardfleet:problem:receipt-invalid");
+            // the nurse's genuine receipt, replayed by another device, is no receipt either
+            porterStream.sendFrame("{\"type\":\"delivered\",\"id\":\"replayed\",\"messages\":[{\"id\":\"" + id
+                    + "\",\"receipt\":\"" + pushed.receipts().get(id) + "\"}]}");
+            assertThat(event(porterEvents, "\"id\":\"replayed\"")).contains("receipt-invalid");
+            stream.sendFrame("{\"type\":\"delivered\",\"id\":\"empty\",\"messages\":[]}");
+            assertThat(event(events, "\"id\":\"empty\"")).contains("validation-failed");
+            assertThat(state(doctor, id)).isEqualTo("SENT");
+
+            stream.confirmDelivered(pushed);
+            assertThat(event(events, "\"type\":\"recorded\"")).contains(id);
+            await().atMost(Duration.ofSeconds(10)).until(() -> "DELIVERED".equals(state(doctor, id)));
+
+            // no message key: subscribed or not, the porter is woken and fetches as before
+            String forPorter = send(doctor, toPorter, "Trolley to bay 4", "URGENT", false);
+            event(porterEvents, "\"reason\":\"message\"");
+            assertThat(porterEvents).noneMatch(e -> e.contains("\"type\":\"deliver\""));
+            assertThat(porter.client().fetchMessages(porter.keys(), "0").messages())
+                    .extracting(DeviceClient.ReceivedMessage::id).containsExactly(forPorter);
+
+            // the catch-up fetch after (re)subscribing returns the pushed page again: the app keeps messages by id
+            assertThat(nurse.client().fetchMessages(nurse.keys(), key, "0").messages())
+                    .extracting(DeviceClient.ReceivedMessage::id).containsExactly(id);
+        }
+    }
+
+    private String state(SdkPhone sender, String messageId) {
+        Object recipients = http.get().uri("/api/v1/messages/" + messageId)
+                .headers(h -> h.setBearerAuth(sender.user().token())).exchange().expectStatus().isOk()
+                .expectBody(Map.class).returnResult().getResponseBody().get("recipients");
+        return (String) ((Map<?, ?>) ((List<?>) recipients).get(0)).get("state");
     }
 
     /**

@@ -62,6 +62,24 @@ class MessageCrypto {
         return dataKey(orgId).map(key -> new String(open(key, sealed, messageId), StandardCharsets.UTF_8));
     }
 
+    /**
+     * A key for {@code purpose} derived from the organisation's data key (HMAC-SHA256 of the purpose's name): every
+     * instance derives the same key, and none is stored.
+     */
+    Mono<SecretKey> derived(String orgId, String purpose) {
+        return dataKey(orgId).map(key -> new SecretKeySpec(hmac(key, purpose), "HmacSHA256"));
+    }
+
+    static byte[] hmac(SecretKey key, String data) {
+        try {
+            javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(key.getEncoded(), "HmacSHA256"));
+            return mac.doFinal(data.getBytes(StandardCharsets.UTF_8));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     private Mono<SecretKey> dataKey(String orgId) {
         SecretKey cached = dataKeys.get(orgId);
         if (cached != null) {

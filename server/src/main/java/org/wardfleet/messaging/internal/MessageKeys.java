@@ -95,6 +95,28 @@ class MessageKeys {
                 .defaultIfEmpty(Optional.empty());
     }
 
+    /**
+     * The current keys of many devices (one query): device id → key, for those that have one under their current
+     * enrolled key.
+     */
+    Mono<java.util.Map<String, MessageKey>> currentAll(String orgId, java.util.List<Device> devices) {
+        if (devices.isEmpty()) {
+            return Mono.just(java.util.Map.of());
+        }
+        java.util.Map<String, Device> byId = new java.util.HashMap<>();
+        devices.forEach(d -> byId.put(d.id(), d));
+        return reactor.core.publisher.Flux.from(keys.find(and(com.mongodb.client.model.Filters.in("_id",
+                        byId.keySet()), eq("orgId", orgId))))
+                .concatMap(d -> {
+                    Device device = byId.get(d.getString("_id"));
+                    return crypto.decrypt(orgId, binding(device, d.getString("kid")), d.getString("sealed"))
+                            .map(encoded -> java.util.Map.entry(device.id(), new MessageKey(d.getString("kid"),
+                                    new SecretKeySpec(Base64.getDecoder().decode(encoded), "AES"))))
+                            .onErrorResume(IllegalStateException.class, stale -> Mono.empty());
+                })
+                .collectMap(java.util.Map.Entry::getKey, java.util.Map.Entry::getValue);
+    }
+
     /** A sealed key copied to another device's record, relabelled, or left from an earlier enrolled key does not open. */
     private static String binding(Device device, String kid) {
         return "message-key:" + device.id() + ":" + kid + ":" + fingerprint(device.publicKey());

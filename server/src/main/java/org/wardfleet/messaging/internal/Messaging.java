@@ -27,6 +27,7 @@ import org.wardfleet.identity.UserDirectory;
 import org.wardfleet.messaging.MessagingProblems;
 import org.wardfleet.platform.web.ProblemType;
 import org.wardfleet.push.DeviceWake;
+import org.wardfleet.push.StreamDelivery;
 
 import com.nimbusds.jose.EncryptionMethod;
 import com.nimbusds.jose.JWEAlgorithm;
@@ -62,11 +63,13 @@ class Messaging implements org.wardfleet.messaging.Paging {
 
     private final DeliveryReceipts receipts;
     private final MessageKeys messageKeys;
+    private final StreamDelivery streams;
 
     Messaging(MessageStore store, MessageCrypto crypto, Devices devices, DeviceAccess access, DeviceWake wake,
             UserDirectory users, AuditLog audit, MessagingProperties properties, Clock clock, UserSignals signals,
-            DeliveryReceipts receipts, MessageKeys messageKeys) {
+            DeliveryReceipts receipts, MessageKeys messageKeys, StreamDelivery streams) {
         this.messageKeys = messageKeys;
+        this.streams = streams;
         this.signals = signals;
         this.receipts = receipts;
         this.store = store;
@@ -195,10 +198,63 @@ class Messaging implements org.wardfleet.messaging.Paging {
                         .withDetail("devices", Integer.toString(targets.size()))))
                 .then(signals.publish(message.recipients().keySet().stream().map(userId -> new UserSignals.Signal(
                         message.orgId(), userId, "message", message.id())).toList()))
-                .then(wake.wake(message.orgId(), targets.stream().map(d -> new DeviceWake.WakeTarget(d.id(),
-                        d.platform().wire(), d.pushTokens())).toList(), "message",
-                        !"ROUTINE".equals(message.priority())))
+                .then(Mono.defer(() -> pushHere(message, targets)))
+                .flatMap(pushed -> wake.wake(message.orgId(), targets.stream().filter(d -> !pushed.contains(d.id()))
+                        .map(d -> new DeviceWake.WakeTarget(d.id(), d.platform().wire(), d.pushTokens())).toList(),
+                        "message", !"ROUTINE".equals(message.priority())))
                 .then();
+    }
+
+    /** The stream topic a device subscribes to for messages delivered on the stream itself. */
+    static final String TOPIC = "messages";
+    /** Devices encrypted for and queued per task: the first streams get their copy while later ones are prepared. */
+    private static final int PUSH_CHUNK = 250;
+
+    /**
+     * The message itself, as a {@code deliver} event, onto the streams of the targets that are connected to this
+     * instance, subscribed to messages and hold a message key (A256KW: microseconds a device): no wake-up, no fetch.
+     * Each copy carries inside its ciphertext a receipt token only this device can read, and the device proves
+     * delivery by sending it back ({@link StreamDelivered}); until then the user stays SENT, and escalation and the
+     * pager fallback go on as for any message. Returns the devices queued (all others are woken as usual).
+     */
+    private Mono<java.util.Set<String>> pushHere(MessageStore.Message message, List<Device> targets) {
+        Map<String, String> serials = new LinkedHashMap<>();
+        targets.forEach(d -> {
+            if (d.certificateSerial() != null) {
+                serials.put(d.id(), d.certificateSerial());
+            }
+        });
+        java.util.Set<String> here = streams.subscribedHere(message.orgId(), TOPIC, serials);
+        if (here.isEmpty() || message.body() == null) {
+            return Mono.just(java.util.Set.of());
+        }
+        List<Device> local = targets.stream().filter(d -> here.contains(d.id())).toList();
+        return Mono.zip(messageKeys.currentAll(message.orgId(), local), text(message),
+                        crypto.derived(message.orgId(), StreamDelivered.PURPOSE))
+                .flatMapMany(t -> {
+                    Map<String, Object> content = content(message, t.getT2());
+                    List<Device> keyed = local.stream().filter(d -> t.getT1().containsKey(d.id())).toList();
+                    List<List<Device>> chunks = new ArrayList<>();
+                    for (int i = 0; i < keyed.size(); i += PUSH_CHUNK) {
+                        chunks.add(keyed.subList(i, Math.min(keyed.size(), i + PUSH_CHUNK)));
+                    }
+                    return Flux.fromIterable(chunks).flatMap(chunk -> Mono.fromCallable(() -> {
+                        Map<String, Map<String, Object>> events = new LinkedHashMap<>();
+                        for (Device d : chunk) {
+                            Map<String, Object> own = new LinkedHashMap<>(content);
+                            own.put("receipt", StreamDelivered.token(t.getT3(), d.id(), d.assignedUserId(),
+                                    message.id()));
+                            Map<String, Object> event = new LinkedHashMap<>();
+                            event.put("type", "deliver"); // first: devices may tell events apart by their start
+                            event.put("messages", List.of(Map.of("id", message.id(), "jwe",
+                                    encryptWith(t.getT1().get(d.id()), own))));
+                            events.put(d.id(), event);
+                        }
+                        return streams.send(message.orgId(), TOPIC, events);
+                    }).subscribeOn(Schedulers.parallel()));
+                })
+                .collect(java.util.HashSet<String>::new, java.util.Set::addAll)
+                .map(java.util.Set::copyOf);
     }
 
     /**
@@ -330,26 +386,7 @@ class Messaging implements org.wardfleet.messaging.Paging {
         }
         return crypto.decrypt(message.orgId(), message.id(), message.body())
                 .flatMap(text -> {
-                    Map<String, Object> content = new LinkedHashMap<>();
-                    content.put("id", message.id());
-                    content.put("conversationId", message.conversationId());
-                    content.put("senderId", message.senderId());
-                    content.put("text", text);
-                    content.put("priority", message.priority());
-                    content.put("requiresAck", message.requiresAck());
-                    content.put("sentAt", message.sentAt().toString());
-                    if (message.patientRef() != null) {
-                        content.put("patientRef", message.patientRef());
-                    }
-                    if (message.replyTo() != null) {
-                        content.put("replyTo", message.replyTo());
-                    }
-                    if (message.drill()) {
-                        content.put("drill", true); // shown as a drill on every device
-                    }
-                    if (!message.choices().isEmpty()) {
-                        content.put("choices", message.choices());
-                    }
+                    Map<String, Object> content = content(message, text);
                     if (key != null) {
                         // a key wrap and AES-GCM: microseconds, fine on the calling thread
                         return Mono.fromCallable(() -> Map.<String, Object>of("id", message.id(), "jwe",
@@ -358,6 +395,31 @@ class Messaging implements org.wardfleet.messaging.Paging {
                     return Mono.fromCallable(() -> Map.<String, Object>of("id", message.id(), "jwe",
                             encryptFor(device, content))).subscribeOn(Schedulers.boundedElastic());
                 });
+    }
+
+    /** What a device decrypts: the message as its app shows it. */
+    private static Map<String, Object> content(MessageStore.Message message, String text) {
+        Map<String, Object> content = new LinkedHashMap<>();
+        content.put("id", message.id());
+        content.put("conversationId", message.conversationId());
+        content.put("senderId", message.senderId());
+        content.put("text", text);
+        content.put("priority", message.priority());
+        content.put("requiresAck", message.requiresAck());
+        content.put("sentAt", message.sentAt().toString());
+        if (message.patientRef() != null) {
+            content.put("patientRef", message.patientRef());
+        }
+        if (message.replyTo() != null) {
+            content.put("replyTo", message.replyTo());
+        }
+        if (message.drill()) {
+            content.put("drill", true); // shown as a drill on every device
+        }
+        if (!message.choices().isEmpty()) {
+            content.put("choices", message.choices());
+        }
+        return content;
     }
 
     /** A256KW / A256GCM under the device's message key, named by its {@code kid}. */
@@ -384,10 +446,15 @@ class Messaging implements org.wardfleet.messaging.Paging {
     }
 
     private Mono<Void> markDelivered(Device device, MessageStore.Message message) {
-        return receipts.delivered(device.orgId(), message.id(), device.assignedUserId(), clock.instant())
+        return delivered(device.orgId(), device.id(), device.assignedUserId(), message.id());
+    }
+
+    /** The user's copy reached this device (a fetch answered, or a pushed copy confirmed): SENT → DELIVERED. */
+    Mono<Void> delivered(String orgId, String deviceId, String userId, String messageId) {
+        return receipts.delivered(orgId, messageId, userId, clock.instant())
                 .filter(moved -> moved)
-                .flatMap(moved -> audit.record(AuditEvent.of(device.orgId(), Actor.device(device.id()),
-                        "message.delivered", message.id(), Outcome.SUCCESS)))
+                .flatMap(moved -> audit.record(AuditEvent.of(orgId, Actor.device(deviceId), "message.delivered",
+                        messageId, Outcome.SUCCESS)))
                 .then();
     }
 

@@ -73,18 +73,21 @@ class DeviceStreamHandler implements WebSocketHandler {
     }
 
     private Mono<Void> serve(WebSocketSession session, DevicePrincipal device) {
+        java.util.TreeSet<String> served = new java.util.TreeSet<>(requests.keySet());
+        served.add(SUBSCRIBE);
         String hello = event(Map.of("type", "hello", "deviceId", device.deviceId(),
                 "heartbeatSeconds", properties.streamHeartbeat().toSeconds(),
-                "requests", List.copyOf(new java.util.TreeSet<>(requests.keySet()))));
+                "requests", List.copyOf(served), "topics", List.copyOf(new java.util.TreeSet<>(TOPICS))));
         return Mono.usingWhen(
                 presence.connected(device.orgId(), device.deviceId())
                         .then(Mono.fromSupplier(() -> connections.open(device))),
-                sink -> {
+                held -> {
+                    Sinks.Many<String> sink = held.sink();
                     RateWindow rate = new RateWindow();
                     return Mono.firstWithSignal(
                             // requests in order, one at a time; the receive side ending means the device went away
                             session.receive().map(WebSocketMessage::getPayloadAsText)
-                                    .concatMap(frame -> rate.allow(System.nanoTime()) ? answer(device, frame)
+                                    .concatMap(frame -> rate.allow(System.nanoTime()) ? answer(device, held, frame)
                                             // far over the limit: no more answers, the stream ends
                                             : rate.abusive() ? Mono.<Answer>error(new TooManyRequests())
                                             : Mono.just(new Answer(error(requestId(frame), ProblemType.RATE_LIMITED,
@@ -99,7 +102,31 @@ class DeviceStreamHandler implements WebSocketHandler {
                                     .then(),
                             session.send(Flux.concat(Mono.just(hello), sink.asFlux()).map(session::textMessage)));
                 },
-                sink -> closed(device, sink));
+                held -> closed(device, held.sink()));
+    }
+
+    /** The built-in request that subscribes a stream to topics: {@code {"type":"subscribe","topics":["messages"]}}. */
+    static final String SUBSCRIBE = "subscribe";
+    /**
+     * Topics a device may take on its stream. {@code messages}: new messages arrive as {@code deliver} events, each
+     * already encrypted for this device (see {@link org.wardfleet.push.StreamDelivery}), instead of a {@code sync}.
+     */
+    static final java.util.Set<String> TOPICS = java.util.Set.of("messages");
+
+    /** Subscribes this stream to the topics named (replacing none it had); an unknown topic refuses the whole frame. */
+    private static Answer subscribe(StreamConnections.Held held, String requestId, Map<String, Object> request) {
+        if (!(request.get("topics") instanceof List<?> topics) || topics.isEmpty() || topics.size() > TOPICS.size()
+                || !topics.stream().allMatch(TOPICS::contains)) {
+            return new Answer(error(requestId, ProblemType.VALIDATION_FAILED, "topics is a list of " + TOPICS), false);
+        }
+        topics.forEach(t -> held.topics().add((String) t));
+        Map<String, Object> event = new java.util.LinkedHashMap<>();
+        event.put("type", "subscribed");
+        if (requestId != null) {
+            event.put("id", requestId);
+        }
+        event.put("topics", List.copyOf(new java.util.TreeSet<>(held.topics())));
+        return new Answer(event(event), false);
     }
 
     /** An event to send back; {@code last}: the stream ends after it. */
@@ -136,7 +163,7 @@ class DeviceStreamHandler implements WebSocketHandler {
      * The answer event to one frame from the device (an {@code error} event for a bad one, never a thrown error). An
      * {@code unauthenticated} refusal (the device's credential changed since the stream opened) is the stream's last.
      */
-    Mono<Answer> answer(DevicePrincipal device, String frame) {
+    Mono<Answer> answer(DevicePrincipal device, StreamConnections.Held held, String frame) {
         if (frame.length() > MAX_FRAME) {
             return Mono.just(new Answer(error(null, ProblemType.PAYLOAD_TOO_LARGE, "A request frame is at most "
                     + MAX_FRAME + " characters"), false));
@@ -152,6 +179,9 @@ class DeviceStreamHandler implements WebSocketHandler {
                     false));
         }
         String requestId = requestId(request);
+        if (SUBSCRIBE.equals(request.get("type"))) {
+            return Mono.just(subscribe(held, requestId, request));
+        }
         DeviceStreamRequest handler = request.get("type") instanceof String type ? requests.get(type) : null;
         if (handler == null) {
             return Mono.just(new Answer(error(requestId, ProblemType.NOT_FOUND,

@@ -12,22 +12,36 @@ import reactor.core.publisher.Sinks;
 @Component
 class StreamConnections {
 
-    /** A stream held here: whose, authenticated with which certificate, and the sink its session sends from. */
-    record Held(String deviceId, String orgId, String certificateSerial, Sinks.Many<String> sink) {
+    /**
+     * A stream held here: whose, authenticated with which certificate, the sink its session sends from, and the
+     * topics the device subscribed to on it (content it takes on the stream itself, e.g. {@code messages}).
+     */
+    record Held(String deviceId, String orgId, String certificateSerial, Sinks.Many<String> sink,
+            Set<String> topics) {
+
+        boolean subscribed(String topic) {
+            return topics.contains(topic);
+        }
     }
 
     private final Map<String, Held> open = new ConcurrentHashMap<>();
 
     /** A newer connection from the same device replaces the older one (which is completed and closes). */
-    Sinks.Many<String> open(org.wardfleet.platform.security.DevicePrincipal device) {
+    Held open(org.wardfleet.platform.security.DevicePrincipal device) {
         Sinks.Many<String> sink = Sinks.many().unicast().onBackpressureBuffer(
                 reactor.util.concurrent.Queues.<String>get(MAX_QUEUED).get());
-        Held previous = open.put(device.deviceId(), new Held(device.deviceId(), device.orgId(),
-                device.certificateSerial(), sink));
+        Held held = new Held(device.deviceId(), device.orgId(), device.certificateSerial(), sink,
+                ConcurrentHashMap.newKeySet());
+        Held previous = open.put(device.deviceId(), held);
         if (previous != null) {
             complete(previous.sink());
         }
-        return sink;
+        return held;
+    }
+
+    /** The stream held here for this device, if any. */
+    Held get(String deviceId) {
+        return open.get(deviceId);
     }
 
     /** Every stream held here. */
@@ -59,9 +73,11 @@ class StreamConnections {
     /** False when the device has no stream here, or its buffer refused the event. */
     boolean send(String deviceId, String event) {
         Held held = open.get(deviceId);
-        if (held == null) {
-            return false;
-        }
+        return held != null && send(held, event);
+    }
+
+    /** As {@link #send(String, String)} on a stream already looked up. */
+    static boolean send(Held held, String event) {
         Sinks.Many<String> sink = held.sink();
         if (emit(sink, event)) {
             return true;

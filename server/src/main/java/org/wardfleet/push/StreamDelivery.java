@@ -1,0 +1,26 @@
+package org.wardfleet.push;
+
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Content straight onto device streams held by this instance, for devices that subscribed to a topic on their stream
+ * ({@code {"type":"subscribe","topics":["messages"]}}). The caller encrypts each event for its own device; this only
+ * queues it. Queued is not delivered: the device's receipt is what proves delivery, and the caller wakes every device
+ * left out (another instance holds its stream, it is not connected, not subscribed, or its stream is full).
+ */
+public interface StreamDelivery {
+
+    /**
+     * Of {@code devices} (device id → the certificate serial the device holds now), those whose stream is on this
+     * instance, was opened with that very certificate (not one since renewed or revoked), and is subscribed to
+     * {@code topic}.
+     */
+    Set<String> subscribedHere(String orgId, String topic, Map<String, String> devices);
+
+    /**
+     * Queues each device's own event (a JSON object, its {@code type} chosen by the caller) on its stream here, if
+     * that stream is still there and subscribed to {@code topic}; returns the device ids it was queued for.
+     */
+    Set<String> send(String orgId, String topic, Map<String, Map<String, Object>> events);
+}
