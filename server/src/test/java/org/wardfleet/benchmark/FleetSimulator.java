@@ -118,6 +118,9 @@ public final class FleetSimulator {
         List<Long> received = Collections.synchronizedList(new ArrayList<>());
         List<Long> woken = Collections.synchronizedList(new ArrayList<>());
         List<Long> fetchMs = Collections.synchronizedList(new ArrayList<>());
+        AtomicInteger errors = new AtomicInteger();
+        // pushed copies: a phone is done when its receipt is answered (closing earlier would lose receipts in flight)
+        CountDownLatch recorded = new CountDownLatch(push && messageKeys ? phones.size() : 0);
         Map<String, Boolean> done = new ConcurrentHashMap<>();
         CountDownLatch all = new CountDownLatch(phones.size());
         Disposable.Composite streams = Disposables.composite();
@@ -164,6 +167,7 @@ public final class FleetSimulator {
                                 }
                                 if (event.startsWith("{\"type\":\"recorded\"")) {
                                     fetchMs.add((System.nanoTime() - started.get()) / 1_000_000);
+                                    recorded.countDown();
                                     return Mono.empty();
                                 }
                                 if (event.startsWith("{\"type\":\"messages\"")) {
@@ -208,14 +212,18 @@ public final class FleetSimulator {
         System.out.flush();
         long cpu = cpuNanos();
         boolean everyone = all.await(10, TimeUnit.MINUTES);
+        if (!recorded.await(2, TimeUnit.MINUTES)) {
+            System.err.println("receipts not answered: " + recorded.getCount());
+        }
         System.out.printf("CPU %d%n", (cpuNanos() - cpu) / 1_000_000);
         List<Long> w = new ArrayList<>(woken);
         Collections.sort(w);
         List<Long> f = new ArrayList<>(fetchMs);
         Collections.sort(f);
         if (!w.isEmpty() && !f.isEmpty()) {
-            System.out.printf("WOKEN %d %d %d; fetch ms p50 %d p99 %d max %d%n", w.get(0), w.get(w.size() / 2),
-                    w.get(w.size() - 1), f.get(f.size() / 2), f.get((int) (f.size() * 0.99)), f.get(f.size() - 1));
+            System.out.printf("WOKEN %d %d %d; fetch ms p50 %d p99 %d max %d (%d answered, %d error events)%n",
+                    w.get(0), w.get(w.size() / 2), w.get(w.size() - 1), f.get(f.size() / 2),
+                    f.get((int) (f.size() * 0.99)), f.get(f.size() - 1), f.size(), errors.get());
         }
         report(received, everyone);
         streams.dispose();

@@ -99,14 +99,21 @@ class StreamDelivered implements DeviceStreamRequest {
                 }
             }
             List<String> ids = new ArrayList<>(new LinkedHashSet<>(receipts.keySet()));
-            return Flux.fromIterable(ids)
-                    .flatMap(id -> messaging.delivered(device.orgId(), device.deviceId(), device.assignedUserId(), id))
-                    .then(Mono.fromSupplier(() -> {
-                        Map<String, Object> answer = new LinkedHashMap<>();
-                        answer.put("type", "recorded");
-                        answer.put("ids", ids);
-                        return answer;
-                    }));
+            return Mono.deferContextual(context -> {
+                // the device has confirmed: the receipts are written (and audited with this request's context) even
+                // if its stream closes before the answer goes out
+                Mono<Void> recording = Flux.fromIterable(ids)
+                        .flatMap(id -> messaging.delivered(device.orgId(), device.deviceId(), device.assignedUserId(),
+                                id))
+                        .then().contextWrite(context).cache();
+                recording.subscribe(null, error -> { }); // a failure reaches the device through the answer below
+                return recording.then(Mono.fromSupplier(() -> {
+                    Map<String, Object> answer = new LinkedHashMap<>();
+                    answer.put("type", "recorded");
+                    answer.put("ids", ids);
+                    return answer;
+                }));
+            });
         });
     }
 }

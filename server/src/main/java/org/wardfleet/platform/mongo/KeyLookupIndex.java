@@ -24,7 +24,8 @@ import de.bwaldvogel.mongo.exception.KeyConstraintError;
  * its key to a value (or {@code $in} values), at the top level or in a clause of {@code $and} (how the driver renders
  * {@code Filters.and}): the index finds the candidates, and the server still matches each candidate against the whole
  * query. Everything else is delegated. Embedded mode only; MongoDB plans its own queries. The in-memory backend also
- * counts the queries no index could answer ({@link Memory#fullScans()}), so tests can hold the hot paths to lookups.
+ * counts the queries no index could answer ({@link Memory#fullScans()}), so tests can hold the hot paths to lookups,
+ * and matches long {@code $in} lists of strings by hashing ({@link LargeInMatch}).
  */
 final class KeyLookupIndex<P> extends Index<P> {
 
@@ -175,6 +176,13 @@ final class KeyLookupIndex<P> extends Index<P> {
                                 int batchSize, Document fields) {
                             fullScans.increment();
                             return super.matchDocuments(query, orderBy, skip, limit, batchSize, fields);
+                        }
+
+                        private final LargeInMatch largeIn = new LargeInMatch();
+
+                        @Override
+                        protected boolean documentMatchesQuery(Document document, Document query) {
+                            return largeIn.matches(document, query, super::documentMatchesQuery);
                         }
                     };
                 }

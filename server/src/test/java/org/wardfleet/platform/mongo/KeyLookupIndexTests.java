@@ -66,6 +66,52 @@ class KeyLookupIndexTests {
     }
 
     /**
+     * Long {@code $in} lists of strings are matched by hashing (a 10,000-id read walked the list per document): the
+     * answers must be exactly the server's — other conditions still apply, a field holding an array matches by its
+     * elements, a number never equals a string, and an update by such a list touches exactly the listed documents.
+     */
+    @Test
+    void longInListsMatchExactlyAsTheServerWould() {
+        MongoServer server = new MongoServer(new KeyLookupIndex.Memory());
+        var address = server.bind();
+        try (MongoClient client = MongoClients.create("mongodb://127.0.0.1:" + address.getPort())) {
+            MongoCollection<Document> docs = client.getDatabase("t").getCollection("docs");
+            List<Document> all = new java.util.ArrayList<>();
+            for (int i = 0; i < 60; i++) {
+                all.add(new Document("_id", "d" + i).append("orgId", i % 2 == 0 ? "A" : "B").append("tag", "t" + i));
+            }
+            all.add(new Document("_id", "arr").append("orgId", "A").append("tag", List.of("x", "t5")));
+            all.add(new Document("_id", "num").append("orgId", "A").append("tag", 7));
+            Flux.from(docs.insertMany(all)).blockLast();
+            List<String> wanted = new java.util.ArrayList<>();
+            for (int i = 0; i < 40; i++) {
+                wanted.add("d" + i);
+            }
+            wanted.add("nobody");
+            assertThat(ids(docs, and(in("_id", wanted), eq("orgId", "A")))).hasSize(20)
+                    .allMatch(id -> Integer.parseInt(id.substring(1)) % 2 == 0 && Integer.parseInt(id.substring(1)) < 40);
+            assertThat(ids(docs, in("_id", wanted))).hasSize(40);
+            List<String> tags = new java.util.ArrayList<>(List.of("t5", "7"));
+            for (int i = 50; i < 70; i++) {
+                tags.add("t" + i);
+            }
+            // the array holding "t5" matches by its element; the number 7 does not equal the string "7"
+            assertThat(ids(docs, and(eq("orgId", "A"), in("tag", tags))))
+                    .containsExactlyInAnyOrder("arr", "d50", "d52", "d54", "d56", "d58");
+            assertThat(ids(docs, in("tag", tags))).contains("d5", "arr", "d51").doesNotContain("num").hasSize(12);
+            assertThat(Mono.from(docs.updateMany(and(in("_id", wanted), eq("orgId", "B")), Updates.set("seen", true)))
+                    .block().getModifiedCount()).isEqualTo(20);
+            assertThat(count(docs, eq("seen", true))).isEqualTo(20);
+        } finally {
+            server.shutdownNow();
+        }
+    }
+
+    private static List<String> ids(MongoCollection<Document> collection, org.bson.conversions.Bson filter) {
+        return Flux.from(collection.find(filter)).map(d -> d.getString("_id")).collectList().block();
+    }
+
+    /**
      * The driver renders {@code and(eq(_id), eq(orgId))} as {@code {$and: [...]}}: such lookups, updates and {@code $in}
      * reads must come from the index (at 10,000 devices each whole-collection read made a broadcast quadratic), while
      * a query on an unindexed field still reads the collection (which shows the count is real).
