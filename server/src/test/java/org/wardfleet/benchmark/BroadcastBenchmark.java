@@ -79,6 +79,10 @@ class BroadcastBenchmark {
                         ConnectionProvider.builder("bench").maxConnections(64).pendingAcquireMaxCount(100_000)
                                 .pendingAcquireTimeout(Duration.ofMinutes(5)).build())))
                 .codecs(c -> c.defaultCodecs().maxInMemorySize(16 * 1024 * 1024)).build();
+        // the organisation's baseline policies are installed on first use (and fan out to its devices): do it now, as
+        // a hospital's would have been long before a broadcast, not in the middle of one
+        http.get().uri("/api/v1/policies").headers(h -> h.setBearerAuth(admin.token())).retrieve().toBodilessEntity()
+                .block(Duration.ofMinutes(1));
 
         // people: one made through the API, the rest cloned from it in batches (Argon2id for 10,000 passwords would
         // only measure password hashing)
@@ -136,6 +140,7 @@ class BroadcastBenchmark {
             recording = new jdk.jfr.Recording(jdk.jfr.Configuration.getConfiguration(System.getProperty("bench.jfrSettings", "profile")));
             recording.start();
         }
+        settle();
         long cpu0 = FleetSimulator.cpuNanos();
         long t0 = System.currentTimeMillis();
         String id = (String) http.post().uri("/api/v1/broadcasts").headers(h -> h.setBearerAuth(admin.token()))
@@ -266,6 +271,22 @@ class BroadcastBenchmark {
     }
 
     /** The simulator's next line starting with {@code prefix} (other output, e.g. the JVM's, is skipped). */
+    /**
+     * Waits (at most two minutes) until the server is idle — under a fifth of a core for a whole second — so the
+     * broadcast does not compete with work left from the setup (the policy fan-out after 10,000 enrollments, the
+     * streams' first heartbeats), as Mosquitto does not.
+     */
+    private static void settle() throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+        while (System.nanoTime() < deadline) {
+            long cpu = FleetSimulator.cpuNanos();
+            Thread.sleep(1000);
+            if (FleetSimulator.cpuNanos() - cpu < 200_000_000L) {
+                return;
+            }
+        }
+    }
+
     private static String line(BufferedReader in, String prefix) throws java.io.IOException {
         String line;
         while ((line = in.readLine()) != null && !line.startsWith(prefix)) {

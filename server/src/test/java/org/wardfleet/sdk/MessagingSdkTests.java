@@ -193,6 +193,8 @@ class MessagingSdkTests {
             stream.subscribeMessages();
             porterStream.subscribeMessages();
             assertThat(event(events, "subscribed")).contains("\"topics\":[\"messages\"]");
+            stream.sendFrame("{\"type\":\"subscribe\",\"topics\":[\"audit\"],\"id\":\"s2\"}");
+            assertThat(event(events, "\"id\":\"s2\"")).contains("urn:wardfleet:problem:validation-failed");
             event(porterEvents, "subscribed");
 
             String id = send(doctor, conversation, "Resus bay 2 now", "STAT", true);

@@ -50,6 +50,8 @@ import reactor.core.scheduler.Schedulers;
 @Component
 class Messaging implements org.wardfleet.messaging.Paging {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Messaging.class);
+
     private final MessageStore store;
     private final MessageCrypto crypto;
     private final Devices devices;
@@ -254,7 +256,14 @@ class Messaging implements org.wardfleet.messaging.Paging {
                     }).subscribeOn(Schedulers.parallel()));
                 })
                 .collect(java.util.HashSet<String>::new, java.util.Set::addAll)
-                .map(java.util.Set::copyOf);
+                .<java.util.Set<String>>map(java.util.Set::copyOf)
+                // never fails the send: every device not known to be pushed is woken instead (a device that got
+                // its copy anyway may fetch it again, and keeps messages by id)
+                .onErrorResume(e -> {
+                    LOG.warn("Pushing message {} on streams failed, waking its devices instead: {}", message.id(),
+                            e.toString());
+                    return Mono.just(java.util.Set.of());
+                });
     }
 
     /**

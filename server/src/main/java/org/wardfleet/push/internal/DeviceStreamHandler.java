@@ -22,7 +22,9 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * {@code /device/v1/stream}: one WebSocket per device, authenticated on the upgrade request like any device call
  * (mutual TLS or a device JWT for {@code GET /device/v1/stream}). The server sends small JSON events
- * ({@code hello}, {@code ping}, {@code sync}) — wake-ups, never content. The device may also send requests as text
+ * ({@code hello}, {@code ping}, {@code sync}) — wake-ups, never content — and, to a stream the device subscribed to a
+ * topic ({@code {"type":"subscribe","topics":["messages"]}}, built in here), content another feature encrypted for
+ * that device ({@link org.wardfleet.push.StreamDelivery}). The device may also send requests as text
  * frames ({@code {"type":"fetch",...,"id"?}}, see {@link DeviceStreamRequest}): each is answered on the stream, in
  * order, one at a time, at most {@code MAX_FRAME} characters and {@code MAX_PER_SECOND} a second; a bad one gets an
  * {@code error} event (its problem type and the request's {@code id}) and the stream stays open — except a flood
