@@ -19,7 +19,8 @@ import reactor.core.scheduler.Schedulers;
 
 /**
  * Ten thousand phones confirm one broadcast within a second or two (messages pushed on their streams): every receipt
- * is written — none waits forever behind a pass that missed it — and the roll-up counts them all.
+ * is written — none waits forever behind a pass that missed it, none moves a recipient who had already read it back
+ * — and the roll-up counts them all.
  */
 @WardfleetTest
 class ReceiptBurstTests {
@@ -36,6 +37,8 @@ class ReceiptBurstTests {
         Map<String, MessageStore.Recipient> recipients = new LinkedHashMap<>();
         List<String> users = IntStream.range(0, 10_000).mapToObj(i -> "user-" + i).toList();
         users.forEach(u -> recipients.put(u, new MessageStore.Recipient(u, "SENT", now, null, 1)));
+        // one of them read it on a desktop already: a phone's receipt must not move them back
+        recipients.put("user-0", new MessageStore.Recipient("user-0", "READ", now, null, 1));
         store.insertOnce(new MessageStore.Message(id, orgId, "c", "sender", "k-" + id, null, "STAT", true, null, null,
                 now, null, null, recipients, true, List.of())).block(Duration.ofSeconds(60));
 
@@ -46,7 +49,9 @@ class ReceiptBurstTests {
                 .collectList().block(Duration.ofSeconds(120));
 
         assertThat(done).hasSize(10_000);
-        assertThat(store.message(orgId, id).block().recipients().values())
-                .allMatch(r -> "DELIVERED".equals(r.state()));
+        Map<String, MessageStore.Recipient> after = store.message(orgId, id).block().recipients();
+        assertThat(after.get("user-0").state()).isEqualTo("READ");
+        assertThat(after.values()).hasSize(10_000).filteredOn(r -> !r.userId().equals("user-0"))
+                .allMatch(r -> "DELIVERED".equals(r.state()) && r.eligibleDevices() == 1);
     }
 }
