@@ -89,11 +89,30 @@ public final class DeviceStream implements AutoCloseable {
      * answer is a {@code recorded} event, or an {@code error} event ({@code receipt-invalid}) — then fetch instead.
      */
     public void confirmDelivered(DeviceClient.Pushed pushed) {
-        StringBuilder frame = new StringBuilder("{\"type\":\"delivered\",\"messages\":[");
-        pushed.receipts().forEach((id, receipt) -> frame.append(frame.charAt(frame.length() - 1) == '[' ? "" : ",")
-                .append("{\"id\":\"").append(id.replaceAll("[^A-Za-z0-9._-]", "")).append("\",\"receipt\":\"")
-                .append(receipt.replaceAll("[^A-Za-z0-9_-]", "")).append("\"}"));
-        sendFrame(frame.append("]}").toString());
+        confirmDelivered(java.util.List.of(pushed));
+    }
+
+    /** Receipts per frame: well inside the server's 4,096-character frame limit. */
+    static final int RECEIPTS_PER_FRAME = 30;
+
+    /**
+     * The receipts of several {@code deliver} events in as few frames as possible (30 a frame): confirm messages that
+     * arrived together in one call, since a stream answers at most 10 frames a second.
+     */
+    public void confirmDelivered(java.util.Collection<DeviceClient.Pushed> pushed) {
+        java.util.List<String> entries = new java.util.ArrayList<>();
+        for (DeviceClient.Pushed p : pushed) {
+            p.receipts().forEach((id, receipt) -> {
+                if (!id.matches("[A-Za-z0-9._-]{1,64}") || !receipt.matches("[A-Za-z0-9_-]{1,64}")) {
+                    throw new IllegalArgumentException("Not a message id and receipt token from a deliver event");
+                }
+                entries.add("{\"id\":\"" + id + "\",\"receipt\":\"" + receipt + "\"}");
+            });
+        }
+        for (int i = 0; i < entries.size(); i += RECEIPTS_PER_FRAME) {
+            sendFrame("{\"type\":\"delivered\",\"messages\":["
+                    + String.join(",", entries.subList(i, Math.min(entries.size(), i + RECEIPTS_PER_FRAME))) + "]}");
+        }
     }
 
     /** One text frame; the JDK's WebSocket takes one send at a time. */

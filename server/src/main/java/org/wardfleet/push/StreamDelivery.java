@@ -19,8 +19,13 @@ public interface StreamDelivery {
     Set<String> subscribedHere(String orgId, String topic, Map<String, String> devices);
 
     /**
-     * Queues each device's own event (a JSON object, its {@code type} chosen by the caller) on its stream here, if
-     * that stream is still there and subscribed to {@code topic}; returns the device ids it was queued for.
+     * Queues each device's own copy on its stream here, if that stream is still there, subscribed to {@code topic}
+     * and opened with the certificate the copy names (a stream of a device renewed meanwhile gets nothing); returns
+     * the device ids it was queued for.
      */
-    Set<String> send(String orgId, String topic, Map<String, Map<String, Object>> events);
+    Set<String> send(String orgId, String topic, Map<String, Copy> copies);
+
+    /** One device's event (a JSON object, its {@code type} chosen by the caller) and the certificate it is for. */
+    record Copy(String certificateSerial, Map<String, Object> event) {
+    }
 }

@@ -195,6 +195,8 @@ class MessagingSdkTests {
             assertThat(event(events, "subscribed")).contains("\"topics\":[\"messages\"]");
             stream.sendFrame("{\"type\":\"subscribe\",\"topics\":[\"audit\"],\"id\":\"s2\"}");
             assertThat(event(events, "\"id\":\"s2\"")).contains("urn:wardfleet:problem:validation-failed");
+            stream.sendFrame("{\"type\":\"subscribe\",\"topics\":[null],\"id\":\"s3\"}");
+            assertThat(event(events, "\"id\":\"s3\"")).contains("urn:wardfleet:problem:validation-failed");
             event(porterEvents, "subscribed");
 
             String id = send(doctor, conversation, "Resus bay 2 now", "STAT", true);
@@ -232,9 +234,22 @@ class MessagingSdkTests {
             assertThat(porter.client().fetchMessages(porter.keys(), "0").messages())
                     .extracting(DeviceClient.ReceivedMessage::id).containsExactly(forPorter);
 
-            // the catch-up fetch after (re)subscribing returns the pushed page again: the app keeps messages by id
+            // pages that arrive together are confirmed together, in one frame
+            String second = send(doctor, conversation, "Also bed 9", "URGENT", false);
+            String third = send(doctor, conversation, "And bed 12", "URGENT", false);
+            await().atMost(Duration.ofSeconds(10)).until(() -> events.stream()
+                    .filter(e -> e.startsWith("{\"type\":\"deliver\"")).count() == 3);
+            List<DeviceClient.Pushed> together = events.stream().filter(e -> e.startsWith("{\"type\":\"deliver\""))
+                    .skip(1).map(e -> nurse.client().readPushed(key, e)).toList();
+            stream.confirmDelivered(together);
+            await().atMost(Duration.ofSeconds(10)).until(() -> events.stream()
+                    .anyMatch(e -> e.contains("recorded") && e.contains(second) && e.contains(third)));
+            assertThat(state(doctor, second)).isEqualTo("DELIVERED");
+            assertThat(state(doctor, third)).isEqualTo("DELIVERED");
+
+            // the catch-up fetch after (re)subscribing returns the pushed pages again: the app keeps messages by id
             assertThat(nurse.client().fetchMessages(nurse.keys(), key, "0").messages())
-                    .extracting(DeviceClient.ReceivedMessage::id).containsExactly(id);
+                    .extracting(DeviceClient.ReceivedMessage::id).containsExactly(id, second, third);
         }
     }
 

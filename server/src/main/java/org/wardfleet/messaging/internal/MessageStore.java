@@ -235,7 +235,10 @@ class MessageStore implements IndexedCollection {
                             .flatMap(r -> r.getModifiedCount() == 1 ? Mono.just(moving)
                                     : Mono.error(new StaleReceipts()));
                 }))
-                .retryWhen(reactor.util.retry.Retry.max(20).filter(StaleReceipts.class::isInstance))
+                // a READ or an acknowledgement landing during a large pass makes it stale: back off a little and
+                // read again, so a busy message is not retried into failure
+                .retryWhen(reactor.util.retry.Retry.backoff(20, java.time.Duration.ofMillis(2))
+                        .maxBackoff(java.time.Duration.ofMillis(200)).filter(StaleReceipts.class::isInstance))
                 .defaultIfEmpty(java.util.Set.of());
     }
 

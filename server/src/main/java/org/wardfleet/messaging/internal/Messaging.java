@@ -241,7 +241,7 @@ class Messaging implements org.wardfleet.messaging.Paging {
                         chunks.add(keyed.subList(i, Math.min(keyed.size(), i + PUSH_CHUNK)));
                     }
                     return Flux.fromIterable(chunks).flatMap(chunk -> Mono.fromCallable(() -> {
-                        Map<String, Map<String, Object>> events = new LinkedHashMap<>();
+                        Map<String, StreamDelivery.Copy> events = new LinkedHashMap<>();
                         for (Device d : chunk) {
                             Map<String, Object> own = new LinkedHashMap<>(content);
                             own.put("receipt", StreamDelivered.token(t.getT3(), d.id(), d.assignedUserId(),
@@ -250,7 +250,7 @@ class Messaging implements org.wardfleet.messaging.Paging {
                             event.put("type", "deliver"); // first: devices may tell events apart by their start
                             event.put("messages", List.of(Map.of("id", message.id(), "jwe",
                                     encryptWith(t.getT1().get(d.id()), own))));
-                            events.put(d.id(), event);
+                            events.put(d.id(), new StreamDelivery.Copy(d.certificateSerial(), event));
                         }
                         return streams.send(message.orgId(), TOPIC, events);
                     }).subscribeOn(Schedulers.parallel()));

@@ -118,7 +118,7 @@ class DeviceStreamHandler implements WebSocketHandler {
     /** Subscribes this stream to the topics named (replacing none it had); an unknown topic refuses the whole frame. */
     private static Answer subscribe(StreamConnections.Held held, String requestId, Map<String, Object> request) {
         if (!(request.get("topics") instanceof List<?> topics) || topics.isEmpty() || topics.size() > TOPICS.size()
-                || !topics.stream().allMatch(TOPICS::contains)) {
+                || !topics.stream().allMatch(t -> t instanceof String topic && TOPICS.contains(topic))) {
             return new Answer(error(requestId, ProblemType.VALIDATION_FAILED, "topics is a list of " + TOPICS), false);
         }
         topics.forEach(t -> held.topics().add((String) t));

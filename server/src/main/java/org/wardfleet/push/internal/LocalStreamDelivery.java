@@ -21,9 +21,7 @@ class LocalStreamDelivery implements StreamDelivery {
     public Set<String> subscribedHere(String orgId, String topic, Map<String, String> devices) {
         Set<String> here = new LinkedHashSet<>();
         devices.forEach((deviceId, serial) -> {
-            StreamConnections.Held held = connections.get(deviceId);
-            if (held != null && held.orgId().equals(orgId) && held.subscribed(topic)
-                    && held.certificateSerial() != null && held.certificateSerial().equals(serial)) {
+            if (ready(connections.get(deviceId), orgId, topic, serial)) {
                 here.add(deviceId);
             }
         });
@@ -31,15 +29,21 @@ class LocalStreamDelivery implements StreamDelivery {
     }
 
     @Override
-    public Set<String> send(String orgId, String topic, Map<String, Map<String, Object>> events) {
+    public Set<String> send(String orgId, String topic, Map<String, Copy> copies) {
         Set<String> sent = new LinkedHashSet<>();
-        events.forEach((deviceId, event) -> {
+        copies.forEach((deviceId, copy) -> {
             StreamConnections.Held held = connections.get(deviceId);
-            if (held != null && held.orgId().equals(orgId) && held.subscribed(topic)
-                    && StreamConnections.send(held, DeviceStreamHandler.event(event))) {
+            if (ready(held, orgId, topic, copy.certificateSerial())
+                    && StreamConnections.send(held, DeviceStreamHandler.event(copy.event()))) {
                 sent.add(deviceId);
             }
         });
         return sent;
+    }
+
+    /** The stream is this organisation's device's, subscribed, and opened with the certificate named. */
+    private static boolean ready(StreamConnections.Held held, String orgId, String topic, String serial) {
+        return held != null && held.orgId().equals(orgId) && held.subscribed(topic) && serial != null
+                && serial.equals(held.certificateSerial());
     }
 }
