@@ -100,6 +100,11 @@ public final class DeviceStream implements AutoCloseable {
      * arrived together in one call, since a stream answers at most 10 frames a second.
      */
     public void confirmDelivered(java.util.Collection<DeviceClient.Pushed> pushed) {
+        deliveredFrames(pushed).forEach(this::sendFrame);
+    }
+
+    /** The {@code delivered} frames for these receipts; an id or token not from a deliver event is refused. */
+    static java.util.List<String> deliveredFrames(java.util.Collection<DeviceClient.Pushed> pushed) {
         java.util.List<String> entries = new java.util.ArrayList<>();
         for (DeviceClient.Pushed p : pushed) {
             p.receipts().forEach((id, receipt) -> {
@@ -109,10 +114,12 @@ public final class DeviceStream implements AutoCloseable {
                 entries.add("{\"id\":\"" + id + "\",\"receipt\":\"" + receipt + "\"}");
             });
         }
+        java.util.List<String> frames = new java.util.ArrayList<>();
         for (int i = 0; i < entries.size(); i += RECEIPTS_PER_FRAME) {
-            sendFrame("{\"type\":\"delivered\",\"messages\":["
+            frames.add("{\"type\":\"delivered\",\"messages\":["
                     + String.join(",", entries.subList(i, Math.min(entries.size(), i + RECEIPTS_PER_FRAME))) + "]}");
         }
+        return frames;
     }
 
     /** One text frame; the JDK's WebSocket takes one send at a time. */

@@ -153,4 +153,25 @@ class DeviceSdkTests {
     private String url() {
         return "http://127.0.0.1:" + server.getAddress().getPort();
     }
+
+    /**
+     * Receipts of many pushed messages go in few frames (the stream answers 10 frames a second), each well inside the
+     * server's 4,096-character limit; nothing is sent for none, and an id the SDK would have to rewrite is refused.
+     */
+    @Test
+    void pushedMessagesAreConfirmedInFewFramesAndBadIdsAreRefused() {
+        java.util.Map<String, String> receipts = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < 31; i++) {
+            receipts.put(java.util.UUID.randomUUID().toString(), "AAAAAAAAAAAAAAAAAAAAAA");
+        }
+        java.util.List<String> frames = DeviceStream.deliveredFrames(java.util.List.of(
+                new DeviceClient.Pushed(java.util.List.of(), receipts)));
+        assertThat(frames).hasSize(2)
+                .allMatch(f -> f.startsWith("{\"type\":\"delivered\"") && f.length() < 4096);
+        assertThat(frames.get(1)).containsOnlyOnce("\"receipt\"");
+        assertThat(DeviceStream.deliveredFrames(java.util.List.of())).isEmpty();
+        assertThatThrownBy(() -> DeviceStream.deliveredFrames(java.util.List.of(
+                new DeviceClient.Pushed(java.util.List.of(), java.util.Map.of("id\",\"x", "AAAA")))))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
 }

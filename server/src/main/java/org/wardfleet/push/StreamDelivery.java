@@ -11,6 +11,9 @@ import java.util.Set;
  */
 public interface StreamDelivery {
 
+    /** The topic of messages: new messages arrive on the stream as {@code deliver} events. */
+    String MESSAGES = "messages";
+
     /**
      * Of {@code devices} (device id → the certificate serial the device holds now), those whose stream is on this
      * instance, was opened with that very certificate (not one since renewed or revoked), and is subscribed to

@@ -88,11 +88,17 @@ class MessageKeys {
      */
     Mono<Optional<MessageKey>> current(Device device) {
         return Mono.from(keys.find(and(eq("_id", device.id()), eq("orgId", device.orgId()))).first())
-                .flatMap(d -> crypto.decrypt(device.orgId(), binding(device, d.getString("kid")), d.getString("sealed"))
-                        .map(encoded -> Optional.of(new MessageKey(d.getString("kid"),
-                                new SecretKeySpec(Base64.getDecoder().decode(encoded), "AES"))))
-                        .onErrorResume(IllegalStateException.class, stale -> Mono.just(Optional.empty())))
+                .flatMap(d -> open(device, d))
+                .map(Optional::of)
                 .defaultIfEmpty(Optional.empty());
+    }
+
+    /** A stored key unsealed for its device; empty if it no longer opens (stale binding). */
+    private Mono<MessageKey> open(Device device, Document stored) {
+        String kid = stored.getString("kid");
+        return crypto.decrypt(device.orgId(), binding(device, kid), stored.getString("sealed"))
+                .map(encoded -> new MessageKey(kid, new SecretKeySpec(Base64.getDecoder().decode(encoded), "AES")))
+                .onErrorResume(IllegalStateException.class, stale -> Mono.empty());
     }
 
     /**
@@ -111,10 +117,7 @@ class MessageKeys {
                         byId.keySet()), eq("orgId", orgId))).batchSize(1_000))
                 .concatMap(d -> {
                     Device device = byId.get(d.getString("_id"));
-                    return crypto.decrypt(orgId, binding(device, d.getString("kid")), d.getString("sealed"))
-                            .map(encoded -> java.util.Map.entry(device.id(), new MessageKey(d.getString("kid"),
-                                    new SecretKeySpec(Base64.getDecoder().decode(encoded), "AES"))))
-                            .onErrorResume(IllegalStateException.class, stale -> Mono.empty());
+                    return open(device, d).map(key -> java.util.Map.entry(device.id(), key));
                 })
                 .collectMap(java.util.Map.Entry::getKey, java.util.Map.Entry::getValue);
     }

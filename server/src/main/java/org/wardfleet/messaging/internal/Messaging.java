@@ -207,8 +207,6 @@ class Messaging implements org.wardfleet.messaging.Paging {
                 .then();
     }
 
-    /** The stream topic a device subscribes to for messages delivered on the stream itself. */
-    static final String TOPIC = "messages";
     /** Devices encrypted for and queued per task: the first streams get their copy while later ones are prepared. */
     private static final int PUSH_CHUNK = 250;
 
@@ -226,7 +224,7 @@ class Messaging implements org.wardfleet.messaging.Paging {
                 serials.put(d.id(), d.certificateSerial());
             }
         });
-        java.util.Set<String> here = streams.subscribedHere(message.orgId(), TOPIC, serials);
+        java.util.Set<String> here = streams.subscribedHere(message.orgId(), StreamDelivery.MESSAGES, serials);
         if (here.isEmpty() || message.body() == null) {
             return Mono.just(java.util.Set.of());
         }
@@ -235,25 +233,14 @@ class Messaging implements org.wardfleet.messaging.Paging {
                         crypto.derived(message.orgId(), StreamDelivered.PURPOSE))
                 .flatMapMany(t -> {
                     Map<String, Object> content = content(message, t.getT2());
-                    List<Device> keyed = local.stream().filter(d -> t.getT1().containsKey(d.id())).toList();
-                    List<List<Device>> chunks = new ArrayList<>();
-                    for (int i = 0; i < keyed.size(); i += PUSH_CHUNK) {
-                        chunks.add(keyed.subList(i, Math.min(keyed.size(), i + PUSH_CHUNK)));
-                    }
-                    return Flux.fromIterable(chunks).flatMap(chunk -> Mono.fromCallable(() -> {
-                        Map<String, StreamDelivery.Copy> events = new LinkedHashMap<>();
-                        for (Device d : chunk) {
-                            Map<String, Object> own = new LinkedHashMap<>(content);
-                            own.put("receipt", StreamDelivered.token(t.getT3(), d.id(), d.assignedUserId(),
-                                    message.id()));
-                            Map<String, Object> event = new LinkedHashMap<>();
-                            event.put("type", "deliver"); // first: devices may tell events apart by their start
-                            event.put("messages", List.of(Map.of("id", message.id(), "jwe",
-                                    encryptWith(t.getT1().get(d.id()), own))));
-                            events.put(d.id(), new StreamDelivery.Copy(d.certificateSerial(), event));
-                        }
-                        return streams.send(message.orgId(), TOPIC, events);
-                    }).subscribeOn(Schedulers.parallel()));
+                    return Flux.fromIterable(local).filter(d -> t.getT1().containsKey(d.id())).buffer(PUSH_CHUNK)
+                            .flatMap(chunk -> Mono.fromCallable(() -> {
+                                Map<String, StreamDelivery.Copy> copies = new LinkedHashMap<>();
+                                for (Device d : chunk) {
+                                    copies.put(d.id(), copy(message, content, d, t.getT1().get(d.id()), t.getT3()));
+                                }
+                                return streams.send(message.orgId(), StreamDelivery.MESSAGES, copies);
+                            }).subscribeOn(Schedulers.parallel()));
                 })
                 .collect(java.util.HashSet<String>::new, java.util.Set::addAll)
                 .<java.util.Set<String>>map(java.util.Set::copyOf)
@@ -264,6 +251,17 @@ class Messaging implements org.wardfleet.messaging.Paging {
                             e.toString());
                     return Mono.just(java.util.Set.of());
                 });
+    }
+
+    /** One device's {@code deliver} event: the content and its receipt token, under the device's message key. */
+    private static StreamDelivery.Copy copy(MessageStore.Message message, Map<String, Object> content, Device device,
+            MessageKeys.MessageKey key, javax.crypto.SecretKey receiptKey) throws Exception {
+        Map<String, Object> own = new LinkedHashMap<>(content);
+        own.put("receipt", StreamDelivered.token(receiptKey, device.id(), device.assignedUserId(), message.id()));
+        Map<String, Object> event = new LinkedHashMap<>();
+        event.put("type", "deliver"); // first: devices may tell events apart by their start
+        event.put("messages", List.of(Map.of("id", message.id(), "jwe", encryptWith(key, own))));
+        return new StreamDelivery.Copy(device.certificateSerial(), event);
     }
 
     /**

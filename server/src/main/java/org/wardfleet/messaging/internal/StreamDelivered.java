@@ -2,11 +2,9 @@ package org.wardfleet.messaging.internal;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 
@@ -98,7 +96,7 @@ class StreamDelivered implements DeviceStreamRequest {
                             e.getKey()));
                 }
             }
-            List<String> ids = new ArrayList<>(new LinkedHashSet<>(receipts.keySet()));
+            List<String> ids = List.copyOf(receipts.keySet());
             return Mono.deferContextual(context -> {
                 // the device has confirmed: the receipts are written (and audited with this request's context) even
                 // if its stream closes before the answer goes out

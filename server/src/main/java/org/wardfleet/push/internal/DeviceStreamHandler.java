@@ -49,6 +49,8 @@ class DeviceStreamHandler implements WebSocketHandler {
     private final PushProperties properties;
     private final Map<String, DeviceStreamRequest> requests;
     private final RequestGate gate = new RequestGate(MAX_CONCURRENT);
+    /** Every request type a stream answers, in order (the features' and the built-in {@code subscribe}). */
+    private final List<String> served;
 
     DeviceStreamHandler(StreamConnections connections, Presence presence, PushProperties properties,
             List<DeviceStreamRequest> requests) {
@@ -57,6 +59,9 @@ class DeviceStreamHandler implements WebSocketHandler {
         this.properties = properties;
         this.requests = requests.stream().collect(java.util.stream.Collectors.toUnmodifiableMap(
                 DeviceStreamRequest::type, r -> r));
+        java.util.TreeSet<String> types = new java.util.TreeSet<>(this.requests.keySet());
+        types.add(SUBSCRIBE);
+        this.served = List.copyOf(types);
     }
 
     static String event(Map<String, Object> fields) {
@@ -75,11 +80,9 @@ class DeviceStreamHandler implements WebSocketHandler {
     }
 
     private Mono<Void> serve(WebSocketSession session, DevicePrincipal device) {
-        java.util.TreeSet<String> served = new java.util.TreeSet<>(requests.keySet());
-        served.add(SUBSCRIBE);
         String hello = event(Map.of("type", "hello", "deviceId", device.deviceId(),
                 "heartbeatSeconds", properties.streamHeartbeat().toSeconds(),
-                "requests", List.copyOf(served), "topics", List.copyOf(new java.util.TreeSet<>(TOPICS))));
+                "requests", served, "topics", List.copyOf(new java.util.TreeSet<>(TOPICS))));
         return Mono.usingWhen(
                 presence.connected(device.orgId(), device.deviceId())
                         .then(Mono.fromSupplier(() -> connections.open(device))),
@@ -113,21 +116,29 @@ class DeviceStreamHandler implements WebSocketHandler {
      * Topics a device may take on its stream. {@code messages}: new messages arrive as {@code deliver} events, each
      * already encrypted for this device (see {@link org.wardfleet.push.StreamDelivery}), instead of a {@code sync}.
      */
-    static final java.util.Set<String> TOPICS = java.util.Set.of("messages");
+    static final java.util.Set<String> TOPICS = java.util.Set.of(org.wardfleet.push.StreamDelivery.MESSAGES);
 
-    /** Subscribes this stream to the topics named (replacing none it had); an unknown topic refuses the whole frame. */
+    /** Adds the topics named to this stream's subscriptions; an unknown topic refuses the whole frame. */
     private static Answer subscribe(StreamConnections.Held held, String requestId, Map<String, Object> request) {
         if (!(request.get("topics") instanceof List<?> topics) || topics.isEmpty() || topics.size() > TOPICS.size()
                 || !topics.stream().allMatch(t -> t instanceof String topic && TOPICS.contains(topic))) {
             return new Answer(error(requestId, ProblemType.VALIDATION_FAILED, "topics is a list of " + TOPICS), false);
         }
         topics.forEach(t -> held.topics().add((String) t));
+        return reply(Map.of("type", "subscribed", "topics", List.copyOf(new java.util.TreeSet<>(held.topics()))),
+                requestId);
+    }
+
+    /** An answer event, echoing the request's id when it had one. */
+    private static Answer reply(Map<String, Object> answer, String requestId) {
         Map<String, Object> event = new java.util.LinkedHashMap<>();
-        event.put("type", "subscribed");
+        if (answer.containsKey("type")) {
+            event.put("type", answer.get("type")); // first: devices tell events apart by their start
+        }
+        event.putAll(answer);
         if (requestId != null) {
             event.put("id", requestId);
         }
-        event.put("topics", List.copyOf(new java.util.TreeSet<>(held.topics())));
         return new Answer(event(event), false);
     }
 
@@ -187,17 +198,11 @@ class DeviceStreamHandler implements WebSocketHandler {
         DeviceStreamRequest handler = request.get("type") instanceof String type ? requests.get(type) : null;
         if (handler == null) {
             return Mono.just(new Answer(error(requestId, ProblemType.NOT_FOUND,
-                    "Unknown request type; this stream serves " + new java.util.TreeSet<>(requests.keySet())), false));
+                    "Unknown request type; this stream serves " + served), false));
         }
         Map<String, Object> parsed = request;
         return gate.run(Mono.defer(() -> handler.handle(device, parsed)))
-                .map(answer -> {
-                    Map<String, Object> event = new java.util.LinkedHashMap<>(answer);
-                    if (requestId != null) {
-                        event.put("id", requestId);
-                    }
-                    return new Answer(event(event), false);
-                })
+                .map(answer -> reply(answer, requestId))
                 .onErrorResume(ProblemException.class, e -> Mono.just(new Answer(error(requestId, e.problemType(),
                         e.getBody().getDetail()), e.problemType().equals(ProblemType.UNAUTHENTICATED))))
                 .onErrorResume(e -> {
