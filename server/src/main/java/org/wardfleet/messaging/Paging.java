@@ -54,12 +54,24 @@ public interface Paging {
             List<String> pending, boolean drill) {
     }
 
-    /** A recipient of an URGENT or STAT page whose devices have not fetched it yet. */
-    record Undelivered(String orgId, String messageId, String userId, String priority, java.time.Instant sentAt) {
+    /**
+     * A recipient of an URGENT or STAT page who has not answered it yet: {@code state} is SENT (no device of theirs
+     * has it), DELIVERED or READ.
+     */
+    record OpenRecipient(String orgId, String messageId, String userId, String priority, java.time.Instant sentAt,
+            String state) {
+
+        /** No device of theirs has proved it has the page. */
+        public boolean undelivered() {
+            return "SENT".equals(state);
+        }
     }
 
-    /** Every recipient still in SENT of unrecalled URGENT/STAT pages sent after {@code sentAfter}. */
-    reactor.core.publisher.Flux<Undelivered> undelivered(java.time.Instant sentAfter);
+    /**
+     * Every recipient not yet ACKNOWLEDGED or DECLINED of unrecalled URGENT/STAT pages and broadcasts sent after
+     * {@code sentAfter} (drills excluded: they never leave the app).
+     */
+    reactor.core.publisher.Flux<OpenRecipient> openRecipients(java.time.Instant sentAfter);
 
     /** The members of a messaging group (a named list of users), by id or name; empty when unknown. */
     Mono<List<String>> groupMembers(String orgId, String group);

@@ -9,6 +9,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
+import java.util.Set;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -598,12 +599,16 @@ class Messaging implements org.wardfleet.messaging.Paging {
         return userReceipt(orgId, userId, messageId, "ACKNOWLEDGED", null).then();
     }
 
+    private static final Set<String> UNANSWERED = Set.of("SENT", "DELIVERED", "READ");
+
     @Override
-    public Flux<Undelivered> undelivered(Instant sentAfter) {
+    public Flux<OpenRecipient> openRecipients(Instant sentAfter) {
         return store.openPages(sentAfter)
-                .filter(m -> "STAT".equals(m.priority()) || "URGENT".equals(m.priority()))
-                .flatMapIterable(m -> m.recipients().values().stream().filter(r -> "SENT".equals(r.state()))
-                        .map(r -> new Undelivered(m.orgId(), m.id(), r.userId(), m.priority(), m.sentAt())).toList());
+                .filter(m -> ("STAT".equals(m.priority()) || "URGENT".equals(m.priority())) && !m.drill())
+                .flatMapIterable(m -> m.recipients().values().stream()
+                        .filter(r -> UNANSWERED.contains(r.state()))
+                        .map(r -> new OpenRecipient(m.orgId(), m.id(), r.userId(), m.priority(), m.sentAt(),
+                                r.state())).toList());
     }
 
     @Override

@@ -5,8 +5,11 @@ import static com.mongodb.client.model.Filters.eq;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import org.bson.Document;
 import org.springframework.beans.factory.annotation.Value;
@@ -27,10 +30,12 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
- * App first, pager as fallback: an URGENT or STAT page still not DELIVERED to any of a recipient's devices after their
- * contact rule's time (default 60 s STAT, 3 min URGENT) goes to their pager through the hospital's WCTP gateway —
- * once ({@code pager_fallbacks} claims it by insert, across instances) — and the page's timeline says so
- * ("sent to pager 1234"). Pager text carries no patient data.
+ * App first, pager as fallback: an URGENT or STAT page (or broadcast, drills excepted) still not DELIVERED to any of a
+ * recipient's devices after their contact rule's time (default 60 s STAT, 3 min URGENT) goes to their pager through
+ * the hospital's WCTP gateway — once ({@code pager_fallbacks} claims it by insert, across instances) — and the page's
+ * timeline says so ("sent to pager 1234"). A time of 0 means "app and pager at once": the pager gets it at the next
+ * check whether or not a device already has it (unless the recipient has already answered). Pager text carries no
+ * patient data.
  */
 @Component
 class PagerFallback extends PeriodicTask {
@@ -60,16 +65,46 @@ class PagerFallback extends PeriodicTask {
 
     /** Sends every fallback due at {@code now}; returns how many went out. */
     Mono<Integer> check(Instant now) {
-        return paging.undelivered(now.minus(LOOKBACK)).collectList()
-                .flatMap(open -> rules.findAll(open.stream().map(Paging.Undelivered::userId).toList())
-                        .flatMapMany(byUser -> Flux.fromIterable(open).concatMap(u -> {
-                            ContactRules.Rule rule = byUser.get(u.userId());
-                            boolean due = rule != null && rule.orgId().equals(u.orgId()) && rule.pager() != null
-                                    && !u.sentAt().plusSeconds(rule.after(u.priority())).isAfter(now);
-                            return due ? claim(u).filter(won -> won).flatMap(won -> send(u, rule, now))
-                                    : Mono.<Integer>empty();
-                        }))
-                        .reduce(0, Integer::sum));
+        return paging.openRecipients(now.minus(LOOKBACK)).collectList()
+                .flatMap(open -> rules.findAll(open.stream().map(Paging.OpenRecipient::userId).distinct().toList())
+                        .flatMap(byUser -> send(open.stream().filter(u -> due(u, byUser.get(u.userId()), now))
+                                .toList(), byUser, now)));
+    }
+
+    /** Claims and sends each of these not claimed before (by this or another instance); returns how many went out. */
+    private Mono<Integer> send(List<Paging.OpenRecipient> due, Map<String, ContactRules.Rule> byUser, Instant now) {
+        return claimed(due).flatMap(done -> Flux.fromIterable(due)
+                .filter(u -> !done.contains(claimId(u)))
+                .concatMap(u -> claim(u).filter(Boolean::booleanValue)
+                        .flatMap(won -> send(u, byUser.get(u.userId()), now)))
+                .reduce(0, Integer::sum));
+    }
+
+    /** Pager now: the rule says "at once" (0 s), or no device has proved it has the page within the rule's time. */
+    static boolean due(Paging.OpenRecipient u, ContactRules.Rule rule, Instant now) {
+        if (rule == null || !rule.orgId().equals(u.orgId()) || rule.pager() == null) {
+            return false;
+        }
+        int after = rule.after(u.priority());
+        return after == 0 || u.undelivered() && !u.sentAt().plusSeconds(after).isAfter(now);
+    }
+
+    /**
+     * The claims already made among these (one read): a recipient paged at once, or one without a device, stays
+     * open for the whole window and must not cost an insert attempt on every check.
+     */
+    private Mono<Set<String>> claimed(List<Paging.OpenRecipient> due) {
+        if (due.isEmpty()) {
+            return Mono.just(Set.of());
+        }
+        return Flux.from(claims.find(com.mongodb.client.model.Filters.in("_id",
+                        due.stream().map(PagerFallback::claimId).toList()))
+                        .projection(com.mongodb.client.model.Projections.include("_id")).batchSize(1_000))
+                .map(d -> d.getString("_id")).collect(HashSet<String>::new, Set::add);
+    }
+
+    private static String claimId(Paging.OpenRecipient u) {
+        return u.messageId() + ":" + u.userId();
     }
 
     /**
@@ -84,14 +119,14 @@ class PagerFallback extends PeriodicTask {
                 .map(com.mongodb.client.result.DeleteResult::getDeletedCount);
     }
 
-    private Mono<Boolean> claim(Paging.Undelivered u) {
-        return Mono.from(claims.insertOne(new Document("_id", u.messageId() + ":" + u.userId())
+    private Mono<Boolean> claim(Paging.OpenRecipient u) {
+        return Mono.from(claims.insertOne(new Document("_id", claimId(u))
                         .append("orgId", u.orgId()).append("at", Documents.date(clock.instant()))))
                 .thenReturn(true)
                 .onErrorResume(Documents::isDuplicateKey, already -> Mono.just(false));
     }
 
-    private Mono<Integer> send(Paging.Undelivered u, ContactRules.Rule rule, Instant now) {
+    private Mono<Integer> send(Paging.OpenRecipient u, ContactRules.Rule rule, Instant now) {
         String reference = u.messageId().substring(0, 8);
         return gateway.send(rule.pager(), WctpGatewayClient.pagerText(u.priority(), reference), u.messageId(),
                         "STAT".equals(u.priority()), failed -> pages.note(u.orgId(), u.messageId(),
@@ -100,7 +135,7 @@ class PagerFallback extends PeriodicTask {
                     Map<String, Object> event = event(outcome.accepted() ? "PAGER_SENT" : "PAGER_FAILED", u, rule,
                             outcome.code(), "attempts", outcome.attempts());
                     return pages.note(u.orgId(), u.messageId(), event)
-                            .then(Mono.from(claims.updateOne(eq("_id", u.messageId() + ":" + u.userId()),
+                            .then(Mono.from(claims.updateOne(eq("_id", claimId(u)),
                                     com.mongodb.client.model.Updates.set("outcome", event.get("event")))))
                             .then(audit.record(AuditEvent.of(u.orgId(), Actor.system(), "page.pager", u.messageId(),
                                     outcome.accepted() ? Outcome.SUCCESS : Outcome.FAILURE)
@@ -110,7 +145,7 @@ class PagerFallback extends PeriodicTask {
     }
 
     /** A page-timeline event about the pager ("sent to pager 1234 at 03:12:07"). */
-    private Map<String, Object> event(String type, Paging.Undelivered u, ContactRules.Rule rule, int code,
+    private Map<String, Object> event(String type, Paging.OpenRecipient u, ContactRules.Rule rule, int code,
             String countName, int count) {
         Map<String, Object> event = new LinkedHashMap<>();
         event.put("at", clock.instant().toString());

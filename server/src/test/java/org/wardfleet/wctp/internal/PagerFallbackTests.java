@@ -18,7 +18,10 @@ import org.wardfleet.support.TestDevice;
 import org.wardfleet.support.WardfleetTest;
 import org.wardfleet.sdk.tools.WctpLoopbackGateway;
 
-/** App first, pager as fallback: an undelivered STAT page goes to the pager once, without patient data. */
+/**
+ * App first, pager as fallback: an undelivered STAT page goes to the pager once, without patient data; "at once" pages
+ * the pager even when the app has it; a real broadcast falls back like a page, a drill never does.
+ */
 @WardfleetTest
 class PagerFallbackTests {
 
@@ -82,18 +85,51 @@ class PagerFallbackTests {
         TestApi.User admin = api.newOrganisation();
         TestApi.User doctor = api.createUser(admin.token(), "CLINICIAN");
         TestApi.User surgeon = api.createUser(admin.token(), "CLINICIAN");
-        api.enrolledDevice(admin.token(), "COPE", surgeon.id()); // has the app, but it has not fetched yet
+        TestApi.User anaesthetist = api.createUser(admin.token(), "CLINICIAN");
+        TestDevice surgeonPhone = api.enrolledDevice(admin.token(), "COPE", surgeon.id());
         rules(surgeon, "7777", 0);
+        rules(anaesthetist, "8888", 0);
         GATEWAY.answerWith(604, 1); // the paging network is busy once
         int before = GATEWAY.received().size();
         String id = page(doctor, surgeon, "Theatre 3 now");
+        String answered = page(doctor, anaesthetist, "Theatre 4 now");
+        http.get().uri("/device/v1/messages?after=0")
+                .header("Authorization", "Device " + surgeonPhone.jwt("GET", "/device/v1/messages")).exchange()
+                .expectStatus().isOk(); // the app has it already: "at once" pages anyway
+        http.post().uri("/api/v1/messages/" + answered + "/receipts").headers(h -> h.setBearerAuth(
+                anaesthetist.token())).bodyValue(Map.of("state", "ACKNOWLEDGED")).exchange()
+                .expectStatus().is2xxSuccessful(); // answered before the check: no pager needed
         assertThat(fallback.check(clock.instant()).block()).isEqualTo(1);
+        assertThat(fallback.check(clock.instant().plusSeconds(5)).block()).isZero(); // once
         assertThat(GATEWAY.received().subList(before, GATEWAY.received().size())).hasSize(2)
                 .allSatisfy(xml -> assertThat(xml).contains("recipientID=\"7777\""));
         String timeline = http.get().uri("/api/v1/pages/" + id).headers(h -> h.setBearerAuth(doctor.token()))
                 .exchange().expectBody(String.class).returnResult().getResponseBody();
         assertThat(timeline).contains("PAGER_RETRY").contains("\"code\":604").contains("PAGER_SENT");
         assertThat(timeline.indexOf("PAGER_RETRY")).isLessThan(timeline.indexOf("PAGER_SENT"));
+    }
+
+    @Test
+    void aMajorIncidentReachesTheUnreachedOnTheirPagersButADrillNeverLeavesTheApp() {
+        TestApi.User admin = api.newOrganisation();
+        TestApi.User porter = api.createUser(admin.token(), "CLINICIAN"); // no device: the app cannot reach them
+        rules(porter, "6060", 60);
+        int before = GATEWAY.received().size();
+        String drill = broadcast(admin, "Major incident exercise: report to ED", true);
+        String real = broadcast(admin, "Major incident declared: report to ED", false);
+        assertThat(fallback.check(clock.instant().plusSeconds(30)).block()).isZero();
+        assertThat(fallback.check(clock.instant().plusSeconds(61)).block()).isEqualTo(1);
+        List<String> sent = GATEWAY.received().subList(before, GATEWAY.received().size());
+        assertThat(sent).singleElement().satisfies(xml -> assertThat(xml).contains("recipientID=\"6060\"")
+                .contains("ref " + real.substring(0, 8)).doesNotContain("ref " + drill.substring(0, 8))
+                .doesNotContain("Major incident"));
+    }
+
+    private String broadcast(TestApi.User from, String text, boolean drill) {
+        return (String) http.post().uri("/api/v1/broadcasts").headers(h -> h.setBearerAuth(from.token()))
+                .bodyValue(Map.of("audience", Map.of("all", true), "text", text, "priority", "STAT", "drill", drill))
+                .exchange().expectStatus().isCreated().expectBody(Map.class).returnResult().getResponseBody()
+                .get("id");
     }
 
     private void rules(TestApi.User user, String pager, int statSeconds) {
