@@ -19,14 +19,14 @@ import reactor.core.publisher.Sinks;
 /**
  * Group commit of DELIVERED receipts from device fetches: each fetch waits for its own receipt to be written (so what a
  * fetch returned is DELIVERED by the time the device has it), but receipts arriving together for one message are
- * written as one update ({@link MessageStore#deliveredMany}). When a broadcast wakes 10,000 phones at once, the message
- * document is rewritten once per batch rather than once per phone.
+ * written as one batched insert of receipt documents ({@link MessageStore#deliveredMany}). When a broadcast reaches
+ * 10,000 phones at once, that is a few round trips rather than 10,000, and the message document is not rewritten.
  */
 @Component
 class DeliveryReceipts implements org.springframework.context.SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(DeliveryReceipts.class);
-    /** A whole 10,000-person broadcast's receipts fit two or three passes: each pass rewrites the message once. */
+    /** Receipts per pass: one insert of up to this many small documents (the driver splits it if it must). */
     static final int MAX_BATCH = 10_000;
 
     private final MessageStore store;

@@ -35,8 +35,10 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
- * Conversations, messages (recipients embedded, keyed by user id, so one receipt is one conditional update) and each
- * device's inbox ({@code message_deliveries}, ordered by a per-organisation sequence that is the device's cursor).
+ * Conversations, messages (recipients embedded, keyed by user id, so one receipt is one conditional update; DELIVERED
+ * receipts, the ones that come by the thousand when a broadcast lands, are documents of their own in
+ * {@code message_receipts}), and each device's inbox ({@code message_deliveries}, ordered by a per-organisation
+ * sequence that is the device's cursor).
  */
 @Component
 class MessageStore implements IndexedCollection {
@@ -50,6 +52,7 @@ class MessageStore implements IndexedCollection {
     private final MongoCollection<Document> inboxes;
     private final MongoCollection<Document> sequences;
     private final MongoCollection<Document> roles;
+    private final MongoCollection<Document> receipts;
 
     MessageStore(MongoDatabase db) {
         this.conversations = db.getCollection("conversations");
@@ -58,6 +61,7 @@ class MessageStore implements IndexedCollection {
         this.inboxes = db.getCollection("message_inboxes");
         this.sequences = db.getCollection("message_sequences");
         this.roles = db.getCollection("messaging_roles");
+        this.receipts = db.getCollection("message_receipts");
     }
 
     @Override
@@ -145,20 +149,16 @@ class MessageStore implements IndexedCollection {
                 .append("sentAt", Documents.date(m.sentAt())).append("recipients", recipients)
                 .append("drill", m.drill()).append("choices", m.choices());
         return Mono.from(messages.insertOne(doc)).thenReturn(m)
-                .onErrorResume(Documents::isDuplicateKey, retried -> Mono.from(messages.find(and(
-                        eq("orgId", m.orgId()), eq("senderId", m.senderId()), eq("idempotencyKey",
-                                m.idempotencyKey()))).first()).map(MessageStore::toMessage));
+                .onErrorResume(Documents::isDuplicateKey, retried -> messageByKey(m.orgId(), m.senderId(),
+                        m.idempotencyKey()));
     }
 
     Mono<Message> messageByKey(String orgId, String senderId, String idempotencyKey) {
-        return Mono.from(messages.find(and(eq("orgId", orgId), eq("senderId", senderId),
-                eq("idempotencyKey", idempotencyKey))).first()).map(MessageStore::toMessage);
+        return withReceipts(Mono.from(messages.find(and(eq("orgId", orgId), eq("senderId", senderId),
+                eq("idempotencyKey", idempotencyKey))).first()).map(MessageStore::toMessage));
     }
 
-    /**
-     * Escalation adds recipients to a page; existing entries are not touched. Increments {@code rv} like every write
-     * of recipients, so a receipt pass that read the map before cannot write it back without them.
-     */
+    /** Escalation adds recipients to a page; existing entries are not touched. */
     Mono<Void> addRecipients(String orgId, String messageId, List<Recipient> added) {
         if (added.isEmpty()) {
             return Mono.empty();
@@ -168,15 +168,14 @@ class MessageStore implements IndexedCollection {
             sets.add(Updates.set("recipients." + r.userId(), new Document("state", r.state())
                     .append("at", Documents.date(r.at())).append("eligibleDevices", r.eligibleDevices())));
         }
-        sets.add(Updates.inc("rv", 1));
         return Mono.from(messages.updateOne(and(eq("_id", messageId), eq("orgId", orgId)), Updates.combine(sets)))
                 .then();
     }
 
     /** Acknowledgement-requiring messages sent after {@code after} and not recalled (all organisations). */
     Flux<Message> openPages(Instant after) {
-        return Flux.from(messages.find(and(gt("sentAt", Documents.date(after)), eq("requiresAck", true),
-                eq("recalledAt", null)))).map(MessageStore::toMessage);
+        return withReceipts(Flux.from(messages.find(and(gt("sentAt", Documents.date(after)), eq("requiresAck", true),
+                eq("recalledAt", null)))).map(MessageStore::toMessage));
     }
 
     /** A message without its recipients (a broadcast's map is 10,000 entries): what a device fetch packages. */
@@ -196,65 +195,93 @@ class MessageStore implements IndexedCollection {
     }
 
     /**
-     * Many recipients of one message from SENT to DELIVERED in one update (device fetches, group-committed): reads
-     * their states and the message's receipt version {@code rv}, sets those still in SENT, and retries if any other
-     * write moved the message in between (every write of recipients increments {@code rv}). Writing the map back
-     * whole for large batches was tried and measured slower (a 1 MB encode and decode per pass). One update per batch
-     * instead of one per device: a 10,000-recipient message document is rewritten a few dozen times, not 10,000 times.
-     * Returns the users who moved.
+     * Many recipients of one message reached DELIVERED (device fetches and pushed copies, group-committed): one
+     * receipt document per recipient ({@code message_receipts}, {@code _id = messageId:userId}), written in one
+     * unordered {@code insertMany}; a recipient who already has one is a duplicate key, not a move. The message
+     * document is not rewritten: a broadcast's holds 10,000 recipients, and rewriting it per pass of receipts cost
+     * seconds (the embedded server deep-copies, sizes and compares the whole document on every update; MongoDB
+     * rewrites it whole). Readers see the receipts through {@link #withReceipts}. Callers pass only recipients: a
+     * fetched inbox entry, or a receipt token the server issued for this device, user and message. Returns the users
+     * who moved (none once the message is recalled).
      */
     Mono<java.util.Set<String>> deliveredMany(String orgId, String messageId, java.util.Map<String, Instant> users) {
-        return Mono.defer(() -> Mono.from(messages.find(and(eq("_id", messageId), eq("orgId", orgId)))
-                        .projection(users.size() > 200 ? com.mongodb.client.model.Projections.include("rv",
-                                "recalledAt", "recipients") : com.mongodb.client.model.Projections.include(
-                                java.util.stream.Stream.concat(java.util.stream.Stream.of("rv", "recalledAt"),
-                                        users.keySet().stream().map(u -> "recipients." + u + ".state")).toList()))
-                        .first())
+        return Mono.from(messages.find(and(eq("_id", messageId), eq("orgId", orgId)))
+                        .projection(com.mongodb.client.model.Projections.include("recalledAt")).first())
+                .filter(d -> d.get("recalledAt") == null)
                 .flatMap(d -> {
-                    Document recipients = d.get("recipients", Document.class);
-                    if (d.get("recalledAt") != null || recipients == null) {
-                        return Mono.just(java.util.Set.<String>of());
-                    }
-                    java.util.Set<String> moving = new java.util.LinkedHashSet<>();
-                    List<org.bson.conversions.Bson> sets = new ArrayList<>();
-                    users.forEach((userId, at) -> {
-                        Document r = recipients.get(userId, Document.class);
-                        if (r != null && "SENT".equals(r.getString("state"))) {
-                            moving.add(userId);
-                            sets.add(Updates.set("recipients." + userId + ".state", "DELIVERED"));
-                            sets.add(Updates.set("recipients." + userId + ".at", Documents.date(at)));
-                        }
-                    });
-                    if (moving.isEmpty()) {
-                        return Mono.just(java.util.Set.<String>of());
-                    }
-                    Object rv = d.get("rv");
-                    sets.add(Updates.inc("rv", 1));
-                    return Mono.from(messages.updateOne(and(eq("_id", messageId), eq("orgId", orgId),
-                                    eq("rv", rv), eq("recalledAt", null)), Updates.combine(sets)))
-                            .flatMap(r -> r.getModifiedCount() == 1 ? Mono.just(moving)
-                                    : Mono.error(new StaleReceipts()));
-                }))
-                // a READ or an acknowledgement landing during a large pass makes it stale: back off a little and
-                // read again, so a busy message is not retried into failure
-                .retryWhen(reactor.util.retry.Retry.backoff(20, java.time.Duration.ofMillis(2))
-                        .maxBackoff(java.time.Duration.ofMillis(200)).filter(StaleReceipts.class::isInstance))
+                    List<String> ids = new ArrayList<>(users.keySet());
+                    List<Document> docs = new ArrayList<>(ids.size());
+                    users.forEach((userId, at) -> docs.add(new Document("_id", receiptId(messageId, userId))
+                            .append("orgId", orgId).append("messageId", messageId).append("userId", userId)
+                            .append("state", "DELIVERED").append("at", Documents.date(at))));
+                    return Mono.from(receipts.insertMany(docs, new InsertManyOptions().ordered(false)))
+                            .<java.util.Set<String>>map(r -> new java.util.LinkedHashSet<>(ids))
+                            .onErrorResume(com.mongodb.MongoBulkWriteException.class, e -> {
+                                java.util.Set<String> moved = new java.util.LinkedHashSet<>(ids);
+                                for (com.mongodb.bulk.BulkWriteError error : e.getWriteErrors()) {
+                                    if (error.getCategory() != com.mongodb.ErrorCategory.DUPLICATE_KEY) {
+                                        return Mono.error(e);
+                                    }
+                                    moved.remove(ids.get(error.getIndex()));
+                                }
+                                return Mono.just(moved);
+                            });
+                })
                 .defaultIfEmpty(java.util.Set.of());
     }
 
-    /** Another receipt changed the message between read and write: read again. */
-    static final class StaleReceipts extends RuntimeException {
-        StaleReceipts() {
-            super("stale receipt version", null, false, false);
-        }
+    private static String receiptId(String messageId, String userId) {
+        return messageId + ":" + userId;
+    }
+
+    /**
+     * The messages with their DELIVERED receipts applied: a recipient still SENT in the message document who has a
+     * receipt document is DELIVERED (at the receipt's time). One read for all of them, by key.
+     */
+    private Flux<Message> withReceipts(Flux<Message> found) {
+        return found.collectList().flatMapMany(list -> {
+            List<String> ids = new ArrayList<>();
+            java.util.Set<String> orgs = new java.util.HashSet<>();
+            for (Message m : list) {
+                m.recipients().values().stream().filter(r -> "SENT".equals(r.state()))
+                        .forEach(r -> ids.add(receiptId(m.id(), r.userId())));
+                orgs.add(m.orgId());
+            }
+            if (ids.isEmpty()) {
+                return Flux.fromIterable(list);
+            }
+            return Flux.from(receipts.find(and(in("orgId", orgs), in("_id", ids)))
+                            .projection(com.mongodb.client.model.Projections.include("at")).batchSize(10_000))
+                    .collectMap(d -> d.getString("_id"), d -> Documents.instant(d.getDate("at")))
+                    .flatMapIterable(delivered -> delivered.isEmpty() ? list
+                            : list.stream().map(m -> applied(m, delivered)).toList());
+        });
+    }
+
+    private Mono<Message> withReceipts(Mono<Message> found) {
+        return withReceipts(found.flux()).next();
+    }
+
+    private static Message applied(Message m, Map<String, Instant> delivered) {
+        Map<String, Recipient> recipients = new LinkedHashMap<>(m.recipients());
+        recipients.replaceAll((userId, r) -> {
+            Instant at = "SENT".equals(r.state()) ? delivered.get(receiptId(m.id(), userId)) : null;
+            return at == null ? r : new Recipient(userId, "DELIVERED", at, r.reason(), r.eligibleDevices(),
+                    r.choice());
+        });
+        return new Message(m.id(), m.orgId(), m.conversationId(), m.senderId(), m.idempotencyKey(), m.body(),
+                m.priority(), m.requiresAck(), m.patientRef(), m.replyTo(), m.sentAt(), m.recalledAt(),
+                m.bodyDeletedAt(), recipients, m.drill(), m.choices());
     }
 
     Mono<Message> message(String orgId, String id) {
-        return Mono.from(messages.find(and(eq("_id", id), eq("orgId", orgId))).first()).map(MessageStore::toMessage);
+        return withReceipts(Mono.from(messages.find(and(eq("_id", id), eq("orgId", orgId))).first())
+                .map(MessageStore::toMessage));
     }
 
     Flux<Message> messages(String orgId, List<String> ids) {
-        return Flux.from(messages.find(and(eq("orgId", orgId), in("_id", ids)))).map(MessageStore::toMessage);
+        return withReceipts(Flux.from(messages.find(and(eq("orgId", orgId), in("_id", ids))))
+                .map(MessageStore::toMessage));
     }
 
     /** Moves one recipient forward to {@code state} (from any earlier state); empty when that is not a move forward. */
@@ -271,9 +298,9 @@ class MessageStore implements IndexedCollection {
                         in(field + ".state", earlier), eq("recalledAt", null)),
                         Updates.combine(Updates.set(field + ".state", state), Updates.set(field + ".at",
                                 Documents.date(at)), Updates.set(field + ".reason", reason),
-                                Updates.set(field + ".choice", choice), Updates.inc("rv", 1)),
+                                Updates.set(field + ".choice", choice)),
                         new FindOneAndUpdateOptions().returnDocument(ReturnDocument.AFTER)))
-                .map(MessageStore::toMessage);
+                .map(MessageStore::toMessage).as(this::withReceipts);
     }
 
     /** Recall: only while no recipient has read it; the body is deleted at once. */
@@ -287,7 +314,7 @@ class MessageStore implements IndexedCollection {
         return Mono.from(messages.findOneAndUpdate(and(unread), Updates.combine(
                         Updates.set("recalledAt", Documents.date(at)), Updates.unset("body")),
                         new FindOneAndUpdateOptions().returnDocument(ReturnDocument.AFTER)))
-                .map(MessageStore::toMessage);
+                .map(MessageStore::toMessage).as(this::withReceipts);
     }
 
     /** Retention: bodies of messages sent before {@code before} are deleted (receipts and metadata stay). */

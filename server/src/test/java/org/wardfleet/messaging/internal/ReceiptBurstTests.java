@@ -53,5 +53,11 @@ class ReceiptBurstTests {
         assertThat(after.get("user-0").state()).isEqualTo("READ");
         assertThat(after.values()).hasSize(10_000).filteredOn(r -> !r.userId().equals("user-0"))
                 .allMatch(r -> "DELIVERED".equals(r.state()) && r.eligibleDevices() == 1);
+
+        // each person's second phone confirming too moves nobody: one receipt per person, a repeat is not a move
+        List<Boolean> again = Flux.fromIterable(users.subList(0, 2_000))
+                .flatMap(u -> receipts.delivered(orgId, id, u, Instant.now()), 500)
+                .collectList().block(Duration.ofSeconds(60));
+        assertThat(again).hasSize(2_000).containsOnly(false);
     }
 }
