@@ -154,7 +154,7 @@ final class KeyLookupIndex<P> extends Index<P> {
         return inner.toIndexDescription();
     }
 
-    /** The in-memory backend (tests, benchmarks) with key lookups. */
+    /** The in-memory backend (tests, benchmarks) with key lookups; its oplog keeps only watched collections. */
     static final class Memory extends MemoryBackend {
 
         private final LongAdder fullScans = new LongAdder();
@@ -162,6 +162,11 @@ final class KeyLookupIndex<P> extends Index<P> {
         /** Queries (finds, updates, deletes, counts) no index could answer: each read the whole collection. */
         long fullScans() {
             return fullScans.sum();
+        }
+
+        @Override
+        protected de.bwaldvogel.mongo.oplog.Oplog createOplog() {
+            return new WatchedOplog(super.createOplog());
         }
 
         @Override
@@ -196,10 +201,15 @@ final class KeyLookupIndex<P> extends Index<P> {
         }
     }
 
-    /** The H2 file backend ({@code run}) with key lookups. */
+    /** The H2 file backend ({@code run}) with key lookups; its oplog keeps only watched collections. */
     static final class H2 extends H2Backend {
         H2(String file) {
             super(file);
+        }
+
+        @Override
+        protected de.bwaldvogel.mongo.oplog.Oplog createOplog() {
+            return new WatchedOplog(super.createOplog());
         }
 
         @Override
