@@ -92,18 +92,25 @@ class PolicyFanOut implements SmartLifecycle {
 
     /** The number of devices woken. */
     Mono<Integer> run(String orgId) {
-        return snapshots.getObject().of(orgId).zipWith(states.all(orgId)).flatMap(t -> devices.reachable(orgId)
-                .buffer(properties.fanOutBatch())
-                .concatMap(batch -> wakeChanged(orgId, batch, t.getT1(), t.getT2()))
-                .reduce(0, Integer::sum));
+        return snapshots.getObject().of(orgId).zipWith(states.all(orgId))
+                .flatMap(t -> run(orgId, snapshots.getObject().evaluator(t.getT1()), t.getT2()));
     }
 
-    private Mono<Integer> wakeChanged(String orgId, List<Device> batch, PolicySnapshots.Snapshot snapshot,
+    private Mono<Integer> run(String orgId, java.util.function.Function<Device, EffectivePolicy> effectiveOf,
+            Map<String, DevicePolicyStates.State> known) {
+        return devices.reachable(orgId)
+                .buffer(properties.fanOutBatch())
+                .concatMap(batch -> wakeChanged(orgId, batch, effectiveOf, known))
+                .reduce(0, Integer::sum);
+    }
+
+    private Mono<Integer> wakeChanged(String orgId, List<Device> batch,
+            java.util.function.Function<Device, EffectivePolicy> effectiveOf,
             Map<String, DevicePolicyStates.State> known) {
         Map<String, String> versions = new HashMap<>();
         List<DeviceWake.WakeTarget> targets = new java.util.ArrayList<>();
         for (Device device : batch) {
-            EffectivePolicy effective = snapshots.getObject().effective(snapshot, device);
+            EffectivePolicy effective = effectiveOf.apply(device);
             DevicePolicyStates.State state = known.get(device.id());
             boolean upToDate = state != null && (effective.version().equals(state.fetchedVer())
                     || effective.version().equals(state.notifiedVer()));

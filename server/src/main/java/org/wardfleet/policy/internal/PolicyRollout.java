@@ -48,7 +48,7 @@ class PolicyRollout implements DevicePolicies {
 
     @Override
     public Mono<java.util.function.Function<org.wardfleet.device.Device, EffectivePolicy>> evaluator(String orgId) {
-        return snapshots.of(orgId).map(snapshot -> device -> snapshots.effective(snapshot, device));
+        return snapshots.of(orgId).map(snapshots::evaluator);
     }
 
     record Failure(String deviceId, String setting, String reason, Instant reportedAt) {
@@ -62,7 +62,7 @@ class PolicyRollout implements DevicePolicies {
         return catalog.policy(orgId, policyId).flatMap(policy -> snapshots.of(orgId)
                 .zipWith(states.all(orgId))
                 .flatMap(t -> devices.reachable(orgId)
-                        .map(device -> snapshots.effective(t.getT1(), device))
+                        .map(snapshots.evaluator(t.getT1()))
                         .filter(e -> e.policies().stream().anyMatch(p -> p.id().equals(policyId)))
                         .collectList()
                         .map(effective -> summarise(policy, effective, t.getT2()))));
