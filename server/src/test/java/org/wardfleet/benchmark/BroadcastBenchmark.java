@@ -164,7 +164,7 @@ class BroadcastBenchmark {
                 rolledUp = System.currentTimeMillis();
                 break;
             }
-            Thread.sleep(200);
+            Thread.sleep(Long.getLong("bench.rollupEveryMs", 200));
         }
         long serverCpu = (FleetSimulator.cpuNanos() - cpu0) / 1_000_000;
         if (recording != null) {
