@@ -29,10 +29,20 @@ class DeliveryReceipts implements org.springframework.context.SmartLifecycle {
     /** Receipts per pass: one insert of up to this many small documents (the driver splits it if it must). */
     static final int MAX_BATCH = 10_000;
 
+    /** A message whose receipts have been quiet this long is folded into its document (one update). */
+    static final java.time.Duration FOLD_AFTER = java.time.Duration.ofSeconds(2);
+
     private final MessageStore store;
     private final ConcurrentLinkedQueue<Job> waiting = new ConcurrentLinkedQueue<>();
     private final Sinks.Many<Boolean> ticks = Sinks.many().multicast().onBackpressureBuffer(1, false);
+    /** Messages with receipts written here and not folded yet → when the last were written (nanoTime). */
+    private final java.util.concurrent.ConcurrentHashMap<Unfolded, Long> unfolded =
+            new java.util.concurrent.ConcurrentHashMap<>();
     private volatile reactor.core.Disposable running;
+    private volatile reactor.core.Disposable folding;
+
+    private record Unfolded(String orgId, String messageId) {
+    }
 
     DeliveryReceipts(MessageStore store) {
         this.store = store;
@@ -75,7 +85,13 @@ class DeliveryReceipts implements org.springframework.context.SmartLifecycle {
                     Map<String, Instant> users = new LinkedHashMap<>();
                     jobs.forEach(j -> users.putIfAbsent(j.userId(), j.at()));
                     return store.deliveredMany(jobs.get(0).orgId(), jobs.get(0).messageId(), users)
-                            .doOnNext(moved -> finish(jobs, moved))
+                            .doOnNext(moved -> {
+                                if (!moved.isEmpty()) {
+                                    unfolded.put(new Unfolded(jobs.get(0).orgId(), jobs.get(0).messageId()),
+                                            System.nanoTime());
+                                }
+                                finish(jobs, moved);
+                            })
                             .onErrorResume(e -> {
                                 log.warn("Delivery receipts for message {} not written: {}", jobs.get(0).messageId(),
                                         e.toString());
@@ -91,17 +107,47 @@ class DeliveryReceipts implements org.springframework.context.SmartLifecycle {
                 }));
     }
 
+    /**
+     * Folds the messages whose receipts have gone quiet (a broadcast's burst is over): afterwards reading them needs
+     * no receipt lookups. One at a time, off the receipt path; a fold that fails is only a slower read later.
+     */
+    Mono<Integer> foldQuiet() {
+        long now = System.nanoTime();
+        List<Unfolded> due = new ArrayList<>();
+        unfolded.forEach((message, last) -> {
+            if (now - last >= FOLD_AFTER.toNanos()) {
+                due.add(message);
+            }
+        });
+        return Flux.fromIterable(due)
+                .concatMap(message -> {
+                    Long last = unfolded.get(message);
+                    return store.fold(message.orgId(), message.messageId())
+                            // receipts written since this fold started wait for the next one
+                            .doOnSuccess(folded -> unfolded.remove(message, last))
+                            .onErrorResume(e -> {
+                                log.debug("Receipts of message {} not folded yet: {}", message.messageId(),
+                                        e.toString());
+                                return Mono.just(0);
+                            });
+                })
+                .reduce(0, Integer::sum);
+    }
+
     @Override
     public void start() {
         // ticks that arrive while a pass runs are served by the next pass, which drains whatever is waiting then
         running = ticks.asFlux().onBackpressureLatest().concatMap(tick -> drain(), 1).subscribe();
+        folding = Flux.interval(FOLD_AFTER.dividedBy(2)).onBackpressureDrop().concatMap(tick -> foldQuiet(), 1)
+                .subscribe();
     }
 
     @Override
     public void stop() {
-        reactor.core.Disposable r = running;
-        if (r != null) {
-            r.dispose();
+        for (reactor.core.Disposable d : new reactor.core.Disposable[] {running, folding}) {
+            if (d != null) {
+                d.dispose();
+            }
         }
     }
 

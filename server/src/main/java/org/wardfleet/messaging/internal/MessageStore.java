@@ -158,7 +158,11 @@ class MessageStore implements IndexedCollection {
                 eq("idempotencyKey", idempotencyKey))).first()).map(MessageStore::toMessage));
     }
 
-    /** Escalation adds recipients to a page; existing entries are not touched. */
+    /**
+     * Escalation adds recipients to a page; existing entries are not touched. Increments the receipt version
+     * {@code rv} like every write of recipients, so a {@link #fold} that read the map before does not write it back
+     * without them.
+     */
     Mono<Void> addRecipients(String orgId, String messageId, List<Recipient> added) {
         if (added.isEmpty()) {
             return Mono.empty();
@@ -168,6 +172,7 @@ class MessageStore implements IndexedCollection {
             sets.add(Updates.set("recipients." + r.userId(), new Document("state", r.state())
                     .append("at", Documents.date(r.at())).append("eligibleDevices", r.eligibleDevices())));
         }
+        sets.add(Updates.inc("rv", 1));
         return Mono.from(messages.updateOne(and(eq("_id", messageId), eq("orgId", orgId)), Updates.combine(sets)))
                 .then();
     }
@@ -228,6 +233,62 @@ class MessageStore implements IndexedCollection {
                             });
                 })
                 .defaultIfEmpty(java.util.Set.of());
+    }
+
+    /**
+     * Folds a message's DELIVERED receipts into its document (one update, after a burst of them), so later reads of a
+     * large message — the roll-up, escalation, the pager fallback, for hours — need not look them up one by one
+     * again. Guarded by the receipt version {@code rv}: a READ, an acknowledgement or an added recipient written in
+     * between makes it stale, and it reads again (up to a few times; the receipts stay the truth either way).
+     * Returns how many recipients it folded.
+     */
+    Mono<Integer> fold(String orgId, String messageId) {
+        return Mono.defer(() -> Mono.from(messages.find(and(eq("_id", messageId), eq("orgId", orgId)))
+                        .projection(com.mongodb.client.model.Projections.include("rv", "recipients")).first())
+                .flatMap(d -> {
+                    Document recipients = d.get("recipients", Document.class);
+                    List<String> sent = new ArrayList<>();
+                    if (recipients != null) {
+                        recipients.forEach((userId, r) -> {
+                            if (r instanceof Document entry && "SENT".equals(entry.getString("state"))) {
+                                sent.add(receiptId(messageId, userId));
+                            }
+                        });
+                    }
+                    if (sent.isEmpty()) {
+                        return Mono.just(0);
+                    }
+                    return Flux.from(receipts.find(and(eq("orgId", orgId), in("_id", sent)))
+                                    .projection(com.mongodb.client.model.Projections.include("userId", "at"))
+                                    .batchSize(10_000))
+                            .collectList()
+                            .flatMap(found -> {
+                                if (found.isEmpty()) {
+                                    return Mono.just(0);
+                                }
+                                List<org.bson.conversions.Bson> sets = new ArrayList<>();
+                                for (Document r : found) {
+                                    String field = "recipients." + r.getString("userId");
+                                    sets.add(Updates.set(field + ".state", "DELIVERED"));
+                                    sets.add(Updates.set(field + ".at", r.getDate("at")));
+                                }
+                                sets.add(Updates.inc("rv", 1));
+                                return Mono.from(messages.updateOne(and(eq("_id", messageId), eq("orgId", orgId),
+                                                eq("rv", d.get("rv"))), Updates.combine(sets)))
+                                        .flatMap(u -> u.getModifiedCount() == 1 ? Mono.just(found.size())
+                                                : Mono.error(new Stale()));
+                            });
+                }))
+                .retryWhen(reactor.util.retry.Retry.backoff(5, java.time.Duration.ofMillis(50))
+                        .filter(Stale.class::isInstance))
+                .defaultIfEmpty(0);
+    }
+
+    /** The message changed between the fold's read and its write. */
+    static final class Stale extends RuntimeException {
+        Stale() {
+            super("stale receipt version", null, false, false);
+        }
     }
 
     private static String receiptId(String messageId, String userId) {
@@ -298,7 +359,7 @@ class MessageStore implements IndexedCollection {
                         in(field + ".state", earlier), eq("recalledAt", null)),
                         Updates.combine(Updates.set(field + ".state", state), Updates.set(field + ".at",
                                 Documents.date(at)), Updates.set(field + ".reason", reason),
-                                Updates.set(field + ".choice", choice)),
+                                Updates.set(field + ".choice", choice), Updates.inc("rv", 1)),
                         new FindOneAndUpdateOptions().returnDocument(ReturnDocument.AFTER)))
                 .map(MessageStore::toMessage).as(this::withReceipts);
     }

@@ -14,7 +14,13 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.wardfleet.support.WardfleetTest;
 
+import org.bson.Document;
+
+import com.mongodb.client.model.Filters;
+import com.mongodb.reactivestreams.client.MongoDatabase;
+
 import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
 /**
@@ -28,6 +34,7 @@ class ReceiptBurstTests {
     @Autowired MessageStore store;
     @Autowired DeliveryReceipts receipts;
     @Autowired Messaging messaging;
+    @Autowired MongoDatabase db;
 
     @Test
     void tenThousandReceiptsArrivingTogetherAreAllWritten() {
@@ -59,5 +66,21 @@ class ReceiptBurstTests {
                 .flatMap(u -> receipts.delivered(orgId, id, u, Instant.now()), 500)
                 .collectList().block(Duration.ofSeconds(60));
         assertThat(again).hasSize(2_000).containsOnly(false);
+
+        // once the burst has gone quiet, the receipts are folded into the message document: later reads (the
+        // roll-up, escalation, the pager fallback) look nothing up, and see exactly the same states
+        Document folded = null;
+        for (int i = 0; i < 150 && folded == null; i++) {
+            Document raw = Mono.from(db.getCollection("messages").find(Filters.eq("_id", id))).block()
+                    .get("recipients", Document.class);
+            folded = "DELIVERED".equals(raw.get("user-9999", Document.class).getString("state")) ? raw : null;
+            Mono.delay(Duration.ofMillis(100)).block();
+        }
+        assertThat(folded).as("folded within 15 s").isNotNull();
+        assertThat(folded.values()).filteredOn(r -> "DELIVERED".equals(((Document) r).getString("state")))
+                .hasSize(9_999);
+        assertThat(folded.get("user-0", Document.class).getString("state")).isEqualTo("READ");
+        assertThat(store.message(orgId, id).block().recipients()).isEqualTo(after);
+        assertThat(store.fold(orgId, id).block()).isZero();
     }
 }
