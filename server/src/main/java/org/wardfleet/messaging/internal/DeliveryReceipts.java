@@ -6,7 +6,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentLinkedQueue;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,12 +32,11 @@ class DeliveryReceipts implements org.springframework.context.SmartLifecycle {
     static final java.time.Duration FOLD_AFTER = java.time.Duration.ofSeconds(2);
 
     private final MessageStore store;
-    private final ConcurrentLinkedQueue<Job> waiting = new ConcurrentLinkedQueue<>();
-    private final Sinks.Many<Boolean> ticks = Sinks.many().multicast().onBackpressureBuffer(1, false);
+    private final GroupCommit<Job> commits = new GroupCommit<>(MAX_BATCH, this::write);
+    private volatile reactor.core.Disposable running;
     /** Messages with receipts written here and not folded yet → when the last were written (nanoTime). */
     private final java.util.concurrent.ConcurrentHashMap<Unfolded, Long> unfolded =
             new java.util.concurrent.ConcurrentHashMap<>();
-    private volatile reactor.core.Disposable running;
     private volatile reactor.core.Disposable folding;
 
     private record Unfolded(String orgId, String messageId) {
@@ -48,63 +46,33 @@ class DeliveryReceipts implements org.springframework.context.SmartLifecycle {
         this.store = store;
     }
 
-    private record Job(String orgId, String messageId, String userId, Instant at, Sinks.One<Boolean> done) {
+    private record Job(String orgId, String messageId, String userId, Instant at, Sinks.One<Boolean> done)
+            implements GroupCommit.Job<Boolean> {
+
+        @Override
+        public String key() {
+            return orgId + "/" + messageId;
+        }
     }
 
     /** The user's copy of the message reached a device; true when this moved them from SENT to DELIVERED. */
     Mono<Boolean> delivered(String orgId, String messageId, String userId, Instant at) {
-        return Mono.defer(() -> {
-            Job job = new Job(orgId, messageId, userId, at, Sinks.one());
-            waiting.add(job);
-            kick();
-            // a batch completes thousands of fetches at once: their remaining work (audit, packaging, sending) goes
-            // to the parallel workers instead of queueing behind each other on the thread that wrote the batch
-            return job.done().asMono().publishOn(reactor.core.scheduler.Schedulers.parallel());
-        });
+        return commits.submit(new Job(orgId, messageId, userId, at, Sinks.one()), job -> job.done().asMono());
     }
 
-    private void kick() {
-        // a full buffer means a tick is already pending, and that pass drains this job too; a concurrent emit is retried
-        Sinks.EmitResult result;
-        do {
-            result = ticks.tryEmitNext(Boolean.TRUE);
-        } while (result == Sinks.EmitResult.FAIL_NON_SERIALIZED);
-    }
-
-    /** One pass: everything waiting (up to {@link #MAX_BATCH}), one update per message. */
-    private Mono<Void> drain() {
-        List<Job> batch = new ArrayList<>();
-        for (Job job = waiting.poll(); job != null; job = batch.size() < MAX_BATCH ? waiting.poll() : null) {
-            batch.add(job);
-        }
-        Map<String, List<Job>> byMessage = new LinkedHashMap<>();
-        batch.forEach(job -> byMessage.computeIfAbsent(job.orgId() + "/" + job.messageId(), k -> new ArrayList<>())
-                .add(job));
-        return Flux.fromIterable(byMessage.values())
-                .flatMap(jobs -> {
-                    Map<String, Instant> users = new LinkedHashMap<>();
-                    jobs.forEach(j -> users.putIfAbsent(j.userId(), j.at()));
-                    return store.deliveredMany(jobs.get(0).orgId(), jobs.get(0).messageId(), users)
-                            .doOnNext(moved -> {
-                                if (!moved.isEmpty()) {
-                                    unfolded.put(new Unfolded(jobs.get(0).orgId(), jobs.get(0).messageId()),
-                                            System.nanoTime());
-                                }
-                                finish(jobs, moved);
-                            })
-                            .onErrorResume(e -> {
-                                log.warn("Delivery receipts for message {} not written: {}", jobs.get(0).messageId(),
-                                        e.toString());
-                                jobs.forEach(j -> j.done().tryEmitError(e));
-                                return Mono.empty();
-                            });
-                }, 4)
-                // a pass capped at MAX_BATCH leaves jobs whose ticks were folded into this one: go again
-                .then(Mono.fromRunnable(() -> {
-                    if (!waiting.isEmpty()) {
-                        kick();
+    /** One message's receipts of a pass: one insert of receipt documents. */
+    private Mono<Void> write(String key, List<Job> jobs) {
+        Job first = jobs.get(0);
+        Map<String, Instant> users = new LinkedHashMap<>();
+        jobs.forEach(j -> users.putIfAbsent(j.userId(), j.at()));
+        return store.deliveredMany(first.orgId(), first.messageId(), users)
+                .doOnNext(moved -> {
+                    if (!moved.isEmpty()) {
+                        unfolded.put(new Unfolded(first.orgId(), first.messageId()), System.nanoTime());
                     }
-                }));
+                    finish(jobs, moved);
+                })
+                .then();
     }
 
     /**
@@ -136,18 +104,20 @@ class DeliveryReceipts implements org.springframework.context.SmartLifecycle {
 
     @Override
     public void start() {
-        // ticks that arrive while a pass runs are served by the next pass, which drains whatever is waiting then
-        running = ticks.asFlux().onBackpressureLatest().concatMap(tick -> drain(), 1).subscribe();
+        running = commits.passes().subscribe();
         folding = Flux.interval(FOLD_AFTER.dividedBy(2)).onBackpressureDrop().concatMap(tick -> foldQuiet(), 1)
                 .subscribe();
     }
 
     @Override
     public void stop() {
-        for (reactor.core.Disposable d : new reactor.core.Disposable[] {running, folding}) {
-            if (d != null) {
-                d.dispose();
-            }
+        reactor.core.Disposable r = running;
+        if (r != null) {
+            r.dispose();
+        }
+        reactor.core.Disposable f = folding;
+        if (f != null) {
+            f.dispose();
         }
     }
 

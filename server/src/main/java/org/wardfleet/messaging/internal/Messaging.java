@@ -65,12 +65,14 @@ class Messaging implements org.wardfleet.messaging.Paging {
     private final UserSignals signals;
 
     private final DeliveryReceipts receipts;
+    private final AnswerReceipts answers;
     private final MessageKeys messageKeys;
     private final StreamDelivery streams;
 
     Messaging(MessageStore store, MessageCrypto crypto, Devices devices, DeviceAccess access, DeviceWake wake,
             UserDirectory users, AuditLog audit, MessagingProperties properties, Clock clock, UserSignals signals,
-            DeliveryReceipts receipts, MessageKeys messageKeys, StreamDelivery streams) {
+            DeliveryReceipts receipts, AnswerReceipts answers, MessageKeys messageKeys, StreamDelivery streams) {
+        this.answers = answers;
         this.messageKeys = messageKeys;
         this.streams = streams;
         this.signals = signals;
@@ -309,9 +311,9 @@ class Messaging implements org.wardfleet.messaging.Paging {
             if (me == null || !"SENT".equals(me.state())) {
                 return Mono.just(m);
             }
-            return store.advance(orgId, messageId, userId, "DELIVERED", null, clock.instant())
-                    .flatMap(updated -> audit.record(AuditEvent.of(orgId, Actor.user(userId), "message.delivered",
-                            messageId, Outcome.SUCCESS)).then(notifySender(updated)).thenReturn(updated))
+            return answers.advance(orgId, messageId, userId, "DELIVERED", null, null, clock.instant())
+                    .flatMap(answer -> audit.record(AuditEvent.of(orgId, Actor.user(userId), "message.delivered",
+                            messageId, Outcome.SUCCESS)).then(tellSender(answer)).thenReturn(answer.message()))
                     .defaultIfEmpty(m);
         });
     }
@@ -478,12 +480,12 @@ class Messaging implements org.wardfleet.messaging.Paging {
                 .filter(m -> m.recipients().containsKey(userId))
                 .switchIfEmpty(Mono.error(() -> ProblemType.NOT_FOUND.exception("No message %s for you", messageId)))
                 .flatMap(m -> validChoice(m, choice))
-                .flatMap(m -> store.advance(orgId, messageId, userId, state, reason, choice, clock.instant()))
+                .flatMap(m -> answers.advance(orgId, messageId, userId, state, reason, choice, clock.instant()))
                 .switchIfEmpty(Mono.error(() -> MessagingProblems.RECEIPT_INVALID.exception(
                         "%s does not follow the message's current state (or it was recalled)", state)))
-                .flatMap(m -> audit.record(AuditEvent.of(orgId, Actor.user(userId),
+                .flatMap(answer -> audit.record(AuditEvent.of(orgId, Actor.user(userId),
                                 "message." + state.toLowerCase(java.util.Locale.ROOT), messageId, Outcome.SUCCESS))
-                        .then(notifySender(m)).thenReturn(m));
+                        .then(tellSender(answer)).thenReturn(answer.message()));
     }
 
     Flux<Map<String, Object>> live(String orgId, String userId) {
@@ -496,16 +498,22 @@ class Messaging implements org.wardfleet.messaging.Paging {
                 .filterWhen(device -> store.delivered(orgId, messageId, deviceId))
                 .switchIfEmpty(Mono.error(() -> ProblemType.NOT_FOUND.exception("No message %s for this device",
                         messageId)))
-                .flatMap(device -> store.message(orgId, messageId).flatMap(m -> validChoice(m, choice))
+                // the choices without the recipients: a broadcast's document holds 10,000 of them
+                .flatMap(device -> store.content(orgId, messageId).flatMap(m -> validChoice(m, choice))
                         .thenReturn(device))
-                .flatMap(device -> store.advance(orgId, messageId, device.assignedUserId(), state, reason, choice,
+                .flatMap(device -> answers.advance(orgId, messageId, device.assignedUserId(), state, reason, choice,
                                 clock.instant())
                         .switchIfEmpty(Mono.error(() -> MessagingProblems.RECEIPT_INVALID.exception(
                                 "%s does not follow the message's current state (or it was recalled)", state)))
-                        .flatMap(m -> audit.record(AuditEvent.of(orgId, Actor.device(deviceId),
+                        .flatMap(answer -> audit.record(AuditEvent.of(orgId, Actor.device(deviceId),
                                 "message." + state.toLowerCase(java.util.Locale.ROOT), messageId, Outcome.SUCCESS))
-                                .then(notifySender(m))
-                                .thenReturn(m)));
+                                .then(tellSender(answer))
+                                .thenReturn(answer.message())));
+    }
+
+    /** Once per pass of answers, not once per person: a roll-call must not wake the sender's phone 10,000 times. */
+    private Mono<Void> tellSender(AnswerReceipts.Answer answer) {
+        return answer.first() ? notifySender(answer.message()) : Mono.empty();
     }
 
     private static Mono<MessageStore.Message> validChoice(MessageStore.Message m, String choice) {
