@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.List;
 
 import org.springframework.stereotype.Component;
+import org.wardfleet.platform.web.ProblemType;
 
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
@@ -48,8 +49,8 @@ class AnswerReceipts implements org.springframework.context.SmartLifecycle {
     /** Moves the user forward to {@code state}; empty when that is not a move forward (or the message is recalled). */
     Mono<Answer> advance(String orgId, String messageId, String userId, String state, String reason, String choice,
             Instant at) {
-        return commits.submit(new Job(orgId, messageId, new MessageStore.Move(userId, state, reason, choice, at),
-                Sinks.one()), job -> job.done().asMono());
+        return commits.submit(() -> new Job(orgId, messageId, new MessageStore.Move(userId, state, reason, choice,
+                at), Sinks.one()), job -> job.done().asMono());
     }
 
     private Mono<Void> write(String key, List<Job> jobs) {
@@ -81,6 +82,17 @@ class AnswerReceipts implements org.springframework.context.SmartLifecycle {
         if (r != null) {
             r.dispose();
         }
+        commits.failWaiting(ProblemType.UNAVAILABLE.exception("The server is stopping; send the receipt again"));
+    }
+
+    /**
+     * Stops after the web server has drained its requests (graceful shutdown runs at a higher phase) and before the
+     * audit log (which its callers still write to), so the receipts those requests wait for are still written;
+     * anything left is then failed, not dropped.
+     */
+    @Override
+    public int getPhase() {
+        return Integer.MAX_VALUE - 3072;
     }
 
     @Override

@@ -10,6 +10,7 @@ import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
+import org.wardfleet.platform.web.ProblemType;
 
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -57,7 +58,7 @@ class DeliveryReceipts implements org.springframework.context.SmartLifecycle {
 
     /** The user's copy of the message reached a device; true when this moved them from SENT to DELIVERED. */
     Mono<Boolean> delivered(String orgId, String messageId, String userId, Instant at) {
-        return commits.submit(new Job(orgId, messageId, userId, at, Sinks.one()), job -> job.done().asMono());
+        return commits.submit(() -> new Job(orgId, messageId, userId, at, Sinks.one()), job -> job.done().asMono());
     }
 
     /** One message's receipts of a pass: one insert of receipt documents. */
@@ -115,10 +116,21 @@ class DeliveryReceipts implements org.springframework.context.SmartLifecycle {
         if (r != null) {
             r.dispose();
         }
+        commits.failWaiting(ProblemType.UNAVAILABLE.exception("The server is stopping; send the receipt again"));
         reactor.core.Disposable f = folding;
         if (f != null) {
             f.dispose();
         }
+    }
+
+    /**
+     * Stops after the web server has drained its requests (graceful shutdown runs at a higher phase) and before the
+     * audit log (which its callers still write to), so the receipts those requests wait for are still written;
+     * anything left is then failed, not dropped.
+     */
+    @Override
+    public int getPhase() {
+        return Integer.MAX_VALUE - 3072;
     }
 
     @Override

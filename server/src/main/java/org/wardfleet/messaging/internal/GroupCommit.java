@@ -50,12 +50,23 @@ final class GroupCommit<J extends GroupCommit.Job<?>> {
      * thousands of callers at once, and their remaining work (audit, answers) must not queue behind each other on
      * the thread that wrote the pass.
      */
-    <R> Mono<R> submit(J job, Function<J, Mono<R>> result) {
+    <R> Mono<R> submit(java.util.function.Supplier<J> newJob, Function<J, Mono<R>> result) {
         return Mono.defer(() -> {
+            J job = newJob.get(); // per subscription: a retried caller queues a fresh job with a fresh sink
             waiting.add(job);
             kick();
             return result.apply(job).publishOn(reactor.core.scheduler.Schedulers.parallel());
         });
+    }
+
+    /**
+     * At shutdown, after the web server has drained its requests: whatever is still waiting is failed (its caller
+     * gets a retryable error rather than waiting forever), never silently dropped.
+     */
+    void failWaiting(RuntimeException error) {
+        for (J job = waiting.poll(); job != null; job = waiting.poll()) {
+            job.done().tryEmitError(error);
+        }
     }
 
     private void kick() {
@@ -75,7 +86,7 @@ final class GroupCommit<J extends GroupCommit.Job<?>> {
         Map<String, List<J>> byMessage = new LinkedHashMap<>();
         batch.forEach(job -> byMessage.computeIfAbsent(job.key(), k -> new ArrayList<>()).add(job));
         return Flux.fromIterable(byMessage.entrySet())
-                .flatMap(e -> write.apply(e.getKey(), e.getValue())
+                .flatMap(e -> Mono.defer(() -> write.apply(e.getKey(), e.getValue()))
                         .onErrorResume(error -> {
                             log.warn("Receipts for message {} not written: {}", e.getKey(), error.toString());
                             e.getValue().forEach(j -> j.done().tryEmitError(error));

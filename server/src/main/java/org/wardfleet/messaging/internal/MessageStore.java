@@ -35,7 +35,7 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
- * Conversations, messages (recipients embedded, keyed by user id, so one receipt is one conditional update; DELIVERED
+ * Conversations, messages (recipients embedded, keyed by user id; answers are group-committed updates; DELIVERED
  * receipts, the ones that come by the thousand when a broadcast lands, are documents of their own in
  * {@code message_receipts}), and each device's inbox ({@code message_deliveries}, ordered by a per-organisation
  * sequence that is the device's cursor).
@@ -205,20 +205,36 @@ class MessageStore implements IndexedCollection {
      * unordered {@code insertMany}; a recipient who already has one is a duplicate key, not a move. The message
      * document is not rewritten: a broadcast's holds 10,000 recipients, and rewriting it per pass of receipts cost
      * seconds (the embedded server deep-copies, sizes and compares the whole document on every update; MongoDB
-     * rewrites it whole). Readers see the receipts through {@link #withReceipts}. Callers pass only recipients: a
-     * fetched inbox entry, or a receipt token the server issued for this device, user and message. Returns the users
-     * who moved (none once the message is recalled).
+     * rewrites it whole). Readers see the receipts through {@link #withReceipts}; {@link #fold} later moves them into
+     * the message document and deletes them. Only users the message has as SENT get one (the read projects just their
+     * states), so someone who already read it, or is not a recipient, never does. Returns the users who moved (none
+     * once the message is recalled).
      */
     Mono<java.util.Set<String>> deliveredMany(String orgId, String messageId, java.util.Map<String, Instant> users) {
+        // the users' states only (a projection of their paths, not the 10,000-entry map): only a recipient the
+        // message still has as SENT can move, so a person who already read it is not "delivered" again
+        List<String> paths = new ArrayList<>(users.size() + 1);
+        paths.add("recalledAt");
+        users.keySet().forEach(u -> paths.add("recipients." + u + ".state"));
         return Mono.from(messages.find(and(eq("_id", messageId), eq("orgId", orgId)))
-                        .projection(com.mongodb.client.model.Projections.include("recalledAt")).first())
+                        .projection(com.mongodb.client.model.Projections.include(paths)).first())
                 .filter(d -> d.get("recalledAt") == null)
                 .flatMap(d -> {
-                    List<String> ids = new ArrayList<>(users.keySet());
-                    List<Document> docs = new ArrayList<>(ids.size());
-                    users.forEach((userId, at) -> docs.add(new Document("_id", receiptId(messageId, userId))
-                            .append("orgId", orgId).append("messageId", messageId).append("userId", userId)
-                            .append("state", "DELIVERED").append("at", Documents.date(at))));
+                    Document recipients = d.get("recipients", Document.class);
+                    List<String> ids = new ArrayList<>(users.size());
+                    List<Document> docs = new ArrayList<>(users.size());
+                    users.forEach((userId, at) -> {
+                        Document r = recipients == null ? null : recipients.get(userId, Document.class);
+                        if (r != null && "SENT".equals(r.getString("state"))) {
+                            ids.add(userId);
+                            docs.add(new Document("_id", receiptId(messageId, userId)).append("orgId", orgId)
+                                    .append("messageId", messageId).append("userId", userId)
+                                    .append("state", "DELIVERED").append("at", Documents.date(at)));
+                        }
+                    });
+                    if (docs.isEmpty()) {
+                        return Mono.just(java.util.Set.<String>of());
+                    }
                     return Mono.from(receipts.insertMany(docs, new InsertManyOptions().ordered(false)))
                             .<java.util.Set<String>>map(r -> new java.util.LinkedHashSet<>(ids))
                             .onErrorResume(com.mongodb.MongoBulkWriteException.class, e -> {
@@ -239,12 +255,14 @@ class MessageStore implements IndexedCollection {
      * Folds a message's DELIVERED receipts into its document (one update, after a burst of them), so later reads of a
      * large message — the roll-up, escalation, the pager fallback, for hours — need not look them up one by one
      * again. Guarded by the receipt version {@code rv}: a READ, an acknowledgement or an added recipient written in
-     * between makes it stale, and it reads again (up to a few times; the receipts stay the truth either way).
-     * Returns how many recipients it folded.
+     * between makes it stale, and it reads again (up to a few times; the receipts stay the truth either way). Once
+     * folded, the receipt documents are deleted (the message's own states now refuse a repeat). Returns how many
+     * recipients it folded.
      */
     Mono<Integer> fold(String orgId, String messageId) {
         return Mono.defer(() -> Mono.from(messages.find(and(eq("_id", messageId), eq("orgId", orgId)))
-                        .projection(com.mongodb.client.model.Projections.include("rv", "recipients")).first())
+                        .projection(com.mongodb.client.model.Projections.include("rv", "recipients", "recalledAt"))
+                        .first())
                 .flatMap(d -> {
                     Document recipients = d.get("recipients", Document.class);
                     List<String> sent = new ArrayList<>();
@@ -259,8 +277,12 @@ class MessageStore implements IndexedCollection {
                         return Mono.just(0);
                     }
                     return Flux.from(receipts.find(and(eq("orgId", orgId), in("_id", sent)))
-                                    .projection(com.mongodb.client.model.Projections.include("userId", "at"))
+                                    .projection(com.mongodb.client.model.Projections.include("_id", "userId",
+                                            "at"))
                                     .batchSize(10_000))
+                            // a receipt written as the message was being recalled does not count
+                            .filter(r -> d.getDate("recalledAt") == null
+                                    || !r.getDate("at").after(d.getDate("recalledAt")))
                             .collectList()
                             .flatMap(found -> {
                                 if (found.isEmpty()) {
@@ -275,7 +297,12 @@ class MessageStore implements IndexedCollection {
                                 sets.add(Updates.inc("rv", 1));
                                 return Mono.from(messages.updateOne(and(eq("_id", messageId), eq("orgId", orgId),
                                                 eq("rv", d.get("rv"))), Updates.combine(sets)))
-                                        .flatMap(u -> u.getModifiedCount() == 1 ? Mono.just(found.size())
+                                        .flatMap(u -> u.getModifiedCount() == 1
+                                                // folded: the message document now says it, and a later device's
+                                                // receipt is refused by its state, so the documents can go
+                                                ? Mono.from(receipts.deleteMany(and(eq("orgId", orgId), in("_id",
+                                                        found.stream().map(r -> r.getString("_id")).toList()))))
+                                                        .thenReturn(found.size())
                                                 : Mono.error(new Stale()));
                             });
                 }))
@@ -327,7 +354,9 @@ class MessageStore implements IndexedCollection {
         Map<String, Recipient> recipients = new LinkedHashMap<>(m.recipients());
         recipients.replaceAll((userId, r) -> {
             Instant at = "SENT".equals(r.state()) ? delivered.get(receiptId(m.id(), userId)) : null;
-            return at == null ? r : new Recipient(userId, "DELIVERED", at, r.reason(), r.eligibleDevices(),
+            // a receipt written as the message was being recalled does not count
+            boolean counts = at != null && (m.recalledAt() == null || !at.isAfter(m.recalledAt()));
+            return !counts ? r : new Recipient(userId, "DELIVERED", at, r.reason(), r.eligibleDevices(),
                     r.choice());
         });
         return new Message(m.id(), m.orgId(), m.conversationId(), m.senderId(), m.idempotencyKey(), m.body(),
@@ -399,7 +428,10 @@ class MessageStore implements IndexedCollection {
                         }))
                 // another pass, a fold or an added recipient landed in between: back off a little and read again
                 .retryWhen(reactor.util.retry.Retry.backoff(20, java.time.Duration.ofMillis(2))
-                        .maxBackoff(java.time.Duration.ofMillis(200)).filter(Stale.class::isInstance))
+                        .maxBackoff(java.time.Duration.ofMillis(200)).filter(Stale.class::isInstance)
+                        // still contended after 20 reads: a retryable 503 for these answers, nothing half-written
+                        .onRetryExhaustedThrow((spec, signal) -> org.wardfleet.platform.web.ProblemType.UNAVAILABLE
+                                .exception("The message is busy; send the answer again")))
                 .flatMap(m -> withReceipts(Mono.just(m.message())).map(message -> new Moved(message, m.moved())));
     }
 

@@ -41,6 +41,8 @@ import reactor.core.publisher.Mono;
 class PagerFallback extends PeriodicTask {
 
     static final Duration LOOKBACK = Duration.ofHours(2);
+    /** Gateway requests in flight at once (each retries on its own with back-off). */
+    static final int SENDS_IN_PARALLEL = 8;
 
     private final Paging paging;
     private final Pages pages;
@@ -75,8 +77,9 @@ class PagerFallback extends PeriodicTask {
     private Mono<Integer> send(List<Paging.OpenRecipient> due, Map<String, ContactRules.Rule> byUser, Instant now) {
         return claimed(due).flatMap(done -> Flux.fromIterable(due)
                 .filter(u -> !done.contains(claimId(u)))
-                .concatMap(u -> claim(u).filter(Boolean::booleanValue)
-                        .flatMap(won -> send(u, byUser.get(u.userId()), now)))
+                // a major incident may owe hundreds of pagers at once: a few gateway conversations in parallel
+                .flatMap(u -> claim(u).filter(Boolean::booleanValue)
+                        .flatMap(won -> send(u, byUser.get(u.userId()), now)), SENDS_IN_PARALLEL)
                 .reduce(0, Integer::sum));
     }
 

@@ -50,6 +50,8 @@ class ReceiptBurstTests {
         store.insertOnce(new MessageStore.Message(id, orgId, "c", "sender", "k-" + id, null, "STAT", true, null, null,
                 now, null, null, recipients, true, List.of())).block(Duration.ofSeconds(60));
 
+        // a phone of the person who already read it does not make them "delivered" again
+        assertThat(receipts.delivered(orgId, id, "user-0", now).block()).isFalse();
         // as the stream's delivered requests do: receipt, then the audit record of each move
         List<String> done = Flux.fromIterable(users)
                 .flatMap(u -> messaging.delivered(orgId, "device-" + u, u, id).thenReturn(u)
@@ -83,6 +85,10 @@ class ReceiptBurstTests {
         assertThat(folded.get("user-0", Document.class).getString("state")).isEqualTo("READ");
         assertThat(store.message(orgId, id).block().recipients()).isEqualTo(after);
         assertThat(store.fold(orgId, id).block()).isZero();
+        // folded receipts are gone, and a late phone's receipt is refused by the message's own state
+        assertThat(Mono.from(db.getCollection("message_receipts").countDocuments(Filters.eq("messageId", id)))
+                .block()).isZero();
+        assertThat(receipts.delivered(orgId, id, "user-42", Instant.now()).block()).isFalse();
     }
 
     /**
