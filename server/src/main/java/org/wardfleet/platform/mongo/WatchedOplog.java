@@ -15,9 +15,10 @@ import de.bwaldvogel.mongo.oplog.Oplog;
  * only change streams read it — and Wardfleet opens change streams only on its signal collections ({@link InsertFeed}),
  * and against an embedded server only from a second instance pointed at it. The copying was half of the embedded
  * server's insert cost in the broadcast benchmark (batches of 10,000 deliveries, inbox entries, receipts and audit
- * entries), and it grew memory and the H2 file without bound. A change stream reports only changes made after it
- * opened, so once its namespace (a collection, or a whole database) is marked here when the stream opens, it misses
- * nothing.
+ * entries), and it grew memory and the H2 file without bound. Wardfleet's change streams never resume from an
+ * earlier point: they report only changes made after they open, so once a stream's namespace (a collection, or a
+ * whole database) is marked here as it opens, it misses nothing. (A stream resuming from a token saved before a
+ * restart of an H2-backed server would find nothing recorded between the restart and its reopening.)
  */
 final class WatchedOplog implements Oplog {
 
