@@ -14,7 +14,8 @@ import reactor.core.publisher.Sinks;
  * written into the message document: answers arriving together for one message are one update
  * ({@link MessageStore#advanceMany}). A roll-call to 10,000 people ("available / not available") gets thousands of
  * answers within a minute; one update each rewrote the 10,000-recipient document per person (about 65 ms each on the
- * embedded server, one after another: 200 answers took 13 s).
+ * embedded server, one after another: 200 answers took 13 s). The sender is told once per pass
+ * ({@link SenderNotices}), not once per person.
  */
 @Component
 class AnswerReceipts implements org.springframework.context.SmartLifecycle {
@@ -22,23 +23,20 @@ class AnswerReceipts implements org.springframework.context.SmartLifecycle {
     /** Answers per pass (one update of the message for all of them). */
     static final int MAX_BATCH = 10_000;
 
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(AnswerReceipts.class);
+
     private final MessageStore store;
+    private final SenderNotices notices;
     private final GroupCommit<Job> commits = new GroupCommit<>(MAX_BATCH, this::write);
     private volatile reactor.core.Disposable running;
 
-    AnswerReceipts(MessageStore store) {
+    AnswerReceipts(MessageStore store, SenderNotices notices) {
         this.store = store;
+        this.notices = notices;
     }
 
-    /**
-     * The message as written with this answer in it; {@code first} marks the first answer of its pass that moved, so
-     * the sender is told once per pass rather than once per person.
-     */
-    record Answer(MessageStore.Message message, boolean first) {
-    }
-
-    private record Job(String orgId, String messageId, MessageStore.Move move, Sinks.One<Answer> done)
-            implements GroupCommit.Job<Answer> {
+    private record Job(String orgId, String messageId, MessageStore.Move move, Sinks.One<MessageStore.Message> done)
+            implements GroupCommit.Job<MessageStore.Message> {
 
         @Override
         public String key() {
@@ -46,8 +44,11 @@ class AnswerReceipts implements org.springframework.context.SmartLifecycle {
         }
     }
 
-    /** Moves the user forward to {@code state}; empty when that is not a move forward (or the message is recalled). */
-    Mono<Answer> advance(String orgId, String messageId, String userId, String state, String reason, String choice,
+    /**
+     * Moves the user forward to {@code state}: the message as written with this answer in it; empty when that is not
+     * a move forward (or the message is recalled).
+     */
+    Mono<MessageStore.Message> advance(String orgId, String messageId, String userId, String state, String reason, String choice,
             Instant at) {
         return commits.submit(() -> new Job(orgId, messageId, new MessageStore.Move(userId, state, reason, choice,
                 at), Sinks.one()), job -> job.done().asMono());
@@ -56,19 +57,23 @@ class AnswerReceipts implements org.springframework.context.SmartLifecycle {
     private Mono<Void> write(String key, List<Job> jobs) {
         Job first = jobs.get(0);
         return store.advanceMany(first.orgId(), first.messageId(), jobs.stream().map(Job::move).toList())
-                .doOnNext(written -> {
-                    boolean told = false;
+                .switchIfEmpty(Mono.<MessageStore.Moved>fromRunnable(() -> jobs.forEach(j -> j.done().tryEmitEmpty())))
+                .flatMap(written -> {
                     for (int i = 0; i < jobs.size(); i++) {
                         if (written.moved().get(i)) {
-                            jobs.get(i).done().tryEmitValue(new Answer(written.message(), !told));
-                            told = true;
+                            jobs.get(i).done().tryEmitValue(written.message());
                         } else {
                             jobs.get(i).done().tryEmitEmpty();
                         }
                     }
-                })
-                .switchIfEmpty(Mono.<MessageStore.Moved>fromRunnable(() -> jobs.forEach(j -> j.done().tryEmitEmpty())))
-                .then();
+                    // the sender hears once per pass, whatever happens to the callers
+                    return written.moved().contains(Boolean.TRUE) ? notices.receiptsChanged(written.message())
+                            .onErrorResume(e -> {
+                                log.warn("Sender of message {} not told about new answers: {}",
+                                        written.message().id(), e.toString());
+                                return Mono.empty();
+                            }) : Mono.<Void>empty();
+                });
     }
 
     @Override

@@ -313,7 +313,7 @@ class Messaging implements org.wardfleet.messaging.Paging {
             }
             return answers.advance(orgId, messageId, userId, "DELIVERED", null, null, clock.instant())
                     .flatMap(answer -> audit.record(AuditEvent.of(orgId, Actor.user(userId), "message.delivered",
-                            messageId, Outcome.SUCCESS)).then(tellSender(answer)).thenReturn(answer.message()))
+                            messageId, Outcome.SUCCESS)).thenReturn(answer))
                     .defaultIfEmpty(m);
         });
     }
@@ -485,7 +485,7 @@ class Messaging implements org.wardfleet.messaging.Paging {
                         "%s does not follow the message's current state (or it was recalled)", state)))
                 .flatMap(answer -> audit.record(AuditEvent.of(orgId, Actor.user(userId),
                                 "message." + state.toLowerCase(java.util.Locale.ROOT), messageId, Outcome.SUCCESS))
-                        .then(tellSender(answer)).thenReturn(answer.message()));
+                        .thenReturn(answer));
     }
 
     Flux<Map<String, Object>> live(String orgId, String userId) {
@@ -507,29 +507,13 @@ class Messaging implements org.wardfleet.messaging.Paging {
                                 "%s does not follow the message's current state (or it was recalled)", state)))
                         .flatMap(answer -> audit.record(AuditEvent.of(orgId, Actor.device(deviceId),
                                 "message." + state.toLowerCase(java.util.Locale.ROOT), messageId, Outcome.SUCCESS))
-                                .then(tellSender(answer))
-                                .thenReturn(answer.message())));
-    }
-
-    /** Once per pass of answers, not once per person: a roll-call must not wake the sender's phone 10,000 times. */
-    private Mono<Void> tellSender(AnswerReceipts.Answer answer) {
-        return answer.first() ? notifySender(answer.message()) : Mono.empty();
+                                .thenReturn(answer)));
     }
 
     private static Mono<MessageStore.Message> validChoice(MessageStore.Message m, String choice) {
         return choice == null || m.choices().contains(choice) ? Mono.just(m)
                 : Mono.error(MessagingProblems.RECEIPT_INVALID.exception("%s is not one of the message's choices",
                         choice));
-    }
-
-    /** The sender's sessions and devices hear that a receipt changed (they refetch the status; nothing else). */
-    private Mono<Void> notifySender(MessageStore.Message m) {
-        return signals.publish(List.of(new UserSignals.Signal(m.orgId(), m.senderId(), "receipt", m.id())))
-                .thenMany(devices.reachableFor(m.orgId(), m.senderId()))
-                .map(d -> new DeviceWake.WakeTarget(d.id(), d.platform().wire(), List.of()))
-                .collectList()
-                .flatMap(targets -> wake.wake(m.orgId(), targets, "receipt"))
-                .then();
     }
 
     // ---- Paging (escalation)
