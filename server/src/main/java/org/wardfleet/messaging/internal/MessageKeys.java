@@ -122,6 +122,19 @@ class MessageKeys {
                 .collectMap(java.util.Map.Entry::getKey, java.util.Map.Entry::getValue);
     }
 
+    /** Which devices have a stored key, by organisation (ids only): what the housekeeping sweep checks. */
+    Mono<java.util.Map<String, java.util.Collection<String>>> holders() {
+        return reactor.core.publisher.Flux.from(keys.find()
+                        .projection(com.mongodb.client.model.Projections.include("orgId")).batchSize(1_000))
+                .collectMultimap(d -> d.getString("orgId"), d -> d.getString("_id"));
+    }
+
+    /** Deletes these devices' keys; returns how many. */
+    Mono<Long> forget(String orgId, java.util.Collection<String> deviceIds) {
+        return Mono.from(keys.deleteMany(and(eq("orgId", orgId), com.mongodb.client.model.Filters.in("_id",
+                deviceIds)))).map(com.mongodb.client.result.DeleteResult::getDeletedCount);
+    }
+
     /** A sealed key copied to another device's record, relabelled, or left from an earlier enrolled key does not open. */
     private static String binding(Device device, String kid) {
         return "message-key:" + device.id() + ":" + kid + ":" + fingerprint(device.publicKey());

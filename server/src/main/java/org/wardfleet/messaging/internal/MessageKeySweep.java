@@ -1,0 +1,64 @@
+package org.wardfleet.messaging.internal;
+
+import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.stereotype.Component;
+import org.wardfleet.device.Device;
+import org.wardfleet.device.Devices;
+import org.wardfleet.platform.time.PeriodicTask;
+
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * Deletes the message keys of devices that can no longer use them — retired, wiped or gone. A key serves only an
+ * ACTIVE or QUARANTINED device's fetches and pushed copies; a retired phone's key, though sealed under the
+ * organisation's data key, is data kept for nothing. Hourly ({@code wardfleet.messaging.key-sweep}): one read of the
+ * keys' ids, one device lookup per organisation, one delete per organisation.
+ */
+@Component
+class MessageKeySweep extends PeriodicTask {
+
+    private final MessageKeys keys;
+    private final Devices devices;
+    private final Duration every;
+
+    MessageKeySweep(MessageKeys keys, Devices devices,
+            @Value("${wardfleet.messaging.key-sweep:1h}") Duration every) {
+        this.keys = keys;
+        this.devices = devices;
+        this.every = every;
+    }
+
+    /** Deletes the keys no usable device holds; returns how many. */
+    Mono<Long> sweep() {
+        return keys.holders()
+                .flatMapMany(byOrg -> Flux.fromIterable(byOrg.entrySet()))
+                .concatMap(org -> unusable(org.getKey(), org.getValue())
+                        .flatMap(gone -> gone.isEmpty() ? Mono.just(0L) : keys.forget(org.getKey(), gone)))
+                .reduce(0L, Long::sum);
+    }
+
+    private Mono<List<String>> unusable(String orgId, Collection<String> holders) {
+        return devices.findAll(orgId, List.copyOf(holders))
+                .filter(d -> d.state().mayAuthenticate())
+                .map(Device::id)
+                .collect(Collectors.toSet())
+                .map((Set<String> usable) -> holders.stream().filter(id -> !usable.contains(id)).toList());
+    }
+
+    @Override
+    protected Duration period() {
+        return every;
+    }
+
+    @Override
+    protected Mono<?> runOnce() {
+        return sweep();
+    }
+}
