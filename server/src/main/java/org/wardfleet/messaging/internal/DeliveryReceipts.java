@@ -43,6 +43,19 @@ class DeliveryReceipts implements org.springframework.context.SmartLifecycle {
     private record Unfolded(String orgId, String messageId) {
     }
 
+    /**
+     * Receipts folded here, deleted {@link #FORGET_AFTER} later: a reader that read the message before the fold
+     * still finds them.
+     */
+    private record Folded(String orgId, List<String> ids, long at) {
+    }
+
+    /** Long enough that no read of a message is still between its two queries. */
+    static final java.time.Duration FORGET_AFTER = java.time.Duration.ofMinutes(1);
+
+    private final java.util.concurrent.ConcurrentLinkedQueue<Folded> folded =
+            new java.util.concurrent.ConcurrentLinkedQueue<>();
+
     DeliveryReceipts(MessageStore store) {
         this.store = store;
     }
@@ -93,14 +106,32 @@ class DeliveryReceipts implements org.springframework.context.SmartLifecycle {
                     Long last = unfolded.get(message);
                     return store.fold(message.orgId(), message.messageId())
                             // receipts written since this fold started wait for the next one
-                            .doOnSuccess(folded -> unfolded.remove(message, last))
+                            .doOnSuccess(ids -> {
+                                unfolded.remove(message, last);
+                                if (ids != null && !ids.isEmpty()) {
+                                    folded.add(new Folded(message.orgId(), ids, System.nanoTime()));
+                                }
+                            })
+                            .map(List::size)
                             .onErrorResume(e -> {
                                 log.debug("Receipts of message {} not folded yet: {}", message.messageId(),
                                         e.toString());
                                 return Mono.just(0);
                             });
                 })
-                .reduce(0, Integer::sum);
+                .reduce(0, Integer::sum)
+                .flatMap(count -> forgetFolded(System.nanoTime() - FORGET_AFTER.toNanos()).thenReturn(count));
+    }
+
+    /** Deletes the receipts folded before {@code nanoTime}; returns how many. */
+    Mono<Long> forgetFolded(long before) {
+        List<Folded> due = new ArrayList<>();
+        for (Folded f = folded.peek(); f != null && f.at() - before <= 0; f = folded.peek()) {
+            due.add(folded.poll());
+        }
+        return Flux.fromIterable(due).concatMap(f -> store.forgetReceipts(f.orgId(), f.ids())
+                        .onErrorResume(e -> Mono.just(0L)))
+                .reduce(0L, Long::sum);
     }
 
     @Override

@@ -206,7 +206,7 @@ class MessageStore implements IndexedCollection {
      * document is not rewritten: a broadcast's holds 10,000 recipients, and rewriting it per pass of receipts cost
      * seconds (the embedded server deep-copies, sizes and compares the whole document on every update; MongoDB
      * rewrites it whole). Readers see the receipts through {@link #withReceipts}; {@link #fold} later moves them into
-     * the message document and deletes them. Only users the message has as SENT get one (the read projects just their
+     * the message document, and they are deleted a minute after that. Only users the message has as SENT get one (the read projects just their
      * states), so someone who already read it, or is not a recipient, never does. Returns the users who moved (none
      * once the message is recalled).
      */
@@ -255,11 +255,11 @@ class MessageStore implements IndexedCollection {
      * Folds a message's DELIVERED receipts into its document (one update, after a burst of them), so later reads of a
      * large message — the roll-up, escalation, the pager fallback, for hours — need not look them up one by one
      * again. Guarded by the receipt version {@code rv}: a READ, an acknowledgement or an added recipient written in
-     * between makes it stale, and it reads again (up to a few times; the receipts stay the truth either way). Once
-     * folded, the receipt documents are deleted (the message's own states now refuse a repeat). Returns how many
-     * recipients it folded.
+     * between makes it stale, and it reads again (up to a few times; the receipts stay the truth either way).
+     * Returns the folded receipts' ids: they can go once no reader can still be between reading the message as it
+     * was and looking them up ({@link #forgetReceipts}); the message's own states then refuse a repeat.
      */
-    Mono<Integer> fold(String orgId, String messageId) {
+    Mono<List<String>> fold(String orgId, String messageId) {
         return Mono.defer(() -> Mono.from(messages.find(and(eq("_id", messageId), eq("orgId", orgId)))
                         .projection(com.mongodb.client.model.Projections.include("rv", "recipients", "recalledAt"))
                         .first())
@@ -274,7 +274,7 @@ class MessageStore implements IndexedCollection {
                         });
                     }
                     if (sent.isEmpty()) {
-                        return Mono.just(0);
+                        return Mono.just(List.<String>of());
                     }
                     return Flux.from(receipts.find(and(eq("orgId", orgId), in("_id", sent)))
                                     .projection(com.mongodb.client.model.Projections.include("_id", "userId",
@@ -286,7 +286,7 @@ class MessageStore implements IndexedCollection {
                             .collectList()
                             .flatMap(found -> {
                                 if (found.isEmpty()) {
-                                    return Mono.just(0);
+                                    return Mono.just(List.<String>of());
                                 }
                                 List<org.bson.conversions.Bson> sets = new ArrayList<>();
                                 for (Document r : found) {
@@ -298,17 +298,19 @@ class MessageStore implements IndexedCollection {
                                 return Mono.from(messages.updateOne(and(eq("_id", messageId), eq("orgId", orgId),
                                                 eq("rv", d.get("rv"))), Updates.combine(sets)))
                                         .flatMap(u -> u.getModifiedCount() == 1
-                                                // folded: the message document now says it, and a later device's
-                                                // receipt is refused by its state, so the documents can go
-                                                ? Mono.from(receipts.deleteMany(and(eq("orgId", orgId), in("_id",
-                                                        found.stream().map(r -> r.getString("_id")).toList()))))
-                                                        .thenReturn(found.size())
+                                                ? Mono.just(found.stream().map(r -> r.getString("_id")).toList())
                                                 : Mono.error(new Stale()));
                             });
                 }))
                 .retryWhen(reactor.util.retry.Retry.backoff(5, java.time.Duration.ofMillis(50))
                         .filter(Stale.class::isInstance))
-                .defaultIfEmpty(0);
+                .defaultIfEmpty(List.of());
+    }
+
+    /** Deletes folded receipt documents (by id); returns how many. */
+    Mono<Long> forgetReceipts(String orgId, List<String> ids) {
+        return ids.isEmpty() ? Mono.just(0L) : Mono.from(receipts.deleteMany(and(eq("orgId", orgId), in("_id", ids))))
+                .map(com.mongodb.client.result.DeleteResult::getDeletedCount);
     }
 
     /** The message changed between the fold's read and its write. */
