@@ -4,7 +4,6 @@ import java.time.Instant;
 import java.util.List;
 
 import org.springframework.stereotype.Component;
-import org.wardfleet.platform.web.ProblemType;
 
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
@@ -28,7 +27,6 @@ class AnswerReceipts implements org.springframework.context.SmartLifecycle {
     private final MessageStore store;
     private final SenderNotices notices;
     private final GroupCommit<Job> commits = new GroupCommit<>(MAX_BATCH, this::write);
-    private volatile reactor.core.Disposable running;
 
     AnswerReceipts(MessageStore store, SenderNotices notices) {
         this.store = store;
@@ -78,30 +76,21 @@ class AnswerReceipts implements org.springframework.context.SmartLifecycle {
 
     @Override
     public void start() {
-        running = commits.passes().subscribe();
+        commits.start();
     }
 
     @Override
     public void stop() {
-        reactor.core.Disposable r = running;
-        if (r != null) {
-            r.dispose();
-        }
-        commits.failWaiting(ProblemType.UNAVAILABLE.exception("The server is stopping; send the receipt again"));
+        commits.stop();
     }
 
-    /**
-     * Stops after the web server has drained its requests (graceful shutdown runs at a higher phase) and before the
-     * audit log (which its callers still write to), so the receipts those requests wait for are still written;
-     * anything left is then failed, not dropped.
-     */
     @Override
     public int getPhase() {
-        return Integer.MAX_VALUE - 3072;
+        return commits.getPhase();
     }
 
     @Override
     public boolean isRunning() {
-        return running != null && !running.isDisposed();
+        return commits.isRunning();
     }
 }

@@ -10,7 +10,6 @@ import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
-import org.wardfleet.platform.web.ProblemType;
 
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -34,7 +33,6 @@ class DeliveryReceipts implements org.springframework.context.SmartLifecycle {
 
     private final MessageStore store;
     private final GroupCommit<Job> commits = new GroupCommit<>(MAX_BATCH, this::write);
-    private volatile reactor.core.Disposable running;
     /** Messages with receipts written here and not folded yet → when the last were written (nanoTime). */
     private final java.util.concurrent.ConcurrentHashMap<Unfolded, Long> unfolded =
             new java.util.concurrent.ConcurrentHashMap<>();
@@ -136,37 +134,28 @@ class DeliveryReceipts implements org.springframework.context.SmartLifecycle {
 
     @Override
     public void start() {
-        running = commits.passes().subscribe();
+        commits.start();
         folding = Flux.interval(FOLD_AFTER.dividedBy(2)).onBackpressureDrop().concatMap(tick -> foldQuiet(), 1)
                 .subscribe();
     }
 
     @Override
     public void stop() {
-        reactor.core.Disposable r = running;
-        if (r != null) {
-            r.dispose();
-        }
-        commits.failWaiting(ProblemType.UNAVAILABLE.exception("The server is stopping; send the receipt again"));
+        commits.stop();
         reactor.core.Disposable f = folding;
         if (f != null) {
             f.dispose();
         }
     }
 
-    /**
-     * Stops after the web server has drained its requests (graceful shutdown runs at a higher phase) and before the
-     * audit log (which its callers still write to), so the receipts those requests wait for are still written;
-     * anything left is then failed, not dropped.
-     */
     @Override
     public int getPhase() {
-        return Integer.MAX_VALUE - 3072;
+        return commits.getPhase();
     }
 
     @Override
     public boolean isRunning() {
-        return running != null && !running.isDisposed();
+        return commits.isRunning();
     }
 
     private static void finish(List<Job> jobs, Set<String> moved) {

@@ -10,7 +10,10 @@ import java.util.function.Function;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import org.wardfleet.platform.web.ProblemType;
 
+import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
@@ -23,7 +26,7 @@ import reactor.core.publisher.Sinks;
  *
  * @param <J> a job: one receipt, with the sink its caller waits on
  */
-final class GroupCommit<J extends GroupCommit.Job<?>> {
+final class GroupCommit<J extends GroupCommit.Job<?>> implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(GroupCommit.class);
 
@@ -39,6 +42,7 @@ final class GroupCommit<J extends GroupCommit.Job<?>> {
     private final BiFunction<String, List<J>, Mono<Void>> write;
     private final ConcurrentLinkedQueue<J> waiting = new ConcurrentLinkedQueue<>();
     private final Sinks.Many<Boolean> ticks = Sinks.many().multicast().onBackpressureBuffer(1, false);
+    private volatile Disposable running;
 
     GroupCommit(int maxBatch, BiFunction<String, List<J>, Mono<Void>> write) {
         this.maxBatch = maxBatch;
@@ -59,11 +63,8 @@ final class GroupCommit<J extends GroupCommit.Job<?>> {
         });
     }
 
-    /**
-     * At shutdown, after the web server has drained its requests: whatever is still waiting is failed (its caller
-     * gets a retryable error rather than waiting forever), never silently dropped.
-     */
-    void failWaiting(RuntimeException error) {
+    /** At shutdown: whatever is still waiting is failed, never silently dropped. */
+    private void failWaiting(RuntimeException error) {
         for (J job = waiting.poll(); job != null; job = waiting.poll()) {
             job.done().tryEmitError(error);
         }
@@ -101,11 +102,35 @@ final class GroupCommit<J extends GroupCommit.Job<?>> {
     }
 
     /**
-     * The passes, one after another, for as long as the owner (a lifecycle root, started and stopped with the
-     * server) keeps this subscribed: ticks that arrive while a pass runs are served by the next pass, which drains
-     * whatever is waiting then.
+     * Starts the passes, one after another, until {@link #stop}: ticks that arrive while a pass runs are served by the
+     * next pass, which drains whatever is waiting then. Its owner, a lifecycle bean, starts and stops it.
      */
-    Flux<Void> passes() {
-        return ticks.asFlux().onBackpressureLatest().concatMap(tick -> drain(), 1);
+    @Override
+    public void start() {
+        running = ticks.asFlux().onBackpressureLatest().concatMap(tick -> drain(), 1).subscribe();
+    }
+
+    /** Ends the passes; whatever is still waiting gets a retryable error rather than waiting forever. */
+    @Override
+    public void stop() {
+        Disposable r = running;
+        if (r != null) {
+            r.dispose();
+        }
+        failWaiting(ProblemType.UNAVAILABLE.exception("The server is stopping; send the receipt again"));
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running != null && !running.isDisposed();
+    }
+
+    /**
+     * Stops after the web server has drained its requests (graceful shutdown runs at a higher phase) and before the
+     * audit log (which the callers still write to), so the receipts those requests wait for are still written.
+     */
+    @Override
+    public int getPhase() {
+        return Integer.MAX_VALUE - 3072;
     }
 }

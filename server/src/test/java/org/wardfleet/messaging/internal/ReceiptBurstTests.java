@@ -37,23 +37,19 @@ class ReceiptBurstTests {
     @Autowired MongoDatabase db;
     @Autowired AnswerReceipts answers;
 
+    static final List<String> USERS = IntStream.range(0, 10_000).mapToObj(i -> "user-" + i).toList();
+
     @Test
     void tenThousandReceiptsArrivingTogetherAreAllWritten() {
         String orgId = "org-" + UUID.randomUUID();
-        String id = UUID.randomUUID().toString();
         Instant now = Instant.now();
-        Map<String, MessageStore.Recipient> recipients = new LinkedHashMap<>();
-        List<String> users = IntStream.range(0, 10_000).mapToObj(i -> "user-" + i).toList();
-        users.forEach(u -> recipients.put(u, new MessageStore.Recipient(u, "SENT", now, null, 1)));
         // one of them read it on a desktop already: a phone's receipt must not move them back
-        recipients.put("user-0", new MessageStore.Recipient("user-0", "READ", now, null, 1));
-        store.insertOnce(new MessageStore.Message(id, orgId, "c", "sender", "k-" + id, null, "STAT", true, null, null,
-                now, null, null, recipients, true, List.of())).block(Duration.ofSeconds(60));
+        String id = broadcastToAll(orgId, now, true, List.of(), "user-0");
 
         // a phone of the person who already read it does not make them "delivered" again
         assertThat(receipts.delivered(orgId, id, "user-0", now).block()).isFalse();
         // as the stream's delivered requests do: receipt, then the audit record of each move
-        List<String> done = Flux.fromIterable(users)
+        List<String> done = Flux.fromIterable(USERS)
                 .flatMap(u -> messaging.delivered(orgId, "device-" + u, u, id).thenReturn(u)
                         .subscribeOn(Schedulers.parallel()), 1_000)
                 .collectList().block(Duration.ofSeconds(120));
@@ -65,7 +61,7 @@ class ReceiptBurstTests {
                 .allMatch(r -> "DELIVERED".equals(r.state()) && r.eligibleDevices() == 1);
 
         // each person's second phone confirming too moves nobody: one receipt per person, a repeat is not a move
-        List<Boolean> again = Flux.fromIterable(users.subList(0, 2_000))
+        List<Boolean> again = Flux.fromIterable(USERS.subList(0, 2_000))
                 .flatMap(u -> receipts.delivered(orgId, id, u, Instant.now()), 500)
                 .collectList().block(Duration.ofSeconds(60));
         assertThat(again).hasSize(2_000).containsOnly(false);
@@ -103,17 +99,10 @@ class ReceiptBurstTests {
     @Test
     void aRollCallsAnswersArrivingTogetherAreAllCountedQuickly() {
         String orgId = "org-" + UUID.randomUUID();
-        String id = UUID.randomUUID().toString();
-        Instant now = Instant.now();
-        Map<String, MessageStore.Recipient> recipients = new LinkedHashMap<>();
-        List<String> users = IntStream.range(0, 10_000).mapToObj(i -> "user-" + i).toList();
-        users.forEach(u -> recipients.put(u, new MessageStore.Recipient(u, "SENT", now, null, 1)));
-        store.insertOnce(new MessageStore.Message(id, orgId, "c", "sender", "k-" + id, null, "STAT", true, null, null,
-                now, null, null, recipients, false, List.of("available", "not available")))
-                .block(Duration.ofSeconds(60));
+        String id = broadcastToAll(orgId, Instant.now(), false, List.of("available", "not available"));
 
         long started = System.nanoTime();
-        List<MessageStore.Message> answered = Flux.fromIterable(users.subList(0, 3_000))
+        List<MessageStore.Message> answered = Flux.fromIterable(USERS.subList(0, 3_000))
                 .flatMap(u -> answers.advance(orgId, id, u, "ACKNOWLEDGED", null,
                         u.hashCode() % 3 == 0 ? "not available" : "available", Instant.now())
                         .subscribeOn(Schedulers.parallel()), 1_000)
@@ -129,7 +118,7 @@ class ReceiptBurstTests {
         MessagingRollup rollup = MessagingRollup.of(messaging.rollup(orgId, id, "sender").block());
         assertThat(rollup.acknowledged()).isEqualTo(3_000);
         assertThat(rollup.available() + rollup.notAvailable()).isEqualTo(3_000);
-        assertThat(rollup.notAvailable()).isEqualTo(users.subList(0, 3_000).stream()
+        assertThat(rollup.notAvailable()).isEqualTo(USERS.subList(0, 3_000).stream()
                 .filter(u -> u.hashCode() % 3 == 0).count());
         // an answer is final: the same again, or declining afterwards, is not a move
         assertThat(answers.advance(orgId, id, "user-1", "ACKNOWLEDGED", null, "available", Instant.now())
@@ -137,6 +126,20 @@ class ReceiptBurstTests {
         assertThat(answers.advance(orgId, id, "user-1", "DECLINED", "busy", null, Instant.now()).blockOptional())
                 .isEmpty();
         assertThat(answers.advance(orgId, id, "nobody", "READ", null, null, Instant.now()).blockOptional()).isEmpty();
+    }
+
+    /** A STAT broadcast from "sender" to {@link #USERS}, all SENT except {@code alreadyRead}; returns its id. */
+    private String broadcastToAll(String orgId, Instant now, boolean drill, List<String> choices,
+            String... alreadyRead) {
+        String id = UUID.randomUUID().toString();
+        Map<String, MessageStore.Recipient> recipients = new LinkedHashMap<>();
+        USERS.forEach(u -> recipients.put(u, new MessageStore.Recipient(u, "SENT", now, null, 1)));
+        for (String u : alreadyRead) {
+            recipients.put(u, new MessageStore.Recipient(u, "READ", now, null, 1));
+        }
+        store.insertOnce(new MessageStore.Message(id, orgId, "c", "sender", "k-" + id, null, "STAT", true, null, null,
+                now, null, null, recipients, drill, choices)).block(Duration.ofSeconds(60));
+        return id;
     }
 
     private record MessagingRollup(int acknowledged, int available, int notAvailable) {
