@@ -4,6 +4,8 @@ import static com.mongodb.client.model.Filters.lt;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -41,20 +43,43 @@ class UserSignals {
     record Signal(String orgId, String userId, String type, String messageId) {
     }
 
+    /** People per signal document: a broadcast to 10,000 is ten inserts, not 10,000. */
+    static final int USERS_PER_DOCUMENT = 1_000;
+
+    /**
+     * One document per event (organisation, type, message) and up to {@link #USERS_PER_DOCUMENT} of the people it is
+     * for ({@code userIds}); each session picks out its own person.
+     */
     Mono<Void> publish(List<Signal> batch) {
         if (batch.isEmpty()) {
             return Mono.empty();
         }
         var at = Documents.date(clock.instant());
-        return feed.insert(signals, batch.stream().map(s -> new Document("_id", UUID.randomUUID().toString())
-                .append("orgId", s.orgId()).append("userId", s.userId()).append("type", s.type())
-                .append("messageId", s.messageId()).append("at", at)).toList());
+        Map<List<String>, List<String>> byEvent = new LinkedHashMap<>();
+        batch.forEach(s -> byEvent.computeIfAbsent(List.of(s.orgId(), s.type(), s.messageId()), k -> new ArrayList<>())
+                .add(s.userId()));
+        List<Document> documents = new ArrayList<>();
+        byEvent.forEach((event, users) -> {
+            for (int from = 0; from < users.size(); from += USERS_PER_DOCUMENT) {
+                documents.add(new Document("_id", UUID.randomUUID().toString()).append("orgId", event.get(0))
+                        .append("userIds", List.copyOf(users.subList(from, Math.min(users.size(),
+                                from + USERS_PER_DOCUMENT))))
+                        .append("type", event.get(1)).append("messageId", event.get(2)).append("at", at));
+            }
+        });
+        return feed.insert(signals, documents);
     }
 
     Flux<Map<String, Object>> live(String orgId, String userId) {
         return feed.inserts(signals)
-                .filter(d -> orgId.equals(d.getString("orgId")) && userId.equals(d.getString("userId")))
+                .filter(d -> orgId.equals(d.getString("orgId")) && addressedTo(d, userId))
                 .map(d -> Map.<String, Object>of("type", d.getString("type"), "messageId", d.getString("messageId")));
+    }
+
+    /** For this person: in {@code userIds}, or (written by an instance before 2026-12-04) its single {@code userId}. */
+    private static boolean addressedTo(Document d, String userId) {
+        List<?> users = d.get("userIds", List.class);
+        return users != null ? users.contains(userId) : userId.equals(d.getString("userId"));
     }
 
     Mono<Long> sweep() {

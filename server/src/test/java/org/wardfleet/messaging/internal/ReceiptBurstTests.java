@@ -113,7 +113,7 @@ class ReceiptBurstTests {
         assertThat(took).isLessThan(Duration.ofSeconds(60));
         // the sender is told once per pass, not once per person: a roll-call does not wake their phone 3,000 times
         long told = Mono.from(db.getCollection("user_signals").countDocuments(Filters.and(
-                Filters.eq("userId", "sender"), Filters.eq("messageId", id), Filters.eq("type", "receipt")))).block();
+                Filters.eq("userIds", "sender"), Filters.eq("messageId", id), Filters.eq("type", "receipt")))).block();
         assertThat(told).isBetween(1L, 300L);
         MessagingRollup rollup = MessagingRollup.of(messaging.rollup(orgId, id, "sender").block());
         assertThat(rollup.acknowledged()).isEqualTo(3_000);
