@@ -46,6 +46,10 @@ class MessageKeys {
     record MessageKey(String kid, SecretKey key) {
     }
 
+    /** A device and the key it holds. */
+    record Held(Device device, MessageKey key) {
+    }
+
     /** A new key as the device receives it: a compact JWE (to its enrolled key) of the key as a JWK. */
     record Issued(String kid, String jwe) {
     }
@@ -102,24 +106,30 @@ class MessageKeys {
     }
 
     /**
-     * The current keys of many devices (one query): device id → key, for those that have one under their current
-     * enrolled key.
+     * The current keys of many devices (one query, read 1,000 at a time), handed out in chunks of {@code size} as
+     * they arrive, each chunk unsealed on a parallel worker rather than on the driver's thread: a broadcast encrypts
+     * and pushes the first chunks while later keys are still being read. Devices without a key under their current
+     * enrolled key are left out.
      */
-    Mono<java.util.Map<String, MessageKey>> currentAll(String orgId, java.util.List<Device> devices) {
+    reactor.core.publisher.Flux<java.util.List<Held>> currentInChunks(String orgId,
+            java.util.List<Device> devices, int size) {
         if (devices.isEmpty()) {
-            return Mono.just(java.util.Map.of());
+            return reactor.core.publisher.Flux.empty();
         }
         java.util.Map<String, Device> byId = new java.util.HashMap<>();
         devices.forEach(d -> byId.put(d.id(), d));
-        // an explicit batch size: without one the reactive driver sizes each getMore by the subscriber's demand
-        // (concatMap asks for 32), and 10,000 keys took 300 round trips — three seconds of a broadcast
+        // an explicit batch size: without one the reactive driver sizes each getMore by the subscriber's demand,
+        // and 10,000 keys took 300 round trips — three seconds of a broadcast
         return reactor.core.publisher.Flux.from(keys.find(and(com.mongodb.client.model.Filters.in("_id",
                         byId.keySet()), eq("orgId", orgId))).batchSize(1_000))
-                .concatMap(d -> {
-                    Device device = byId.get(d.getString("_id"));
-                    return open(device, d).map(key -> java.util.Map.entry(device.id(), key));
-                })
-                .collectMap(java.util.Map.Entry::getKey, java.util.Map.Entry::getValue);
+                .buffer(size)
+                .flatMap(stored -> reactor.core.publisher.Flux.fromIterable(stored)
+                        .concatMap(d -> {
+                            Device device = byId.get(d.getString("_id"));
+                            return open(device, d).map(key -> new Held(device, key));
+                        })
+                        .collectList()
+                        .subscribeOn(Schedulers.parallel()));
     }
 
     /** Which devices have a stored key, by organisation (ids only): what the housekeeping sweep checks. */

@@ -481,7 +481,8 @@ class MessageStore implements IndexedCollection {
                         Updates.set("pending." + d.seq(), new Document("messageId", d.messageId())
                                 .append("userId", d.userId()))), new UpdateOptions().upsert(true))).toList(),
                 new BulkWriteOptions().ordered(false))).then();
-        return history.then(pending);
+        // two collections, written at once: neither needs the other, and a fetch needs both
+        return Mono.when(history, pending);
     }
 
     /**

@@ -188,7 +188,9 @@ class Messaging implements org.wardfleet.messaging.Paging {
 
     private Mono<Void> fanOut(MessageStore.Message message, Map<String, List<Device>> eligible) {
         List<Device> targets = eligible.values().stream().flatMap(List::stream).toList();
-        return store.reserve(message.orgId(), Math.max(1, targets.size()))
+        // the durable record first — every device's delivery history and inbox entry, so a device whose stream drops
+        // fetches its copy again — while the pushed copies' keys are read; nothing is pushed before it is written
+        Mono<Void> recorded = store.reserve(message.orgId(), Math.max(1, targets.size()))
                 .flatMap(first -> {
                     List<MessageStore.Delivery> batch = new ArrayList<>();
                     for (int i = 0; i < targets.size(); i++) {
@@ -197,14 +199,16 @@ class Messaging implements org.wardfleet.messaging.Paging {
                     }
                     return store.deliver(message.orgId(), batch);
                 })
+                .cache();
+        Mono<Void> told = recorded
                 .then(audit.record(AuditEvent.of(message.orgId(), Actor.user(message.senderId()), "message.send",
                         message.id(), Outcome.SUCCESS).withDetail("priority", message.priority())
                         .withDetail("recipients", Integer.toString(message.recipients().size()))
                         .withDetail("devices", Integer.toString(targets.size()))))
                 .then(signals.publish(message.recipients().keySet().stream().map(userId -> new UserSignals.Signal(
-                        message.orgId(), userId, "message", message.id())).toList()))
-                .then(Mono.defer(() -> pushHere(message, targets)))
-                .flatMap(pushed -> wake.wake(message.orgId(), targets.stream().filter(d -> !pushed.contains(d.id()))
+                        message.orgId(), userId, "message", message.id())).toList()));
+        return Mono.zip(told.thenReturn(true), pushHere(message, targets, recorded))
+                .flatMap(t -> wake.wake(message.orgId(), targets.stream().filter(d -> !t.getT2().contains(d.id()))
                         .map(d -> new DeviceWake.WakeTarget(d.id(), d.platform().wire(), d.pushTokens())).toList(),
                         "message", !"ROUTINE".equals(message.priority())))
                 .then();
@@ -218,9 +222,11 @@ class Messaging implements org.wardfleet.messaging.Paging {
      * instance, subscribed to messages and hold a message key (A256KW: microseconds a device): no wake-up, no fetch.
      * Each copy carries inside its ciphertext a receipt token only this device can read, and the device proves
      * delivery by sending it back ({@link StreamDelivered}); until then the user stays SENT, and escalation and the
-     * pager fallback go on as for any message. Returns the devices queued (all others are woken as usual).
+     * pager fallback go on as for any message. The keys are read while {@code recorded} is being written, and each
+     * chunk of copies goes out once it has been. Returns the devices queued (all others are woken as usual).
      */
-    private Mono<java.util.Set<String>> pushHere(MessageStore.Message message, List<Device> targets) {
+    private Mono<java.util.Set<String>> pushHere(MessageStore.Message message, List<Device> targets,
+            Mono<Void> recorded) {
         Map<String, String> serials = new LinkedHashMap<>();
         targets.forEach(d -> {
             if (d.certificateSerial() != null) {
@@ -229,30 +235,30 @@ class Messaging implements org.wardfleet.messaging.Paging {
         });
         java.util.Set<String> here = streams.subscribedHere(message.orgId(), StreamDelivery.MESSAGES, serials);
         if (here.isEmpty() || message.body() == null) {
-            return Mono.just(java.util.Set.of());
+            return recorded.thenReturn(java.util.Set.of());
         }
         List<Device> local = targets.stream().filter(d -> here.contains(d.id())).toList();
-        return Mono.zip(messageKeys.currentAll(message.orgId(), local), text(message),
-                        crypto.derived(message.orgId(), StreamDelivered.PURPOSE))
+        return Mono.zip(text(message), crypto.derived(message.orgId(), StreamDelivered.PURPOSE))
                 .flatMapMany(t -> {
-                    Map<String, Object> content = content(message, t.getT2());
-                    return Flux.fromIterable(local).filter(d -> t.getT1().containsKey(d.id())).buffer(PUSH_CHUNK)
-                            .flatMap(chunk -> Mono.fromCallable(() -> {
+                    Map<String, Object> content = content(message, t.getT1());
+                    return messageKeys.currentInChunks(message.orgId(), local, PUSH_CHUNK)
+                            .flatMap(chunk -> recorded.then(Mono.fromCallable(() -> {
                                 Map<String, StreamDelivery.Copy> copies = new LinkedHashMap<>();
-                                for (Device d : chunk) {
-                                    copies.put(d.id(), copy(message, content, d, t.getT1().get(d.id()), t.getT3()));
+                                for (MessageKeys.Held held : chunk) {
+                                    copies.put(held.device().id(), copy(message, content, held.device(), held.key(),
+                                            t.getT2()));
                                 }
                                 return streams.send(message.orgId(), StreamDelivery.MESSAGES, copies);
-                            }).subscribeOn(Schedulers.parallel()));
+                            }).subscribeOn(Schedulers.parallel())));
                 })
                 .collect(java.util.HashSet<String>::new, java.util.Set::addAll)
                 .<java.util.Set<String>>map(java.util.Set::copyOf)
                 // never fails the send: every device not known to be pushed is woken instead (a device that got
-                // its copy anyway may fetch it again, and keeps messages by id)
+                // its copy anyway may fetch it again, and keeps messages by id); a failed record fails the send
                 .onErrorResume(e -> {
                     LOG.warn("Pushing message {} on streams failed, waking its devices instead: {}", message.id(),
                             e.toString());
-                    return Mono.just(java.util.Set.of());
+                    return recorded.thenReturn(java.util.Set.of());
                 });
     }
 
