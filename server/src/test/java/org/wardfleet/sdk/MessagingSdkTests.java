@@ -251,8 +251,7 @@ class MessagingSdkTests {
             assertThat(nurse.client().fetchMessages(nurse.keys(), key, "0").messages())
                     .extracting(DeviceClient.ReceivedMessage::id).containsExactly(id, second, third);
 
-            // a pushed copy is durable by the time it arrives: a phone whose stream drops right after finds it in
-            // its inbox (the inbox entry is written first, and the copy is pushed after)
+            // a pushed copy is in the inbox too: a phone whose stream dropped before it confirmed can fetch it again
             String fourth = send(doctor, conversation, "Bed 3 as well", "URGENT", false);
             await().atMost(Duration.ofSeconds(10)).until(() -> events.stream()
                     .filter(e -> e.startsWith("{\"type\":\"deliver\"")).count() == 4);

@@ -481,8 +481,8 @@ class MessageStore implements IndexedCollection {
                         Updates.set("pending." + d.seq(), new Document("messageId", d.messageId())
                                 .append("userId", d.userId()))), new UpdateOptions().upsert(true))).toList(),
                 new BulkWriteOptions().ordered(false))).then();
-        // two collections, written at once: neither needs the other, and a fetch needs both
-        return Mono.when(history, pending);
+        // the history first: a device's receipts are checked against it, so an inbox entry never exists without it
+        return history.then(pending);
     }
 
     /**

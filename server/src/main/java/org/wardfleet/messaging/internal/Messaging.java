@@ -207,11 +207,14 @@ class Messaging implements org.wardfleet.messaging.Paging {
                         .withDetail("devices", Integer.toString(targets.size()))))
                 .then(signals.publish(message.recipients().keySet().stream().map(userId -> new UserSignals.Signal(
                         message.orgId(), userId, "message", message.id())).toList()));
-        return Mono.zip(told.thenReturn(true), pushHere(message, targets, recorded))
-                .flatMap(t -> wake.wake(message.orgId(), targets.stream().filter(d -> !t.getT2().contains(d.id()))
+        Mono<Void> reached = pushHere(message, targets, recorded)
+                .flatMap(pushed -> wake.wake(message.orgId(), targets.stream().filter(d -> !pushed.contains(d.id()))
                         .map(d -> new DeviceWake.WakeTarget(d.id(), d.platform().wire(), d.pushTokens())).toList(),
                         "message", !"ROUTINE".equals(message.priority())))
                 .then();
+        // a failed audit entry or signal fails the send, but only once everyone has been pushed or woken: a retried
+        // send finds the message and does not fan out again, so nobody may be left half-way
+        return Mono.whenDelayError(told, reached);
     }
 
     /** Devices encrypted for and queued per task: the first streams get their copy while later ones are prepared. */
