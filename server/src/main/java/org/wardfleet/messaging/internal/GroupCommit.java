@@ -43,6 +43,8 @@ final class GroupCommit<J extends GroupCommit.Job<?>> implements SmartLifecycle 
     private final ConcurrentLinkedQueue<J> waiting = new ConcurrentLinkedQueue<>();
     private final Sinks.Many<Boolean> ticks = Sinks.many().multicast().onBackpressureBuffer(1, false);
     private volatile Disposable running;
+    /** The pass being written: stopping fails its jobs too, since cancelling the pass completes none of them. */
+    private volatile List<J> writing = List.of();
 
     GroupCommit(int maxBatch, BiFunction<String, List<J>, Mono<Void>> write) {
         this.maxBatch = maxBatch;
@@ -63,8 +65,12 @@ final class GroupCommit<J extends GroupCommit.Job<?>> implements SmartLifecycle 
         });
     }
 
-    /** At shutdown: whatever is still waiting is failed, never silently dropped. */
+    /**
+     * At shutdown: whatever is still waiting, and whatever the cancelled pass was writing, is failed — never silently
+     * dropped (a job already completed ignores this).
+     */
     private void failWaiting(RuntimeException error) {
+        writing.forEach(job -> job.done().tryEmitError(error));
         for (J job = waiting.poll(); job != null; job = waiting.poll()) {
             job.done().tryEmitError(error);
         }
@@ -84,6 +90,7 @@ final class GroupCommit<J extends GroupCommit.Job<?>> implements SmartLifecycle 
         for (J job = waiting.poll(); job != null; job = batch.size() < maxBatch ? waiting.poll() : null) {
             batch.add(job);
         }
+        writing = batch;
         Map<String, List<J>> byMessage = new LinkedHashMap<>();
         batch.forEach(job -> byMessage.computeIfAbsent(job.key(), k -> new ArrayList<>()).add(job));
         return Flux.fromIterable(byMessage.entrySet())
