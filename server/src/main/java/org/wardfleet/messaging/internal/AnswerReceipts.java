@@ -46,8 +46,8 @@ class AnswerReceipts implements org.springframework.context.SmartLifecycle {
      * Moves the user forward to {@code state}: the message as written with this answer in it; empty when that is not
      * a move forward (or the message is recalled).
      */
-    Mono<MessageStore.Message> advance(String orgId, String messageId, String userId, String state, String reason, String choice,
-            Instant at) {
+    Mono<MessageStore.Message> advance(String orgId, String messageId, String userId, String state, String reason,
+            String choice, Instant at) {
         return commits.submit(() -> new Job(orgId, messageId, new MessageStore.Move(userId, state, reason, choice,
                 at), Sinks.one()), job -> job.done().asMono());
     }

@@ -2,10 +2,15 @@ package org.wardfleet.messaging.internal;
 
 import static com.mongodb.client.model.Filters.and;
 import static com.mongodb.client.model.Filters.eq;
+import static com.mongodb.client.model.Filters.in;
 
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.Base64;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -24,6 +29,7 @@ import com.nimbusds.jose.JWEAlgorithm;
 import com.nimbusds.jose.Payload;
 import com.nimbusds.jose.jwk.OctetSequenceKey;
 
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
@@ -111,19 +117,17 @@ class MessageKeys {
      * and pushes the first chunks while later keys are still being read. Devices without a key under their current
      * enrolled key are left out.
      */
-    reactor.core.publisher.Flux<java.util.List<Held>> currentInChunks(String orgId,
-            java.util.List<Device> devices, int size) {
+    Flux<List<Held>> currentInChunks(String orgId, List<Device> devices, int size) {
         if (devices.isEmpty()) {
-            return reactor.core.publisher.Flux.empty();
+            return Flux.empty();
         }
-        java.util.Map<String, Device> byId = new java.util.HashMap<>();
+        Map<String, Device> byId = new HashMap<>();
         devices.forEach(d -> byId.put(d.id(), d));
         // an explicit batch size: without one the reactive driver sizes each getMore by the subscriber's demand,
         // and 10,000 keys took 300 round trips — three seconds of a broadcast
-        return reactor.core.publisher.Flux.from(keys.find(and(com.mongodb.client.model.Filters.in("_id",
-                        byId.keySet()), eq("orgId", orgId))).batchSize(1_000))
+        return Flux.from(keys.find(and(in("_id", byId.keySet()), eq("orgId", orgId))).batchSize(1_000))
                 .buffer(size)
-                .flatMap(stored -> reactor.core.publisher.Flux.fromIterable(stored)
+                .flatMap(stored -> Flux.fromIterable(stored)
                         .concatMap(d -> {
                             Device device = byId.get(d.getString("_id"));
                             return open(device, d).map(key -> new Held(device, key));
@@ -133,16 +137,16 @@ class MessageKeys {
     }
 
     /** Which devices have a stored key, by organisation (ids only): what the housekeeping sweep checks. */
-    Mono<java.util.Map<String, java.util.Collection<String>>> holders() {
-        return reactor.core.publisher.Flux.from(keys.find()
+    Mono<Map<String, Collection<String>>> holders() {
+        return Flux.from(keys.find()
                         .projection(com.mongodb.client.model.Projections.include("orgId")).batchSize(1_000))
                 .collectMultimap(d -> d.getString("orgId"), d -> d.getString("_id"));
     }
 
     /** Deletes these devices' keys; returns how many. */
-    Mono<Long> forget(String orgId, java.util.Collection<String> deviceIds) {
-        return Mono.from(keys.deleteMany(and(eq("orgId", orgId), com.mongodb.client.model.Filters.in("_id",
-                deviceIds)))).map(com.mongodb.client.result.DeleteResult::getDeletedCount);
+    Mono<Long> forget(String orgId, Collection<String> deviceIds) {
+        return Mono.from(keys.deleteMany(and(eq("orgId", orgId), in("_id", deviceIds))))
+                .map(com.mongodb.client.result.DeleteResult::getDeletedCount);
     }
 
     /** A sealed key copied to another device's record, relabelled, or left from an earlier enrolled key does not open. */

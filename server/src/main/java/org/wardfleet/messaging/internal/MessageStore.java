@@ -206,9 +206,9 @@ class MessageStore implements IndexedCollection {
      * document is not rewritten: a broadcast's holds 10,000 recipients, and rewriting it per pass of receipts cost
      * seconds (the embedded server deep-copies, sizes and compares the whole document on every update; MongoDB
      * rewrites it whole). Readers see the receipts through {@link #withReceipts}; {@link #fold} later moves them into
-     * the message document, and they are deleted a minute after that. Only users the message has as SENT get one (the read projects just their
-     * states), so someone who already read it, or is not a recipient, never does. Returns the users who moved (none
-     * once the message is recalled).
+     * the message document, and they are deleted a minute after that. Only users the message has as SENT get one
+     * (the read projects just their states), so someone who already read it, or is not a recipient, never does.
+     * Returns the users who moved (none once the message is recalled).
      */
     Mono<java.util.Set<String>> deliveredMany(String orgId, String messageId, java.util.Map<String, Instant> users) {
         // the users' states only (a projection of their paths, not the 10,000-entry map): only a recipient the

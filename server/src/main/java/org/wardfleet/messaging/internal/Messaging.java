@@ -258,11 +258,9 @@ class Messaging implements org.wardfleet.messaging.Paging {
                 .<java.util.Set<String>>map(java.util.Set::copyOf)
                 // never fails the send: every device not known to be pushed is woken instead (a device that got
                 // its copy anyway may fetch it again, and keeps messages by id); a failed record fails the send
-                .onErrorResume(e -> {
-                    LOG.warn("Pushing message {} on streams failed, waking its devices instead: {}", message.id(),
-                            e.toString());
-                    return recorded.thenReturn(java.util.Set.of());
-                });
+                .onErrorResume(e -> recorded.thenReturn(java.util.Set.<String>of())
+                        .doOnNext(none -> LOG.warn("Pushing message {} on streams failed, waking its devices instead: {}",
+                                message.id(), e.toString())));
     }
 
     /** One device's {@code deliver} event: the content and its receipt token, under the device's message key. */
