@@ -21,11 +21,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
-import org.springframework.http.HttpHeaders;
 import org.springframework.http.client.reactive.ReactorClientHttpConnector;
 import org.springframework.web.reactive.function.client.WebClient;
-import org.springframework.web.reactive.socket.WebSocketMessage;
-import org.springframework.web.reactive.socket.client.ReactorNettyWebSocketClient;
 import org.wardfleet.support.TestDevice;
 
 import com.nimbusds.jose.JWEObject;
@@ -64,9 +61,11 @@ import reactor.netty.resources.ConnectionProvider;
 
 /**
  * The device side of the broadcast benchmark, in its own JVM (10,000 sockets each side do not fit one process's file
- * limit next to the server's): {@code ws <port> <devices.tsv>} connects every device's Wardfleet stream and, on a
- * message event, fetches and decrypts its inbox; {@code mqtt <port> <n>} is the baseline: n MQTT clients subscribed to
- * one topic on Mosquitto, each answering a QoS 1 publish with a receipt on an acks topic. Reports lines on stdout:
+ * limit next to the server's): {@code ws <port> <devices.tsv>} connects every device's Wardfleet stream and decrypts
+ * the copy pushed to it (or, in the older modes, fetches and decrypts its inbox when woken); {@code mqtt <port> <n>} is
+ * the baseline: n MQTT clients subscribed to one topic on Mosquitto, each answering a QoS 1 publish with a receipt on
+ * an acks topic; {@code floor <port> <n>}: n phones on {@link TransportFloor}. Every arm's sockets are plain Netty on
+ * a two-thread event loop group ({@link LeanSocket} for WebSockets). Reports lines on stdout:
  * {@code CONNECTED n} when ready, {@code DONE ...} with epoch-millisecond times when every device has the message.
  */
 public final class FleetSimulator {
@@ -79,6 +78,8 @@ public final class FleetSimulator {
             String mode = args.length < 4 ? "keys,stream,push" : args[3];
             ws(Integer.parseInt(args[1]), Path.of(args[2]), mode.contains("keys"), mode.contains("stream"),
                     mode.contains("push"));
+        } else if ("floor".equals(args[0])) {
+            floor(Integer.parseInt(args[1]), Integer.parseInt(args[2])); // the floor server decides: plain or jwe
         } else {
             mqtt(Integer.parseInt(args[1]), Integer.parseInt(args[2]));
         }
@@ -112,8 +113,7 @@ public final class FleetSimulator {
         WebClient http = WebClient.builder().baseUrl("http://127.0.0.1:" + port)
                 .clientConnector(new ReactorClientHttpConnector(reactor.netty.http.client.HttpClient.create(pool)))
                 .codecs(c -> c.defaultCodecs().maxInMemorySize(1024 * 1024)).build();
-        ReactorNettyWebSocketClient ws = new ReactorNettyWebSocketClient(reactor.netty.http.client.HttpClient
-                .create(ConnectionProvider.newConnection()));
+        EventLoopGroup group = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
         CountDownLatch connected = new CountDownLatch(phones.size());
         List<Long> received = Collections.synchronizedList(new ArrayList<>());
         List<Long> woken = Collections.synchronizedList(new ArrayList<>());
@@ -123,87 +123,84 @@ public final class FleetSimulator {
         CountDownLatch recorded = new CountDownLatch(push && messageKeys ? phones.size() : 0);
         Map<String, Boolean> done = new ConcurrentHashMap<>();
         CountDownLatch all = new CountDownLatch(phones.size());
+        List<LeanSocket> sockets = Collections.synchronizedList(new ArrayList<>());
         Disposable.Composite streams = Disposables.composite();
         Sinks.Many<Mono<Void>> work = Sinks.many().unicast().onBackpressureBuffer();
         streams.add(work.asFlux().flatMap(task -> task, 128).subscribe());
-        // connect in waves so the server's accept queue is not flooded
-        Flux.fromIterable(phones).flatMap(p -> Mono.<Void>create(sink -> {
-            CountDownLatch hello = new CountDownLatch(1);
-            HttpHeaders headers = new HttpHeaders();
-            headers.set("Authorization", "Device " + p.device().jwt("GET", "/device/v1/stream"));
-            Sinks.Many<String> out = Sinks.many().unicast().onBackpressureBuffer();
+        // connect in waves (64 handshakes at a time) so the server's accept queue is not flooded
+        java.util.concurrent.Semaphore waves = new java.util.concurrent.Semaphore(64);
+        for (Phone p : phones) {
+            waves.tryAcquire(30, TimeUnit.SECONDS); // a phone stuck for 30 s does not hold the others back
             AtomicLong started = new AtomicLong();
-            streams.add(ws.execute(URI.create("ws://127.0.0.1:" + port + "/device/v1/stream"), headers,
-                    session -> Mono.firstWithSignal(session.send(out.asFlux().map(session::textMessage)),
-                            session.receive().map(WebSocketMessage::getPayloadAsText)
-                            .concatMap(event -> {
-                                if (event.contains("\"hello\"")) {
-                                    if (push && messageKeys) {
-                                        // ready once the server confirms the subscription
-                                        return messageKey(http, p).doFinally(s -> out.tryEmitNext(
-                                                "{\"type\":\"subscribe\",\"topics\":[\"messages\"]}"));
-                                    }
-                                    return (messageKeys ? messageKey(http, p) : Mono.<Void>empty())
-                                            .doFinally(s -> {
-                                                connected.countDown();
-                                                sink.success();
-                                            });
+            java.util.concurrent.atomic.AtomicBoolean ready = new java.util.concurrent.atomic.AtomicBoolean();
+            Runnable isReady = () -> {
+                if (ready.compareAndSet(false, true)) {
+                    connected.countDown();
+                    waves.release();
+                }
+            };
+            LeanSocket.connect(group, URI.create("ws://127.0.0.1:" + port + "/device/v1/stream"),
+                    Map.of("Authorization", "Device " + p.device().jwt("GET", "/device/v1/stream")),
+                    (socket, event) -> {
+                        if (event.contains("\"hello\"")) {
+                            if (push && messageKeys) {
+                                // ready once the server confirms the subscription
+                                messageKey(http, p).doFinally(s -> socket.send(
+                                        "{\"type\":\"subscribe\",\"topics\":[\"messages\"]}")).subscribe();
+                            } else {
+                                (messageKeys ? messageKey(http, p) : Mono.<Void>empty())
+                                        .doFinally(s -> isReady.run()).subscribe();
+                            }
+                        } else if (event.startsWith("{\"type\":\"subscribed\"")) {
+                            isReady.run();
+                        } else if (event.startsWith("{\"type\":\"deliver\"")) {
+                            woken.add(System.currentTimeMillis());
+                            String receipts = pushed(p, JSON.readValue(event, Map.class));
+                            if (done.putIfAbsent(p.device().deviceId(), true) == null) {
+                                received.add(System.currentTimeMillis());
+                                all.countDown();
+                            }
+                            started.set(System.nanoTime());
+                            socket.send("{\"type\":\"delivered\",\"messages\":" + receipts + "}");
+                        } else if (event.startsWith("{\"type\":\"recorded\"")) {
+                            fetchMs.add((System.nanoTime() - started.get()) / 1_000_000);
+                            recorded.countDown();
+                        } else if (event.startsWith("{\"type\":\"messages\"")) {
+                            int count = decrypt(p, JSON.readValue(event, Map.class));
+                            fetchMs.add((System.nanoTime() - started.get()) / 1_000_000);
+                            if (count > 0 && done.putIfAbsent(p.device().deviceId(), true) == null) {
+                                received.add(System.currentTimeMillis());
+                                all.countDown();
+                            }
+                        } else if (event.startsWith("{\"type\":\"error\"")) {
+                            errors.incrementAndGet();
+                            System.err.println("stream request refused: " + event);
+                        } else if (event.contains("\"message\"") && !done.containsKey(p.device().deviceId())) {
+                            woken.add(System.currentTimeMillis());
+                            started.set(System.nanoTime());
+                            if (overStream) {
+                                socket.send("{\"type\":\"fetch\",\"after\":\"" + p.cursor().get() + "\"}");
+                                return;
+                            }
+                            // fetches wait for a free connection here, so each device token is made just before
+                            // its request goes out (a token made earlier could expire while queued)
+                            work.emitNext(Mono.defer(() -> fetchAndDecrypt(http, p)).doOnNext(count -> {
+                                fetchMs.add((System.nanoTime() - started.get()) / 1_000_000);
+                                if (count > 0 && done.putIfAbsent(p.device().deviceId(), true) == null) {
+                                    received.add(System.currentTimeMillis());
+                                    all.countDown();
                                 }
-                                if (event.startsWith("{\"type\":\"subscribed\"")) {
-                                    connected.countDown();
-                                    sink.success();
-                                    return Mono.empty();
-                                }
-                                if (event.startsWith("{\"type\":\"deliver\"")) {
-                                    woken.add(System.currentTimeMillis());
-                                    String receipts = pushed(p, JSON.readValue(event, Map.class));
-                                    if (done.putIfAbsent(p.device().deviceId(), true) == null) {
-                                        received.add(System.currentTimeMillis());
-                                        all.countDown();
-                                    }
-                                    started.set(System.nanoTime());
-                                    out.tryEmitNext("{\"type\":\"delivered\",\"messages\":" + receipts + "}");
-                                    return Mono.empty();
-                                }
-                                if (event.startsWith("{\"type\":\"recorded\"")) {
-                                    fetchMs.add((System.nanoTime() - started.get()) / 1_000_000);
-                                    recorded.countDown();
-                                    return Mono.empty();
-                                }
-                                if (event.startsWith("{\"type\":\"messages\"")) {
-                                    int count = decrypt(p, JSON.readValue(event, Map.class));
-                                    fetchMs.add((System.nanoTime() - started.get()) / 1_000_000);
-                                    if (count > 0 && done.putIfAbsent(p.device().deviceId(), true) == null) {
-                                        received.add(System.currentTimeMillis());
-                                        all.countDown();
-                                    }
-                                    return Mono.empty();
-                                }
-                                if (event.startsWith("{\"type\":\"error\"")) {
-                                    System.err.println("stream request refused: " + event);
-                                    return Mono.empty();
-                                }
-                                if (!event.contains("\"message\"") || done.containsKey(p.device().deviceId())) {
-                                    return Mono.empty();
-                                }
-                                woken.add(System.currentTimeMillis());
-                                started.set(System.nanoTime());
-                                if (overStream) {
-                                    out.tryEmitNext("{\"type\":\"fetch\",\"after\":\"" + p.cursor().get() + "\"}");
-                                    return Mono.empty();
-                                }
-                                // fetches wait for a free connection here, so each device token is made just before
-                                // its request goes out (a token made earlier could expire while queued)
-                                work.emitNext(Mono.defer(() -> fetchAndDecrypt(http, p)).doOnNext(count -> {
-                                    fetchMs.add((System.nanoTime() - started.get()) / 1_000_000);
-                                    if (count > 0 && done.putIfAbsent(p.device().deviceId(), true) == null) {
-                                        received.add(System.currentTimeMillis());
-                                        all.countDown();
-                                    }
-                                }).then(), Sinks.EmitFailureHandler.busyLooping(Duration.ofSeconds(5)));
-                                return Mono.empty();
-                            }).then())).subscribe(null, e -> sink.success()));
-        }).timeout(Duration.ofSeconds(30), Mono.empty()), 64).blockLast();
+                            }).then(), Sinks.EmitFailureHandler.busyLooping(Duration.ofSeconds(5)));
+                        }
+                    }).whenComplete((socket, failure) -> {
+                        if (failure != null) {
+                            System.err.println("stream failed: " + failure);
+                            waves.release(); // never ready: the CONNECT-FAILED line below counts it
+                        } else {
+                            sockets.add(socket);
+                        }
+                    });
+        }
         if (!connected.await(5, TimeUnit.MINUTES)) {
             System.out.println("CONNECT-FAILED " + (phones.size() - connected.getCount()));
             return;
@@ -227,6 +224,8 @@ public final class FleetSimulator {
         }
         report(received, everyone);
         streams.dispose();
+        sockets.forEach(LeanSocket::close);
+        group.shutdownGracefully();
     }
 
     /** This process's CPU time (all threads). */
@@ -315,6 +314,89 @@ public final class FleetSimulator {
         System.out.flush();
     }
 
+    // ---- Floor: the same fan-out on a bare reactor-netty WebSocket server (TransportFloor), same client stack
+
+    /**
+     * n phones on {@link TransportFloor}'s WebSocket: each takes the key from its {@code hello} (if the floor sends
+     * one), decrypts its {@code deliver} copy with it (or reads the plain copy), and answers with the receipt inside, as a Wardfleet phone does.
+     */
+    static void floor(int port, int n) throws Exception {
+        EventLoopGroup group = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
+        CountDownLatch connected = new CountDownLatch(n);
+        CountDownLatch all = new CountDownLatch(n);
+        CountDownLatch recorded = new CountDownLatch(n);
+        List<Long> received = Collections.synchronizedList(new ArrayList<>());
+        List<LeanSocket> sockets = Collections.synchronizedList(new ArrayList<>());
+        java.util.concurrent.Semaphore waves = new java.util.concurrent.Semaphore(64);
+        for (int i = 0; i < n; i++) {
+            waves.tryAcquire(30, TimeUnit.SECONDS);
+            java.util.concurrent.atomic.AtomicReference<javax.crypto.SecretKey> key =
+                    new java.util.concurrent.atomic.AtomicReference<>();
+            LeanSocket.connect(group, URI.create("ws://127.0.0.1:" + port + "/floor"), Map.of(), (socket, event) -> {
+                if (event.startsWith("{\"type\":\"hello\"")) {
+                    Map<?, ?> hello = JSON.readValue(event, Map.class);
+                    if (hello.get("key") != null) {
+                        key.set(new javax.crypto.spec.SecretKeySpec(Base64.getUrlDecoder()
+                                .decode((String) hello.get("key")), "AES"));
+                        floorReceipts((Map<?, ?>) hello.get("sample"), key.get()); // warms up
+                    }
+                    connected.countDown();
+                    waves.release();
+                } else if (event.startsWith("{\"type\":\"deliver\"")) {
+                    String receipts = floorReceipts(JSON.readValue(event, Map.class), key.get());
+                    received.add(System.currentTimeMillis());
+                    all.countDown();
+                    socket.send("{\"type\":\"delivered\",\"messages\":" + receipts + "}");
+                } else if (event.startsWith("{\"type\":\"recorded\"")) {
+                    recorded.countDown();
+                }
+            }).whenComplete((socket, failure) -> {
+                if (failure != null) {
+                    System.err.println("floor socket failed: " + failure);
+                    waves.release();
+                } else {
+                    sockets.add(socket);
+                }
+            });
+        }
+        if (!connected.await(5, TimeUnit.MINUTES)) {
+            System.out.println("CONNECT-FAILED " + (n - connected.getCount()));
+            return;
+        }
+        System.out.println("CONNECTED " + n);
+        System.out.flush();
+        long cpu = cpuNanos();
+        boolean everyone = all.await(10, TimeUnit.MINUTES);
+        if (!recorded.await(2, TimeUnit.MINUTES)) {
+            System.err.println("receipts not answered: " + recorded.getCount());
+        }
+        System.out.printf("CPU %d%n", (cpuNanos() - cpu) / 1_000_000);
+        report(received, everyone);
+        sockets.forEach(LeanSocket::close);
+        group.shutdownGracefully();
+    }
+
+    /** A floor {@code deliver} event's copies, decrypted ({@code key}) or read as they are: the receipts, as JSON. */
+    private static String floorReceipts(Map<?, ?> event, javax.crypto.SecretKey key) {
+        List<Map<String, String>> receipts = new ArrayList<>();
+        for (Object o : (List<?>) event.get("messages")) {
+            Map<?, ?> content;
+            try {
+                if (key != null) {
+                    JWEObject object = JWEObject.parse((String) ((Map<?, ?>) o).get("jwe"));
+                    object.decrypt(new AESDecrypter(key));
+                    content = object.getPayload().toJSONObject();
+                } else {
+                    content = (Map<?, ?>) ((Map<?, ?>) o).get("content");
+                }
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+            receipts.add(Map.of("id", (String) content.get("id"), "receipt", (String) content.get("receipt")));
+        }
+        return JSON.writeValueAsString(receipts);
+    }
+
     // ---- Baseline: the same fan-out through Mosquitto (MQTT 3.1.1, QoS 1, a receipt per device)
 
     static final String TOPIC = "wardfleet/bench/all";
@@ -360,10 +442,14 @@ public final class FleetSimulator {
             byte[] body = ("{\"type\":\"broadcast\",\"priority\":\"STAT\",\"drill\":true,\"text\":\"Code blue drill, "
                     + "ward 7: are you available?\",\"choices\":[\"available\",\"not available\"]}")
                     .getBytes(StandardCharsets.UTF_8);
+            long cpu = cpuNanos();
+            long broker = brokerCpuMillis();
             long t0 = System.currentTimeMillis();
             publisher.writeAndFlush(MqttMessageBuilders.publish().topicName(TOPIC).qos(MqttQoS.AT_LEAST_ONCE)
                     .messageId(1).payload(Unpooled.wrappedBuffer(body)).build());
             boolean all = acked.await(5, TimeUnit.MINUTES);
+            System.out.printf("CPU %d %d%n", (cpuNanos() - cpu) / 1_000_000, // the clients' CPU, then Mosquitto's
+                    broker < 0 ? -1 : brokerCpuMillis() - broker);
             List<Long> times = new ArrayList<>(received);
             Collections.sort(times);
             System.out.printf("MQTT %s %d %d %d %d %d%n", all ? "all" : "partial", t0, times.size(),
@@ -376,6 +462,22 @@ public final class FleetSimulator {
         } finally {
             group.shutdownGracefully();
         }
+    }
+
+    /** The Mosquitto process's CPU time so far (user + system, from /proc), or -1 where that cannot be read. */
+    static long brokerCpuMillis() {
+        return ProcessHandle.allProcesses()
+                .filter(p -> p.info().command().map(c -> c.endsWith("/mosquitto") || c.equals("mosquitto"))
+                        .orElse(false))
+                .findFirst().map(p -> {
+                    try {
+                        String stat = Files.readString(Path.of("/proc", String.valueOf(p.pid()), "stat"));
+                        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                        return (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10; // utime, stime; 100 ticks/s
+                    } catch (Exception e) {
+                        return -1L;
+                    }
+                }).orElse(-1L);
     }
 
     interface OnPublish {
