@@ -194,25 +194,33 @@ class BroadcastBenchmark {
                     woken.substring(woken.indexOf("fetch"))));
         }
 
+        long mqttAll = -1;
         if (MQTT_PORT != null) {
             Process mqtt = simulator("mqtt", String.valueOf(MQTT_PORT), String.valueOf(RECIPIENTS));
             BufferedReader mqttOut = new BufferedReader(new InputStreamReader(mqtt.getInputStream(),
                     StandardCharsets.UTF_8));
             String line;
             String result = null;
+            String clientCpu = null;
+            String brokerCpu = null;
             while ((line = mqttOut.readLine()) != null) {
                 if (line.startsWith("MQTT") || line.startsWith("CONNECT-FAILED")) {
                     result = line;
+                } else if (line.startsWith("CPU")) {
+                    clientCpu = line.split(" ")[1];
+                    brokerCpu = line.split(" ")[2];
                 }
             }
             mqtt.waitFor();
             String[] m = result == null ? new String[0] : result.split(" ");
             if (m.length > 6) {
                 long m0 = Long.parseLong(m[2]);
-                long mqttAll = Long.parseLong(m[6]) - m0;
+                mqttAll = Long.parseLong(m[6]) - m0;
                 out.append(String.format("  mosquitto baseline: devices with it: %s %s; p50 %d ms, last %d ms; all "
-                                + "receipts counted at %d ms%n", m[1], m[3], Long.parseLong(m[4]) - m0,
-                        Long.parseLong(m[5]) - m0, mqttAll));
+                                + "receipts counted at %d ms; CPU Mosquitto %.1f s, MQTT clients %.1f s%n", m[1], m[3],
+                        Long.parseLong(m[4]) - m0, Long.parseLong(m[5]) - m0, mqttAll,
+                        brokerCpu == null ? -1 : Long.parseLong(brokerCpu) / 1e3,
+                        clientCpu == null ? -1 : Long.parseLong(clientCpu) / 1e3));
                 out.append(String.format("  ratio (all delivered, wardfleet / mosquitto): %.1f%n",
                         wardfleetAll / (double) Math.max(1, mqttAll)));
             } else {
@@ -222,9 +230,49 @@ class BroadcastBenchmark {
             out.append("  mosquitto baseline: not run (bench.mqttPort not set; use server/bench/broadcast-benchmark.sh)\n");
         }
 
+        // -Dbench.floor=false skips the floor: the same fan-out on the bare transport, plain and then encrypted per phone
+        if (!"false".equals(System.getProperty("bench.floor"))) {
+            out.append(floor(false, mqttAll)).append(floor(true, mqttAll));
+        }
+
         out.append(wctpThroughput(http, admin, template));
         System.out.print(out);
         Files.writeString(Path.of("target", "broadcast-benchmark.txt"), out.toString());
+    }
+
+    /**
+     * The floor ({@link TransportFloor}): the broadcast to as many phones on a bare reactor-netty WebSocket server in
+     * this JVM, counted in memory — what the transport (and, with {@code jwe}, the per-phone encryption) costs before
+     * any of Wardfleet's own work.
+     */
+    private static String floor(boolean jwe, long mqttAll) throws Exception {
+        try (TransportFloor floor = new TransportFloor(jwe)) {
+            Process sim = simulator("floor", String.valueOf(floor.port()), String.valueOf(RECIPIENTS));
+            BufferedReader simOut = new BufferedReader(new InputStreamReader(sim.getInputStream(),
+                    StandardCharsets.UTF_8));
+            String ready = line(simOut, "CONNECT");
+            if (ready == null || !ready.startsWith("CONNECTED")) {
+                sim.destroy();
+                return "  floor: simulator " + ready + "\n";
+            }
+            settle();
+            long cpu0 = FleetSimulator.cpuNanos();
+            long t0 = System.currentTimeMillis();
+            long last = floor.broadcast("Code blue drill, ward 7: are you available?", 120);
+            long serverCpu = (FleetSimulator.cpuNanos() - cpu0) / 1_000_000;
+            String simCpu = line(simOut, "CPU");
+            String done = line(simOut, "DONE");
+            sim.waitFor();
+            String[] d = done == null ? new String[0] : done.split(" ");
+            long all = last < 0 ? -1 : last - t0;
+            return String.format("  floor (bare reactor-netty WebSocket, %s, counted in memory): devices with it: "
+                            + "%s %s; p50 %d ms, last %d ms; all receipts counted at %d ms; CPU server %.1f s, phones "
+                            + "%.1f s; ratio to mosquitto %.1f%n",
+                    jwe ? "A256KW copy per phone" : "plain JSON", d.length > 6 ? d[1] : "?", d.length > 6 ? d[2] : "?",
+                    d.length > 6 ? Long.parseLong(d[4]) - t0 : -1, d.length > 6 ? Long.parseLong(d[6]) - t0 : -1, all,
+                    serverCpu / 1e3, simCpu == null ? -1 : Long.parseLong(simCpu.split(" ")[1]) / 1e3,
+                    all / (double) Math.max(1, mqttAll));
+        }
     }
 
     /** Inbound WCTP submissions per second vs the same pages through {@code POST /api/v1/pages}, 8 in flight. */
