@@ -219,7 +219,7 @@ class BroadcastBenchmark {
                 out.append(String.format("  mosquitto baseline: devices with it: %s %s; p50 %d ms, last %d ms; all "
                                 + "receipts counted at %d ms; CPU Mosquitto %.1f s, MQTT clients %.1f s%n", m[1], m[3],
                         Long.parseLong(m[4]) - m0, Long.parseLong(m[5]) - m0, mqttAll,
-                        brokerCpu == null ? -1 : Long.parseLong(brokerCpu) / 1e3,
+                        brokerCpu == null || brokerCpu.startsWith("-") ? Double.NaN : Long.parseLong(brokerCpu) / 1e3,
                         clientCpu == null ? -1 : Long.parseLong(clientCpu) / 1e3));
                 out.append(String.format("  ratio (all delivered, wardfleet / mosquitto): %.1f%n",
                         wardfleetAll / (double) Math.max(1, mqttAll)));
@@ -267,11 +267,11 @@ class BroadcastBenchmark {
             long all = last < 0 ? -1 : last - t0;
             return String.format("  floor (bare reactor-netty WebSocket, %s, counted in memory): devices with it: "
                             + "%s %s; p50 %d ms, last %d ms; all receipts counted at %d ms; CPU server %.1f s, phones "
-                            + "%.1f s; ratio to mosquitto %.1f%n",
+                            + "%.1f s; ratio to mosquitto %s%n",
                     jwe ? "A256KW copy per phone" : "plain JSON", d.length > 6 ? d[1] : "?", d.length > 6 ? d[2] : "?",
                     d.length > 6 ? Long.parseLong(d[4]) - t0 : -1, d.length > 6 ? Long.parseLong(d[6]) - t0 : -1, all,
                     serverCpu / 1e3, simCpu == null ? -1 : Long.parseLong(simCpu.split(" ")[1]) / 1e3,
-                    all / (double) Math.max(1, mqttAll));
+                    mqttAll < 0 || all < 0 ? "n/a" : String.format("%.1f", all / (double) mqttAll));
         }
     }
 

@@ -123,6 +123,8 @@ public final class FleetSimulator {
         CountDownLatch recorded = new CountDownLatch(push && messageKeys ? phones.size() : 0);
         Map<String, Boolean> done = new ConcurrentHashMap<>();
         CountDownLatch all = new CountDownLatch(phones.size());
+        // the phones' CPU from the first copy or wake-up (as the MQTT clients' from the publish), not while idle
+        AtomicLong cpu = new AtomicLong(-1);
         List<LeanSocket> sockets = Collections.synchronizedList(new ArrayList<>());
         Disposable.Composite streams = Disposables.composite();
         Sinks.Many<Mono<Void>> work = Sinks.many().unicast().onBackpressureBuffer();
@@ -130,13 +132,13 @@ public final class FleetSimulator {
         // connect in waves (64 handshakes at a time) so the server's accept queue is not flooded
         java.util.concurrent.Semaphore waves = new java.util.concurrent.Semaphore(64);
         for (Phone p : phones) {
-            waves.tryAcquire(30, TimeUnit.SECONDS); // a phone stuck for 30 s does not hold the others back
+            Runnable free = slot(waves, group);
             AtomicLong started = new AtomicLong();
             java.util.concurrent.atomic.AtomicBoolean ready = new java.util.concurrent.atomic.AtomicBoolean();
             Runnable isReady = () -> {
                 if (ready.compareAndSet(false, true)) {
                     connected.countDown();
-                    waves.release();
+                    free.run();
                 }
             };
             LeanSocket.connect(group, URI.create("ws://127.0.0.1:" + port + "/device/v1/stream"),
@@ -154,6 +156,7 @@ public final class FleetSimulator {
                         } else if (event.startsWith("{\"type\":\"subscribed\"")) {
                             isReady.run();
                         } else if (event.startsWith("{\"type\":\"deliver\"")) {
+                            cpu.compareAndSet(-1, cpuNanos());
                             woken.add(System.currentTimeMillis());
                             String receipts = pushed(p, JSON.readValue(event, Map.class));
                             if (done.putIfAbsent(p.device().deviceId(), true) == null) {
@@ -176,6 +179,7 @@ public final class FleetSimulator {
                             errors.incrementAndGet();
                             System.err.println("stream request refused: " + event);
                         } else if (event.contains("\"message\"") && !done.containsKey(p.device().deviceId())) {
+                            cpu.compareAndSet(-1, cpuNanos());
                             woken.add(System.currentTimeMillis());
                             started.set(System.nanoTime());
                             if (overStream) {
@@ -195,7 +199,7 @@ public final class FleetSimulator {
                     }).whenComplete((socket, failure) -> {
                         if (failure != null) {
                             System.err.println("stream failed: " + failure);
-                            waves.release(); // never ready: the CONNECT-FAILED line below counts it
+                            free.run(); // never ready: the CONNECT-FAILED line below counts it
                         } else {
                             sockets.add(socket);
                         }
@@ -207,12 +211,11 @@ public final class FleetSimulator {
         }
         System.out.println("CONNECTED " + phones.size());
         System.out.flush();
-        long cpu = cpuNanos();
         boolean everyone = all.await(10, TimeUnit.MINUTES);
         if (!recorded.await(2, TimeUnit.MINUTES)) {
             System.err.println("receipts not answered: " + recorded.getCount());
         }
-        System.out.printf("CPU %d%n", (cpuNanos() - cpu) / 1_000_000);
+        System.out.printf("CPU %d%n", cpu.get() < 0 ? 0 : (cpuNanos() - cpu.get()) / 1_000_000);
         List<Long> w = new ArrayList<>(woken);
         Collections.sort(w);
         List<Long> f = new ArrayList<>(fetchMs);
@@ -226,6 +229,24 @@ public final class FleetSimulator {
         streams.dispose();
         sockets.forEach(LeanSocket::close);
         group.shutdownGracefully();
+    }
+
+    /**
+     * Takes one of the connection waves' slots (blocking while all are taken); the returned action gives it back,
+     * once — when the phone is ready, when it failed, or after 30 s at the latest, so a phone that never becomes
+     * ready holds no slot for longer (the CONNECT-FAILED line counts it).
+     */
+    private static Runnable slot(java.util.concurrent.Semaphore waves, EventLoopGroup group)
+            throws InterruptedException {
+        waves.acquire();
+        java.util.concurrent.atomic.AtomicBoolean held = new java.util.concurrent.atomic.AtomicBoolean(true);
+        Runnable free = () -> {
+            if (held.compareAndSet(true, false)) {
+                waves.release();
+            }
+        };
+        group.schedule(free, 30, TimeUnit.SECONDS);
+        return free;
     }
 
     /** This process's CPU time (all threads). */
@@ -318,18 +339,20 @@ public final class FleetSimulator {
 
     /**
      * n phones on {@link TransportFloor}'s WebSocket: each takes the key from its {@code hello} (if the floor sends
-     * one), decrypts its {@code deliver} copy with it (or reads the plain copy), and answers with the receipt inside, as a Wardfleet phone does.
+     * one), decrypts its {@code deliver} copy with it (or reads the plain copy), and answers with the receipt inside,
+     * as a Wardfleet phone does.
      */
     static void floor(int port, int n) throws Exception {
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
         CountDownLatch connected = new CountDownLatch(n);
         CountDownLatch all = new CountDownLatch(n);
         CountDownLatch recorded = new CountDownLatch(n);
+        AtomicLong cpu = new AtomicLong(-1); // from the first copy, as in ws()
         List<Long> received = Collections.synchronizedList(new ArrayList<>());
         List<LeanSocket> sockets = Collections.synchronizedList(new ArrayList<>());
         java.util.concurrent.Semaphore waves = new java.util.concurrent.Semaphore(64);
         for (int i = 0; i < n; i++) {
-            waves.tryAcquire(30, TimeUnit.SECONDS);
+            Runnable free = slot(waves, group);
             java.util.concurrent.atomic.AtomicReference<javax.crypto.SecretKey> key =
                     new java.util.concurrent.atomic.AtomicReference<>();
             LeanSocket.connect(group, URI.create("ws://127.0.0.1:" + port + "/floor"), Map.of(), (socket, event) -> {
@@ -338,11 +361,12 @@ public final class FleetSimulator {
                     if (hello.get("key") != null) {
                         key.set(new javax.crypto.spec.SecretKeySpec(Base64.getUrlDecoder()
                                 .decode((String) hello.get("key")), "AES"));
-                        floorReceipts((Map<?, ?>) hello.get("sample"), key.get()); // warms up
                     }
+                    floorReceipts((Map<?, ?>) hello.get("sample"), key.get()); // warms up the deliver path
                     connected.countDown();
-                    waves.release();
+                    free.run();
                 } else if (event.startsWith("{\"type\":\"deliver\"")) {
+                    cpu.compareAndSet(-1, cpuNanos());
                     String receipts = floorReceipts(JSON.readValue(event, Map.class), key.get());
                     received.add(System.currentTimeMillis());
                     all.countDown();
@@ -353,7 +377,7 @@ public final class FleetSimulator {
             }).whenComplete((socket, failure) -> {
                 if (failure != null) {
                     System.err.println("floor socket failed: " + failure);
-                    waves.release();
+                    free.run();
                 } else {
                     sockets.add(socket);
                 }
@@ -365,12 +389,11 @@ public final class FleetSimulator {
         }
         System.out.println("CONNECTED " + n);
         System.out.flush();
-        long cpu = cpuNanos();
         boolean everyone = all.await(10, TimeUnit.MINUTES);
         if (!recorded.await(2, TimeUnit.MINUTES)) {
             System.err.println("receipts not answered: " + recorded.getCount());
         }
-        System.out.printf("CPU %d%n", (cpuNanos() - cpu) / 1_000_000);
+        System.out.printf("CPU %d%n", cpu.get() < 0 ? 0 : (cpuNanos() - cpu.get()) / 1_000_000);
         report(received, everyone);
         sockets.forEach(LeanSocket::close);
         group.shutdownGracefully();
@@ -448,8 +471,9 @@ public final class FleetSimulator {
             publisher.writeAndFlush(MqttMessageBuilders.publish().topicName(TOPIC).qos(MqttQoS.AT_LEAST_ONCE)
                     .messageId(1).payload(Unpooled.wrappedBuffer(body)).build());
             boolean all = acked.await(5, TimeUnit.MINUTES);
+            long brokerNow = brokerCpuMillis();
             System.out.printf("CPU %d %d%n", (cpuNanos() - cpu) / 1_000_000, // the clients' CPU, then Mosquitto's
-                    broker < 0 ? -1 : brokerCpuMillis() - broker);
+                    broker < 0 || brokerNow < 0 ? -1 : brokerNow - broker);
             List<Long> times = new ArrayList<>(received);
             Collections.sort(times);
             System.out.printf("MQTT %s %d %d %d %d %d%n", all ? "all" : "partial", t0, times.size(),

@@ -69,7 +69,12 @@ final class LeanSocket {
 
                                     @Override
                                     protected void channelRead0(ChannelHandlerContext ctx, TextWebSocketFrame frame) {
-                                        onText.accept(self[0], frame.text());
+                                        try {
+                                            onText.accept(self[0], frame.text());
+                                        } catch (RuntimeException e) {
+                                            System.err.println("phone failed on a frame: " + e); // said, not lost
+                                            throw e;
+                                        }
                                     }
 
                                     @Override

@@ -33,7 +33,7 @@ import reactor.netty.http.server.HttpServer;
 
 /**
  * The broadcast benchmark's floor: the same fan-out as Mosquitto's, on the transport Wardfleet is built on
- * (reactor-netty WebSockets, the same client stack in the simulator JVM) with nothing else — no storage, no access
+ * (reactor-netty WebSockets; the simulator's phones on plain Netty, as the MQTT clients) with nothing else — no storage, no access
  * decision, no durable receipt. Each connected phone gets the broadcast as a {@code deliver} event (in {@code jwe}
  * mode its own A256KW/A256GCM copy under a key sent in the phone's {@code hello}, with a receipt inside, as Wardfleet
  * pushes it) and answers with a {@code delivered} frame; the server counts distinct receipts in memory and answers each
@@ -63,12 +63,13 @@ final class TransportFloor implements AutoCloseable {
                     random.nextBytes(key);
                     Sinks.Many<String> sink = Sinks.many().unicast().onBackpressureBuffer();
                     phones.put(index, new Phone(sink, key));
-                    // with the key, a sample copy: the phone decrypts it while connecting, as a Wardfleet phone
+                    // a sample copy (and its key): the phone reads it while connecting, as a Wardfleet phone
                     // decrypts its message key then (so neither side's first copy pays for a cold JIT)
                     emit(sink, "{\"type\":\"hello\",\"phone\":" + index
                             + (jwe ? ",\"key\":\"" + Base64.getUrlEncoder().withoutPadding().encodeToString(key)
-                                    + "\",\"sample\":" + deliver(index, new Phone(sink, key), "sample",
-                                            Instant.now().toString()) : "") + "}");
+                                    + "\"" : "")
+                            + ",\"sample\":" + deliver(index, new Phone(sink, key), "sample", Instant.now().toString())
+                            + "}");
                     Mono<Void> receive = in.receiveFrames().map(frame -> frame.content().toString(
                             java.nio.charset.StandardCharsets.UTF_8)).doOnNext(this::receipt).then()
                             .doFinally(s -> {
@@ -98,7 +99,7 @@ final class TransportFloor implements AutoCloseable {
         int phone = Integer.parseInt(frame.substring(start, frame.indexOf('"', start)));
         Phone p = phones.get(phone);
         if (counted.add(phone)) {
-            lastCounted.set(System.currentTimeMillis());
+            lastCounted.accumulateAndGet(System.currentTimeMillis(), Math::max);
             all.countDown();
         }
         if (p != null) {
