@@ -158,7 +158,8 @@ public final class FleetSimulator {
                         } else if (event.startsWith("{\"type\":\"deliver\"")) {
                             cpu.compareAndSet(-1, cpuNanos());
                             woken.add(System.currentTimeMillis());
-                            String receipts = pushed(p, JSON.readValue(event, Map.class));
+                            String receipts = receipts(JSON.readValue(event, Map.class),
+                                    p.key().get().toSecretKey("AES"));
                             if (done.putIfAbsent(p.device().deviceId(), true) == null) {
                                 received.add(System.currentTimeMillis());
                                 all.countDown();
@@ -298,22 +299,6 @@ public final class FleetSimulator {
         return n;
     }
 
-    /** Decrypts a deliver event's copies under the phone's message key; the receipts to send back, as JSON. */
-    private static String pushed(Phone p, Map<?, ?> event) {
-        List<Map<String, String>> receipts = new ArrayList<>();
-        for (Object o : (List<?>) event.get("messages")) {
-            try {
-                JWEObject jwe = JWEObject.parse((String) ((Map<?, ?>) o).get("jwe"));
-                jwe.decrypt(new AESDecrypter(p.key().get().toSecretKey("AES")));
-                Map<String, Object> content = jwe.getPayload().toJSONObject();
-                receipts.add(Map.of("id", (String) content.get("id"), "receipt", (String) content.get("receipt")));
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        }
-        return JSON.writeValueAsString(receipts);
-    }
-
     private static Mono<Integer> fetchAndDecrypt(WebClient http, Phone p) {
         return http.get().uri("/device/v1/messages?after=" + p.cursor().get())
                 .header("Authorization", "Device " + p.device().jwt("GET", "/device/v1/messages"))
@@ -362,12 +347,12 @@ public final class FleetSimulator {
                         key.set(new javax.crypto.spec.SecretKeySpec(Base64.getUrlDecoder()
                                 .decode((String) hello.get("key")), "AES"));
                     }
-                    floorReceipts((Map<?, ?>) hello.get("sample"), key.get()); // warms up the deliver path
+                    receipts((Map<?, ?>) hello.get("sample"), key.get()); // warms up the deliver path
                     connected.countDown();
                     free.run();
                 } else if (event.startsWith("{\"type\":\"deliver\"")) {
                     cpu.compareAndSet(-1, cpuNanos());
-                    String receipts = floorReceipts(JSON.readValue(event, Map.class), key.get());
+                    String receipts = receipts(JSON.readValue(event, Map.class), key.get());
                     received.add(System.currentTimeMillis());
                     all.countDown();
                     socket.send("{\"type\":\"delivered\",\"messages\":" + receipts + "}");
@@ -399,8 +384,11 @@ public final class FleetSimulator {
         group.shutdownGracefully();
     }
 
-    /** A floor {@code deliver} event's copies, decrypted ({@code key}) or read as they are: the receipts, as JSON. */
-    private static String floorReceipts(Map<?, ?> event, javax.crypto.SecretKey key) {
+    /**
+     * A {@code deliver} event's copies, decrypted under {@code key} (a Wardfleet phone's message key, the floor's
+     * key) or, without one, read as they are (the plain floor): the receipts to send back, as JSON.
+     */
+    private static String receipts(Map<?, ?> event, javax.crypto.SecretKey key) {
         List<Map<String, String>> receipts = new ArrayList<>();
         for (Object o : (List<?>) event.get("messages")) {
             Map<?, ?> content;

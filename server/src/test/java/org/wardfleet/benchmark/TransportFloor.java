@@ -85,10 +85,6 @@ final class TransportFloor implements AutoCloseable {
         return server.port();
     }
 
-    int connected() {
-        return phones.size();
-    }
-
     private void receipt(String frame) {
         // {"type":"delivered","receipt":"<phone>"}
         int at = frame.indexOf("\"receipt\":\"");
