@@ -12,6 +12,9 @@ public interface Tenants {
 
     Mono<Organisation> find(String orgId);
 
+    /** Every organisation (for events that concern the whole installation, such as a storage outage). */
+    reactor.core.publisher.Flux<Organisation> all();
+
     record Organisation(String id, String name) {
     }
 

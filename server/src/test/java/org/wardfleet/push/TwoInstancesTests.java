@@ -15,11 +15,11 @@ import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.WebTestClient;
 import org.springframework.web.reactive.socket.WebSocketMessage;
 import org.springframework.web.reactive.socket.client.ReactorNettyWebSocketClient;
+import org.wardfleet.platform.mongo.EmbeddedDatabase;
 import org.wardfleet.sdk.PolicyVerifier;
 import org.wardfleet.support.RunningServer;
 import org.wardfleet.support.TestDevice;
 
-import com.mongodb.reactivestreams.client.MongoClient;
 
 import reactor.core.Disposable;
 
@@ -36,10 +36,9 @@ class TwoInstancesTests {
     void aDeviceStreamingToOneInstanceHearsAChangeMadeOnTheOther() throws Exception {
         try (RunningServer a = RunningServer.start(Map.of("wardfleet.tls.enabled", "false",
                 "wardfleet.mongodb.embedded", "MEMORY", "wardfleet.bootstrap.admin-password", PASSWORD))) {
-            var address = a.bean(MongoClient.class).getClusterDescription().getServerDescriptions().get(0)
-                    .getAddress();
+            String uri = a.bean(EmbeddedDatabase.class).uriWithCredentials();
             try (RunningServer b = RunningServer.start(Map.of("wardfleet.tls.enabled", "false",
-                    "wardfleet.mongodb.uri", "mongodb://" + address.getHost() + ":" + address.getPort(),
+                    "wardfleet.mongodb.uri", uri,
                     "wardfleet.bootstrap.admin-password", PASSWORD))) {
                 WebTestClient httpA = a.http();
                 WebTestClient httpB = b.http();

@@ -37,7 +37,8 @@ public final class RunningServer implements AutoCloseable {
     }
 
     public WebTestClient http() {
-        return WebTestClient.bindToServer().baseUrl("http://127.0.0.1:" + port()).build();
+        return WebTestClient.bindToServer().baseUrl("http://127.0.0.1:" + port())
+                .responseTimeout(java.time.Duration.ofMinutes(2)).build();
     }
 
     public <T> T bean(Class<T> type) {

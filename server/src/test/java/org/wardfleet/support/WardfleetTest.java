@@ -14,7 +14,8 @@ import org.springframework.test.context.ActiveProfiles;
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-@AutoConfigureWebTestClient
+// a busy 2-core CI machine can take far longer than the default 5 s to answer: wait for the answer, bounded
+@AutoConfigureWebTestClient(timeout = "PT2M")
 @ActiveProfiles("test")
 @Import(TestApi.class)
 public @interface WardfleetTest {

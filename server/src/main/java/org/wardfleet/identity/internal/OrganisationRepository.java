@@ -34,6 +34,11 @@ class OrganisationRepository {
                 .map(d -> new org.wardfleet.identity.Tenants.Organisation(d.getString("_id"), d.getString("name")));
     }
 
+    reactor.core.publisher.Flux<org.wardfleet.identity.Tenants.Organisation> all() {
+        return reactor.core.publisher.Flux.from(organisations.find())
+                .map(d -> new org.wardfleet.identity.Tenants.Organisation(d.getString("_id"), d.getString("name")));
+    }
+
     Mono<org.wardfleet.identity.Tenants.Organisation> find(String orgId) {
         return Mono.from(organisations.find(com.mongodb.client.model.Filters.eq("_id", orgId)).first())
                 .map(d -> new org.wardfleet.identity.Tenants.Organisation(d.getString("_id"), d.getString("name")));

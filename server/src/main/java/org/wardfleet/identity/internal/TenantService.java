@@ -51,6 +51,11 @@ class TenantService implements Tenants, UserDirectory {
     }
 
     @Override
+    public reactor.core.publisher.Flux<Organisation> all() {
+        return organisations.all();
+    }
+
+    @Override
     public Mono<Organisation> find(String orgId) {
         return organisations.find(orgId);
     }

@@ -203,8 +203,8 @@ final class KeyLookupIndex<P> extends Index<P> {
 
     /** The H2 file backend ({@code run}) with key lookups; its oplog keeps only watched collections. */
     static final class H2 extends H2Backend {
-        H2(String file) {
-            super(file);
+        H2(org.h2.mvstore.MVStore store) {
+            super(store);
         }
 
         @Override

@@ -1,15 +1,15 @@
 package org.wardfleet.platform.mongo;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 
 import com.mongodb.ConnectionString;
 import com.mongodb.MongoClientSettings;
@@ -17,8 +17,7 @@ import com.mongodb.reactivestreams.client.MongoClient;
 import com.mongodb.reactivestreams.client.MongoClients;
 import com.mongodb.reactivestreams.client.MongoDatabase;
 
-import de.bwaldvogel.mongo.MongoBackend;
-import de.bwaldvogel.mongo.MongoServer;
+import io.micrometer.core.instrument.MeterRegistry;
 
 /** Chooses the storage mode and hands every repository the same reactive {@link MongoDatabase}. */
 @Configuration(proxyBeanMethods = false)
@@ -26,38 +25,44 @@ class MongoConfiguration {
 
     private static final Logger log = LoggerFactory.getLogger(MongoConfiguration.class);
 
+    @Bean
+    StorageStatus storageStatus(Clock clock, ApplicationEventPublisher events, MeterRegistry meters) {
+        return new StorageStatus(clock, events, meters);
+    }
+
     @Bean(destroyMethod = "close")
-    EmbeddedMongo embeddedMongo(MongoProperties properties, DataDirectory data) {
+    EmbeddedMongo embeddedMongo(MongoProperties properties, DataDirectory data, StorageStatus status,
+            Environment environment) {
         if (properties.external()) {
             return EmbeddedMongo.none();
         }
-        MongoBackend backend = switch (properties.embedded()) {
-            case MEMORY -> new KeyLookupIndex.Memory();
-            case H2 -> new KeyLookupIndex.H2(h2File(data.dataDir()).toString());
+        boolean sync = properties.embeddedDurability() == MongoProperties.Durability.SYNC;
+        if (!sync && Arrays.asList(environment.getActiveProfiles()).contains("prod")) {
+            throw new IllegalStateException("wardfleet.mongodb.embedded-durability=NONE loses acknowledged writes "
+                    + "on a crash; the prod profile refuses it");
+        }
+        EmbeddedStorage storage = switch (properties.embedded()) {
+            case MEMORY -> EmbeddedStorage.inMemory(status);
+            case H2 -> EmbeddedStorage.h2(data.dataDir(), status, properties.embeddedMinFree().toBytes(), sync);
         };
-        MongoServer server = new MongoServer(backend);
-        // change streams (used by later features to coordinate instances) need the oplog
-        server.enableOplog();
-        server.bind("127.0.0.1", 0);
-        String where = properties.embedded() == MongoProperties.EmbeddedBackend.H2
-                ? "H2 file " + h2File(data.dataDir()).toAbsolutePath().normalize()
-                : "memory";
-        log.info("Storage: embedded MongoDB-wire server on {} ({}); not for production",
-                server.getLocalAddress(), where);
-        return new EmbeddedMongo(server, "mongodb://127.0.0.1:" + server.getLocalAddress().getPort());
+        log.info("Storage: embedded MongoDB-wire server on {} ({}{}); not for production", storage.connectionString()
+                .substring("mongodb://".length()), storage.where(), sync ? "" : ", NOT durable");
+        return new EmbeddedMongo(storage);
     }
 
     @Bean(destroyMethod = "close")
     MongoClient mongoClient(MongoProperties properties, EmbeddedMongo embedded) {
-        String uri = properties.external() ? properties.uri() : embedded.connectionString();
+        MongoClientSettings.Builder settings = MongoClientSettings.builder();
         if (properties.external()) {
-            log.info("Storage: external MongoDB at {}", redact(new ConnectionString(uri)));
+            ConnectionString uri = new ConnectionString(properties.uri());
+            log.info("Storage: external MongoDB at {}", redact(uri));
+            settings.applyConnectionString(uri);
+        } else {
+            settings.applyConnectionString(new ConnectionString(embedded.storage().connectionString()))
+                    .credential(embedded.storage().credential());
         }
-        MongoClientSettings settings = MongoClientSettings.builder()
-                .applyConnectionString(new ConnectionString(uri))
-                .applyToClusterSettings(c -> c.serverSelectionTimeout(10, TimeUnit.SECONDS))
-                .build();
-        return MongoClients.create(settings);
+        return MongoClients.create(settings
+                .applyToClusterSettings(c -> c.serverSelectionTimeout(10, TimeUnit.SECONDS)).build());
     }
 
     @Bean
@@ -70,32 +75,27 @@ class MongoConfiguration {
         return client.getDatabase(properties.database());
     }
 
-    private static Path h2File(Path dataDir) {
-        try {
-            Files.createDirectories(dataDir);
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot create wardfleet.data-dir " + dataDir, e);
-        }
-        return dataDir.resolve("wardfleet.mv");
-    }
-
     /** Never log credentials: hosts and database only. */
     private static String redact(ConnectionString uri) {
         return String.join(",", uri.getHosts()) + (uri.getDatabase() == null ? "" : "/" + uri.getDatabase());
     }
 
-    /** The embedded server, or nothing when an external MongoDB is configured. */
-    record EmbeddedMongo(MongoServer server, String connectionString) implements AutoCloseable {
+    /** The embedded database, or nothing when an external MongoDB is configured. */
+    record EmbeddedMongo(EmbeddedStorage storage) implements EmbeddedDatabase, AutoCloseable {
 
         static EmbeddedMongo none() {
-            return new EmbeddedMongo(null, null);
+            return new EmbeddedMongo(null);
+        }
+
+        @Override
+        public String uriWithCredentials() {
+            return storage == null ? null : storage.uriWithCredentials();
         }
 
         @Override
         public void close() {
-            if (server != null) {
-                // shutdown() closes the backend, which flushes the H2 file
-                server.shutdown();
+            if (storage != null) {
+                storage.close();
             }
         }
     }

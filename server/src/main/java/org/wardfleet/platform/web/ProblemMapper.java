@@ -18,6 +18,7 @@ import org.springframework.web.server.NotAcceptableStatusException;
 import org.springframework.web.server.PayloadTooLargeException;
 import org.springframework.web.server.ServerWebInputException;
 import org.springframework.web.server.UnsupportedMediaTypeStatusException;
+import org.wardfleet.platform.mongo.StorageErrors;
 
 import tools.jackson.databind.DatabindException;
 
@@ -28,6 +29,8 @@ import tools.jackson.databind.DatabindException;
 final class ProblemMapper {
 
     private static final Logger log = LoggerFactory.getLogger(ProblemMapper.class);
+
+    private static final java.time.Duration STORAGE_RETRY = java.time.Duration.ofSeconds(5);
 
     private ProblemMapper() {
     }
@@ -71,6 +74,13 @@ final class ProblemMapper {
         }
         if (error instanceof ErrorResponse response) {
             return fromStatus(response.getStatusCode());
+        }
+        if (StorageErrors.isUnavailable(error)) {
+            // already logged once by the storage layer; each refused request is only a warning
+            log.warn("Request refused: storage unavailable ({})", error.getClass().getSimpleName());
+            return ProblemType.STORAGE_UNAVAILABLE.exception(
+                    "Storage cannot keep changes right now; nothing of this request was kept. Try again shortly")
+                    .retryAfter(STORAGE_RETRY);
         }
         log.error("Unhandled error", error);
         return ProblemType.INTERNAL.exception("The server could not complete the request");

@@ -36,6 +36,9 @@ public record ProblemType(String slug, HttpStatus status, String title) {
             new ProblemType("rate-limited", HttpStatus.TOO_MANY_REQUESTS, "Too many requests");
     public static final ProblemType UNAVAILABLE =
             new ProblemType("unavailable", HttpStatus.SERVICE_UNAVAILABLE, "Temporarily unavailable");
+    /** Storage cannot keep writes now (full disk, unreachable database): retry after {@code Retry-After}. */
+    public static final ProblemType STORAGE_UNAVAILABLE =
+            new ProblemType("storage-unavailable", HttpStatus.SERVICE_UNAVAILABLE, "Storage unavailable");
     public static final ProblemType INTERNAL =
             new ProblemType("internal-error", HttpStatus.INTERNAL_SERVER_ERROR, "Internal error");
 
