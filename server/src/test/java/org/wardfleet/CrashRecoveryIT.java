@@ -21,6 +21,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.wardfleet.support.PackagedServer;
 
@@ -42,6 +43,7 @@ class CrashRecoveryIT {
     }
 
     @Test
+    @Timeout(value = 10, unit = TimeUnit.MINUTES) // two server starts, a burst and three escalation steps
     void everythingAnswered2xxBeforeAKillMinus9IsThereAfterTheRestartAndPagesEscalate(@TempDir Path root)
             throws Exception {
         // pages escalate every 10 s (the shortest step allowed), three rounds
