@@ -77,6 +77,39 @@ class StorageAndBootstrapTests {
         }
     }
 
+    @Test
+    void aLostAdministratorPasswordIsResetAtStartWhenTheOperatorAsksAndTheOldOneStopsWorking(@TempDir Path dataDir,
+            CapturedOutput output) {
+        Map<String, String> settings = Map.of(
+                "wardfleet.tls.enabled", "false",
+                "wardfleet.data-dir", dataDir.toString(),
+                "wardfleet.bootstrap.admin-email", "forgetful@hospital.test",
+                "wardfleet.bootstrap.admin-password", "the password I lost 1");
+        try (RunningServer server = RunningServer.start(settings)) {
+            token(server, "forgetful@hospital.test", "the password I lost 1");
+        }
+        Map<String, String> reset = new java.util.HashMap<>(settings);
+        reset.remove("wardfleet.bootstrap.admin-password");
+        reset.put("wardfleet.bootstrap.reset-admin-password", "forgetful@hospital.test");
+        int printedBefore = countMatches(output.getOut());
+        String password;
+        try (RunningServer server = RunningServer.start(reset)) {
+            Matcher matcher = PRINTED.matcher(output.getOut());
+            for (int i = 0; i <= printedBefore; i++) {
+                assertThat(matcher.find()).as("the new password is printed").isTrue();
+            }
+            password = matcher.group(1);
+            server.http().post().uri("/api/v1/auth/token")
+                    .bodyValue(Map.of("email", "forgetful@hospital.test", "password", "the password I lost 1"))
+                    .exchange().expectStatus().isUnauthorized();
+            String admin = token(server, "forgetful@hospital.test", password);
+            server.http().get().uri("/api/v1/audit?action=user.password-reset").headers(h -> h.setBearerAuth(admin))
+                    .exchange().expectStatus().isOk().expectBody()
+                    .jsonPath("$.items[0].details.via").isEqualTo("bootstrap.reset-admin-password");
+        }
+        assertThat(output.getOut()).contains("remove that setting now");
+    }
+
     private static int countMatches(String text) {
         Matcher m = PRINTED.matcher(text);
         int n = 0;
