@@ -4,5 +4,6 @@
  * server-sent events ({@code /api/v1/events}) and delivered to an HMAC-signed webhook (SIEM, paging).
  */
 @org.springframework.modulith.ApplicationModule(displayName = "Events",
-        allowedDependencies = {"platform :: web", "platform :: mongo", "platform :: security", "identity"})
+        allowedDependencies = {"platform :: web", "platform :: time", "platform :: mongo",
+            "platform :: security", "identity"})
 package org.wardfleet.events;

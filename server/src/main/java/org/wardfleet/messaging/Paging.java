@@ -8,7 +8,11 @@ import reactor.core.publisher.Mono;
 /** What escalation needs from messaging: a page is a message that requires acknowledgement. */
 public interface Paging {
 
-    /** Sends a page (a new conversation with the recipients); idempotent per sender and key. Returns its id. */
+    /**
+     * Sends a page (a new conversation with the recipients); idempotent per sender and key. Returns its id. The sender
+     * is a recipient like anyone else when named among {@code recipients} (an on-call doctor paging the role they
+     * cover gets it on their own phone); every recipient must be an active user.
+     */
     default Mono<String> page(String orgId, String senderId, List<String> recipients, String text, String priority,
             String idempotencyKey) {
         return page(orgId, senderId, recipients, text, priority, List.of(), idempotencyKey);
@@ -25,8 +29,21 @@ public interface Paging {
     /** Every recipient's receipt, in the order they were addressed; empty when there is no such message. */
     Mono<List<Receipt>> recipientReceipts(String orgId, String messageId);
 
-    /** Escalation: the page also goes to these users (already-addressed users are left as they are). */
-    Mono<Void> addRecipients(String orgId, String messageId, List<String> userIds);
+    /**
+     * What adding recipients did, person by person, so that a page's timeline names exactly who was reached:
+     * {@code added} now have the page (its sender too, when a step names them), {@code already} had it (they are
+     * re-alerted, not added twice), {@code skipped} were left out, with why (e.g. "not an active user").
+     */
+    record Added(List<String> added, List<String> already, Map<String, String> skipped) {
+
+        public static final Added NOTHING = new Added(List.of(), List.of(), Map.of());
+    }
+
+    /**
+     * Escalation: the page also goes to these users. Already-addressed users are left as they are; a user who is not
+     * active in the organisation is skipped; empty when there is no such message.
+     */
+    Mono<Added> addRecipients(String orgId, String messageId, List<String> userIds);
 
     /** Recipient user id → state (SENT, DELIVERED, READ, ACKNOWLEDGED, DECLINED). */
     Mono<Map<String, String>> states(String orgId, String messageId);

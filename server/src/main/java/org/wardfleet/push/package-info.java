@@ -4,5 +4,6 @@
  * what happened is proven by the device's own later request, never by "push sent".
  */
 @org.springframework.modulith.ApplicationModule(displayName = "Push",
-        allowedDependencies = {"platform :: web", "platform :: mongo", "platform :: security", "device"})
+        allowedDependencies = {"platform :: web", "platform :: time", "platform :: mongo",
+            "platform :: security", "device"})
 package org.wardfleet.push;

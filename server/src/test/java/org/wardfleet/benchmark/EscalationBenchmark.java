@@ -116,7 +116,7 @@ class EscalationBenchmark {
         Class<?>[] types = ctor.getParameterTypes();
         for (int i = 0; i < args.length; i++) {
             if (types[i] == Duration.class) {
-                args[i] = i == 8 ? Duration.ofSeconds(1) : Duration.ofMinutes(2);
+                args[i] = i == 7 ? Duration.ofSeconds(1) : Duration.ofMinutes(2); // the tick, then re-alerts
             } else if (types[i] == List.class) {
                 args[i] = List.of();
             } else if (types[i] == io.micrometer.core.instrument.MeterRegistry.class) {

@@ -75,6 +75,7 @@ class TenantIsolationTests {
             "POST /api/v1/pages/{id}/acknowledge",
             "POST /api/v1/pages/{id}/resolve",
             "PUT /api/v1/oncall/roles/{id}/rota",
+            "PUT /api/v1/oncall/roles/{id}/escalation-policy",
             // registers a sender into the caller's own organisation; sender ids are global, so a taken one is 409
             "POST /api/v1/wctp/senders",
             "PUT /api/v1/users/{id}/contact-rules",
@@ -272,6 +273,9 @@ class TenantIsolationTests {
         http.put().uri("/api/v1/oncall/roles/" + roleB + "/rota").headers(h -> h.setBearerAuth(a))
                 .bodyValue(Map.of("participants", List.of(nurseB.id()), "start", "2026-01-01T08:00", "shift", "P1D"))
                 .exchange().expectStatus().isNotFound();
+        http.put().uri("/api/v1/oncall/roles/" + roleB + "/escalation-policy").headers(h -> h.setBearerAuth(a))
+                .bodyValue(java.util.Collections.singletonMap("escalationPolicyId", null)).exchange()
+                .expectStatus().isNotFound();
         http.post().uri("/api/v1/oncall/roles/" + roleB + "/leave").headers(h -> h.setBearerAuth(a))
                 .bodyValue(Map.of("userId", nurseB.id(), "from", "2026-01-02T08:00", "to", "2026-01-03T08:00"))
                 .exchange().expectStatus().isNotFound();

@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import java.net.URI;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
@@ -17,9 +15,7 @@ import org.bson.Document;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
@@ -34,7 +30,6 @@ import org.wardfleet.support.TestApi;
 import org.wardfleet.support.TestDevice;
 import org.wardfleet.support.WardfleetTest;
 
-import com.google.api.client.http.HttpTransport;
 import com.mongodb.client.model.Filters;
 import com.mongodb.reactivestreams.client.MongoDatabase;
 
@@ -48,26 +43,15 @@ import tools.jackson.databind.JsonNode;
  * policy that the SDK verifies, report per setting, and the rollout counts follow what devices did.
  */
 @WardfleetTest
-@Import(PolicyDistributionTests.FcmTransport.class)
+@Import(FcmStub.Transport.class)
 class PolicyDistributionTests {
 
-    static final FcmStub FCM = start();
+    static final FcmStub FCM = FcmStub.start();
     static final MediaType YAML = MediaType.parseMediaType("application/yaml");
-
-    @TestConfiguration
-    static class FcmTransport {
-        @Bean
-        HttpTransport fcmHttpTransport() {
-            return FCM.transport();
-        }
-    }
 
     @DynamicPropertySource
     static void fcm(DynamicPropertyRegistry registry) throws Exception {
-        Path dir = Files.createTempDirectory("wardfleet-fcm");
-        Path account = FCM.serviceAccount(dir);
-        registry.add("wardfleet.push.fcm-service-account-file", account::toString);
-        registry.add("wardfleet.push.fcm-backoff", () -> "100ms");
+        FCM.register(registry);
     }
 
     @AfterAll
@@ -287,13 +271,5 @@ class PolicyDistributionTests {
         return new ReactorNettyWebSocketClient().execute(URI.create("ws://127.0.0.1:" + port + "/device/v1/stream"),
                 headers, session -> session.receive().map(WebSocketMessage::getPayloadAsText)
                         .doOnNext(events::add).then()).subscribe();
-    }
-
-    private static FcmStub start() {
-        try {
-            return new FcmStub();
-        } catch (java.io.IOException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

@@ -13,6 +13,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.context.annotation.Bean;
+import org.springframework.test.context.DynamicPropertyRegistry;
+
+import com.google.api.client.http.HttpTransport;
 import com.google.api.client.http.javanet.NetHttpTransport;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -35,6 +41,38 @@ public final class FcmStub implements AutoCloseable {
     private final List<JsonNode> messages = new CopyOnWriteArrayList<>();
     private final List<String> authorizations = new CopyOnWriteArrayList<>();
     private final List<String> busyOnce = new CopyOnWriteArrayList<>();
+
+    /** A new stub, listening; for a static field of a test class (see {@link #register}). */
+    public static FcmStub start() {
+        try {
+            return new FcmStub();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * Points the application at this stub — the service-account file, a short retry back-off, the port the
+     * {@link Transport} bean sends to. A test class imports {@link Transport} and calls this from its
+     * {@code @DynamicPropertySource}.
+     */
+    public void register(DynamicPropertyRegistry registry) throws Exception {
+        Path account = serviceAccount(Files.createTempDirectory("wardfleet-fcm"));
+        registry.add("wardfleet.push.fcm-service-account-file", account::toString);
+        registry.add("wardfleet.push.fcm-backoff", () -> "100ms");
+        registry.add(PORT_PROPERTY, this::port);
+    }
+
+    static final String PORT_PROPERTY = "wardfleet.test.fcm-stub-port";
+
+    /** The Firebase SDK's HTTP transport, every request sent to the registered stub. */
+    @TestConfiguration
+    public static class Transport {
+        @Bean
+        HttpTransport fcmHttpTransport(@Value("${" + PORT_PROPERTY + "}") int port) {
+            return transport(port);
+        }
+    }
 
     public FcmStub() throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
@@ -62,8 +100,12 @@ public final class FcmStub implements AutoCloseable {
 
     /** Every URL the SDK opens goes to this stub, path kept: how FirebaseOptions is pointed at it. */
     public NetHttpTransport transport() {
+        return transport(port());
+    }
+
+    static NetHttpTransport transport(int port) {
         return new NetHttpTransport.Builder().setConnectionFactory(url -> (HttpURLConnection)
-                new URL("http", "127.0.0.1", port(), url.getFile()).openConnection()).build();
+                new URL("http", "127.0.0.1", port, url.getFile()).openConnection()).build();
     }
 
     /** A service-account file with a fresh RSA key whose token endpoint is this stub. */

@@ -8,8 +8,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 import org.wardfleet.audit.AuditEvent;
@@ -39,7 +37,6 @@ import reactor.core.publisher.Mono;
 class EnforcementEngine extends org.wardfleet.platform.time.PeriodicTask {
 
     static final String ACTOR = "compliance-enforcement";
-    private static final Logger log = LoggerFactory.getLogger(EnforcementEngine.class);
 
     final String instanceId = UUID.randomUUID().toString();
     private final EnforcementSteps steps;
@@ -92,17 +89,16 @@ class EnforcementEngine extends org.wardfleet.platform.time.PeriodicTask {
         return ladder;
     }
 
-    /** Runs every step due at {@code now} that this instance can claim; returns how many it ran. */
+    /**
+     * Runs every step due at {@code now} that this instance can claim; returns how many it ran. A step that fails is
+     * logged, counted and left claimed — retried once its lease runs out — and never stops the others.
+     */
     Mono<Integer> runDue(Instant now) {
         return steps.due(now, 200)
-                .concatMap(step -> steps.claim(step.id(), instanceId, now)
+                .concatMap(step -> isolate("step " + step.id(), steps.claim(step.id(), instanceId, now)
                         .flatMap(claimed -> execute(claimed)
-                                .onErrorResume(e -> {
-                                    log.warn("Enforcement step {} failed; it will be retried: {}", claimed.id(),
-                                            e.toString());
-                                    return Mono.empty();
-                                })
-                                .flatMap(outcome -> steps.done(claimed.id(), instanceId, now, outcome).thenReturn(1))))
+                                .flatMap(outcome -> steps.done(claimed.id(), instanceId, now, outcome)
+                                        .thenReturn(1)))))
                 .reduce(0, Integer::sum);
     }
 

@@ -44,10 +44,11 @@ class StalenessSweep extends org.wardfleet.platform.time.PeriodicTask {
         this.tick = tick;
     }
 
-    /** Marks the devices stale at {@code now}; returns how many. */
+    /** Marks the devices stale at {@code now}; returns how many. One device's failure skips that device only. */
     Mono<Integer> sweep(Instant now) {
         return repository.reportedBefore(now.minus(Duration.ofHours(1)))
-                .concatMap(current -> devices.find(current.orgId(), current.deviceId())
+                .concatMap(current -> isolate("device " + current.deviceId(), devices.find(current.orgId(),
+                        current.deviceId())
                         .flatMap(device -> policies.effective(device.orgId(), device.id())
                                 .flatMap(policy -> {
                                     ComplianceStatus.Now judged = status.now(device, policy, current, now);
@@ -65,7 +66,7 @@ class StalenessSweep extends org.wardfleet.platform.time.PeriodicTask {
                                             .then(enforcement.stateChanged(device, policy,
                                                     ComplianceState.NON_COMPLIANT, judged.since()))
                                             .thenReturn(1);
-                                })))
+                                }))))
                 .reduce(0, Integer::sum);
     }
 

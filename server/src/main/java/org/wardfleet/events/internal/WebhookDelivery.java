@@ -11,6 +11,7 @@ import org.springframework.context.SmartLifecycle;
 import org.springframework.http.MediaType;
 import org.springframework.stereotype.Component;
 import org.springframework.web.reactive.function.client.WebClient;
+import org.wardfleet.platform.time.JobFailures;
 
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
@@ -36,22 +37,26 @@ class WebhookDelivery implements SmartLifecycle {
     private final Clock clock;
     private final WebClient http = WebClient.create();
     private final String instanceId = UUID.randomUUID().toString();
+    private final JobFailures failures;
     private volatile Disposable running;
 
-    WebhookDelivery(EventStore store, EventsProperties properties, Clock clock) {
+    WebhookDelivery(EventStore store, EventsProperties properties, Clock clock, JobFailures failures) {
+        this.failures = failures;
         this.store = store;
         this.properties = properties;
         this.clock = clock;
     }
 
+    /** One pass; an event whose bookkeeping fails is logged, counted and skipped, never stopping the others. */
     Mono<Integer> deliverDue() {
         var now = clock.instant();
         return store.deliverable(now, 100)
-                .concatMap(event -> store.claim(event.id(), instanceId, now)
-                        .flatMap(attempts -> post(event).then(store.delivered(event.id(), clock.instant()))
-                                .thenReturn(1)
-                                .onErrorResume(e -> store.failed(event.id(), attempts, clock.instant(),
-                                        e.getClass().getSimpleName()).thenReturn(0))))
+                .concatMap(event -> failures.isolate("webhook-delivery", "event " + event.id(),
+                        store.claim(event.id(), instanceId, now)
+                                .flatMap(attempts -> post(event).then(store.delivered(event.id(), clock.instant()))
+                                        .thenReturn(1)
+                                        .onErrorResume(e -> store.failed(event.id(), attempts, clock.instant(),
+                                                e.getClass().getSimpleName()).thenReturn(0)))))
                 .reduce(0, Integer::sum);
     }
 

@@ -3,8 +3,12 @@ package org.wardfleet.messaging.internal;
 import java.time.Instant;
 import java.util.List;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Component;
+import org.wardfleet.messaging.AcknowledgementListener;
+import org.wardfleet.platform.time.JobFailures;
 
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 
@@ -26,11 +30,16 @@ class AnswerReceipts implements org.springframework.context.SmartLifecycle {
 
     private final MessageStore store;
     private final SenderNotices notices;
+    private final ObjectProvider<AcknowledgementListener> listeners;
+    private final JobFailures failures;
     private final GroupCommit<Job> commits = new GroupCommit<>(MAX_BATCH, this::write);
 
-    AnswerReceipts(MessageStore store, SenderNotices notices) {
+    AnswerReceipts(MessageStore store, SenderNotices notices, ObjectProvider<AcknowledgementListener> listeners,
+            JobFailures failures) {
         this.store = store;
         this.notices = notices;
+        this.listeners = listeners;
+        this.failures = failures;
     }
 
     private record Job(String orgId, String messageId, MessageStore.Move move, Sinks.One<MessageStore.Message> done)
@@ -56,22 +65,44 @@ class AnswerReceipts implements org.springframework.context.SmartLifecycle {
         Job first = jobs.get(0);
         return store.advanceMany(first.orgId(), first.messageId(), jobs.stream().map(Job::move).toList())
                 .switchIfEmpty(Mono.<MessageStore.Moved>fromRunnable(() -> jobs.forEach(j -> j.done().tryEmitEmpty())))
-                .flatMap(written -> {
-                    for (int i = 0; i < jobs.size(); i++) {
-                        if (written.moved().get(i)) {
-                            jobs.get(i).done().tryEmitValue(written.message());
-                        } else {
-                            jobs.get(i).done().tryEmitEmpty();
-                        }
-                    }
-                    // the sender hears once per pass, whatever happens to the callers
-                    return written.moved().contains(Boolean.TRUE) ? notices.receiptsChanged(written.message())
-                            .onErrorResume(e -> {
-                                log.warn("Sender of message {} not told about new answers: {}",
-                                        written.message().id(), e.toString());
-                                return Mono.empty();
-                            }) : Mono.<Void>empty();
-                });
+                .flatMap(written -> acknowledged(first, jobs, written)
+                        .then(Mono.fromRunnable(() -> complete(jobs, written)))
+                        // the sender hears once per pass, whatever happens to the callers
+                        .then(Mono.defer(() -> written.moved().contains(Boolean.TRUE)
+                                ? notices.receiptsChanged(written.message()).onErrorResume(e -> {
+                                    log.warn("Sender of message {} not told about new answers: {}",
+                                            written.message().id(), e.toString());
+                                    return Mono.empty();
+                                }) : Mono.<Void>empty())));
+    }
+
+    private static void complete(List<Job> jobs, MessageStore.Moved written) {
+        for (int i = 0; i < jobs.size(); i++) {
+            if (written.moved().get(i)) {
+                jobs.get(i).done().tryEmitValue(written.message());
+            } else {
+                jobs.get(i).done().tryEmitEmpty();
+            }
+        }
+    }
+
+    /**
+     * The first acknowledgement this pass wrote goes to every {@link AcknowledgementListener} before the callers are
+     * answered: a phone that acknowledged a page and then asks for it finds it ACKNOWLEDGED.
+     */
+    private Mono<Void> acknowledged(Job first, List<Job> jobs, MessageStore.Moved written) {
+        for (int i = 0; i < jobs.size(); i++) {
+            MessageStore.Move move = jobs.get(i).move();
+            if (written.moved().get(i) && "ACKNOWLEDGED".equals(move.state())) {
+                AcknowledgementListener.Acknowledged ack = new AcknowledgementListener.Acknowledged(first.orgId(),
+                        first.messageId(), move.userId(), move.at());
+                return Flux.fromStream(listeners.orderedStream())
+                        .concatMap(listener -> failures.isolate("acknowledgement-listeners",
+                                "message " + first.messageId(), listener.acknowledged(ack)))
+                        .then();
+            }
+        }
+        return Mono.empty();
     }
 
     @Override

@@ -35,12 +35,12 @@ class MessageKeySweep extends PeriodicTask {
         this.every = every;
     }
 
-    /** Deletes the keys no usable device holds; returns how many. */
+    /** Deletes the keys no usable device holds; returns how many. One organisation's failure skips it only. */
     Mono<Long> sweep() {
         return keys.holders()
                 .flatMapMany(byOrg -> Flux.fromIterable(byOrg.entrySet()))
-                .concatMap(org -> unusable(org.getKey(), org.getValue())
-                        .flatMap(gone -> gone.isEmpty() ? Mono.just(0L) : keys.forget(org.getKey(), gone)))
+                .concatMap(org -> isolate("organisation " + org.getKey(), unusable(org.getKey(), org.getValue())
+                        .flatMap(gone -> gone.isEmpty() ? Mono.just(0L) : keys.forget(org.getKey(), gone))))
                 .reduce(0L, Long::sum);
     }
 

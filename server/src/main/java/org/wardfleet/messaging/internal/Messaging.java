@@ -128,6 +128,12 @@ class Messaging implements org.wardfleet.messaging.Paging {
     static final String SYSTEM = "system";
 
     private Mono<MessageStore.Conversation> startWith(String orgId, String creator, List<String> participants) {
+        return startWith(orgId, creator, participants, 2);
+    }
+
+    /** {@code atLeast}: participants, the creator included (2: someone else; a page to its own sender needs 1). */
+    private Mono<MessageStore.Conversation> startWith(String orgId, String creator, List<String> participants,
+            int atLeast) {
         LinkedHashSet<String> all = new LinkedHashSet<>(participants);
         all.add(creator);
         if (SYSTEM.equals(creator)) {
@@ -144,7 +150,7 @@ class Messaging implements org.wardfleet.messaging.Paging {
                     .then(store.insert(new MessageStore.Conversation(UUID.randomUUID().toString(), orgId,
                             List.copyOf(people), creator, clock.instant().truncatedTo(ChronoUnit.MILLIS))));
         }
-        if (all.size() < 2 || all.size() > properties.maxParticipants()) {
+        if (all.size() < atLeast || all.size() > properties.maxParticipants()) {
             return Mono.error(MessagingProblems.CONVERSATION_INVALID.exception(
                     "A conversation has 2 to %d participants, you included", properties.maxParticipants()));
         }
@@ -166,10 +172,17 @@ class Messaging implements org.wardfleet.messaging.Paging {
 
     Mono<MessageStore.Message> send(String orgId, String senderId, String conversationId, String idempotencyKey,
             Draft draft) {
+        return send(orgId, senderId, conversationId, idempotencyKey, draft, null);
+    }
+
+    /** {@code addressed}: who receives it (a page may name its own sender); null: every participant but the sender. */
+    private Mono<MessageStore.Message> send(String orgId, String senderId, String conversationId,
+            String idempotencyKey, Draft draft, List<String> addressed) {
         Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
         String id = UUID.randomUUID().toString();
         return participant(orgId, conversationId, senderId)
-                .flatMap(conversation -> eligibleDevices(orgId, conversation.participants(), senderId)
+                .flatMap(conversation -> eligibleDevices(orgId, addressed != null ? addressed
+                        : conversation.participants().stream().filter(p -> !p.equals(senderId)).toList())
                         .flatMap(eligible -> crypto.encrypt(orgId, id, draft.text())
                                 .flatMap(body -> {
                                     Map<String, MessageStore.Recipient> recipients = new LinkedHashMap<>();
@@ -279,8 +292,7 @@ class Messaging implements org.wardfleet.messaging.Paging {
      * allows now. Devices come in one query, conditional-access decisions in one batch (one read of the compliance
      * records and the organisation's policies).
      */
-    private Mono<Map<String, List<Device>>> eligibleDevices(String orgId, List<String> participants, String sender) {
-        List<String> recipients = participants.stream().filter(p -> !p.equals(sender)).toList();
+    private Mono<Map<String, List<Device>>> eligibleDevices(String orgId, List<String> recipients) {
         return devices.reachableForAll(orgId, recipients)
                 .filter(d -> d.state() == DeviceState.ACTIVE)
                 .collectList()
@@ -530,10 +542,11 @@ class Messaging implements org.wardfleet.messaging.Paging {
             List<String> choices, String idempotencyKey) {
         return store.messageByKey(orgId, senderId, idempotencyKey)
                 .map(MessageStore.Message::id)
-                .switchIfEmpty(Mono.defer(() -> startWith(orgId, senderId, recipients)
+                .switchIfEmpty(Mono.defer(() -> startWith(orgId, senderId, recipients, recipients.isEmpty() ? 2 : 1)
                         .flatMap(c -> send(orgId, senderId, c.id(), idempotencyKey,
                                 new Draft(text, priority, true, null, null, false,
-                                        choices == null ? List.of() : List.copyOf(choices))))
+                                        choices == null ? List.of() : List.copyOf(choices)),
+                                SYSTEM.equals(senderId) ? null : List.copyOf(new LinkedHashSet<>(recipients))))
                         .map(MessageStore.Message::id)));
     }
 
@@ -544,20 +557,31 @@ class Messaging implements org.wardfleet.messaging.Paging {
     }
 
     @Override
-    public Mono<Void> addRecipients(String orgId, String messageId, List<String> userIds) {
+    public Mono<Added> addRecipients(String orgId, String messageId, List<String> userIds) {
         return store.message(orgId, messageId).flatMap(message -> {
-            List<String> fresh = userIds.stream().filter(u -> !message.recipients().containsKey(u))
-                    .filter(u -> !u.equals(message.senderId())).distinct().toList();
-            if (fresh.isEmpty()) {
-                return Mono.<Void>empty();
-            }
-            List<String> withSender = new ArrayList<>(fresh);
-            withSender.add(message.senderId());
-            return eligibleDevices(orgId, withSender, message.senderId())
-                    .flatMap(eligible -> store.addRecipients(orgId, messageId, eligible.entrySet().stream()
-                                    .map(e -> new MessageStore.Recipient(e.getKey(), "SENT", clock.instant(), null,
-                                            e.getValue().size())).toList())
-                            .then(fanOut(message, eligible)));
+            List<String> named = List.copyOf(new LinkedHashSet<>(userIds));
+            List<String> already = named.stream().filter(u -> message.recipients().containsKey(u)).toList();
+            return Flux.fromIterable(named).filter(u -> !message.recipients().containsKey(u))
+                    .concatMap(u -> users.find(orgId, u).map(x -> x.disabled() ? "not an active user" : "")
+                            .defaultIfEmpty("not a user of the organisation").map(why -> Map.entry(u, why)))
+                    .collectList()
+                    .flatMap(checked -> {
+                        List<String> fresh = checked.stream().filter(e -> e.getValue().isEmpty())
+                                .map(Map.Entry::getKey).toList();
+                        Map<String, String> skipped = new LinkedHashMap<>();
+                        checked.stream().filter(e -> !e.getValue().isEmpty())
+                                .forEach(e -> skipped.put(e.getKey(), e.getValue()));
+                        Added added = new Added(fresh, already, skipped);
+                        if (fresh.isEmpty()) {
+                            return Mono.just(added);
+                        }
+                        return eligibleDevices(orgId, fresh)
+                                .flatMap(eligible -> store.addRecipients(orgId, messageId, eligible.entrySet().stream()
+                                                .map(e -> new MessageStore.Recipient(e.getKey(), "SENT",
+                                                        clock.instant(), null, e.getValue().size())).toList())
+                                        .then(fanOut(message, eligible)))
+                                .thenReturn(added);
+                    });
         });
     }
 

@@ -1,15 +1,21 @@
 package org.wardfleet.oncall.internal;
 
+import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
 import org.springframework.stereotype.Component;
+import org.wardfleet.oncall.OnCallProblems;
 
 import reactor.core.publisher.Mono;
 
-/** Who covers a role at an instant, and the segments of a window: the rota with its overrides and leave applied. */
+/**
+ * Who covers a role at an instant, and the segments of a window: the rota with its overrides and leave applied. A
+ * stored rota that cannot be computed (dates out of range, stored before input was bounded) is a
+ * {@link OnCallProblems#ROTA_UNUSABLE} problem for that role alone — never an unhandled error.
+ */
 @Component
 class Coverage {
 
@@ -25,7 +31,12 @@ class Coverage {
             List<Schedule.Cover> leave = new ArrayList<>();
             covers.forEach(c -> ("OVERRIDE".equals(c.kind()) ? overrides : leave)
                     .add(new Schedule.Cover(c.userId(), c.from(), c.to())));
-            return Schedule.compute(role.rota(), overrides, leave, from, to);
+            try {
+                return Schedule.compute(role.rota(), overrides, leave, from, to);
+            } catch (DateTimeException | ArithmeticException e) {
+                throw OnCallProblems.ROTA_UNUSABLE.exception("On-call role %s has a rota that cannot be computed "
+                        + "(%s): replace its rota", role.id(), e.getClass().getSimpleName());
+            }
         });
     }
 
@@ -33,7 +44,8 @@ class Coverage {
     Mono<Schedule.Segment> at(OnCallStore.Role role, Instant at) {
         return segments(role, at.minus(Duration.ofDays(32)), at.plus(Duration.ofDays(32)))
                 .map(segments -> segments.stream().filter(s -> !at.isBefore(s.start()) && at.isBefore(s.end()))
-                        .findFirst().orElseThrow());
+                        .findFirst().orElseThrow(() -> OnCallProblems.ROTA_UNUSABLE.exception(
+                                "On-call role %s has no shift at %s", role.id(), at)));
     }
 
     Mono<List<String>> onCall(String orgId, String roleId, Instant at) {

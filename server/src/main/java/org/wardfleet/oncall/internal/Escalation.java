@@ -20,11 +20,12 @@ import org.wardfleet.audit.AuditEvent.Outcome;
 import org.wardfleet.audit.AuditLog;
 import org.wardfleet.events.SecurityEvents;
 import org.wardfleet.messaging.Paging;
+import org.wardfleet.oncall.OnCallProblems;
+import org.wardfleet.platform.web.ProblemException;
 import org.wardfleet.platform.web.ProblemType;
 
 import com.mongodb.client.model.Updates;
 
-import io.micrometer.core.instrument.MeterRegistry;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -53,10 +54,9 @@ class Escalation extends org.wardfleet.platform.time.PeriodicTask implements org
     private final Duration realertStat;
     private final Duration realertUrgent;
     private final EscalationDefaults defaults;
-    private final java.util.concurrent.atomic.AtomicLong overdueNow = new java.util.concurrent.atomic.AtomicLong();
 
     Escalation(PageStore store, Coverage coverage, OnCallStore roles, Paging paging, SecurityEvents events,
-            AuditLog audit, Clock clock, MeterRegistry meters,
+            AuditLog audit, Clock clock,
             @Value("${wardfleet.oncall.tick:1s}") Duration tick,
             @Value("${wardfleet.oncall.operators:}") List<String> operators,
             @Value("${wardfleet.oncall.realert-stat:2m}") Duration realertStat,
@@ -73,7 +73,6 @@ class Escalation extends org.wardfleet.platform.time.PeriodicTask implements org
         this.operators = operators.stream().filter(o -> !o.isBlank()).toList();
         this.realertStat = realertStat;
         this.realertUrgent = realertUrgent;
-        meters.gauge("wardfleet.escalations.overdue", overdueNow);
     }
 
     /** Default policies by priority (configurable): the addressee, repeated; ROUTINE does not escalate. */
@@ -153,7 +152,10 @@ class Escalation extends org.wardfleet.platform.time.PeriodicTask implements org
             return roles.role(orgId, to.id())
                     .switchIfEmpty(Mono.error(() -> ProblemType.NOT_FOUND.exception("No on-call role %s", to.id())))
                     .flatMap(role -> role.escalationPolicyId() == null ? Mono.just(defaultPolicy(to, priority))
-                            : store.policy(orgId, role.escalationPolicyId()));
+                            : store.policy(orgId, role.escalationPolicyId()).switchIfEmpty(Mono.error(() ->
+                                    OnCallProblems.PAGE_UNROUTABLE.exception("On-call role %s names escalation "
+                                            + "policy %s, which does not exist in your organisation: set the role's "
+                                            + "policy again", role.id(), role.escalationPolicyId()))));
         }
         return Mono.just(defaultPolicy(to, priority));
     }
@@ -176,16 +178,25 @@ class Escalation extends org.wardfleet.platform.time.PeriodicTask implements org
         return Mono.just(List.of(t.id()));
     }
 
-    /** One engine pass at {@code now}: due steps, then re-alerts. */
+    /**
+     * One engine pass at {@code now}: due steps, then re-alerts. Each page is isolated: one that cannot be read or
+     * fired is logged, counted ({@code wardfleet.jobs.failures{job="escalation"}}) and retried at a later pass, and
+     * never stops the others.
+     */
     Mono<Integer> tick(Instant now) {
         // due steps run side by side (the claim makes that safe): one slow step must not make the others late
-        return store.due(now, 500)
-                .flatMap(p -> store.claim(p, instanceId, now, now.plus(LEASE)).flatMap(c -> fire(c, now)), 32)
+        return store.due(now, 500, this::skipped)
+                .flatMap(p -> isolate("page " + p.id(), store.claim(p, instanceId, now, now.plus(LEASE))
+                        .flatMap(c -> fire(c, now))), 32)
                 .reduce(0, Integer::sum)
-                .flatMap(fired -> store.realertsDue(now, now.plus(realertStat), 200)
-                        .concatMap(p -> realert(p, now).onErrorResume(e -> Mono.empty()))
-                        .then(store.overdue(now.minus(OVERDUE)).doOnNext(overdueNow::set))
+                .flatMap(fired -> store.realertsDue(now, priority -> realertAt(priority, now), 200, this::skipped)
+                        .concatMap(p -> isolate("page " + p.id(), realert(p, now)))
                         .then(Mono.just(fired)));
+    }
+
+    @Override
+    protected String jobName() {
+        return "escalation";
     }
 
     /** Re-alerts the page's people unless someone acknowledged it (on any device): then the page stops. */
@@ -220,17 +231,70 @@ class Escalation extends org.wardfleet.platform.time.PeriodicTask implements org
             PageStore.Step step = page.steps().get(nextStep);
             int s = nextStep;
             int r = nextRound;
-            return resolve(page.orgId(), step.targets(), now)
-                    .flatMap(users -> paging.addRecipients(page.orgId(), page.id(), users)
-                            .then(paging.realert(page.orgId(), page.id()))
-                            .then(store.advance(page, instanceId, List.<Bson>of(Updates.set("state", "ESCALATED"),
-                                    Updates.set("step", s), Updates.set("round", r),
-                                    Updates.set("nextDueAt", java.util.Date.from(now.plusSeconds(step.waitSeconds())))),
-                                    event(now, "ESCALATED", Map.of("step", s, "round", r, "recipients", users,
-                                            "lateMs", lateMs, "overdue", lateMs > OVERDUE.toMillis())))))
+            return reach(page.orgId(), step.targets(), now)
+                    .flatMap(reach -> paging.addRecipients(page.orgId(), page.id(), reach.users())
+                            .defaultIfEmpty(Paging.Added.NOTHING)
+                            .flatMap(added -> paging.realert(page.orgId(), page.id())
+                                    .then(store.advance(page, instanceId, List.<Bson>of(
+                                                    Updates.set("state", "ESCALATED"), Updates.set("step", s),
+                                                    Updates.set("round", r), Updates.set("nextDueAt",
+                                                            java.util.Date.from(now.plusSeconds(step.waitSeconds())))),
+                                            escalated(now, s, r, reach, added, lateMs)))))
                     .flatMap(done -> audit.record(AuditEvent.of(page.orgId(), Actor.system(), "page.escalate",
                             page.id(), Outcome.SUCCESS).withDetail("step", Integer.toString(s))).thenReturn(1));
         });
+    }
+
+    /** A step's people when it fires, and each target that gave nobody, with why. */
+    record Reach(List<String> users, List<Map<String, Object>> unresolved) {
+    }
+
+    /**
+     * Like {@link #resolve}, but a target that gives nobody — a gap in a role's cover, a role whose rota cannot be
+     * computed, a group gone or empty — is named on the timeline instead of vanishing or stopping the step.
+     */
+    private Mono<Reach> reach(String orgId, List<PageStore.Target> targets, Instant at) {
+        LinkedHashSet<String> users = new LinkedHashSet<>();
+        List<Map<String, Object>> unresolved = new ArrayList<>();
+        return Flux.fromIterable(targets)
+                .concatMap(t -> switch0(orgId, t, at)
+                        .onErrorResume(e -> e instanceof ProblemException p
+                                && p.problemType() == OnCallProblems.ROTA_UNUSABLE, e -> {
+                                    unresolved.add(Map.of(t.type() + "Id", t.id(), "reason",
+                                            "its rota cannot be computed"));
+                                    return Mono.empty();
+                                })
+                        .doOnNext(list -> {
+                            if (list.isEmpty()) {
+                                unresolved.add(Map.of(t.type() + "Id", t.id(), "reason", "role".equals(t.type())
+                                        ? "nobody on call (a gap in cover)" : "no such group, or no members"));
+                            }
+                            users.addAll(list);
+                        }))
+                .then(Mono.fromSupplier(() -> new Reach(List.copyOf(users), List.copyOf(unresolved))));
+    }
+
+    /**
+     * The ESCALATED event says exactly who this step reached: {@code recipients} (newly {@code added}, and those who
+     * already had the page and were alerted again) and who it did not, under {@code skipped}, with why.
+     */
+    private static Map<String, Object> escalated(Instant now, int step, int round, Reach reach, Paging.Added added,
+            long lateMs) {
+        List<String> reached = new ArrayList<>(added.added());
+        reached.addAll(added.already());
+        List<Map<String, Object>> skipped = new ArrayList<>(reach.unresolved());
+        added.skipped().forEach((user, why) -> skipped.add(Map.of("userId", user, "reason", why)));
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("step", step);
+        details.put("round", round);
+        details.put("recipients", reached);
+        details.put("added", added.added());
+        if (!skipped.isEmpty()) {
+            details.put("skipped", skipped);
+        }
+        details.put("lateMs", lateMs);
+        details.put("overdue", lateMs > OVERDUE.toMillis());
+        return event(now, "ESCALATED", details);
     }
 
     private Mono<Integer> failed(PageStore.Page page, Instant now, long lateMs) {
@@ -270,10 +334,6 @@ class Escalation extends org.wardfleet.platform.time.PeriodicTask implements org
         e.put("event", name);
         e.putAll(details);
         return e;
-    }
-
-    Mono<Long> overdue() {
-        return store.overdue(clock.instant().minus(OVERDUE));
     }
 
     @Override

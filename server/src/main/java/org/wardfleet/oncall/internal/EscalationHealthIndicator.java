@@ -8,21 +8,22 @@ import reactor.core.publisher.Mono;
 
 /**
  * {@code escalations}: DOWN while any page's next escalation step is more than 30 s overdue — a stuck engine shows up
- * here (and in the {@code wardfleet.escalations.overdue} metric) before a clinician notices. Not part of liveness or
+ * here (and in the {@code wardfleet.escalations.overdue} metric, kept by {@link EscalationWatchdog}, not by the
+ * engine) before a clinician notices. Not part of liveness or
  * readiness: an overdue page needs the engine, not a restart loop.
  */
 @Component("escalations")
 class EscalationHealthIndicator implements ReactiveHealthIndicator {
 
-    private final Escalation escalation;
+    private final EscalationWatchdog watchdog;
 
-    EscalationHealthIndicator(Escalation escalation) {
-        this.escalation = escalation;
+    EscalationHealthIndicator(EscalationWatchdog watchdog) {
+        this.watchdog = watchdog;
     }
 
     @Override
     public Mono<Health> health() {
-        return escalation.overdue().map(n -> (n == 0 ? Health.up() : Health.down())
+        return watchdog.overdue().map(n -> (n == 0 ? Health.up() : Health.down())
                 .withDetail("overdueEscalations", n).build());
     }
 }

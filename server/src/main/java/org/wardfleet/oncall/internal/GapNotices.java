@@ -4,8 +4,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 import org.wardfleet.messaging.Paging;
@@ -20,7 +18,6 @@ import reactor.core.publisher.Mono;
 class GapNotices extends org.wardfleet.platform.time.PeriodicTask {
 
     static final Duration AHEAD = Duration.ofDays(7);
-    private static final Logger log = LoggerFactory.getLogger(GapNotices.class);
 
     private final OnCallStore roles;
     private final Coverage coverage;
@@ -37,22 +34,27 @@ class GapNotices extends org.wardfleet.platform.time.PeriodicTask {
         this.every = every;
     }
 
-    /** Tells owners of every gap starting in the 7 days after {@code now}; returns how many gaps were found. */
+    /**
+     * Tells owners of every gap starting in the 7 days after {@code now}; returns how many gaps were found. Each role,
+     * and each notice, is isolated: a role whose rota cannot be computed, or a notice that cannot be sent, is logged,
+     * counted ({@code wardfleet.jobs.failures{job="gap-notices"}}) and skipped — every other role of every
+     * organisation is still checked.
+     */
     Mono<Integer> check(Instant now) {
         return roles.allRoles()
-                .concatMap(role -> coverage.segments(role, now, now.plus(AHEAD))
+                .concatMap(role -> isolateMany("role " + role.id(), coverage.segments(role, now, now.plus(AHEAD))
                         .flatMapIterable(list -> list)
                         .filter(s -> s.userIds().isEmpty())
-                        .concatMap(gap -> (role.owners().isEmpty() ? Mono.<Void>empty()
-                                : paging.notice(role.orgId(), null, role.owners(), "No cover for on-call role \""
-                                        + role.name() + "\" from " + gap.start() + " to " + gap.end()
-                                        + ". Please arrange cover.", "gap-" + role.id() + "-" + gap.start()))
-                                .onErrorResume(e -> {
-                                    log.warn("Gap notice for role {} failed: {}", role.id(), e.toString());
-                                    return Mono.empty();
-                                })
-                                .thenReturn(1)))
+                        .concatMap(gap -> isolate("role " + role.id() + " gap " + gap.start(), tell(role, gap))
+                                .thenReturn(1))))
                 .reduce(0, Integer::sum);
+    }
+
+    private Mono<Void> tell(OnCallStore.Role role, Schedule.Segment gap) {
+        return role.owners().isEmpty() ? Mono.empty()
+                : paging.notice(role.orgId(), null, role.owners(), "No cover for on-call role \"" + role.name()
+                        + "\" from " + gap.start() + " to " + gap.end() + ". Please arrange cover.",
+                        "gap-" + role.id() + "-" + gap.start());
     }
 
     @Override

@@ -8,7 +8,6 @@ import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.UUID;
 
@@ -26,6 +25,7 @@ import org.wardfleet.audit.AuditLog;
 import org.wardfleet.identity.UserDirectory;
 import org.wardfleet.platform.security.Caller;
 import org.wardfleet.platform.security.Role;
+import org.wardfleet.platform.time.JobFailures;
 import org.wardfleet.platform.web.ProblemType;
 
 import jakarta.validation.Valid;
@@ -51,13 +51,18 @@ class OnCallController {
     private final UserDirectory users;
     private final AuditLog audit;
     private final Clock clock;
+    private final References references;
+    private final JobFailures failures;
 
-    OnCallController(OnCallStore store, Coverage coverage, UserDirectory users, AuditLog audit, Clock clock) {
+    OnCallController(OnCallStore store, Coverage coverage, UserDirectory users, AuditLog audit, Clock clock,
+            References references, JobFailures failures) {
         this.store = store;
         this.coverage = coverage;
         this.users = users;
         this.audit = audit;
         this.clock = clock;
+        this.references = references;
+        this.failures = failures;
     }
 
     record RotaBody(@NotEmpty @Size(max = 200) List<@NotBlank String> participants, @NotNull LocalDateTime start,
@@ -75,25 +80,26 @@ class OnCallController {
     @PostMapping("/api/v1/oncall/roles")
     Mono<ResponseEntity<Created>> create(Caller caller, @Valid @RequestBody NewRole body) {
         caller.requireAny(Role.ADMIN);
-        ZoneId zone;
-        Rota rota;
-        try {
-            zone = ZoneId.of(body.timeZone());
-            rota = new Rota(body.rota().participants(), body.rota().start(), body.rota().shift(), zone);
-        } catch (DateTimeException | IllegalArgumentException e) {
-            return Mono.error(ProblemType.VALIDATION_FAILED.exception("%s", e.getMessage()));
-        }
+        ZoneId zone = InputBounds.zone("timeZone", body.timeZone());
+        Rota rota = rota("rota.", body.rota(), zone);
         List<String> owners = body.owners() == null ? List.of() : body.owners();
-        LinkedHashSet<String> people = new LinkedHashSet<>(rota.participants());
-        people.addAll(owners);
         OnCallStore.Role role = new OnCallStore.Role(UUID.randomUUID().toString(), caller.orgId(), body.name(), zone,
                 owners, rota, body.escalationPolicyId());
-        return existing(caller.orgId(), people)
+        return references.activeUsers(caller.orgId(), rota.participants(), "rota.participants")
+                .then(references.activeUsers(caller.orgId(), owners, "owners"))
+                .then(references.policy(caller.orgId(), body.escalationPolicyId(), "escalationPolicyId"))
                 .then(store.insert(role))
                 .flatMap(r -> audit.record(AuditEvent.of(caller.orgId(), Actor.user(caller.userId()),
                         "oncall.role.create", r.id(), Outcome.SUCCESS).withDetail("name", r.name())).thenReturn(r))
                 .map(r -> ResponseEntity.created(URI.create("/api/v1/oncall/roles/" + r.id()))
                         .body(new Created(r.id())));
+    }
+
+    /** A rota from a request, every field bounded; {@code prefix} is the body's path to it ("rota." or ""). */
+    private static Rota rota(String prefix, RotaBody body, ZoneId zone) {
+        LocalDateTime start = InputBounds.local(prefix + "start", body.start());
+        String shift = InputBounds.shift(prefix + "shift", body.shift());
+        return new Rota(body.participants(), start, shift, zone);
     }
 
     /** A new rota for the role (ADMIN or the role's owners): participants, start and shift length. */
@@ -104,17 +110,28 @@ class OnCallController {
                     if (!caller.has(Role.ADMIN) && !role.owners().contains(caller.userId())) {
                         return Mono.error(ProblemType.FORBIDDEN.exception("Only ADMIN or the role's owners"));
                     }
-                    Rota rota;
-                    try {
-                        rota = new Rota(body.participants(), body.start(), body.shift(), role.zone());
-                    } catch (IllegalArgumentException e) {
-                        return Mono.error(ProblemType.VALIDATION_FAILED.exception("%s", e.getMessage()));
-                    }
-                    return existing(caller.orgId(), rota.participants())
+                    Rota rota = rota("", body, role.zone());
+                    return references.activeUsers(caller.orgId(), rota.participants(), "participants")
                             .then(store.replaceRota(caller.orgId(), id, rota));
                 })
                 .flatMap(r -> audit.record(AuditEvent.of(caller.orgId(), Actor.user(caller.userId()),
                         "oncall.rota.change", id, Outcome.SUCCESS)).thenReturn(new Created(r.id())));
+    }
+
+    record PolicyBody(@Size(max = 64) String escalationPolicyId) {
+    }
+
+    /** The role's escalation policy (ADMIN); null goes back to the defaults by priority. */
+    @org.springframework.web.bind.annotation.PutMapping("/api/v1/oncall/roles/{id}/escalation-policy")
+    Mono<Created> escalationPolicy(Caller caller, @PathVariable String id, @Valid @RequestBody PolicyBody body) {
+        caller.requireAny(Role.ADMIN);
+        return role(caller, id)
+                .flatMap(role -> references.policy(caller.orgId(), body.escalationPolicyId(), "escalationPolicyId")
+                        .then(store.escalationPolicy(caller.orgId(), id, body.escalationPolicyId())))
+                .flatMap(r -> audit.record(AuditEvent.of(caller.orgId(), Actor.user(caller.userId()),
+                                "oncall.role.policy", id, Outcome.SUCCESS)
+                        .withDetail("escalationPolicyId", String.valueOf(body.escalationPolicyId())))
+                        .thenReturn(new Created(r.id())));
     }
 
     record CoverBody(@NotBlank String userId, @NotBlank String from, @NotBlank String to) {
@@ -139,13 +156,13 @@ class OnCallController {
                     if (!caller.has(Role.ADMIN) && !role.owners().contains(caller.userId()) && !self) {
                         return Mono.error(ProblemType.FORBIDDEN.exception("Only ADMIN or the role's owners"));
                     }
-                    Instant from = instant(body.from(), role.zone());
-                    Instant to = instant(body.to(), role.zone());
+                    Instant from = InputBounds.instant("from", instant(body.from(), role.zone()));
+                    Instant to = InputBounds.instant("to", instant(body.to(), role.zone()));
                     if (!to.isAfter(from) || Duration.between(from, to).compareTo(Duration.ofDays(92)) > 0) {
                         return Mono.error(ProblemType.VALIDATION_FAILED.exception("from must be before to, at most "
                                 + "92 days apart"));
                     }
-                    return existing(caller.orgId(), List.of(body.userId()))
+                    return references.activeUsers(caller.orgId(), List.of(body.userId()), "userId")
                             .then(store.insert(caller.orgId(), new OnCallStore.StoredCover(
                                     UUID.randomUUID().toString(), roleId, kind, body.userId(), from, to)));
                 })
@@ -166,7 +183,7 @@ class OnCallController {
     /** Who is on call at {@code at} (default now); an empty list is a gap. */
     @GetMapping("/api/v1/oncall/roles/{id}/now")
     Mono<Now> now(Caller caller, @PathVariable String id, @RequestParam(required = false) Instant at) {
-        Instant when = at == null ? clock.instant() : at;
+        Instant when = at == null ? clock.instant() : InputBounds.instant("at", at);
         return role(caller, id).flatMap(role -> coverage.at(role, when)
                 .flatMap(s -> {
                     return Flux.fromIterable(s.userIds()).concatMap(u -> users.find(role.orgId(), u)
@@ -188,8 +205,8 @@ class OnCallController {
     @GetMapping("/api/v1/oncall/roles/{id}/schedule")
     Mono<ScheduleView> schedule(Caller caller, @PathVariable String id, @RequestParam(required = false) Instant from,
             @RequestParam(required = false) Instant to) {
-        Instant start = from == null ? clock.instant() : from;
-        Instant end = to == null ? start.plus(GAP_NOTICE) : to;
+        Instant start = from == null ? clock.instant() : InputBounds.instant("from", from);
+        Instant end = to == null ? start.plus(GAP_NOTICE) : InputBounds.instant("to", to);
         if (!end.isAfter(start) || Duration.between(start, end).compareTo(MAX_WINDOW) > 0) {
             return Mono.error(ProblemType.VALIDATION_FAILED.exception("from < to, at most 62 days"));
         }
@@ -226,15 +243,20 @@ class OnCallController {
     record MyShift(String roleId, String roleName, Instant start, Instant end) {
     }
 
-    /** The caller's own shifts in the next {@code days} (default 14), across all roles. */
+    /**
+     * The caller's own shifts in the next {@code days} (default 14), across all roles. A role whose rota cannot be
+     * computed is left out (logged and counted as {@code wardfleet.jobs.failures{job="oncall-my-shifts"}}): one
+     * broken role must not hide everyone's other shifts.
+     */
     @GetMapping("/api/v1/oncall/me/shifts")
     Mono<List<MyShift>> mine(Caller caller, @RequestParam(defaultValue = "14") int days) {
         Instant now = clock.instant();
         Instant end = now.plus(Duration.ofDays(Math.max(1, Math.min(days, 62))));
         return store.roles(caller.orgId())
-                .concatMap(role -> segments(role, now, end).flatMapIterable(list -> list.stream()
-                        .filter(s -> s.userIds().contains(caller.userId()))
-                        .map(s -> new MyShift(role.id(), role.name(), s.start(), s.end())).toList()))
+                .concatMap(role -> failures.isolateMany("oncall-my-shifts", "role " + role.id(),
+                        segments(role, now, end).flatMapIterable(list -> list.stream()
+                                .filter(s -> s.userIds().contains(caller.userId()))
+                                .map(s -> new MyShift(role.id(), role.name(), s.start(), s.end())).toList())))
                 .collectList();
     }
 
@@ -245,12 +267,6 @@ class OnCallController {
     private Mono<OnCallStore.Role> role(Caller caller, String id) {
         return store.role(caller.orgId(), id)
                 .switchIfEmpty(Mono.error(() -> ProblemType.NOT_FOUND.exception("No on-call role %s", id)));
-    }
-
-    private Mono<Void> existing(String orgId, java.util.Collection<String> ids) {
-        return Flux.fromIterable(ids).concatMap(u -> users.find(orgId, u).filter(x -> !x.disabled())
-                .switchIfEmpty(Mono.error(() -> ProblemType.VALIDATION_FAILED.exception(
-                        "No active user %s in your organisation", u)))).then();
     }
 
     /** An instant ("...Z" or with an offset) or a local date-time in the role's zone. */

@@ -12,7 +12,9 @@ import java.util.List;
 
 import org.bson.Document;
 import org.springframework.stereotype.Component;
+import org.wardfleet.oncall.OnCallProblems;
 import org.wardfleet.platform.mongo.Documents;
+import org.wardfleet.platform.time.JobFailures;
 
 import com.mongodb.client.model.Sorts;
 import com.mongodb.reactivestreams.client.MongoCollection;
@@ -20,17 +22,26 @@ import com.mongodb.reactivestreams.client.MongoDatabase;
 
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.SynchronousSink;
 
-/** On-call roles ({@code oncall_roles}) and their overrides and leave ({@code oncall_covers}). */
+/**
+ * On-call roles ({@code oncall_roles}) and their overrides and leave ({@code oncall_covers}). A stored role that cannot
+ * be read (a corrupt zone or start) is skipped by every listing — logged and counted under
+ * {@code wardfleet.jobs.failures{job="oncall-roles-read"}} — and is a {@code rota-unusable} problem when asked for by id.
+ */
 @Component
 class OnCallStore {
 
+    static final String UNREADABLE = "oncall-roles-read";
+
     private final MongoCollection<Document> roles;
     private final MongoCollection<Document> covers;
+    private final JobFailures failures;
 
-    OnCallStore(MongoDatabase db) {
+    OnCallStore(MongoDatabase db, JobFailures failures) {
         this.roles = db.getCollection("oncall_roles");
         this.covers = db.getCollection("oncall_covers");
+        this.failures = failures;
     }
 
     record Role(String id, String orgId, String name, ZoneId zone, List<String> owners, Rota rota,
@@ -56,17 +67,40 @@ class OnCallStore {
                 .then(role(orgId, id));
     }
 
+    /** The role's escalation policy (null: the defaults by priority); the caller has checked that it exists. */
+    Mono<Role> escalationPolicy(String orgId, String id, String policyId) {
+        return Mono.from(roles.updateOne(and(eq("_id", id), eq("orgId", orgId)),
+                        com.mongodb.client.model.Updates.set("escalationPolicyId", policyId)))
+                .then(role(orgId, id));
+    }
+
     Mono<Role> role(String orgId, String id) {
-        return Mono.from(roles.find(and(eq("_id", id), eq("orgId", orgId))).first()).map(OnCallStore::toRole);
+        return Mono.from(roles.find(and(eq("_id", id), eq("orgId", orgId))).first()).map(d -> {
+            try {
+                return toRole(d);
+            } catch (RuntimeException e) {
+                throw OnCallProblems.ROTA_UNUSABLE.exception("On-call role %s is stored in a form that cannot be "
+                        + "read (%s)", id, e.getClass().getSimpleName());
+            }
+        });
     }
 
     /** Every organisation's roles (the gap check runs across all of them). */
     Flux<Role> allRoles() {
-        return Flux.from(roles.find()).map(OnCallStore::toRole);
+        return Flux.from(roles.find()).handle(this::readable);
     }
 
     Flux<Role> roles(String orgId) {
-        return Flux.from(roles.find(eq("orgId", orgId)).sort(Sorts.ascending("name"))).map(OnCallStore::toRole);
+        return Flux.from(roles.find(eq("orgId", orgId)).sort(Sorts.ascending("name"))).handle(this::readable);
+    }
+
+    /** One unreadable role must not hide its organisation's other roles (nor every other organisation's). */
+    private void readable(Document d, SynchronousSink<Role> sink) {
+        try {
+            sink.next(toRole(d));
+        } catch (RuntimeException e) {
+            failures.failed(UNREADABLE, "role " + d.get("_id"), e);
+        }
     }
 
     Mono<StoredCover> insert(String orgId, StoredCover c) {

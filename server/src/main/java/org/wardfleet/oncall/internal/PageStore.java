@@ -10,6 +10,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiConsumer;
+import java.util.function.Function;
 
 import org.bson.Document;
 import org.bson.conversions.Bson;
@@ -25,6 +27,7 @@ import com.mongodb.reactivestreams.client.MongoDatabase;
 
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.SynchronousSink;
 
 /**
  * Escalation policies and pages. A page document is its own durable timer: {@code nextDueAt} for the next step,
@@ -88,11 +91,25 @@ class PageStore {
         return Mono.from(pages.find(and(eq("_id", id), eq("orgId", orgId))).first()).map(PageStore::toPage);
     }
 
-    /** Pages whose next step is due (not leased by a live instance), oldest due first. */
-    Flux<Page> due(Instant now, int limit) {
+    /**
+     * Pages whose next step is due (not leased by a live instance), oldest due first; a document that cannot be read
+     * is handed to {@code unreadable} ("page id", error) and left out, so it cannot hold up the others.
+     */
+    Flux<Page> due(Instant now, int limit, BiConsumer<String, Throwable> unreadable) {
         return Flux.from(pages.find(and(in("state", ACTIVE), lte("nextDueAt", Documents.date(now)),
                         or(eq("leaseUntil", null), lte("leaseUntil", Documents.date(now)))))
-                .sort(Sorts.ascending("nextDueAt")).limit(limit)).map(PageStore::toPage);
+                .sort(Sorts.ascending("nextDueAt")).limit(limit)).handle(readable(unreadable));
+    }
+
+    private static java.util.function.BiConsumer<Document, SynchronousSink<Page>> readable(
+            BiConsumer<String, Throwable> unreadable) {
+        return (d, sink) -> {
+            try {
+                sink.next(toPage(d));
+            } catch (RuntimeException e) {
+                unreadable.accept("page " + d.get("_id"), e);
+            }
+        };
     }
 
     Mono<Page> claim(Page p, String owner, Instant now, Instant leaseUntil) {
@@ -140,14 +157,18 @@ class PageStore {
                 Updates.push("timeline", new Document(event)))).then();
     }
 
-    /** Claims the next re-alert atomically (the update itself moves {@code realertAt} on). */
-    Flux<Page> realertsDue(Instant now, Instant next, int limit) {
+    /**
+     * Claims the next re-alert atomically (the update itself moves {@code realertAt} on, to {@code next} of the page's
+     * priority: STAT and URGENT each keep their own interval); unreadable documents as in {@link #due}.
+     */
+    Flux<Page> realertsDue(Instant now, Function<String, Instant> next, int limit,
+            BiConsumer<String, Throwable> unreadable) {
         return Flux.from(pages.find(and(in("state", ACTIVE), lte("realertAt", Documents.date(now)))).limit(limit))
                 .concatMap(d -> Mono.from(pages.findOneAndUpdate(and(eq("_id", d.getString("_id")),
                                 in("state", ACTIVE), eq("realertAt", d.getDate("realertAt"))),
-                        Updates.set("realertAt", Documents.date(next)),
+                        Updates.set("realertAt", Documents.date(next.apply(d.getString("priority")))),
                         new FindOneAndUpdateOptions().returnDocument(ReturnDocument.AFTER))))
-                .map(PageStore::toPage);
+                .handle(readable(unreadable));
     }
 
     Mono<Long> overdue(Instant before) {

@@ -1,5 +1,6 @@
 package org.wardfleet.oncall.internal;
 
+import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
@@ -19,6 +20,11 @@ import java.util.List;
 record Rota(List<String> participants, LocalDateTime start, String shift, ZoneId zone) {
 
     static final int MAX_SHIFTS = 5000;
+    /**
+     * More shifts than a century of 15-minute shifts: a rota that far from its start (a start stored before dates
+     * were bounded) is refused rather than stepped through, one shift at a time, on a request thread.
+     */
+    static final long MAX_INDEX = 10_000_000;
 
     Rota {
         participants = List.copyOf(participants);
@@ -40,6 +46,9 @@ record Rota(List<String> participants, LocalDateTime start, String shift, ZoneId
         // estimate by the nominal length, then step to the exact shift (DST makes lengths differ by an hour)
         long nominal = nominalSeconds();
         long k = Math.max(0, (at.getEpochSecond() - first.getEpochSecond()) / nominal - 1);
+        if (k > MAX_INDEX) {
+            throw new DateTimeException("The rota started too long before " + at);
+        }
         while (!startOf(k + 1).isAfter(at)) {
             k++;
         }
@@ -70,6 +79,9 @@ record Rota(List<String> participants, LocalDateTime start, String shift, ZoneId
     }
 
     Instant startOf(long k) {
+        if (k > MAX_INDEX + 2) {
+            throw new DateTimeException("Shift " + k + " is past the rota's bound");
+        }
         Object length = parse(shift);
         ZonedDateTime first = start.atZone(zone);
         if (length instanceof Period period) {

@@ -7,6 +7,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
+import org.wardfleet.platform.time.JobFailures;
 
 import reactor.core.Disposable;
 import reactor.core.Disposables;
@@ -30,10 +31,12 @@ class StreamMaintenance implements SmartLifecycle {
     private final Presence presence;
     private final PushProperties properties;
     private final org.wardfleet.device.Devices devices;
+    private final JobFailures failures;
     private volatile Disposable.Composite running;
 
     StreamMaintenance(StreamSignals signals, StreamConnections connections, Presence presence,
-            PushProperties properties, org.wardfleet.device.Devices devices) {
+            PushProperties properties, org.wardfleet.device.Devices devices, JobFailures failures) {
+        this.failures = failures;
         this.devices = devices;
         this.signals = signals;
         this.connections = connections;
@@ -68,13 +71,14 @@ class StreamMaintenance implements SmartLifecycle {
     /**
      * Ends every stream here whose device is gone, RETIRED or WIPED, or now holds another certificate (renewed):
      * one query per organisation. Every request on a stream is re-checked anyway; this takes the connection away
-     * within a heartbeat. Returns how many streams ended.
+     * within a heartbeat; one organisation's failure skips that organisation only. Returns how many streams ended.
      */
     Mono<Integer> endRevoked() {
         java.util.Map<String, java.util.List<StreamConnections.Held>> byOrg = connections.held().stream()
                 .collect(java.util.stream.Collectors.groupingBy(StreamConnections.Held::orgId));
         return Flux.fromIterable(byOrg.entrySet())
-                .concatMap(e -> devices.findAll(e.getKey(), e.getValue().stream().map(StreamConnections.Held::deviceId)
+                .concatMap(e -> failures.isolate("stream-maintenance", "organisation " + e.getKey(),
+                        devices.findAll(e.getKey(), e.getValue().stream().map(StreamConnections.Held::deviceId)
                                 .toList())
                         .collectMap(org.wardfleet.device.Device::id)
                         .map(current -> {
@@ -89,7 +93,7 @@ class StreamMaintenance implements SmartLifecycle {
                                 }
                             }
                             return ended;
-                        }))
+                        })))
                 .reduce(0, Integer::sum);
     }
 

@@ -78,8 +78,9 @@ class PagerFallback extends PeriodicTask {
         return claimed(due).flatMap(done -> Flux.fromIterable(due)
                 .filter(u -> !done.contains(claimId(u)))
                 // a major incident may owe hundreds of pagers at once: a few gateway conversations in parallel
-                .flatMap(u -> claim(u).filter(Boolean::booleanValue)
-                        .flatMap(won -> send(u, byUser.get(u.userId()), now)), SENDS_IN_PARALLEL)
+                .flatMap(u -> isolate("page " + u.messageId() + " user " + u.userId(), claim(u)
+                        .filter(Boolean::booleanValue)
+                        .flatMap(won -> send(u, byUser.get(u.userId()), now))), SENDS_IN_PARALLEL)
                 .reduce(0, Integer::sum));
     }
 

@@ -106,7 +106,10 @@ class WctpController {
                 .defaultIfEmpty(new byte[0])
                 .flatMap(bytes -> handle(bytes, request.getSslInfo()))
                 .onErrorResume(DataBufferLimitException.class, tooBig -> answer(WctpXml.confirmation(301,
-                        "Message over 64 KB", false)));
+                        "Message over 64 KB", false)))
+                // never an empty 200: a sender must always learn whether its message was taken
+                .switchIfEmpty(Mono.defer(() -> answer(WctpXml.confirmation(604,
+                        "Internal error: the message was not accepted", false))));
     }
 
     private Mono<ResponseEntity<String>> handle(byte[] body, SslInfo tls) {
@@ -250,6 +253,7 @@ class WctpController {
             return target(sender.orgId(), in.recipientId())
                     .flatMap(t -> pages.page(sender.orgId(), null, t[0], t[1], in.text(), in.priority(),
                                     in.choices(), key)
+                            .switchIfEmpty(Mono.error(() -> new IllegalStateException("No page id")))
                             .onErrorResume(e -> Mono.error(new WctpXml.Refused(403,
                                     "Cannot page this recipient now"))))
                     .flatMap(pageId -> submissions.insert(new WctpSubmissions.Submission(pageId, sender.orgId(),

@@ -59,9 +59,9 @@ class WctpStatusNotifier extends PeriodicTask {
     /** One pass at {@code now}: records what is newly owed, then POSTs what is due; returns how many POSTs succeeded. */
     Mono<Integer> check(Instant now) {
         return submissions.open(now.minus(LOOKBACK))
-                .concatMap(s -> observe(s, now))
+                .concatMap(s -> isolate("submission " + s.pageId(), observe(s, now)))
                 .then(Mono.defer(() -> submissions.due(now, 200)
-                        .flatMap(st -> post(st, now), 8)
+                        .flatMap(st -> isolate("status " + st.id(), post(st, now)), 8)
                         .reduce(0, Integer::sum)));
     }
 

@@ -1,6 +1,7 @@
 package org.wardfleet.oncall.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -26,13 +27,17 @@ import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Updates;
 import com.mongodb.reactivestreams.client.MongoDatabase;
 
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.core.instrument.MeterRegistry;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
-/** Escalation under an injected clock: the engine runs when the test says, at the instant it chooses. */
+/**
+ * Escalation under an injected clock: the engine runs when the test says, at the instant it chooses (its own tick is
+ * an hour away, and re-alerts too), while the watchdog runs every second on its own.
+ */
 @WardfleetTest
-@TestPropertySource(properties = "wardfleet.oncall.tick=1h")
+@TestPropertySource(properties = {"wardfleet.oncall.tick=1h", "wardfleet.oncall.watchdog=1s",
+    "wardfleet.oncall.realert-stat=1h", "wardfleet.oncall.realert-urgent=1h"})
 class EscalationTests {
 
     @Autowired WebTestClient http;
@@ -47,6 +52,7 @@ class EscalationTests {
     @Autowired Clock clock;
     @Autowired MongoDatabase db;
     @Autowired EscalationDefaults defaults;
+    @Autowired MeterRegistry meters;
 
     record Team(TestApi.User admin, TestApi.User doctor, TestApi.User onCall, TestApi.User consultant,
             TestApi.User owner, TestDevice ownerPhone, String roleId, String policyId) {
@@ -135,8 +141,99 @@ class EscalationTests {
                 .expectStatus().isOk().expectBody().jsonPath("$.text").isEqualTo("Cardiac arrest ward 5");
     }
 
+    @Test
+    void aStoppedEngineStillShowsItsOverduePagesInTheMetricAndInHealth() {
+        Team t = team();
+        String id = page(t);
+        engine.stop();
+        try {
+            Mono.from(db.getCollection("pages").updateOne(Filters.eq("_id", id), Updates.set("nextDueAt",
+                    java.util.Date.from(clock.instant().minusSeconds(90))))).block();
+            // not one engine tick runs: the gauge comes from the watchdog, which reads storage on its own schedule
+            await().atMost(Duration.ofSeconds(60))
+                    .until(() -> meters.get("wardfleet.escalations.overdue").gauge().value() >= 1);
+            http.get().uri("/actuator/health").headers(h -> h.setBearerAuth(t.admin().token())).exchange()
+                    .expectBody().jsonPath("$.components.escalations.status").isEqualTo("DOWN");
+            String scrape = http.get().uri("/actuator/prometheus").headers(h -> h.setBearerAuth(t.admin().token()))
+                    .exchange().expectStatus().isOk().expectBody(String.class).returnResult().getResponseBody();
+            assertThat(scrape).containsPattern("wardfleet_escalations_overdue(\\{[^}]*\\})? [1-9]");
+        } finally {
+            engine.start();
+            http.post().uri("/api/v1/pages/" + id + "/resolve").headers(h -> h.setBearerAuth(t.doctor().token()))
+                    .exchange().expectStatus().isOk();
+        }
+    }
+
+    @Test
+    void anUnreadablePageIsSkippedAndCountedWhileTheOthersEscalate() {
+        Team t = team();
+        Instant start = clock.instant();
+        String id = page(t);
+        String broken = "broken-" + UUID.randomUUID();
+        // another organisation's page document that cannot be read (no addressee, no steps), due long ago
+        Mono.from(db.getCollection("pages").insertOne(new org.bson.Document("_id", broken).append("orgId", "elsewhere")
+                .append("state", "TRIGGERED").append("round", 0).append("step", 0)
+                .append("nextDueAt", java.util.Date.from(start.minusSeconds(3600))))).block();
+        double before = failures("escalation");
+        try {
+            engine.tick(start.plusSeconds(125)).block();
+            assertThat(view(t.doctor(), id).get("state")).isEqualTo("ESCALATED");
+            assertThat(failures("escalation")).isGreaterThan(before);
+        } finally {
+            Mono.from(db.getCollection("pages").deleteOne(Filters.eq("_id", broken))).block();
+        }
+    }
+
+    @Test
+    void aStepThatNamesTheSenderPagesThemAndTheTimelineSaysExactlyWhoWasReached() {
+        TestApi.User admin = api.newOrganisation();
+        TestApi.User onCall = api.createUser(admin.token(), "CLINICIAN");
+        TestApi.User leaver = api.createUser(admin.token(), "CLINICIAN");
+        TestDevice adminPhone = api.enrolledDevice(admin.token(), "COPE", admin.id());
+        String role = api.onCallRole(admin.token(), "Night registrar", onCall.id());
+        String policy = policy(admin, List.of(
+                Map.of("targets", List.of(Map.of("roleId", role)), "waitSeconds", 120),
+                Map.of("targets", List.of(Map.of("userId", admin.id()), Map.of("userId", leaver.id())),
+                        "waitSeconds", 120)));
+        usePolicy(role, policy);
+        http.post().uri("/api/v1/users/{id}/disable", leaver.id()).headers(h -> h.setBearerAuth(admin.token()))
+                .exchange().expectStatus().isOk();
+        Instant start = clock.instant();
+        String id = page(admin, role, "STAT");
+
+        engine.tick(start.plusSeconds(125)).block();
+        Map<?, ?> view = view(admin, id);
+        Map<?, ?> step = events(view, "ESCALATED").get(0);
+        // the sender is paged like anyone a step names; the disabled user is not, and the timeline says so
+        assertThat(step.get("recipients")).isEqualTo(List.of(admin.id()));
+        assertThat(step.get("added")).isEqualTo(List.of(admin.id()));
+        assertThat(step.get("skipped")).isEqualTo(List.of(Map.of("userId", leaver.id(),
+                "reason", "not an active user")));
+        assertThat(((List<?>) view.get("recipients")).toString()).contains(admin.id()).doesNotContain(leaver.id());
+        Map<?, ?> inbox = http.get().uri("/device/v1/messages?after=0")
+                .header("Authorization", "Device " + adminPhone.jwt("GET", "/device/v1/messages")).exchange()
+                .expectStatus().isOk().expectBody(Map.class).returnResult().getResponseBody();
+        assertThat(inbox.get("messages").toString()).contains(id);
+    }
+
+    @Test
+    void aClinicianPagingTheRoleTheyCoverGetsThePageThemself() {
+        TestApi.User admin = api.newOrganisation();
+        TestApi.User registrar = api.createUser(admin.token(), "CLINICIAN");
+        String role = api.onCallRole(admin.token(), "Registrar", registrar.id());
+        String id = page(registrar, role, "URGENT");
+        Map<?, ?> view = view(registrar, id);
+        assertThat(events(view, "TRIGGERED").get(0).get("recipients")).isEqualTo(List.of(registrar.id()));
+        assertThat(((List<?>) view.get("recipients")).toString()).contains(registrar.id());
+    }
+
+    private double failures(String job) {
+        var counter = meters.find("wardfleet.jobs.failures").tag("job", job).counter();
+        return counter == null ? 0 : counter.count();
+    }
+
     private Escalation second() {
-        return new Escalation(pages, coverage, roles, paging, events, audit, clock, new SimpleMeterRegistry(),
+        return new Escalation(pages, coverage, roles, paging, events, audit, clock,
                 Duration.ofHours(1), List.of(), Duration.ofMinutes(2), Duration.ofMinutes(2), defaults);
     }
 
@@ -147,31 +244,41 @@ class EscalationTests {
         TestApi.User consultant = api.createUser(admin.token(), "CLINICIAN");
         TestApi.User owner = api.createUser(admin.token(), "CLINICIAN");
         TestDevice ownerPhone = api.enrolledDevice(admin.token(), "COPE", owner.id());
-        String policy = (String) http.post().uri("/api/v1/escalation-policies")
-                .headers(h -> h.setBearerAuth(admin.token()))
-                .bodyValue(Map.of("name", "cardiac", "repeat", 1, "steps", List.of(
-                        Map.of("targets", List.of(Map.of("roleId", "ROLE")), "waitSeconds", 120),
-                        Map.of("targets", List.of(Map.of("userId", consultant.id())), "waitSeconds", 120))))
-                .exchange().expectStatus().isCreated().expectBody(Map.class).returnResult().getResponseBody()
-                .get("id");
         String start = LocalDate.now(ZoneOffset.UTC).minusDays(1) + "T00:00";
         String role = (String) http.post().uri("/api/v1/oncall/roles").headers(h -> h.setBearerAuth(admin.token()))
                 .bodyValue(Map.of("name", "Cardiac arrest team", "timeZone", "UTC", "owners", List.of(owner.id()),
-                        "rota", Map.of("participants", List.of(onCall.id()), "start", start, "shift", "P1D"),
-                        "escalationPolicyId", policy))
+                        "rota", Map.of("participants", List.of(onCall.id()), "start", start, "shift", "P1D")))
                 .exchange().expectStatus().isCreated().expectBody(Map.class).returnResult().getResponseBody()
                 .get("id");
-        // the policy's first step names the role; stored before the role existed, so point it at it now
-        Mono.from(db.getCollection("escalation_policies").updateOne(Filters.eq("_id", policy),
-                Updates.set("steps.0.targets.0.id", role))).block();
+        String policy = policy(admin, List.of(
+                Map.of("targets", List.of(Map.of("roleId", role)), "waitSeconds", 120),
+                Map.of("targets", List.of(Map.of("userId", consultant.id())), "waitSeconds", 120)));
+        usePolicy(role, policy);
         return new Team(admin, doctor, onCall, consultant, owner, ownerPhone, role, policy);
     }
 
+    private String policy(TestApi.User admin, List<Map<String, Object>> steps) {
+        return (String) http.post().uri("/api/v1/escalation-policies").headers(h -> h.setBearerAuth(admin.token()))
+                .bodyValue(Map.of("name", "cardiac", "repeat", 1, "steps", steps))
+                .exchange().expectStatus().isCreated().expectBody(Map.class).returnResult().getResponseBody()
+                .get("id");
+    }
+
+    /** The role names the policy that names the role: one of the two is set after both exist. */
+    private void usePolicy(String role, String policy) {
+        Mono.from(db.getCollection("oncall_roles").updateOne(Filters.eq("_id", role),
+                Updates.set("escalationPolicyId", policy))).block();
+    }
+
     private String page(Team t) {
-        return (String) http.post().uri("/api/v1/pages").headers(h -> h.setBearerAuth(t.doctor().token()))
+        return page(t.doctor(), t.roleId(), "STAT");
+    }
+
+    private String page(TestApi.User sender, String roleId, String priority) {
+        return (String) http.post().uri("/api/v1/pages").headers(h -> h.setBearerAuth(sender.token()))
                 .header("Idempotency-Key", UUID.randomUUID().toString())
-                .bodyValue(Map.of("to", Map.of("roleId", t.roleId()), "text", "Cardiac arrest ward 5",
-                        "priority", "STAT"))
+                .bodyValue(Map.of("to", Map.of("roleId", roleId), "text", "Cardiac arrest ward 5",
+                        "priority", priority))
                 .exchange().expectStatus().isCreated().expectBody(Map.class).returnResult().getResponseBody()
                 .get("id");
     }
