@@ -16,6 +16,6 @@ import org.springframework.test.context.ActiveProfiles;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @AutoConfigureWebTestClient
 @ActiveProfiles("test")
-@Import(TestApi.class)
+@Import({TestApi.class, TestClientTimeout.class})
 public @interface WardfleetTest {
 }
