@@ -82,6 +82,10 @@ class TenantIsolationTests {
             // broadcasts: the audience is resolved in the caller's organisation; the roll-up is by participation
             "POST /api/v1/broadcasts",
             "GET /api/v1/broadcasts/{id}",
+            // the caller's own organisation's settings, by construction (no id in the path)
+            "GET /api/v1/oncall/broadcast-settings",
+            "PUT /api/v1/oncall/broadcast-settings",
+            "PUT /api/v1/users/{id}/roles",
             "POST /api/v1/messages/{id}/receipts",
             "GET /api/v1/messages/stream",
             "GET /api/v1/messaging/roles",
@@ -126,6 +130,8 @@ class TenantIsolationTests {
                 .expectStatus().isNotFound();
         http.put().uri("/api/v1/users/{id}/contact-rules", clinicianB.id()).headers(h -> h.setBearerAuth(a))
                 .bodyValue(Map.of("pager", "1234")).exchange().expectStatus().isNotFound();
+        http.put().uri("/api/v1/users/{id}/roles", clinicianB.id()).headers(h -> h.setBearerAuth(a))
+                .bodyValue(Map.of("roles", List.of("ADMIN"))).exchange().expectStatus().isNotFound();
         http.get().uri("/api/v1/users/{id}/contact-rules", clinicianB.id()).headers(h -> h.setBearerAuth(a))
                 .exchange().expectStatus().isNotFound();
 
@@ -284,6 +290,11 @@ class TenantIsolationTests {
                 .expectStatus().isBadRequest();
         http.get().uri("/api/v1/oncall/me/shifts").headers(h -> h.setBearerAuth(a)).exchange()
                 .expectStatus().isOk().expectBody().jsonPath("$.length()").isEqualTo(0);
+        // broadcast settings are the caller's organisation's: A allowing group broadcasts leaves B's rule alone
+        http.put().uri("/api/v1/oncall/broadcast-settings").headers(h -> h.setBearerAuth(a))
+                .bodyValue(Map.of("membersMayBroadcastToOwnGroups", true)).exchange().expectStatus().isOk();
+        http.get().uri("/api/v1/oncall/broadcast-settings").headers(h -> h.setBearerAuth(adminB.token())).exchange()
+                .expectStatus().isOk().expectBody().jsonPath("$.membersMayBroadcastToOwnGroups").isEqualTo(false);
         // pages
         TestApi.User doctorB = api.createUser(adminB.token(), "CLINICIAN");
         String pageB = (String) http.post().uri("/api/v1/pages").headers(h -> h.setBearerAuth(doctorB.token()))
