@@ -90,6 +90,9 @@ class TenantIsolationTests {
             "GET /api/v1/messages/stream",
             "GET /api/v1/messaging/roles",
             "GET /api/v1/devices/{id}/compliance",
+            // a person's own devices: by the caller's user id within the caller's organisation
+            "GET /api/v1/me/devices",
+            "POST /api/v1/me/devices/{id}/approve",
             "GET /api/v1/access/devices/{id}",
             // reads no stored data: it inspects the evidence in the request body
             "POST /api/v1/attestation/inspect");
@@ -335,6 +338,15 @@ class TenantIsolationTests {
                 .expectStatus().isOk().expectBody().jsonPath("$.devices").isEqualTo(0);
         http.get().uri("/api/v1/devices?size=200").headers(h -> h.setBearerAuth(a)).exchange()
                 .expectStatus().isOk().expectBody().jsonPath("$.total").isEqualTo(0);
+        // B's device assigned to B's administrator: A's administrator can neither see nor approve it
+        Map<?, ?> assignedB = api.invitation(adminB.token(), Map.of("ownership", "COPE", "platform", "android",
+                "assignedUserId", adminB.id()));
+        org.wardfleet.support.TestDevice phoneB = org.wardfleet.support.TestDevice.p256();
+        api.enroll((String) assignedB.get("secret"), phoneB, "android", Map.of());
+        http.post().uri("/api/v1/me/devices/{id}/approve", phoneB.deviceId()).headers(h -> h.setBearerAuth(a))
+                .exchange().expectStatus().isNotFound();
+        http.get().uri("/api/v1/me/devices").headers(h -> h.setBearerAuth(a)).exchange()
+                .expectStatus().isOk().expectBody().jsonPath("$.items.length()").isEqualTo(0);
         http.get().uri("/api/v1/enrollment/invitations/{id}", invitationB.get("id")).headers(h -> h.setBearerAuth(a))
                 .exchange().expectStatus().isNotFound();
         http.post().uri("/api/v1/enrollment/invitations/{id}/revoke", invitationB.get("id"))
