@@ -30,7 +30,20 @@ public final class EnrollmentClient {
             String appVersion) {
     }
 
+    /**
+     * Enrolls without anyone signed in: the device gets policies, but the messages of the person it is assigned to
+     * only after that person approves it from a session of theirs ({@code POST /api/v1/me/devices/{id}/approve}).
+     */
     public EnrolledDevice enroll(String secret, DeviceKeyStore keys, DeviceInfo info) {
+        return enroll(secret, keys, info, null);
+    }
+
+    /**
+     * Enrolls with the person the invitation is for signed in on the device ({@code userAccessToken}: their access
+     * token, from {@code POST /api/v1/auth/token} or the hospital's identity provider): the device is bound to them at
+     * once and receives their messages. Someone else's token is refused ({@code enrollment-user-mismatch}).
+     */
+    public EnrolledDevice enroll(String secret, DeviceKeyStore keys, DeviceInfo info, String userAccessToken) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("token", secret);
         body.put("csr", Csr.of(keys).pem());
@@ -39,7 +52,8 @@ public final class EnrollmentClient {
         body.put("osVersion", info.osVersion());
         body.put("securityPatchLevel", info.securityPatchLevel());
         body.put("appVersion", info.appVersion());
-        JsonNode answer = http.postJson("/device/v1/enroll", body, Map.of());
+        JsonNode answer = http.postJson("/device/v1/enroll", body,
+                userAccessToken == null ? Map.of() : Map.of("Authorization", "Bearer " + userAccessToken));
         Map<String, String> endpoints = new LinkedHashMap<>();
         answer.path("endpoints").properties().forEach(e -> endpoints.put(e.getKey(), e.getValue().asString()));
         return new EnrolledDevice(answer.path("deviceId").asString(),

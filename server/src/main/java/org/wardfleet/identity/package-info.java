@@ -4,5 +4,5 @@
  */
 @org.springframework.modulith.ApplicationModule(displayName = "Identity",
         allowedDependencies = {"platform :: web", "platform :: time", "platform :: mongo",
-            "platform :: security", "audit"})
+            "platform :: security", "platform :: secrets", "audit"})
 package org.wardfleet.identity;

@@ -14,6 +14,9 @@ public final class MessagingProblems {
             HttpStatus.CONFLICT, "Idempotency-Key already used for another message");
     public static final ProblemType RECALL_TOO_LATE = new ProblemType("recall-too-late", HttpStatus.CONFLICT,
             "The message was already read");
+    /** The device is assigned to a person who has not bound it yet (signed in during enrollment, or approved it). */
+    public static final ProblemType DEVICE_NOT_BOUND = new ProblemType("device-not-bound", HttpStatus.FORBIDDEN,
+            "Device not yet approved by its user");
     public static final ProblemType RECEIPT_INVALID = new ProblemType("receipt-invalid", HttpStatus.CONFLICT,
             "Receipt does not follow the message's state");
 

@@ -4,6 +4,6 @@
  * signed (JWS) for the device, and its rollout followed per device.
  */
 @org.springframework.modulith.ApplicationModule(displayName = "Policy",
-        allowedDependencies = {"platform :: web", "platform :: mongo", "platform :: security", "audit", "identity",
-            "device", "push"})
+        allowedDependencies = {"platform :: web", "platform :: mongo", "platform :: security", "platform :: secrets",
+            "audit", "identity", "device", "push"})
 package org.wardfleet.policy;

@@ -67,7 +67,7 @@ class PageLatencyBenchmark {
                     "assignedUserId", clinician.id(), "maxUses", PER_USER)).get("secret");
             for (int d = 0; d < PER_USER; d++) {
                 TestDevice device = TestDevice.p256();
-                api.enroll(secret, device, "android", Map.of());
+                api.enroll(secret, device, "android", Map.of(), clinician.token()); // signed in: bound to them
                 phones.add(new Phone(device, clinician.id(), new AtomicLong()));
             }
         }

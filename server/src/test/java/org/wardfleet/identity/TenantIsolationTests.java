@@ -83,10 +83,17 @@ class TenantIsolationTests {
             // broadcasts: the audience is resolved in the caller's organisation; the roll-up is by participation
             "POST /api/v1/broadcasts",
             "GET /api/v1/broadcasts/{id}",
+            // the caller's own organisation's settings, by construction (no id in the path)
+            "GET /api/v1/oncall/broadcast-settings",
+            "PUT /api/v1/oncall/broadcast-settings",
+            "PUT /api/v1/users/{id}/roles",
             "POST /api/v1/messages/{id}/receipts",
             "GET /api/v1/messages/stream",
             "GET /api/v1/messaging/roles",
             "GET /api/v1/devices/{id}/compliance",
+            // a person's own devices: by the caller's user id within the caller's organisation
+            "GET /api/v1/me/devices",
+            "POST /api/v1/me/devices/{id}/approve",
             "GET /api/v1/access/devices/{id}",
             // reads no stored data: it inspects the evidence in the request body
             "POST /api/v1/attestation/inspect");
@@ -127,6 +134,8 @@ class TenantIsolationTests {
                 .expectStatus().isNotFound();
         http.put().uri("/api/v1/users/{id}/contact-rules", clinicianB.id()).headers(h -> h.setBearerAuth(a))
                 .bodyValue(Map.of("pager", "1234")).exchange().expectStatus().isNotFound();
+        http.put().uri("/api/v1/users/{id}/roles", clinicianB.id()).headers(h -> h.setBearerAuth(a))
+                .bodyValue(Map.of("roles", List.of("ADMIN"))).exchange().expectStatus().isNotFound();
         http.get().uri("/api/v1/users/{id}/contact-rules", clinicianB.id()).headers(h -> h.setBearerAuth(a))
                 .exchange().expectStatus().isNotFound();
 
@@ -288,6 +297,11 @@ class TenantIsolationTests {
                 .expectStatus().isBadRequest();
         http.get().uri("/api/v1/oncall/me/shifts").headers(h -> h.setBearerAuth(a)).exchange()
                 .expectStatus().isOk().expectBody().jsonPath("$.length()").isEqualTo(0);
+        // broadcast settings are the caller's organisation's: A allowing group broadcasts leaves B's rule alone
+        http.put().uri("/api/v1/oncall/broadcast-settings").headers(h -> h.setBearerAuth(a))
+                .bodyValue(Map.of("membersMayBroadcastToOwnGroups", true)).exchange().expectStatus().isOk();
+        http.get().uri("/api/v1/oncall/broadcast-settings").headers(h -> h.setBearerAuth(adminB.token())).exchange()
+                .expectStatus().isOk().expectBody().jsonPath("$.membersMayBroadcastToOwnGroups").isEqualTo(false);
         // pages
         TestApi.User doctorB = api.createUser(adminB.token(), "CLINICIAN");
         String pageB = (String) http.post().uri("/api/v1/pages").headers(h -> h.setBearerAuth(doctorB.token()))
@@ -328,6 +342,15 @@ class TenantIsolationTests {
                 .expectStatus().isOk().expectBody().jsonPath("$.devices").isEqualTo(0);
         http.get().uri("/api/v1/devices?size=200").headers(h -> h.setBearerAuth(a)).exchange()
                 .expectStatus().isOk().expectBody().jsonPath("$.total").isEqualTo(0);
+        // B's device assigned to B's administrator: A's administrator can neither see nor approve it
+        Map<?, ?> assignedB = api.invitation(adminB.token(), Map.of("ownership", "COPE", "platform", "android",
+                "assignedUserId", adminB.id()));
+        org.wardfleet.support.TestDevice phoneB = org.wardfleet.support.TestDevice.p256();
+        api.enroll((String) assignedB.get("secret"), phoneB, "android", Map.of());
+        http.post().uri("/api/v1/me/devices/{id}/approve", phoneB.deviceId()).headers(h -> h.setBearerAuth(a))
+                .exchange().expectStatus().isNotFound();
+        http.get().uri("/api/v1/me/devices").headers(h -> h.setBearerAuth(a)).exchange()
+                .expectStatus().isOk().expectBody().jsonPath("$.items.length()").isEqualTo(0);
         http.get().uri("/api/v1/enrollment/invitations/{id}", invitationB.get("id")).headers(h -> h.setBearerAuth(a))
                 .exchange().expectStatus().isNotFound();
         http.post().uri("/api/v1/enrollment/invitations/{id}/revoke", invitationB.get("id"))

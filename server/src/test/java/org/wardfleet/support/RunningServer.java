@@ -19,8 +19,17 @@ public final class RunningServer implements AutoCloseable {
         this.context = context;
     }
 
+    /**
+     * Generated development secrets of servers that name no data directory: under {@code target/}, never in the
+     * source tree, and shared by every server of this test run (two instances on one database need the same keys).
+     */
+    static final String DATA_DIR = "target/test-data/servers-" + java.util.UUID.randomUUID();
+
     public static RunningServer start(Map<String, String> properties, String... profiles) {
         List<String> args = new ArrayList<>();
+        if (!properties.containsKey("wardfleet.data-dir")) {
+            args.add("--wardfleet.data-dir=" + DATA_DIR);
+        }
         if (!properties.containsKey("server.port")) {
             args.add("--server.port=0");
         }

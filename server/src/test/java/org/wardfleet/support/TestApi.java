@@ -18,6 +18,8 @@ public class TestApi {
 
     private final WebTestClient http;
     private final Tenants tenants;
+    /** Users this API made, by id: a device enrolled for one of them is bound with their own session. */
+    private final java.util.Map<String, User> made = new java.util.concurrent.ConcurrentHashMap<>();
 
     TestApi(WebTestClient http, Tenants tenants) {
         this.http = http;
@@ -49,7 +51,12 @@ public class TestApi {
                         "password", password))
                 .exchange().expectStatus().isEqualTo(HttpStatus.CREATED)
                 .expectBody(Map.class).returnResult().getResponseBody();
-        return new User((String) body.get("id"), email, password, token(email, password));
+        return remember(new User((String) body.get("id"), email, password, token(email, password)));
+    }
+
+    private User remember(User user) {
+        made.put(user.id(), user);
+        return user;
     }
 
     /** A separate organisation with its own administrator. */
@@ -57,7 +64,7 @@ public class TestApi {
         String email = "admin-" + UUID.randomUUID() + "@other.test";
         String password = "pw-" + UUID.randomUUID();
         Tenants.NewTenant tenant = tenants.create("Other Hospital", email, password).block();
-        return new User(tenant.adminUserId(), email, password, token(email, password));
+        return remember(new User(tenant.adminUserId(), email, password, token(email, password)));
     }
 
     public record User(String id, String email, String password, String token) {
@@ -70,19 +77,37 @@ public class TestApi {
                 .expectBody(Map.class).returnResult().getResponseBody();
     }
 
-    /** Enrolls {@code device} with an invitation secret through the JSON API; returns the response. */
+    /**
+     * Enrolls {@code device} with an invitation secret through the JSON API, nobody signed in on it (so not bound to
+     * its user: no messages until they approve it); returns the response.
+     */
     public Map<?, ?> enroll(String secret, TestDevice device, String platform, Map<String, Object> extra) {
+        return enroll(secret, device, platform, extra, null);
+    }
+
+    /** As above with {@code userToken} — the invitation's user signed in on the device — which binds it to them. */
+    public Map<?, ?> enroll(String secret, TestDevice device, String platform, Map<String, Object> extra,
+            String userToken) {
         Map<String, Object> body = new java.util.HashMap<>(Map.of("token", secret, "csr", device.csrPem(),
                 "platform", platform, "model", "Pixel 8", "osVersion", "15", "securityPatchLevel", "2026-10-05",
                 "appVersion", "1.0.0"));
         body.putAll(extra);
-        Map<?, ?> response = http.post().uri("/device/v1/enroll").bodyValue(body).exchange()
+        Map<?, ?> response = http.post().uri("/device/v1/enroll")
+                .headers(h -> {
+                    if (userToken != null) {
+                        h.setBearerAuth(userToken);
+                    }
+                })
+                .bodyValue(body).exchange()
                 .expectStatus().isCreated().expectBody(Map.class).returnResult().getResponseBody();
         device.enrolledAs((String) response.get("deviceId"));
         return response;
     }
 
-    /** An enrolled device of a new COPE/BYOD/SHARED invitation in the admin's organisation. */
+    /**
+     * An enrolled device of a new COPE/BYOD/SHARED invitation in the admin's organisation. When its user is one this
+     * API made, the user approves it from their own session, as a person would, so it receives their messages.
+     */
     public TestDevice enrolledDevice(String adminToken, String ownership, String assignedUserId) {
         Map<String, Object> body = new java.util.HashMap<>(Map.of("ownership", ownership, "platform", "android"));
         if (assignedUserId != null) {
@@ -91,7 +116,17 @@ public class TestApi {
         Map<?, ?> invitation = invitation(adminToken, body);
         TestDevice device = TestDevice.p256();
         enroll((String) invitation.get("secret"), device, "android", Map.of());
+        User user = assignedUserId == null ? null : made.get(assignedUserId);
+        if (user != null) {
+            approve(user, device.deviceId());
+        }
         return device;
+    }
+
+    /** {@code user} binds their device from their own session: from now on it receives their messages. */
+    public void approve(User user, String deviceId) {
+        http.post().uri("/api/v1/me/devices/{id}/approve", deviceId).headers(h -> h.setBearerAuth(user.token()))
+                .exchange().expectStatus().isOk().expectBody().jsonPath("$.boundToUser").isEqualTo(true);
     }
 
     /** A device-authenticated request (device JWT, like the SDK behind a TLS-terminating proxy). */

@@ -46,7 +46,9 @@ class DeviceCheckinController {
     record PendingAction(String id, ActionType type, Instant createdAt) {
     }
 
-    record CheckInResponse(String deviceId, String state, Instant serverTime, List<PendingAction> pendingActions) {
+    /** {@code boundToUser}: for a device assigned to a person, whether they bound it (else absent). */
+    record CheckInResponse(String deviceId, String state, Instant serverTime, List<PendingAction> pendingActions,
+            Boolean boundToUser) {
     }
 
     record ActionResult(@Pattern(regexp = "DONE|FAILED") String result, @Size(max = 500) String message) {
@@ -61,7 +63,8 @@ class DeviceCheckinController {
         return devices.checkIn(device.orgId(), device.deviceId(), now, inventory(body))
                 .flatMap(updated -> remoteActions.handOver(device.orgId(), device.deviceId())
                         .map(open -> new CheckInResponse(updated.id(), updated.state().name(), now,
-                                open.stream().map(a -> new PendingAction(a.id(), a.type(), a.createdAt())).toList())));
+                                open.stream().map(a -> new PendingAction(a.id(), a.type(), a.createdAt())).toList(),
+                                updated.assignedUserId() == null ? null : updated.boundToUser())));
     }
 
     @PostMapping("/device/v1/actions/{id}/result")

@@ -33,7 +33,8 @@ final class DeviceDocuments {
                 .append("lastSeenAt", Documents.date(d.lastSeenAt()))
                 .append("state", d.state().name())
                 .append("pushTokens", d.pushTokens())
-                .append("invitationId", d.invitationId());
+                .append("invitationId", d.invitationId())
+                .append("userBoundAt", Documents.date(d.userBoundAt()));
         if (d.ownership() != Ownership.BYOD && d.hardware() != null) {
             doc.append("hardware", new Document("serialNumber", d.hardware().serialNumber())
                     .append("imei", d.hardware().imei()));
@@ -51,6 +52,6 @@ final class DeviceDocuments {
                 Documents.instant(d.getDate("enrolledAt")), Documents.instant(d.getDate("lastSeenAt")),
                 DeviceState.valueOf(d.getString("state")), d.getList("pushTokens", String.class, List.of()),
                 hw == null ? null : new Device.Hardware(hw.getString("serialNumber"), hw.getString("imei")),
-                d.getString("invitationId"));
+                d.getString("invitationId"), Documents.instant(d.getDate("userBoundAt")));
     }
 }

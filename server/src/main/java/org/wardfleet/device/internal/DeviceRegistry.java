@@ -40,12 +40,14 @@ class DeviceRegistry implements Devices {
         Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
         // NIST SP 1800-22: nothing that identifies the person's own phone is kept for BYOD
         Device.Hardware hardware = n.ownership() == Ownership.BYOD ? null : n.hardware();
+        Instant boundAt = n.boundByUser() && n.assignedUserId() != null ? now : null;
         Device device = new Device(n.id(), n.orgId(), n.ownership(), n.platform(), n.model(), n.osVersion(),
                 n.securityPatchLevel(), n.appVersion(), n.assignedUserId(), n.groups(), n.certificateSerial(),
                 n.certificateNotAfter(), n.publicKey(), now, now, DeviceState.ACTIVE, null, hardware,
-                n.invitationId());
+                n.invitationId(), boundAt);
         return devices.insert(device, timeline.first("enrolled",
-                        n.ownership() + " " + n.platform().wire() + " via invitation " + n.invitationId()))
+                        n.ownership() + " " + n.platform().wire() + " via invitation " + n.invitationId()
+                                + (boundAt != null ? ", bound by its user signing in" : "")))
                 .thenReturn(device);
     }
 

@@ -122,6 +122,20 @@ class DeviceRepository implements IndexedCollection {
                 .map(DeviceDocuments::toDevice);
     }
 
+    /**
+     * The assigned user binds the device: only their own, while it still takes instructions, once (the condition is
+     * the claim, so two approvals at once bind it once). Empty when nothing matched.
+     */
+    Mono<Device> bindToUser(String orgId, String id, String userId, Instant at) {
+        return Mono.from(devices.findOneAndUpdate(and(eq("orgId", orgId), eq("_id", id), eq("assignedUserId", userId),
+                                in("state", List.of(DeviceState.ACTIVE.name(), DeviceState.QUARANTINED.name())),
+                                eq("userBoundAt", null)),
+                        Updates.set("userBoundAt", Documents.date(at)),
+                        new FindOneAndUpdateOptions().returnDocument(ReturnDocument.AFTER)
+                                .projection(Projections.exclude("timeline"))))
+                .map(DeviceDocuments::toDevice);
+    }
+
     Mono<Device> replaceCertificate(String orgId, String id, String serial, Instant notAfter, String publicKey) {
         return Mono.from(devices.findOneAndUpdate(and(eq("orgId", orgId), eq("_id", id)),
                         Updates.combine(Updates.set("certificateSerial", serial),

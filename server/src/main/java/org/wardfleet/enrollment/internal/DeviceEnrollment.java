@@ -13,6 +13,7 @@ import org.wardfleet.device.Device;
 import org.wardfleet.device.DevicePlatform;
 import org.wardfleet.device.Devices;
 import org.wardfleet.device.NewDevice;
+import org.wardfleet.platform.security.Caller;
 import org.wardfleet.platform.security.DevicePrincipal;
 import org.wardfleet.platform.web.ProblemException;
 import org.wardfleet.platform.web.ProblemType;
@@ -41,9 +42,12 @@ class DeviceEnrollment {
         this.clock = clock;
     }
 
-    /** What the device tells about itself. {@code platform} null means "as the invitation says" (EST). */
+    /**
+     * What the device tells about itself. {@code platform} null means "as the invitation says" (EST). {@code user}:
+     * the person signed in on the device during enrollment (their own access token), or null.
+     */
     record Request(String csr, DevicePlatform platform, String model, String osVersion, String securityPatchLevel,
-            String appVersion, Device.Hardware hardware, boolean attestationPresent, String channel) {
+            String appVersion, Device.Hardware hardware, boolean attestationPresent, String channel, Caller user) {
     }
 
     record Result(Device device, CertificateIssuance.Issued certificate) {
@@ -107,6 +111,12 @@ class DeviceEnrollment {
     }
 
     private Mono<Result> issueAndRegister(Invitation used, Request request) {
+        if (request.user() != null && !signedInAsAssignee(used, request.user())) {
+            // only the person the device is for can bind it by signing in; anyone else gets the use back and a refusal
+            return invitations.release(used.id()).then(denied(used, "user-mismatch",
+                    EnrollmentProblems.USER_MISMATCH.exception("This invitation is for another person: sign in as the"
+                            + " person the device is for, or enroll without signing in and let them approve it")));
+        }
         String deviceId = UUID.randomUUID().toString();
         return issuance.issue(used.orgId(), deviceId, used.ownership(), request.csr())
                 .onErrorResume(e -> invitations.release(used.id())
@@ -115,12 +125,17 @@ class DeviceEnrollment {
                 .flatMap(issued -> register(used, deviceId, issued, request));
     }
 
+    private static boolean signedInAsAssignee(Invitation invitation, Caller user) {
+        return invitation.assignedUserId() != null && invitation.orgId().equals(user.orgId())
+                && invitation.assignedUserId().equals(user.userId());
+    }
+
     private Mono<Result> register(Invitation invitation, String deviceId, CertificateIssuance.Issued issued,
             Request request) {
         NewDevice device = new NewDevice(deviceId, invitation.orgId(), invitation.ownership(), invitation.platform(),
                 request.model(), request.osVersion(), request.securityPatchLevel(), request.appVersion(),
                 invitation.assignedUserId(), invitation.groups(), issued.serial(), issued.notAfter(),
-                issued.publicKey(), request.hardware(), invitation.id());
+                issued.publicKey(), request.hardware(), invitation.id(), request.user() != null);
         return devices.register(device)
                 .flatMap(registered -> (request.attestationPresent()
                         ? devices.recordEvent(invitation.orgId(), deviceId, "attestation.received",
@@ -129,6 +144,7 @@ class DeviceEnrollment {
                         .then(audit.record(AuditEvent.of(invitation.orgId(), Actor.device(deviceId), "device.enroll",
                                 deviceId, Outcome.SUCCESS).withDetail("invitationId", invitation.id())
                                 .withDetail("channel", request.channel())
+                                .withDetail("boundByUser", Boolean.toString(registered.boundToUser()))
                                 .withDetail("ownership", invitation.ownership().name())))
                         .thenReturn(new Result(registered, issued)));
     }

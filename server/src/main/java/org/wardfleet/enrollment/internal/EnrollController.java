@@ -5,10 +5,14 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.http.HttpHeaders;
 import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RestController;
 import org.wardfleet.device.Device;
 import org.wardfleet.device.DevicePlatform;
+import org.wardfleet.identity.UserTokens;
+import org.wardfleet.platform.security.Caller;
 import org.wardfleet.platform.security.DevicePrincipal;
 import org.wardfleet.platform.web.PublicUrl;
 
@@ -23,17 +27,23 @@ import reactor.core.publisher.Mono;
 
 /**
  * {@code POST /device/v1/enroll}: the app's enrollment. Fields a device may volunteer that Wardfleet does not want
- * (phone number, app list, location) are not bound at all, so they can never be stored.
+ * (phone number, app list, location) are not bound at all, so they can never be stored. With
+ * {@code Authorization: Bearer <access token>} of the person the invitation is for (they signed in on the device), the
+ * device is bound to them at once and receives their messages; without it, only once they approve it.
  */
 @RestController
 class EnrollController {
 
+    private static final String BEARER = "Bearer ";
+
     private final DeviceEnrollment enrollment;
     private final PublicUrl publicUrl;
+    private final UserTokens userTokens;
 
-    EnrollController(DeviceEnrollment enrollment, PublicUrl publicUrl) {
+    EnrollController(DeviceEnrollment enrollment, PublicUrl publicUrl, UserTokens userTokens) {
         this.enrollment = enrollment;
         this.publicUrl = publicUrl;
+        this.userTokens = userTokens;
     }
 
     @JsonIgnoreProperties(ignoreUnknown = true)
@@ -53,17 +63,36 @@ class EnrollController {
     }
 
     record EnrollResponse(String deviceId, String certificateChain, Map<String, String> endpoints,
-            String policyJwksUrl, String ownership, String state) {
+            String policyJwksUrl, String ownership, String state, Boolean boundToUser) {
     }
 
     @PostMapping("/device/v1/enroll")
-    Mono<org.springframework.http.ResponseEntity<EnrollResponse>> enroll(@Valid @RequestBody EnrollRequest body) {
+    Mono<org.springframework.http.ResponseEntity<EnrollResponse>> enroll(@Valid @RequestBody EnrollRequest body,
+            @RequestHeader(name = HttpHeaders.AUTHORIZATION, required = false) String authorization) {
         Device.Hardware hardware = body.serialNumber() == null && body.imei() == null ? null
                 : new Device.Hardware(body.serialNumber(), body.imei());
-        var request = new DeviceEnrollment.Request(body.csr(), body.platform(), body.model(), body.osVersion(),
-                body.securityPatchLevel(), body.appVersion(), hardware, body.attestation() != null, "api");
-        return enrollment.redeem(body.token(), request)
+        return signedIn(authorization)
+                .map(java.util.Optional::of)
+                .defaultIfEmpty(java.util.Optional.empty())
+                .flatMap(user -> enrollment.redeem(body.token(), new DeviceEnrollment.Request(body.csr(),
+                        body.platform(), body.model(), body.osVersion(), body.securityPatchLevel(), body.appVersion(),
+                        hardware, body.attestation() != null, "api", user.orElse(null))))
                 .map(result -> org.springframework.http.ResponseEntity.status(201).body(response(result)));
+    }
+
+    /** The person signed in on the device, if the app sent their token; a token that proves nobody is refused. */
+    private Mono<Caller> signedIn(String authorization) {
+        if (authorization == null) {
+            return Mono.empty();
+        }
+        if (!authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())
+                || authorization.length() > BEARER.length() + 8192) {
+            return Mono.error(EnrollmentProblems.USER_TOKEN_INVALID.exception(
+                    "Send the signed-in person's access token as Authorization: Bearer, or no Authorization"));
+        }
+        return userTokens.verify(authorization.substring(BEARER.length()).trim())
+                .switchIfEmpty(Mono.error(() -> EnrollmentProblems.USER_TOKEN_INVALID.exception(
+                        "The sign-in on this device is not valid (expired?): sign in again")));
     }
 
     @PostMapping("/device/v1/renew")
@@ -84,7 +113,8 @@ class EnrollController {
         endpoints.put("crl", publicUrl.resolve("/pki/v1/orgs/" + device.orgId() + "/crl"));
         endpoints.put("ocsp", publicUrl.resolve("/pki/v1/orgs/" + device.orgId() + "/ocsp"));
         return new EnrollResponse(device.id(), CertificateIssuance.pem(result.certificate().chain()), endpoints,
-                publicUrl.resolve("/device/v1/policy/jwks"), device.ownership().name(), device.state().name());
+                publicUrl.resolve("/device/v1/policy/jwks"), device.ownership().name(), device.state().name(),
+                device.assignedUserId() == null ? null : device.boundToUser());
     }
 
 }

@@ -16,6 +16,10 @@ final class EnrollmentProblems {
             "Invitation revoked");
     static final ProblemType PLATFORM_MISMATCH = new ProblemType("platform-mismatch", HttpStatus.BAD_REQUEST,
             "Device platform does not match the invitation");
+    static final ProblemType USER_MISMATCH = new ProblemType("enrollment-user-mismatch", HttpStatus.FORBIDDEN,
+            "Signed in as someone else than the invitation's user");
+    static final ProblemType USER_TOKEN_INVALID = new ProblemType("enrollment-user-token-invalid",
+            HttpStatus.UNAUTHORIZED, "Sign-in on the device not accepted");
 
     private EnrollmentProblems() {
     }

@@ -62,7 +62,8 @@ class EstController {
         if (basic == null) {
             return Mono.error(EST_AUTH.exception("Use HTTP Basic: invitation id and secret"));
         }
-        var request = new DeviceEnrollment.Request(base64Csr, null, null, null, null, null, null, false, "est");
+        var request = new DeviceEnrollment.Request(base64Csr, null, null, null, null, null, null, false, "est",
+                null);
         return enrollment.redeem(basic[0], basic[1], request)
                 .map(result -> pkcs7(CertificateIssuance.certsOnly(java.util.List.of(result.certificate().chain()
                         .get(0)))));

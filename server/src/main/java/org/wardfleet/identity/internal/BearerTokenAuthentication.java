@@ -13,6 +13,8 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.security.authentication.BadCredentialsException;
 import org.springframework.security.authentication.ReactiveAuthenticationManager;
 import org.springframework.security.authentication.ReactiveAuthenticationManagerResolver;
+import org.springframework.security.core.AuthenticationException;
+import org.springframework.security.oauth2.server.resource.authentication.BearerTokenAuthenticationToken;
 import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
 import org.springframework.security.oauth2.core.OAuth2TokenValidator;
 import org.springframework.security.oauth2.jwt.Jwt;
@@ -22,6 +24,7 @@ import org.springframework.security.oauth2.jwt.NimbusReactiveJwtDecoder;
 import org.springframework.security.oauth2.server.resource.authentication.JwtIssuerReactiveAuthenticationManagerResolver;
 import org.springframework.security.oauth2.server.resource.authentication.JwtReactiveAuthenticationManager;
 import org.springframework.web.server.ServerWebExchange;
+import org.wardfleet.identity.UserTokens;
 import org.wardfleet.platform.security.Caller;
 import org.wardfleet.platform.security.CallerAuthentication;
 import org.wardfleet.platform.security.Role;
@@ -38,17 +41,41 @@ class BearerTokenAuthentication {
 
     private static final Logger log = LoggerFactory.getLogger(BearerTokenAuthentication.class);
 
+    /** The token checks per trusted issuer: Wardfleet's own, and the identity provider's when configured. */
+    record Issuers(Map<String, ReactiveAuthenticationManager> byIssuer) {
+
+        Mono<ReactiveAuthenticationManager> manager(String issuer) {
+            return Mono.justOrEmpty(issuer == null ? null : byIssuer.get(issuer));
+        }
+    }
+
     @Bean
-    ReactiveAuthenticationManagerResolver<ServerWebExchange> bearerTokens(SigningKeys keys,
-            IdentityProperties identity, OidcProperties oidc, UserRepository users, OidcUsers oidcUsers) {
-        Map<String, Mono<ReactiveAuthenticationManager>> byIssuer = new java.util.HashMap<>();
-        byIssuer.put(identity.issuer(), Mono.just(ownTokens(keys, identity, users)));
+    Issuers trustedIssuers(SigningKeys keys, IdentityProperties identity, OidcProperties oidc, UserRepository users,
+            OidcUsers oidcUsers) {
+        Map<String, ReactiveAuthenticationManager> byIssuer = new java.util.HashMap<>();
+        byIssuer.put(identity.issuer(), ownTokens(keys, identity, users));
         if (oidc.enabled()) {
             log.info("Accepting bearer tokens from the identity provider {}", oidc.issuerUri());
-            byIssuer.put(oidc.issuerUri(), Mono.just(providerTokens(oidc, oidcUsers)));
+            byIssuer.put(oidc.issuerUri(), providerTokens(oidc, oidcUsers));
         }
-        return new JwtIssuerReactiveAuthenticationManagerResolver(
-                issuer -> byIssuer.getOrDefault(issuer, Mono.empty()));
+        return new Issuers(Map.copyOf(byIssuer));
+    }
+
+    @Bean
+    ReactiveAuthenticationManagerResolver<ServerWebExchange> bearerTokens(Issuers issuers) {
+        return new JwtIssuerReactiveAuthenticationManagerResolver(issuers::manager);
+    }
+
+    /** The same checks for a token met outside the user chain; routed by its (not yet verified) {@code iss}. */
+    @Bean
+    UserTokens userTokens(Issuers issuers) {
+        return token -> Mono.fromCallable(() -> com.nimbusds.jwt.JWTParser.parse(token).getJWTClaimsSet().getIssuer())
+                .onErrorResume(java.text.ParseException.class, notAJwt -> Mono.empty())
+                .flatMap(issuers::manager)
+                .flatMap(manager -> manager.authenticate(new BearerTokenAuthenticationToken(token)))
+                .onErrorResume(AuthenticationException.class, refused -> Mono.empty())
+                .ofType(CallerAuthentication.class)
+                .map(CallerAuthentication::getPrincipal);
     }
 
     private static ReactiveAuthenticationManager ownTokens(SigningKeys keys, IdentityProperties identity,

@@ -1,6 +1,5 @@
 package org.wardfleet.identity.internal;
 
-import java.util.List;
 import java.util.Locale;
 
 import org.slf4j.Logger;
@@ -32,55 +31,53 @@ class SignIn {
     private final PasswordHasher hasher;
     private final LoginThrottle throttle;
     private final TokenIssuer tokens;
-    private final IdentityProperties properties;
     private final AuditLog audit;
 
     SignIn(UserRepository users, PasswordHasher hasher, LoginThrottle throttle, TokenIssuer tokens,
-            IdentityProperties properties, AuditLog audit) {
+            AuditLog audit) {
         this.users = users;
         this.hasher = hasher;
         this.throttle = throttle;
         this.tokens = tokens;
-        this.properties = properties;
         this.audit = audit;
     }
 
     Mono<TokenIssuer.AccessToken> signIn(String rawEmail, String password) {
         String email = rawEmail.trim().toLowerCase(Locale.ROOT);
         return RequestContext.current().flatMap(ctx -> {
-            List<String> keys = List.of(LoginThrottle.accountKey(email), LoginThrottle.addressKey(ctx.sourceAddress()));
-            return throttle.blockedFor(keys)
+            LoginThrottle.Attempt attempt = new LoginThrottle.Attempt(email, ctx.sourceAddress());
+            return throttle.blockedFor(attempt)
                     .flatMap(wait -> audit.record(attempt(null, email, Outcome.DENIED, "rate-limited"))
                             .then(Mono.<TokenIssuer.AccessToken>error(ProblemType.RATE_LIMITED
                                     .exception("Too many failed sign-ins; try again later").retryAfter(wait))))
-                    .switchIfEmpty(Mono.defer(() -> check(email, password, ctx)));
+                    .switchIfEmpty(Mono.defer(() -> check(attempt, password, ctx)));
         });
     }
 
-    private Mono<TokenIssuer.AccessToken> check(String email, String password, RequestContext ctx) {
+    private Mono<TokenIssuer.AccessToken> check(LoginThrottle.Attempt attempt, String password, RequestContext ctx) {
+        String email = attempt.email();
         return users.findByEmailForSignIn(email)
                 .map(java.util.Optional::of)
                 .defaultIfEmpty(java.util.Optional.empty())
                 .flatMap(user -> hasher.matches(password, user.map(StoredUser::passwordHash).orElse(null))
                         .flatMap(matches -> matches && user.isPresent() && !user.get().disabled()
-                                ? success(user.get())
-                                : failure(user.orElse(null), email, ctx, matches ? "disabled" : "bad-credentials")));
+                                ? success(user.get(), attempt)
+                                : failure(user.orElse(null), attempt, ctx, matches ? "disabled" : "bad-credentials")));
     }
 
-    private Mono<TokenIssuer.AccessToken> success(StoredUser user) {
-        return throttle.succeeded(user.email())
+    private Mono<TokenIssuer.AccessToken> success(StoredUser user, LoginThrottle.Attempt attempt) {
+        return throttle.succeeded(attempt)
                 .then(audit.record(AuditEvent.of(user.orgId(), Actor.user(user.id()), "auth.login", user.id(),
                         Outcome.SUCCESS)))
                 .then(Mono.fromCallable(() -> tokens.issue(user)));
     }
 
-    private Mono<TokenIssuer.AccessToken> failure(StoredUser user, String email, RequestContext ctx, String reason) {
+    private Mono<TokenIssuer.AccessToken> failure(StoredUser user, LoginThrottle.Attempt attempt, RequestContext ctx,
+            String reason) {
         // no email or password in the log: the audit chain, with its access control, holds who tried
         ctx.log(() -> log.info("Sign-in refused ({}) from {}", reason, ctx.sourceAddress()));
-        return throttle.failed(LoginThrottle.accountKey(email), properties.freeFailuresPerAccount())
-                .then(throttle.failed(LoginThrottle.addressKey(ctx.sourceAddress()),
-                        properties.freeFailuresPerAddress()))
-                .then(audit.record(attempt(user, email, Outcome.FAILURE, reason)))
+        return throttle.failed(attempt)
+                .then(audit.record(attempt(user, attempt.email(), Outcome.FAILURE, reason)))
                 .then(Mono.error(INVALID_CREDENTIALS.exception("Email or password is wrong")));
     }
 

@@ -10,10 +10,13 @@ import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
 
 import org.bson.Document;
+import org.bson.conversions.Bson;
 import org.reactivestreams.Publisher;
 import org.springframework.stereotype.Component;
 import org.wardfleet.platform.mongo.Documents;
 import org.wardfleet.platform.mongo.IndexedCollection;
+import org.wardfleet.platform.secrets.DataKey;
+import org.wardfleet.platform.secrets.Sealer;
 
 import com.mongodb.client.model.Filters;
 import com.mongodb.reactivestreams.client.MongoCollection;
@@ -32,7 +35,9 @@ import reactor.core.publisher.Mono;
 /**
  * The access-token signing keys (ES256), shared by every instance through {@code token_signing_keys}. The newest
  * key signs; all keys verify until removed, which is how rotation works (see docs/operations.md). A key another
- * instance added is picked up on the first token that names its {@code kid}.
+ * instance added is picked up on the first token that names its {@code kid}. Each private key is stored sealed with
+ * the data key ({@code sealedJwk}, bound to its {@code kid}): a copy of the database forges no token. Keys stored in
+ * clear by earlier versions ({@code jwk}) are sealed at startup.
  */
 @Component
 class SigningKeys implements IndexedCollection {
@@ -41,7 +46,12 @@ class SigningKeys implements IndexedCollection {
     /** How often each instance reloads the keys and checks whether a rotation is due. */
     static final Duration CHECK_EVERY = Duration.ofMinutes(10);
 
+    static final String PURPOSE = "token-signing-keys";
+    /** Key documents: sealed, or in clear from before sealing until startup seals them. */
+    private static final Bson STORED_KEYS = Filters.or(Filters.exists("sealedJwk"), Filters.exists("jwk"));
+
     private final MongoCollection<Document> keys;
+    private final Sealer sealer;
     private final Clock clock;
     private final IdentityProperties properties;
     private final AtomicReference<Loaded> loaded = new AtomicReference<>(new Loaded(List.of(), null));
@@ -49,16 +59,18 @@ class SigningKeys implements IndexedCollection {
     private record Loaded(List<ECKey> keys, Instant at) {
     }
 
-    SigningKeys(MongoDatabase db, Clock clock, IdentityProperties properties) {
+    SigningKeys(MongoDatabase db, DataKey dataKey, Clock clock, IdentityProperties properties) {
         this.keys = db.getCollection("token_signing_keys");
+        this.sealer = dataKey.sealer(PURPOSE);
         this.clock = clock;
         this.properties = properties;
     }
 
-    /** Runs at startup with the indexes: make sure a key exists, then load them all. */
+    /** Runs at startup with the indexes: seal keys left in clear, make sure a key exists, then load them all. */
     @Override
     public Publisher<?> createIndexes() {
-        return Mono.from(keys.find().first())
+        return sealer.sealInPlace(keys, "jwk", "sealedJwk")
+                .then(Mono.from(keys.find().first()))
                 .switchIfEmpty(Mono.defer(this::insertNewKey))
                 .then(rotateIfDue());
     }
@@ -87,7 +99,7 @@ class SigningKeys implements IndexedCollection {
     }
 
     private Mono<Instant> newestCreatedAt() {
-        return Flux.from(keys.find(Filters.exists("jwk")))
+        return Flux.from(keys.find(STORED_KEYS))
                 .map(d -> d.getDate("createdAt").toInstant())
                 .reduce((a, b) -> a.isAfter(b) ? a : b);
     }
@@ -96,7 +108,7 @@ class SigningKeys implements IndexedCollection {
         Duration grace = properties.tokenTtl().plus(CHECK_EVERY.multipliedBy(2));
         return newestCreatedAt()
                 .filter(newest -> !newest.plus(grace).isAfter(now))
-                .flatMap(newest -> Mono.from(keys.deleteMany(Filters.and(Filters.exists("jwk"),
+                .flatMap(newest -> Mono.from(keys.deleteMany(Filters.and(STORED_KEYS,
                         Filters.lt("createdAt", Documents.date(newest))))))
                 .then();
     }
@@ -133,9 +145,9 @@ class SigningKeys implements IndexedCollection {
     }
 
     Mono<List<ECKey>> reload() {
-        return Flux.from(keys.find(Filters.exists("jwk")))
+        return Flux.from(keys.find(STORED_KEYS))
                 .sort(Comparator.comparing((Document d) -> d.getDate("createdAt")).reversed())
-                .map(SigningKeys::parse)
+                .map(this::parse)
                 .collectList()
                 .doOnNext(list -> loaded.set(new Loaded(list, clock.instant())));
     }
@@ -148,7 +160,8 @@ class SigningKeys implements IndexedCollection {
         try {
             ECKey key = new ECKeyGenerator(Curve.P_256).keyUse(KeyUse.SIGNATURE).algorithm(JWSAlgorithm.ES256)
                     .keyID(kid).generate();
-            Document doc = new Document("_id", key.getKeyID()).append("jwk", key.toJSONString())
+            Document doc = new Document("_id", key.getKeyID())
+                    .append("sealedJwk", sealer.seal(key.toJSONString(), key.getKeyID()))
                     .append("createdAt", Documents.date(clock.instant()));
             return Mono.from(keys.insertOne(doc)).thenReturn(doc);
         } catch (JOSEException e) {
@@ -156,9 +169,9 @@ class SigningKeys implements IndexedCollection {
         }
     }
 
-    private static ECKey parse(Document d) {
+    private ECKey parse(Document d) {
         try {
-            return ECKey.parse(d.getString("jwk"));
+            return ECKey.parse(sealer.openStored(d, "sealedJwk", "jwk"));
         } catch (ParseException e) {
             throw new IllegalStateException("Stored token signing key " + d.getString("_id") + " is unreadable", e);
         }

@@ -29,6 +29,9 @@ class UserAdministration {
     static final ProblemType SELF_DISABLE =
             new ProblemType("cannot-disable-self", HttpStatus.CONFLICT, "Cannot disable yourself");
 
+    static final ProblemType SELF_DEMOTE =
+            new ProblemType("cannot-demote-self", HttpStatus.CONFLICT, "Cannot remove your own administrator role");
+
     private final UserRepository users;
     private final PasswordHasher hasher;
     private final AuditLog audit;
@@ -66,6 +69,26 @@ class UserAdministration {
                 .flatMap(found -> found ? users.find(caller.orgId(), userId) : Mono.error(notFound(userId)))
                 .flatMap(user -> audit.record(AuditEvent.of(caller.orgId(), Actor.user(caller.userId()),
                         disabled ? "user.disable" : "user.enable", userId, Outcome.SUCCESS)).thenReturn(user));
+    }
+
+    /** Every request re-reads the user's roles, so a change applies to tokens already issued too. */
+    Mono<StoredUser> setRoles(Caller caller, String userId, Set<Role> roles) {
+        if (caller.userId().equals(userId) && !roles.contains(Role.ADMIN)) {
+            return Mono.error(SELF_DEMOTE.exception("An administrator cannot remove their own ADMIN role"));
+        }
+        return users.find(caller.orgId(), userId)
+                .switchIfEmpty(Mono.error(() -> notFound(userId)))
+                .flatMap(before -> users.setRoles(caller.orgId(), userId, roles, clock.instant())
+                        .then(users.find(caller.orgId(), userId))
+                        .flatMap(after -> audit.record(AuditEvent.of(caller.orgId(), Actor.user(caller.userId()),
+                                        "user.roles", userId, Outcome.SUCCESS)
+                                        .withDetail("before", sorted(before.roles()))
+                                        .withDetail("after", sorted(after.roles())))
+                                .thenReturn(after)));
+    }
+
+    private static String sorted(Set<Role> roles) {
+        return roles.stream().map(Role::name).sorted().toList().toString();
     }
 
     Mono<Void> resetPassword(Caller caller, String userId, String password) {

@@ -9,6 +9,7 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
@@ -40,7 +41,7 @@ class UserController {
     }
 
     record NewUser(@NotBlank @Email @Size(max = 254) String email, @NotBlank @Size(max = 200) String displayName,
-            @NotEmpty @Size(max = 3) Set<@NotNull Role> roles, @NotBlank @Size(max = 1024) String password) {
+            @NotEmpty @Size(max = 4) Set<@NotNull Role> roles, @NotBlank @Size(max = 1024) String password) {
 
         @Override
         public String toString() {
@@ -54,6 +55,9 @@ class UserController {
         public String toString() {
             return "NewPassword[***]";
         }
+    }
+
+    record NewRoles(@NotEmpty @Size(max = 4) Set<@NotNull Role> roles) {
     }
 
     record UserView(String id, String orgId, String email, String displayName, Set<Role> roles, boolean disabled,
@@ -111,6 +115,13 @@ class UserController {
     Mono<UserView> enable(Caller caller, @PathVariable String id) {
         caller.requireAny(Role.ADMIN);
         return administration.setDisabled(caller, id, false).map(UserView::of);
+    }
+
+    /** Replaces the user's roles (e.g. grants INCIDENT_LEAD); takes effect on their next request. */
+    @PutMapping("/users/{id}/roles")
+    Mono<UserView> setRoles(Caller caller, @PathVariable String id, @Valid @RequestBody NewRoles body) {
+        caller.requireAny(Role.ADMIN);
+        return administration.setRoles(caller, id, body.roles()).map(UserView::of);
     }
 
     @PostMapping("/users/{id}/password")

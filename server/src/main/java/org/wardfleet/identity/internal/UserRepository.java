@@ -84,6 +84,13 @@ class UserRepository implements IndexedCollection {
                 .map(r -> r.getMatchedCount() == 1);
     }
 
+    Mono<Boolean> setRoles(String orgId, String id, java.util.Set<Role> roles, Instant at) {
+        var update = Updates.combine(Updates.set("roles", roles.stream().map(Role::name).sorted().toList()),
+                Updates.set("updatedAt", Documents.date(at)));
+        return Mono.from(users.updateOne(and(eq("orgId", orgId), eq("_id", id)), update))
+                .map(r -> r.getMatchedCount() == 1);
+    }
+
     /** A new password also ends every token issued before it. */
     Mono<Boolean> setPassword(String orgId, String id, String hash, Instant at) {
         var update = Updates.combine(Updates.set("passwordHash", hash), Updates.set("updatedAt", Documents.date(at)),

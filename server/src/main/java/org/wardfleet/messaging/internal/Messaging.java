@@ -45,8 +45,10 @@ import reactor.core.scheduler.Schedulers;
 
 /**
  * Sending, delivering and acknowledging messages. A message goes to each recipient's eligible devices — assigned to
- * the user, ACTIVE, and allowed by compliance at send time and again at fetch time — as an inbox entry; devices are
- * woken over their stream or by FCM with no content; the device fetches its messages as JWE for its own key.
+ * the user, bound by the user themselves, ACTIVE, and allowed by compliance at send time and again at fetch time — as
+ * an inbox entry; devices are woken over their stream or by FCM with no content; the device fetches its messages as
+ * JWE for its own key. A device its user has not bound (enrolled by whoever held the invitation, an administrator
+ * included) gets no message, no message key and cannot send or answer as that person.
  */
 @Component
 class Messaging implements org.wardfleet.messaging.Paging {
@@ -114,14 +116,27 @@ class Messaging implements org.wardfleet.messaging.Paging {
         return store.roles(orgId);
     }
 
-    /** A reply typed on the device: only from an ACTIVE device its compliance allows. */
+    /** A reply typed on the device: only from an ACTIVE device its user bound and its compliance allows. */
     Mono<MessageStore.Message> sendFromDevice(String orgId, String deviceId, String userId, String conversationId,
             String idempotencyKey, Draft draft) {
-        return access.decide(orgId, deviceId)
+        return devices.find(orgId, deviceId)
+                .flatMap(Messaging::bound)
+                .then(access.decide(orgId, deviceId))
                 .filter(DeviceAccess.Decision::allowed)
                 .switchIfEmpty(Mono.error(() -> ProblemType.FORBIDDEN.exception(
                         "This device may not send messages now (compliance)")))
                 .then(send(orgId, userId, conversationId, idempotencyKey, draft));
+    }
+
+    /**
+     * A device assigned to a person reads and writes that person's messages only once the person bound it; a shared
+     * device (no person) is unaffected and simply has none.
+     */
+    static Mono<Device> bound(Device device) {
+        return device.assignedUserId() != null && !device.boundToUser()
+                ? Mono.error(MessagingProblems.DEVICE_NOT_BOUND.exception("Device %s waits for its user to approve it"
+                        + " (GET /api/v1/me/devices) or to sign in on it while enrolling", device.id()))
+                : Mono.just(device);
     }
 
     /** Wardfleet itself as a sender (gap notices, failure notices): not a user, never a recipient. */
@@ -294,7 +309,7 @@ class Messaging implements org.wardfleet.messaging.Paging {
      */
     private Mono<Map<String, List<Device>>> eligibleDevices(String orgId, List<String> recipients) {
         return devices.reachableForAll(orgId, recipients)
-                .filter(d -> d.state() == DeviceState.ACTIVE)
+                .filter(d -> d.state() == DeviceState.ACTIVE && d.boundToUser())
                 .collectList()
                 .flatMap(candidates -> access.decideAll(orgId, candidates).map(decisions -> candidates.stream()
                         .filter(d -> decisions.containsKey(d.id()) && decisions.get(d.id()).allowed())
@@ -375,6 +390,7 @@ class Messaging implements org.wardfleet.messaging.Paging {
                 .filter(device -> credentialSerial == null || credentialSerial.equals(device.certificateSerial()))
                 .switchIfEmpty(Mono.error(() -> ProblemType.UNAUTHENTICATED.exception(
                         "This device's credential changed since the stream opened: reconnect")))
+                .flatMap(Messaging::bound)
                 .flatMap(device -> access.decideAll(orgId, List.of(device))
                 .mapNotNull(decisions -> decisions.get(deviceId))
                 .flatMap(decision -> !decision.allowed() || device.state() != DeviceState.ACTIVE
@@ -390,6 +406,7 @@ class Messaging implements org.wardfleet.messaging.Paging {
                 .filter(d -> d.state() == DeviceState.ACTIVE)
                 .switchIfEmpty(Mono.error(() -> ProblemType.FORBIDDEN.exception(
                         "Only an active device can have a message key")))
+                .flatMap(Messaging::bound)
                 .flatMap(device -> messageKeys.issue(device)
                         .flatMap(issued -> audit.record(AuditEvent.of(orgId, Actor.device(deviceId),
                                 "messaging.message-key.issue", deviceId, Outcome.SUCCESS)
@@ -514,6 +531,7 @@ class Messaging implements org.wardfleet.messaging.Paging {
     Mono<MessageStore.Message> receipt(String orgId, String deviceId, String messageId, String state,
             String reason, String choice) {
         return devices.find(orgId, deviceId)
+                .flatMap(Messaging::bound)
                 .filterWhen(device -> store.delivered(orgId, messageId, deviceId))
                 .switchIfEmpty(Mono.error(() -> ProblemType.NOT_FOUND.exception("No message %s for this device",
                         messageId)))
@@ -610,7 +628,7 @@ class Messaging implements org.wardfleet.messaging.Paging {
                 .flatMapMany(m -> Flux.fromIterable(m.recipients().values())
                         .filter(r -> !"ACKNOWLEDGED".equals(r.state()) && !"DECLINED".equals(r.state()))
                         .concatMap(r -> devices.reachableFor(orgId, r.userId())))
-                .filter(d -> d.state() == DeviceState.ACTIVE)
+                .filter(d -> d.state() == DeviceState.ACTIVE && d.boundToUser())
                 .map(d -> new DeviceWake.WakeTarget(d.id(), d.platform().wire(), d.pushTokens()))
                 .collectList()
                 .flatMap(targets -> wake.wake(orgId, targets, "message", true))

@@ -44,8 +44,11 @@ class BroadcastController {
     private final Coverage coverage;
     private final AuditLog audit;
     private final Clock clock;
+    private final BroadcastPermission permission;
 
-    BroadcastController(Paging paging, UserDirectory users, Coverage coverage, AuditLog audit, Clock clock) {
+    BroadcastController(Paging paging, UserDirectory users, Coverage coverage, AuditLog audit, Clock clock,
+            BroadcastPermission permission) {
+        this.permission = permission;
         this.paging = paging;
         this.users = users;
         this.coverage = coverage;
@@ -68,10 +71,12 @@ class BroadcastController {
     Mono<ResponseEntity<Created>> broadcast(Caller caller,
             @RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey,
             @Valid @RequestBody NewBroadcast body) {
-        caller.requireAny(Role.ADMIN, Role.CLINICIAN);
+        caller.requireAny(Role.ADMIN, Role.INCIDENT_LEAD, Role.CLINICIAN);
         String key = idempotencyKey == null || idempotencyKey.isBlank() ? "broadcast-" + UUID.randomUUID()
                 : idempotencyKey;
         return audience(caller.orgId(), body.audience())
+                .flatMap(people -> permission.check(caller, body.audience(), people,
+                        Boolean.TRUE.equals(body.drill())).thenReturn(people))
                 .flatMap(people -> paging.broadcast(caller.orgId(), caller.userId(), people, body.text(),
                         body.priority(), body.choices(), Boolean.TRUE.equals(body.drill()), key)
                         .flatMap(id -> audit.record(AuditEvent.of(caller.orgId(), Actor.user(caller.userId()),

@@ -3,8 +3,10 @@ package org.wardfleet.platform.secrets;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.Base64;
@@ -62,16 +64,25 @@ public final class LocalSecret {
         }
     }
 
+    /**
+     * Created with mode 600 (where the file system has POSIX permissions) before a byte is written: writing first
+     * and narrowing afterwards left a moment in which any local user could read the new secret. An instance that
+     * loses a race to create it reads the winner's.
+     */
     private static void write(Path file) {
         byte[] random = new byte[32];
         new SecureRandom().nextBytes(random);
         try {
             Files.createDirectories(file.getParent());
+            try {
+                Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            } catch (UnsupportedOperationException notPosix) {
+                Files.createFile(file); // the directory's ACLs protect it
+            }
             Files.writeString(file, Base64.getUrlEncoder().withoutPadding().encodeToString(random),
-                    StandardCharsets.UTF_8);
-            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-        } catch (UnsupportedOperationException notPosix) {
-            // the directory's ACLs protect it
+                    StandardCharsets.UTF_8, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
+        } catch (FileAlreadyExistsException raced) {
+            // another instance generated it a moment ago
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot write " + file, e);
         }

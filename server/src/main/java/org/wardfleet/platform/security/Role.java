@@ -7,5 +7,10 @@ public enum Role {
     /** Security staff: reads audit and compliance, changes nothing. */
     SECURITY,
     /** Clinical staff: messaging and their own devices. */
-    CLINICIAN
+    CLINICIAN,
+    /**
+     * Granted by an ADMIN (or the identity provider) to those who may alert the hospital: broadcasts to everyone, to
+     * whoever is on call for a role, or to any group, real or drill. Usually held together with CLINICIAN.
+     */
+    INCIDENT_LEAD
 }

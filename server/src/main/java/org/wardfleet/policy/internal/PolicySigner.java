@@ -10,8 +10,12 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
 import org.bson.Document;
+import org.reactivestreams.Publisher;
 import org.springframework.stereotype.Component;
 import org.wardfleet.platform.mongo.Documents;
+import org.wardfleet.platform.mongo.IndexedCollection;
+import org.wardfleet.platform.secrets.DataKey;
+import org.wardfleet.platform.secrets.Sealer;
 import org.wardfleet.platform.web.PublicUrl;
 import org.wardfleet.policy.EffectivePolicy;
 
@@ -35,22 +39,33 @@ import reactor.core.publisher.Mono;
 /**
  * Signs effective policies for devices with the organisation's own policy key (ES256; {@code policy_signing_keys},
  * created on first use, one per organisation, so one hospital's key never vouches for another's policy). The JWS
- * names the device ({@code sub}), so a policy captured from one device is refused by every other.
+ * names the device ({@code sub}), so a policy captured from one device is refused by every other. The private key is
+ * stored sealed with the data key ({@code sealedJwk}, bound to the organisation); keys an earlier version stored in
+ * clear ({@code jwk}) are sealed at startup.
  */
 @Component
-class PolicySigner {
+class PolicySigner implements IndexedCollection {
 
     static final JOSEObjectType TYPE = new JOSEObjectType("wf-policy+jwt");
+    static final String PURPOSE = "policy-signing-keys";
 
     private final MongoCollection<Document> keys;
+    private final Sealer sealer;
     private final PublicUrl publicUrl;
     private final Clock clock;
     private final Map<String, ECKey> cache = new ConcurrentHashMap<>();
 
-    PolicySigner(MongoDatabase db, PublicUrl publicUrl, Clock clock) {
+    PolicySigner(MongoDatabase db, DataKey dataKey, PublicUrl publicUrl, Clock clock) {
         this.keys = db.getCollection("policy_signing_keys");
+        this.sealer = dataKey.sealer(PURPOSE);
         this.publicUrl = publicUrl;
         this.clock = clock;
+    }
+
+    /** Startup: seal the keys an earlier version stored in clear. */
+    @Override
+    public Publisher<?> createIndexes() {
+        return sealer.sealInPlace(keys, "jwk", "sealedJwk");
     }
 
     Mono<String> sign(String orgId, EffectivePolicy policy) {
@@ -89,7 +104,7 @@ class PolicySigner {
         }
         return Mono.from(keys.find(eq("_id", orgId)).first())
                 .switchIfEmpty(Mono.defer(() -> create(orgId)))
-                .map(d -> parse(d.getString("jwk")))
+                .map(this::parse)
                 .doOnNext(k -> cache.put(orgId, k));
     }
 
@@ -98,7 +113,7 @@ class PolicySigner {
         try {
             ECKey key = new ECKeyGenerator(Curve.P_256).keyUse(KeyUse.SIGNATURE).algorithm(JWSAlgorithm.ES256)
                     .keyID("wfp-" + UUID.randomUUID()).generate();
-            Document doc = new Document("_id", orgId).append("jwk", key.toJSONString())
+            Document doc = new Document("_id", orgId).append("sealedJwk", sealer.seal(key.toJSONString(), orgId))
                     .append("createdAt", Documents.date(clock.instant()));
             return Mono.from(keys.insertOne(doc)).thenReturn(doc)
                     .onErrorResume(Documents::isDuplicateKey, taken -> Mono.from(keys.find(eq("_id", orgId)).first()));
@@ -107,9 +122,9 @@ class PolicySigner {
         }
     }
 
-    private static ECKey parse(String json) {
+    private ECKey parse(Document d) {
         try {
-            return ECKey.parse(json);
+            return ECKey.parse(sealer.openStored(d, "sealedJwk", "jwk"));
         } catch (ParseException e) {
             throw new IllegalStateException("Stored policy signing key is unreadable", e);
         }
