@@ -4,6 +4,7 @@ import java.security.PublicKey;
 import java.security.interfaces.ECPublicKey;
 import java.security.interfaces.RSAPublicKey;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -178,15 +179,46 @@ class Messaging implements org.wardfleet.messaging.Paging {
                                     return store.insertOnce(new MessageStore.Message(id, orgId, conversationId,
                                             senderId, idempotencyKey, body, draft.priority(), draft.requiresAck(),
                                             draft.patientRef(), draft.replyTo(), now, null, null, recipients,
-                                            draft.drill(), draft.choices()));
+                                            draft.drill(), draft.choices()), now.plus(FAN_OUT_LEASE));
                                 })
                                 .flatMap(stored -> stored.id().equals(id)
-                                        ? fanOut(stored, eligible).thenReturn(stored)
-                                        // a retried send: the first attempt already paged everyone
-                                        : Mono.just(stored))));
+                                        ? fanOut(stored, eligible, false).then(store.fannedOut(orgId, id))
+                                                .thenReturn(stored)
+                                        // a retried send: the first attempt paged everyone — or stopped half-way
+                                        : finishFanOut(stored).thenReturn(stored))));
     }
 
-    private Mono<Void> fanOut(MessageStore.Message message, Map<String, List<Device>> eligible) {
+    /**
+     * How long a sender holds its message's fan-out: past this, a retried send or recovery takes it over (a
+     * 10,000-phone broadcast fans out in seconds).
+     */
+    static final Duration FAN_OUT_LEASE = Duration.ofSeconds(30);
+
+    /**
+     * A retried send or a recovery found the message: if the attempt that began its fan-out stopped half-way (its
+     * mark is still there and its lease has run out), fan it out again — delivery records and inbox entries are
+     * idempotent per device, a device keeps messages by id, and the audit entry says {@code resumed}. True when
+     * nothing is left to do; false while another attempt holds the fan-out.
+     */
+    private Mono<Boolean> finishFanOut(MessageStore.Message message) {
+        Instant now = clock.instant();
+        return store.fanOutUntil(message.orgId(), message.id())
+                .flatMap(until -> until.isAfter(now) ? Mono.just(false)
+                        : store.claimFanOut(message.orgId(), message.id(), now, now.plus(FAN_OUT_LEASE))
+                                .flatMap(claimed -> claimed ? fanOutAgain(message).thenReturn(true)
+                                        : Mono.just(false)))
+                .defaultIfEmpty(true);
+    }
+
+    private Mono<Void> fanOutAgain(MessageStore.Message message) {
+        List<String> participants = new ArrayList<>(message.recipients().keySet());
+        participants.add(message.senderId());
+        return eligibleDevices(message.orgId(), participants, message.senderId())
+                .flatMap(eligible -> fanOut(message, eligible, true))
+                .then(store.fannedOut(message.orgId(), message.id()));
+    }
+
+    private Mono<Void> fanOut(MessageStore.Message message, Map<String, List<Device>> eligible, boolean resumed) {
         List<Device> targets = eligible.values().stream().flatMap(List::stream).toList();
         // the durable record first — every device's delivery history and inbox entry, so a device whose stream drops
         // fetches its copy again — while the pushed copies' keys are read; nothing is pushed before it is written
@@ -200,11 +232,12 @@ class Messaging implements org.wardfleet.messaging.Paging {
                     return store.deliver(message.orgId(), batch);
                 })
                 .cache();
+        AuditEvent sent = AuditEvent.of(message.orgId(), Actor.user(message.senderId()), "message.send",
+                message.id(), Outcome.SUCCESS).withDetail("priority", message.priority())
+                .withDetail("recipients", Integer.toString(message.recipients().size()))
+                .withDetail("devices", Integer.toString(targets.size()));
         Mono<Void> told = recorded
-                .then(audit.record(AuditEvent.of(message.orgId(), Actor.user(message.senderId()), "message.send",
-                        message.id(), Outcome.SUCCESS).withDetail("priority", message.priority())
-                        .withDetail("recipients", Integer.toString(message.recipients().size()))
-                        .withDetail("devices", Integer.toString(targets.size()))))
+                .then(audit.record(resumed ? sent.withDetail("resumed", "true") : sent))
                 .then(signals.publish(message.recipients().keySet().stream().map(userId -> new UserSignals.Signal(
                         message.orgId(), userId, "message", message.id())).toList()));
         Mono<Void> reached = pushHere(message, targets, recorded)
@@ -529,12 +562,19 @@ class Messaging implements org.wardfleet.messaging.Paging {
     public Mono<String> page(String orgId, String senderId, List<String> recipients, String text, String priority,
             List<String> choices, String idempotencyKey) {
         return store.messageByKey(orgId, senderId, idempotencyKey)
-                .map(MessageStore.Message::id)
+                .flatMap(sent -> finishFanOut(sent).thenReturn(sent.id()))
                 .switchIfEmpty(Mono.defer(() -> startWith(orgId, senderId, recipients)
                         .flatMap(c -> send(orgId, senderId, c.id(), idempotencyKey,
                                 new Draft(text, priority, true, null, null, false,
                                         choices == null ? List.of() : List.copyOf(choices))))
                         .map(MessageStore.Message::id)));
+    }
+
+    @Override
+    public Mono<Sent> resume(String orgId, String senderId, String idempotencyKey) {
+        return store.messageByKey(orgId, senderId, idempotencyKey)
+                .flatMap(m -> finishFanOut(m).map(complete -> new Sent(m.id(), m.sentAt(),
+                        List.copyOf(m.recipients().keySet()), complete)));
     }
 
     @Override
@@ -557,7 +597,7 @@ class Messaging implements org.wardfleet.messaging.Paging {
                     .flatMap(eligible -> store.addRecipients(orgId, messageId, eligible.entrySet().stream()
                                     .map(e -> new MessageStore.Recipient(e.getKey(), "SENT", clock.instant(), null,
                                             e.getValue().size())).toList())
-                            .then(fanOut(message, eligible)));
+                            .then(fanOut(message, eligible, false)));
         });
     }
 
@@ -637,7 +677,8 @@ class Messaging implements org.wardfleet.messaging.Paging {
         }
         List<String> participants = new ArrayList<>(people);
         participants.add(senderId);
-        return store.messageByKey(orgId, senderId, idempotencyKey).map(MessageStore.Message::id)
+        return store.messageByKey(orgId, senderId, idempotencyKey)
+                .flatMap(sent -> finishFanOut(sent).thenReturn(sent.id()))
                 .switchIfEmpty(Mono.defer(() -> store.insert(new MessageStore.Conversation(UUID.randomUUID()
                                 .toString(), orgId, participants, senderId, clock.instant().truncatedTo(ChronoUnit.MILLIS)))
                         .flatMap(c -> send(orgId, senderId, c.id(), idempotencyKey, new Draft(text, priority, true,

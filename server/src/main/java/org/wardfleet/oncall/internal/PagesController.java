@@ -36,14 +36,14 @@ import reactor.core.publisher.Mono;
 @RestController
 class PagesController {
 
-    private final Escalation escalation;
+    private final PageIntents intents;
     private final PageStore store;
     private final Paging paging;
     private final AuditLog audit;
     private final java.time.Clock clock;
 
-    PagesController(Escalation escalation, PageStore store, Paging paging, AuditLog audit, java.time.Clock clock) {
-        this.escalation = escalation;
+    PagesController(PageIntents intents, PageStore store, Paging paging, AuditLog audit, java.time.Clock clock) {
+        this.intents = intents;
         this.store = store;
         this.paging = paging;
         this.audit = audit;
@@ -105,8 +105,8 @@ class PagesController {
             return Mono.error(org.wardfleet.messaging.MessagingProblems.IDEMPOTENCY_KEY_REQUIRED.exception(
                     "Send an Idempotency-Key (1-128 characters) so a retried request never pages twice"));
         }
-        return escalation.trigger(caller.orgId(), caller.userId(), body.to().target(), body.text(), body.priority(),
-                        body.escalationPolicyId(), idempotencyKey)
+        return intents.trigger(caller.orgId(), caller.userId(), body.to().target(), body.text(), body.priority(),
+                        body.escalationPolicyId(), List.of(), idempotencyKey)
                 .map(p -> ResponseEntity.created(URI.create("/api/v1/pages/" + p.id()))
                         .body(new PageCreated(p.id(), p.state())));
     }
