@@ -14,6 +14,8 @@ public final class MessagingProblems {
             HttpStatus.CONFLICT, "Idempotency-Key already used for another message");
     public static final ProblemType RECALL_TOO_LATE = new ProblemType("recall-too-late", HttpStatus.CONFLICT,
             "The message was already read");
+    public static final ProblemType MESSAGE_KEY_UNKNOWN = new ProblemType("message-key-unknown", HttpStatus.CONFLICT,
+            "No such message key for this device");
     public static final ProblemType RECEIPT_INVALID = new ProblemType("receipt-invalid", HttpStatus.CONFLICT,
             "Receipt does not follow the message's state");
 

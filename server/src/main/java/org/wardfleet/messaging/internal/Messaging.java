@@ -382,7 +382,7 @@ class Messaging implements org.wardfleet.messaging.Paging {
      * one (A256KW), else to its enrolled key (ECDH-ES); marks them delivered.
      */
     Mono<Fetched> fetch(String orgId, String deviceId, long after) {
-        return fetch(orgId, deviceId, after, null);
+        return fetch(orgId, deviceId, after, null, null);
     }
 
     /**
@@ -391,6 +391,15 @@ class Messaging implements org.wardfleet.messaging.Paging {
      * replaced since (renewed, possibly with a new key) is refused — the stream must reconnect with the new one.
      */
     Mono<Fetched> fetch(String orgId, String deviceId, long after, String credentialSerial) {
+        return fetch(orgId, deviceId, after, credentialSerial, null);
+    }
+
+    /**
+     * As {@link #fetch(String, String, long, String)}; {@code heldKid} is the message key the device says it holds
+     * ({@code null}: not said, as older apps): a device that does not hold the key in use gets ECDH-ES to its enrolled
+     * key, which it can always open — the fallback of a phone that could not decrypt a pushed copy.
+     */
+    Mono<Fetched> fetch(String orgId, String deviceId, long after, String credentialSerial, String heldKid) {
         // the device just read is the one decided on (no second read of it)
         return devices.find(orgId, deviceId)
                 .filter(device -> credentialSerial == null || credentialSerial.equals(device.certificateSerial()))
@@ -401,7 +410,7 @@ class Messaging implements org.wardfleet.messaging.Paging {
                 .flatMap(decision -> !decision.allowed() || device.state() != DeviceState.ACTIVE
                         ? Mono.just(new Fetched(List.of(), after, true))
                         : Mono.zip(store.inbox(orgId, deviceId, after, 100).collectList(),
-                                        messageKeys.current(device))
+                                        messageKeys.forFetch(device, heldKid))
                                 .flatMap(t -> deliverAll(device, t.getT2().orElse(null), t.getT1(), after))));
     }
 
@@ -415,6 +424,26 @@ class Messaging implements org.wardfleet.messaging.Paging {
                         .flatMap(issued -> audit.record(AuditEvent.of(orgId, Actor.device(deviceId),
                                 "messaging.message-key.issue", deviceId, Outcome.SUCCESS)
                                 .withDetail("kid", issued.kid())).thenReturn(issued)));
+    }
+
+    /**
+     * The device has message key {@code kid}: a pending key becomes the one in use (audited
+     * {@code messaging.message-key.activate}); confirming the key in use again is fine; any other kid is refused.
+     */
+    Mono<String> confirmMessageKey(String orgId, String deviceId, String kid) {
+        return devices.find(orgId, deviceId)
+                .filter(d -> d.state() == DeviceState.ACTIVE)
+                .switchIfEmpty(Mono.error(() -> ProblemType.FORBIDDEN.exception(
+                        "Only an active device can have a message key")))
+                .flatMap(device -> messageKeys.confirm(device, kid))
+                .flatMap(confirmed -> switch (confirmed) {
+                    case ACTIVATED -> audit.record(AuditEvent.of(orgId, Actor.device(deviceId),
+                            "messaging.message-key.activate", deviceId, Outcome.SUCCESS).withDetail("kid", kid))
+                            .thenReturn(kid);
+                    case ALREADY_ACTIVE -> Mono.just(kid);
+                    case UNKNOWN -> Mono.error(MessagingProblems.MESSAGE_KEY_UNKNOWN.exception(
+                            "No message key %s is waiting for this device: ask for a new one", kid));
+                });
     }
 
     private Mono<Fetched> deliverAll(Device device, MessageKeys.MessageKey key, List<MessageStore.Delivery> inbox,
