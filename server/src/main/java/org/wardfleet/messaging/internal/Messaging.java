@@ -428,7 +428,8 @@ class Messaging implements org.wardfleet.messaging.Paging {
 
     /**
      * The device has message key {@code kid}: a pending key becomes the one in use (audited
-     * {@code messaging.message-key.activate}); confirming the key in use again is fine; any other kid is refused.
+     * {@code messaging.message-key.activate}, with {@code again} when it was in use already: a retry after a lost
+     * answer or a lost entry is audited too); any other kid is refused.
      */
     Mono<String> confirmMessageKey(String orgId, String deviceId, String kid) {
         return devices.find(orgId, deviceId)
@@ -436,14 +437,15 @@ class Messaging implements org.wardfleet.messaging.Paging {
                 .switchIfEmpty(Mono.error(() -> ProblemType.FORBIDDEN.exception(
                         "Only an active device can have a message key")))
                 .flatMap(device -> messageKeys.confirm(device, kid))
-                .flatMap(confirmed -> switch (confirmed) {
-                    case ACTIVATED -> audit.record(AuditEvent.of(orgId, Actor.device(deviceId),
-                            "messaging.message-key.activate", deviceId, Outcome.SUCCESS).withDetail("kid", kid))
-                            .thenReturn(kid);
-                    case ALREADY_ACTIVE -> Mono.just(kid);
-                    case UNKNOWN -> Mono.error(MessagingProblems.MESSAGE_KEY_UNKNOWN.exception(
-                            "No message key %s is waiting for this device: ask for a new one", kid));
-                });
+                .flatMap(confirmed -> confirmed == MessageKeys.Confirmed.UNKNOWN
+                        ? Mono.error(MessagingProblems.MESSAGE_KEY_UNKNOWN.exception(
+                                "No message key %s is waiting for this device: ask for a new one", kid))
+                        // a confirmation retried after its entry was lost (the key already in use) is audited too
+                        : audit.record(AuditEvent.of(orgId, Actor.device(deviceId), "messaging.message-key.activate",
+                                deviceId, Outcome.SUCCESS).withDetail("kid", kid)
+                                .withDetail("again",
+                                        Boolean.toString(confirmed == MessageKeys.Confirmed.ALREADY_ACTIVE)))
+                                .thenReturn(kid));
     }
 
     private Mono<Fetched> deliverAll(Device device, MessageKeys.MessageKey key, List<MessageStore.Delivery> inbox,
