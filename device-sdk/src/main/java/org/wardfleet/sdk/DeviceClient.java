@@ -11,10 +11,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import javax.crypto.SecretKey;
 import javax.net.ssl.SSLContext;
 
-import com.nimbusds.jose.JOSEException;
-import com.nimbusds.jose.JWEAlgorithm;
-import com.nimbusds.jose.JWEObject;
-import com.nimbusds.jose.crypto.AESDecrypter;
 import com.nimbusds.jose.jwk.OctetSequenceKey;
 
 import tools.jackson.databind.JsonNode;
@@ -30,6 +26,7 @@ public final class DeviceClient {
     private final DeviceJwt jwt;
     private final boolean mutualTls;
     private final Map<String, Boolean> handled = new ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.AtomicLong fallbackFetches = new java.util.concurrent.atomic.AtomicLong();
 
     private DeviceClient(Http http, DeviceJwt jwt, boolean mutualTls) {
         this.http = http;
@@ -210,19 +207,44 @@ public final class DeviceClient {
     }
 
     /**
-     * Asks for a new message key (replacing any earlier one, e.g. after a reinstall): the server sends it encrypted to
-     * the enrolled key, so this is the one key agreement; messages fetched from now on are under the new key.
+     * Asks for a new message key (replacing any earlier one, e.g. after a reinstall) and confirms to the server that
+     * this device has it: the server sends it encrypted to the enrolled key, so this is the one key agreement, and
+     * uses it only once confirmed — until then messages come under the previous key (or to the enrolled key). If this
+     * throws, keep the key you had: the new one is not in use (or, if only the confirmation's answer was lost, pushed
+     * copies you cannot open fall back to a fetch, see {@link #receivePushed}).
      */
     public MessageKey requestMessageKey(DeviceKeyStore keys) {
         JsonNode answer = http.postJson("/device/v1/message-key", Map.of(), auth("POST", "/device/v1/message-key"));
+        MessageKey key;
         try {
             OctetSequenceKey jwk = OctetSequenceKey.parse(keys.decrypt(answer.path("jwe").asString()));
             if (!answer.path("kid").asString().equals(jwk.getKeyID()) || jwk.size() != 256) {
                 throw new IllegalStateException("The server's message key does not match its answer");
             }
-            return new MessageKey(jwk.getKeyID(), jwk.toSecretKey("AES"));
+            key = new MessageKey(jwk.getKeyID(), jwk.toSecretKey("AES"));
         } catch (java.text.ParseException e) {
             throw new IllegalStateException("Unreadable message key", e);
+        }
+        confirmMessageKey(key);
+        return key;
+    }
+
+    /** Confirming is idempotent: a failed attempt (a network error, a 5xx) is tried again, up to three times. */
+    private void confirmMessageKey(MessageKey key) {
+        String path = "/device/v1/message-key/confirm";
+        for (int attempt = 1;; attempt++) {
+            try {
+                http.postJson(path, Map.of("kid", key.kid()), auth("POST", path));
+                return;
+            } catch (WardfleetProblemException e) {
+                if (e.status() < 500 || attempt == 3) {
+                    throw e;
+                }
+            } catch (java.io.UncheckedIOException e) {
+                if (attempt == 3) {
+                    throw e;
+                }
+            }
         }
     }
 
@@ -233,12 +255,18 @@ public final class DeviceClient {
 
     /**
      * As {@link #fetchMessages(DeviceKeyStore, String)}, for a device holding a message key ({@code null}: none).
-     * A message under a key this device does not hold (its key was replaced elsewhere) fails with an
-     * {@link IllegalStateException}: request a new key and fetch again from the same cursor.
+     * The fetch names the key held, so a device whose key was replaced elsewhere (or never confirmed) gets its
+     * messages encrypted to its enrolled key instead: it can always read them (then ask for a new key).
      */
     public Inbox fetchMessages(DeviceKeyStore keys, MessageKey messageKey, String cursor) {
-        return inbox(keys, messageKey, JSON_READER.readTree(http.get("/device/v1/messages?after=" + cursor,
-                auth("GET", "/device/v1/messages"))));
+        // naming the key held: if the server's key in use is another one, it answers to the enrolled key instead
+        return MessageReader.inbox(keys, messageKey, MessageReader.JSON.readTree(http.get("/device/v1/messages?after="
+                + cursor + "&kid=" + held(messageKey), auth("GET", "/device/v1/messages"))));
+    }
+
+    /** The {@code kid} a fetch names: the message key held, or {@code none}. */
+    static String held(MessageKey messageKey) {
+        return messageKey == null ? "none" : messageKey.kid();
     }
 
     /**
@@ -247,31 +275,12 @@ public final class DeviceClient {
      * naming its problem type: fetch over HTTP instead.
      */
     public Inbox readInbox(DeviceKeyStore keys, MessageKey messageKey, String event) {
-        JsonNode answer = JSON_READER.readTree(event);
+        JsonNode answer = MessageReader.JSON.readTree(event);
         if (!"messages".equals(answer.path("type").asString())) {
             throw new IllegalStateException("Not a messages event: " + answer.path("type").asString() + " "
                     + answer.path("problem").asString(""));
         }
-        return inbox(keys, messageKey, answer);
-    }
-
-    private static Inbox inbox(DeviceKeyStore keys, MessageKey messageKey, JsonNode answer) {
-        List<ReceivedMessage> messages = new ArrayList<>();
-        List<String> purge = new ArrayList<>();
-        for (JsonNode m : answer.path("messages")) {
-            if (m.path("purge").asBoolean(false)) {
-                purge.add(m.path("id").asString());
-                continue;
-            }
-            messages.add(received(JSON_READER.readTree(open(keys, messageKey, m.path("jwe").asString()))));
-        }
-        return new Inbox(messages, purge, answer.path("cursor").asString(), answer.path("blocked").asBoolean());
-    }
-
-    private static ReceivedMessage received(JsonNode c) {
-        return new ReceivedMessage(c.path("id").asString(), c.path("conversationId").asString(),
-                c.path("senderId").asString(), c.path("text").asString(), c.path("priority").asString(),
-                c.path("requiresAck").asBoolean(), c.path("patientRef").asString(null), c.path("sentAt").asString());
+        return MessageReader.inbox(keys, messageKey, answer);
     }
 
     /**
@@ -289,41 +298,49 @@ public final class DeviceClient {
      * fetch instead, which delivers the same messages.
      */
     public Pushed readPushed(MessageKey messageKey, String event) {
-        JsonNode answer = JSON_READER.readTree(event);
-        if (!"deliver".equals(answer.path("type").asString())) {
-            throw new IllegalStateException("Not a deliver event: " + answer.path("type").asString());
+        MessageReader.Opened opened = MessageReader.pushed(messageKey, event);
+        if (!opened.unopened().isEmpty()) {
+            throw new IllegalStateException("A pushed message is under a message key this device does not hold: "
+                    + "fetch it instead (see receivePushed)");
         }
-        List<ReceivedMessage> messages = new ArrayList<>();
-        Map<String, String> receipts = new LinkedHashMap<>();
-        for (JsonNode m : answer.path("messages")) {
-            JsonNode c = JSON_READER.readTree(open(null, messageKey, m.path("jwe").asString()));
-            if (!c.path("id").asString().equals(m.path("id").asString())) {
-                throw new IllegalStateException("A pushed message's id does not match its content");
-            }
-            messages.add(received(c));
-            receipts.put(c.path("id").asString(), c.path("receipt").asString());
-        }
-        return new Pushed(messages, receipts);
+        return opened.pushed();
     }
 
-    private static String open(DeviceKeyStore keys, MessageKey messageKey, String compact) {
-        try {
-            JWEObject jwe = JWEObject.parse(compact);
-            if (!JWEAlgorithm.A256KW.equals(jwe.getHeader().getAlgorithm())) {
-                if (keys == null) {
-                    throw new IllegalStateException("Pushed messages come under the message key only");
-                }
-                return keys.decrypt(compact);
+    /**
+     * What a {@code deliver} event brought: the pushed copies that opened (send their receipts back with
+     * {@link DeviceStream#confirmDelivered}) and, when a copy did not open, the inbox fetched instead ({@code null}
+     * otherwise; its messages are DELIVERED already — keep its cursor).
+     */
+    public record Received(Pushed pushed, Inbox fetched) {
+
+        /** Every message the event brought, whichever way it was read (a message may be in both: keep by id). */
+        public List<ReceivedMessage> messages() {
+            List<ReceivedMessage> all = new ArrayList<>(pushed.messages());
+            if (fetched != null) {
+                all.addAll(fetched.messages());
             }
-            if (messageKey == null || !messageKey.kid().equals(jwe.getHeader().getKeyID())) {
-                throw new IllegalStateException("A message under message key " + jwe.getHeader().getKeyID()
-                        + ", which this device does not hold: request a new message key and fetch again");
-            }
-            jwe.decrypt(new AESDecrypter(messageKey.key()));
-            return jwe.getPayload().toString();
-        } catch (java.text.ParseException | JOSEException e) {
-            throw new IllegalStateException("A message did not decrypt", e);
+            return all;
         }
+    }
+
+    /**
+     * Reads a {@code deliver} event like {@link #readPushed}, but a copy this device cannot open (it is under a
+     * message key the device does not hold: its key was replaced elsewhere, or a confirmation's answer was lost) is
+     * not an error: the device fetches over HTTP from {@code cursor}, naming the key it holds, and gets its messages
+     * encrypted to its enrolled key. Each such fallback is counted ({@link #fallbackFetches}).
+     */
+    public Received receivePushed(DeviceKeyStore keys, MessageKey messageKey, String event, String cursor) {
+        MessageReader.Opened opened = MessageReader.pushed(messageKey, event);
+        if (opened.unopened().isEmpty()) {
+            return new Received(opened.pushed(), null);
+        }
+        fallbackFetches.incrementAndGet();
+        return new Received(opened.pushed(), fetchMessages(keys, messageKey, cursor));
+    }
+
+    /** How many pushed copies this client could not open and fetched instead. */
+    public long fallbackFetches() {
+        return fallbackFetches.get();
     }
 
     /**
@@ -355,9 +372,6 @@ public final class DeviceClient {
         String path = "/device/v1/messages/" + messageId + "/receipts";
         http.postJson(path, body, auth("POST", path));
     }
-
-    private static final tools.jackson.databind.json.JsonMapper JSON_READER =
-            tools.jackson.databind.json.JsonMapper.builder().build();
 
     Set<String> handledActionIds() {
         return handled.keySet();

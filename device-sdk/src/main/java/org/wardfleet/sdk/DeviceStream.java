@@ -65,12 +65,27 @@ public final class DeviceStream implements AutoCloseable {
      * {@code error} event carrying the same {@code id}; then fetch over HTTP instead.
      */
     public void requestMessages(String cursor, String requestId) {
+        sendFrame(fetchFrame(cursor, requestId, null));
+    }
+
+    /**
+     * As {@link #requestMessages(String, String)}, naming the message key this device holds ({@code null}: none): if
+     * the server's key in use is another, the messages come encrypted to the enrolled key, which the device can always
+     * open — how a device that could not open a pushed copy gets it ({@link DeviceClient#receivePushed} does the same
+     * over HTTP).
+     */
+    public void requestMessages(String cursor, String requestId, DeviceClient.MessageKey held) {
+        sendFrame(fetchFrame(cursor, requestId, DeviceClient.held(held)));
+    }
+
+    static String fetchFrame(String cursor, String requestId, String kid) {
         if (!cursor.matches("[0-9]{1,18}")) {
             throw new IllegalArgumentException("A cursor is the digits a fetch returned");
         }
-        sendFrame("{\"type\":\"fetch\",\"after\":\"" + cursor + "\""
+        return "{\"type\":\"fetch\",\"after\":\"" + cursor + "\""
+                + (kid == null ? "" : ",\"kid\":\"" + kid.replaceAll("[^A-Za-z0-9_-]", "") + "\"")
                 + (requestId == null ? "" : ",\"id\":\"" + requestId.replaceAll("[^A-Za-z0-9._-]", "") + "\"")
-                + "}");
+                + "}";
     }
 
     /**

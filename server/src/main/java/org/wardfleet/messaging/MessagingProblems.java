@@ -17,6 +17,8 @@ public final class MessagingProblems {
     /** The device is assigned to a person who has not bound it yet (signed in during enrollment, or approved it). */
     public static final ProblemType DEVICE_NOT_BOUND = new ProblemType("device-not-bound", HttpStatus.FORBIDDEN,
             "Device not yet approved by its user");
+    public static final ProblemType MESSAGE_KEY_UNKNOWN = new ProblemType("message-key-unknown", HttpStatus.CONFLICT,
+            "No such message key for this device");
     public static final ProblemType RECEIPT_INVALID = new ProblemType("receipt-invalid", HttpStatus.CONFLICT,
             "Receipt does not follow the message's state");
 

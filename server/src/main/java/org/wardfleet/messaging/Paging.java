@@ -22,6 +22,23 @@ public interface Paging {
     Mono<String> page(String orgId, String senderId, List<String> recipients, String text, String priority,
             List<String> choices, String idempotencyKey);
 
+    /**
+     * A message sent under an idempotency key, as recovery needs it.
+     *
+     * @param recipients who it was addressed to (escalation may have added more since)
+     * @param complete false while the attempt that sent it may still be fanning it out to devices (try again later)
+     */
+    record Sent(String id, java.time.Instant sentAt, List<String> recipients, boolean complete) {
+    }
+
+    /**
+     * Finishes what a page or broadcast sender that stopped half-way (a crash) left undone: the message sent under
+     * this key, with its fan-out to devices (delivery records, inboxes, wake-ups, its audit entry) completed first when
+     * the attempt that began it was interrupted and its lease has run out. Empty when no message has this key: then
+     * nothing was sent and nobody was paged.
+     */
+    Mono<Sent> resume(String orgId, String senderId, String idempotencyKey);
+
     /** One recipient's receipt: state, when it was reached, and the answer chosen (null when none). */
     record Receipt(String userId, String state, java.time.Instant at, String choice) {
     }

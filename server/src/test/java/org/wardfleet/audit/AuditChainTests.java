@@ -69,6 +69,14 @@ class AuditChainTests {
                 Filters.and(Filters.eq("orgId", orgId), Filters.eq("seq", entries)))).block();
         Map<?, ?> tail = verify(admin.token());
         assertThat(tail.get("valid")).isEqualTo(false);
+        // where and how many: the head still names the lost entry's number
+        assertThat(((Number) tail.get("missing")).longValue()).isEqualTo(1L);
+        assertThat(((Number) tail.get("headSeq")).longValue()).isEqualTo(entries);
+        Map<?, ?> gap = (Map<?, ?>) ((List<?>) tail.get("gaps")).get(0);
+        assertThat(((List<?>) tail.get("gaps"))).hasSize(1);
+        assertThat(((Number) gap.get("from")).longValue()).isEqualTo(entries);
+        assertThat(((Number) gap.get("to")).longValue()).isEqualTo(entries);
+        assertThat(((Number) gap.get("count")).longValue()).isEqualTo(1L);
     }
 
     @Test

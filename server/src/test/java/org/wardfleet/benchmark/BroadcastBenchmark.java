@@ -175,6 +175,7 @@ class BroadcastBenchmark {
             recording.dump(Path.of(System.getProperty("bench.jfr")));
             recording.close();
         }
+        String fallback = line(simOut, "FALLBACK"); // FALLBACK n: pushed copies a phone could not open, fetched
         String simCpu = line(simOut, "CPU"); // CPU ms
         String woken = line(simOut, "WOKEN"); // WOKEN first p50 last; fetch ms p50 p99 max
         String done = line(simOut, "DONE"); // DONE all n first p50 p99 last
@@ -186,6 +187,10 @@ class BroadcastBenchmark {
                 d.length > 6 ? Long.parseLong(d[3]) - t0 : -1, d.length > 6 ? Long.parseLong(d[4]) - t0 : -1,
                 d.length > 6 ? Long.parseLong(d[5]) - t0 : -1, d.length > 6 ? Long.parseLong(d[6]) - t0 : -1,
                 delivered, rolledUp == 0 ? -1 : rolledUp - t0));
+        if (fallback != null) {
+            out.append(String.format("  pushed copies a phone could not open and fetched instead: %s%n",
+                    fallback.split(" ")[1]));
+        }
         long wardfleetAll = rolledUp == 0 ? -1 : rolledUp - t0;
         out.append(String.format("  CPU from the broadcast until all delivered: server (with embedded MongoDB) %.1f s, "
                 + "simulated phones %.1f s%n", serverCpu / 1e3, simCpu == null ? -1 : Long.parseLong(simCpu.split(" ")[1])

@@ -86,7 +86,14 @@ public final class FleetSimulator {
         System.exit(0);
     }
 
-    record Phone(TestDevice device, AtomicLong cursor, java.util.concurrent.atomic.AtomicReference<OctetSequenceKey> key) {
+    record Phone(TestDevice device, AtomicLong cursor, java.util.concurrent.atomic.AtomicReference<OctetSequenceKey> key,
+            java.util.concurrent.atomic.AtomicBoolean fellBack) {
+
+        /** The message key this phone holds, as a fetch names it ({@code none}: ECDH-ES to its enrolled key). */
+        String heldKid() {
+            OctetSequenceKey held = key.get();
+            return held == null ? "none" : held.getKeyID();
+        }
     }
 
     // ---- Wardfleet: device streams, fetch, decrypt
@@ -106,7 +113,7 @@ public final class FleetSimulator {
             KeyPair keys = new KeyPair(ec.generatePublic(new X509EncodedKeySpec(Base64.getDecoder().decode(f[3]))),
                     ec.generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(f[2]))));
             phones.add(new Phone(TestDevice.of(keys, f[0]), new AtomicLong(),
-                    new java.util.concurrent.atomic.AtomicReference<>()));
+                    new java.util.concurrent.atomic.AtomicReference<>(), new java.util.concurrent.atomic.AtomicBoolean()));
         }
         ConnectionProvider pool = ConnectionProvider.builder("fetch").maxConnections(128)
                 .pendingAcquireMaxCount(100_000).pendingAcquireTimeout(Duration.ofMinutes(10)).build();
@@ -119,6 +126,8 @@ public final class FleetSimulator {
         List<Long> woken = Collections.synchronizedList(new ArrayList<>());
         List<Long> fetchMs = Collections.synchronizedList(new ArrayList<>());
         AtomicInteger errors = new AtomicInteger();
+        // pushed copies a phone could not open (a key it never got): it fetches instead, as a real phone does
+        AtomicInteger fallbacks = new AtomicInteger();
         // pushed copies: a phone is done when its receipt is answered (closing earlier would lose receipts in flight)
         CountDownLatch recorded = new CountDownLatch(push && messageKeys ? phones.size() : 0);
         Map<String, Boolean> done = new ConcurrentHashMap<>();
@@ -158,13 +167,23 @@ public final class FleetSimulator {
                         } else if (event.startsWith("{\"type\":\"deliver\"")) {
                             cpu.compareAndSet(-1, cpuNanos());
                             woken.add(System.currentTimeMillis());
-                            String receipts = receipts(JSON.readValue(event, Map.class),
-                                    p.key().get().toSecretKey("AES"));
+                            started.set(System.nanoTime());
+                            String receipts;
+                            try {
+                                receipts = receipts(JSON.readValue(event, Map.class), p.key().get() == null ? null
+                                        : p.key().get().toSecretKey("AES"));
+                            } catch (Exception cannotOpen) {
+                                // a copy under a key this phone does not hold: fetch it, naming the key it holds
+                                fallbacks.incrementAndGet();
+                                p.fellBack().set(true);
+                                socket.send("{\"type\":\"fetch\",\"after\":\"" + p.cursor().get() + "\",\"kid\":\""
+                                        + p.heldKid() + "\"}");
+                                return;
+                            }
                             if (done.putIfAbsent(p.device().deviceId(), true) == null) {
                                 received.add(System.currentTimeMillis());
                                 all.countDown();
                             }
-                            started.set(System.nanoTime());
                             socket.send("{\"type\":\"delivered\",\"messages\":" + receipts + "}");
                         } else if (event.startsWith("{\"type\":\"recorded\"")) {
                             fetchMs.add((System.nanoTime() - started.get()) / 1_000_000);
@@ -176,6 +195,9 @@ public final class FleetSimulator {
                                 received.add(System.currentTimeMillis());
                                 all.countDown();
                             }
+                            if (count > 0 && p.fellBack().compareAndSet(true, false)) {
+                                recorded.countDown(); // the fetch made it DELIVERED: no receipt will follow
+                            }
                         } else if (event.startsWith("{\"type\":\"error\"")) {
                             errors.incrementAndGet();
                             System.err.println("stream request refused: " + event);
@@ -184,7 +206,8 @@ public final class FleetSimulator {
                             woken.add(System.currentTimeMillis());
                             started.set(System.nanoTime());
                             if (overStream) {
-                                socket.send("{\"type\":\"fetch\",\"after\":\"" + p.cursor().get() + "\"}");
+                                socket.send("{\"type\":\"fetch\",\"after\":\"" + p.cursor().get() + "\",\"kid\":\""
+                                        + p.heldKid() + "\"}");
                                 return;
                             }
                             // fetches wait for a free connection here, so each device token is made just before
@@ -216,6 +239,7 @@ public final class FleetSimulator {
         if (!recorded.await(2, TimeUnit.MINUTES)) {
             System.err.println("receipts not answered: " + recorded.getCount());
         }
+        System.out.printf("FALLBACK %d%n", fallbacks.get());
         System.out.printf("CPU %d%n", cpu.get() < 0 ? 0 : (cpuNanos() - cpu.get()) / 1_000_000);
         List<Long> w = new ArrayList<>(woken);
         Collections.sort(w);
@@ -256,23 +280,45 @@ public final class FleetSimulator {
                 .getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
+    /**
+     * Asks for a message key and confirms having it, as the SDK does; the phone holds it only once the server
+     * confirmed it is in use (until then the server keeps using none for this phone, so it fetches under ECDH-ES).
+     */
     private static Mono<Void> messageKey(WebClient http, Phone p) {
         return http.post().uri("/device/v1/message-key")
                 .header("Authorization", "Device " + p.device().jwt("POST", "/device/v1/message-key"))
                 .retrieve().bodyToMono(Map.class)
-                .doOnNext(issued -> {
+                .map(issued -> {
                     try {
                         JWEObject jwe = JWEObject.parse((String) issued.get("jwe"));
                         jwe.decrypt(new ECDHDecrypter((ECPrivateKey) p.device().keys().getPrivate()));
-                        p.key().set(OctetSequenceKey.parse(jwe.getPayload().toJSONObject()));
+                        return OctetSequenceKey.parse(jwe.getPayload().toJSONObject());
                     } catch (Exception e) {
                         throw new IllegalStateException(e);
                     }
                 })
+                .flatMap(key -> http.post().uri("/device/v1/message-key/confirm")
+                        .header("Authorization", "Device " + p.device().jwt("POST", "/device/v1/message-key/confirm"))
+                        .bodyValue(Map.of("kid", key.getKeyID()))
+                        .retrieve().toBodilessEntity()
+                        .doOnNext(confirmed -> {
+                            if (!forgetsItsKey(p)) {
+                                p.key().set(key);
+                            }
+                        }))
                 .onErrorResume(e -> {
                     System.err.println("message key failed: " + e);
                     return Mono.empty();
                 }).then();
+    }
+
+    /**
+     * {@code -Dsim.forgetKeyEvery=n}: about one phone in n drops its key after confirming it (as if the confirmation's
+     * answer was lost): its pushed copy does not open, and it must fetch instead — the fallback, exercised.
+     */
+    private static boolean forgetsItsKey(Phone p) {
+        int every = Integer.getInteger("sim.forgetKeyEvery", 0);
+        return every > 0 && Math.floorMod(p.device().deviceId().hashCode(), every) == 0;
     }
 
     private static final tools.jackson.databind.json.JsonMapper JSON = tools.jackson.databind.json.JsonMapper.builder()
@@ -300,7 +346,7 @@ public final class FleetSimulator {
     }
 
     private static Mono<Integer> fetchAndDecrypt(WebClient http, Phone p) {
-        return http.get().uri("/device/v1/messages?after=" + p.cursor().get())
+        return http.get().uri("/device/v1/messages?after=" + p.cursor().get() + "&kid=" + p.heldKid())
                 .header("Authorization", "Device " + p.device().jwt("GET", "/device/v1/messages"))
                 .retrieve().bodyToMono(Map.class)
                 .map(inbox -> decrypt(p, inbox))

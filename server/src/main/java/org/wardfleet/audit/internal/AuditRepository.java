@@ -2,8 +2,8 @@ package org.wardfleet.audit.internal;
 
 import static com.mongodb.client.model.Filters.and;
 import static com.mongodb.client.model.Filters.eq;
+import static com.mongodb.client.model.Filters.gt;
 import static com.mongodb.client.model.Filters.gte;
-import static com.mongodb.client.model.Filters.lt;
 import static com.mongodb.client.model.Filters.lte;
 
 import java.util.ArrayList;
@@ -22,7 +22,6 @@ import org.wardfleet.platform.mongo.IndexedCollection;
 import com.mongodb.client.model.IndexOptions;
 import com.mongodb.client.model.Indexes;
 import com.mongodb.client.model.Sorts;
-import com.mongodb.client.model.UpdateOptions;
 import com.mongodb.client.model.Updates;
 import com.mongodb.reactivestreams.client.MongoCollection;
 import com.mongodb.reactivestreams.client.MongoDatabase;
@@ -33,7 +32,9 @@ import reactor.core.publisher.Mono;
 /**
  * Entries live in {@code audit_entries} with {@code _id = orgId:seq} and a unique {@code (orgId, seq)} index: two
  * writers that claim the same sequence number cannot both succeed, so the chain never forks. {@code audit_heads}
- * caches each organisation's last entry; it may lag after a crash, and writers walk it forward.
+ * holds each organisation's highest sequence number and hash <em>reserved</em>: a writer moves it (compare and set)
+ * before it inserts the entries, so a number is never handed out twice even when entries are lost, and entries that
+ * end before the head are a gap verification reports.
  */
 @Component
 class AuditRepository implements IndexedCollection {
@@ -70,17 +71,34 @@ class AuditRepository implements IndexedCollection {
                 new com.mongodb.client.model.InsertManyOptions().ordered(true))).then();
     }
 
-    /** Moves the head forward, never back (a slower writer's older head is ignored). */
-    Mono<Void> advanceHead(String orgId, Head head) {
-        Bson behind = and(eq("_id", orgId), lt("seq", head.seq()));
-        Bson update = Updates.combine(Updates.set("seq", head.seq()), Updates.set("hash", head.hash()));
-        return Mono.from(heads.updateOne(behind, update, new UpdateOptions().upsert(true)))
-                .onErrorResume(Documents::isDuplicateKey, e -> Mono.empty())
-                .then();
+    /**
+     * Reserves the numbers after {@code from} up to {@code to}: moves the head only if it still is {@code from}
+     * (compare and set on one document); false when another writer moved it first.
+     */
+    Mono<Boolean> moveHead(String orgId, Head from, Head to) {
+        Bson update = Updates.combine(Updates.set("seq", to.seq()), Updates.set("hash", to.hash()));
+        if (from.seq() == 0) {
+            return Mono.from(heads.insertOne(new Document("_id", orgId).append("seq", to.seq())
+                            .append("hash", to.hash())))
+                    .thenReturn(true)
+                    .onErrorResume(Documents::isDuplicateKey, taken -> Mono.just(false));
+        }
+        return Mono.from(heads.updateOne(and(eq("_id", orgId), eq("seq", from.seq()), eq("hash", from.hash())),
+                        update))
+                .map(result -> result.getModifiedCount() == 1);
     }
 
     Mono<AuditEntry> entry(String orgId, long seq) {
         return Mono.from(entries.find(eq("_id", id(orgId, seq))).first()).map(AuditRepository::toEntry);
+    }
+
+    /**
+     * The stored entry with the highest sequence number, when any is above {@code after}: only asked when an entry
+     * sits above the head (one written by a version that inserted before moving the head), so the scan is rare.
+     */
+    Mono<AuditEntry> lastAbove(String orgId, long after) {
+        return Mono.from(entries.find(and(eq("orgId", orgId), gt("seq", after))).sort(Sorts.descending("seq"))
+                .first()).map(AuditRepository::toEntry);
     }
 
     /** The whole chain in order, streamed (verification reads every entry). */

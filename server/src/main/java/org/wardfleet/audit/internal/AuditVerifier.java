@@ -1,57 +1,113 @@
 package org.wardfleet.audit.internal;
 
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
 import org.springframework.stereotype.Component;
 import org.wardfleet.audit.AuditEntry;
 
 import reactor.core.publisher.Mono;
 
 /**
- * Re-walks an organisation's chain: sequence numbers must run 1, 2, 3, ... with no gap, each entry must name its
- * predecessor's hash, and each stored hash must match the recomputed one. The head record also catches a deleted tail.
+ * Re-walks an organisation's chain: sequence numbers must run 1, 2, 3, ... up to the head with no gap, each entry
+ * must name its predecessor's hash, and each stored hash must match the recomputed one. Numbers are reserved (the head
+ * moves) before entries are written, so missing numbers — in the middle or after the last stored entry — are entries
+ * that were lost, and the walk reports where and how many. It goes on past a break, so every gap is counted.
  */
 @Component
 class AuditVerifier {
 
-    private final AuditRepository repository;
+    /** At most this many gaps are listed (all are counted in {@code missing}). */
+    static final int MAX_GAPS_LISTED = 100;
+    /** An append on another instance writes its entries a moment after reserving them: look again once. */
+    static final Duration RECHECK = Duration.ofSeconds(1);
 
-    AuditVerifier(AuditRepository repository) {
+    private final AuditRepository repository;
+    private final ChainedAuditLog log;
+
+    AuditVerifier(AuditRepository repository, ChainedAuditLog log) {
         this.repository = repository;
+        this.log = log;
     }
 
-    record Verification(boolean valid, long entries, Long firstBrokenSeq, String reason) {
+    /** Sequence numbers {@code from} to {@code to} (inclusive) have no entry. */
+    record Gap(long from, long to, long count) {
+    }
+
+    /**
+     * @param firstBrokenSeq the first entry that is missing, edited or mislinked (null when valid)
+     * @param headSeq the highest sequence number handed out
+     * @param missing how many numbers up to the head have no entry
+     */
+    record Verification(boolean valid, long entries, Long firstBrokenSeq, String reason, long headSeq, long missing,
+            List<Gap> gaps) {
     }
 
     Mono<Verification> verify(String orgId) {
-        return repository.chain(orgId)
-                .reduce(new Walk(0, AuditChain.GENESIS, null, null), Walk::next)
-                .flatMap(walk -> repository.head(orgId).map(head -> walk.finish(head)));
+        // the head first, then this instance's batch in flight: every number up to the head is then written or lost
+        return repository.head(orgId)
+                .flatMap(head -> log.settled(orgId).then(walk(orgId, head))
+                        .flatMap(first -> first.missing() == 0 ? Mono.just(first)
+                                : Mono.delay(RECHECK).then(walk(orgId, head))));
     }
 
-    /** The fold state: entries seen, the hash the next entry must name, and the first break found. */
-    private record Walk(long seen, String expectedPrev, Long brokenAt, String reason) {
+    private Mono<Verification> walk(String orgId, AuditRepository.Head head) {
+        return repository.chain(orgId)
+                .reduceWith(Walk::new, Walk::next)
+                .map(walk -> walk.finish(head));
+    }
+
+    /** The fold state: entries seen, the last one, the first break found and the gaps. */
+    private static final class Walk {
+        private long seen;
+        private long lastSeq;
+        private String lastHash = AuditChain.GENESIS;
+        private Long brokenAt;
+        private String reason;
+        private long missing;
+        private final List<Gap> gaps = new ArrayList<>();
 
         Walk next(AuditEntry entry) {
-            long expectedSeq = seen + 1;
-            if (brokenAt != null) {
-                return new Walk(seen + 1, entry.hash(), brokenAt, reason);
-            }
-            if (entry.seq() != expectedSeq) {
-                return new Walk(seen + 1, entry.hash(), expectedSeq, "entry " + expectedSeq + " is missing");
-            }
-            if (!entry.prevHash().equals(expectedPrev)) {
-                return new Walk(seen + 1, entry.hash(), entry.seq(), "previous-hash link does not match");
+            seen++;
+            long expected = lastSeq + 1;
+            if (entry.seq() > expected) {
+                gap(expected, entry.seq() - 1);
+                // its predecessor is gone: the link cannot be checked, the entry itself still can
+            } else if (!entry.prevHash().equals(lastHash)) {
+                broken(entry.seq(), "previous-hash link does not match");
             }
             if (!AuditChain.hash(entry).equals(entry.hash())) {
-                return new Walk(seen + 1, entry.hash(), entry.seq(), "entry content does not match its hash");
+                broken(entry.seq(), "entry content does not match its hash");
             }
-            return new Walk(seen + 1, entry.hash(), null, null);
+            lastSeq = entry.seq();
+            lastHash = entry.hash();
+            return this;
         }
 
         Verification finish(AuditRepository.Head head) {
-            if (brokenAt == null && head.seq() > seen) {
-                return new Verification(false, seen, seen + 1, "entries after " + seen + " are missing");
+            if (head.seq() > lastSeq) {
+                gap(lastSeq + 1, head.seq());
             }
-            return new Verification(brokenAt == null, seen, brokenAt, reason);
+            return new Verification(brokenAt == null, seen, brokenAt, reason, Math.max(head.seq(), lastSeq),
+                    missing, List.copyOf(gaps));
+        }
+
+        private void gap(long from, long to) {
+            long count = to - from + 1;
+            missing += count;
+            if (gaps.size() < MAX_GAPS_LISTED) {
+                gaps.add(new Gap(from, to, count));
+            }
+            broken(from, count == 1 ? "entry " + from + " is missing"
+                    : "entries " + from + " to " + to + " are missing (" + count + ")");
+        }
+
+        private void broken(long seq, String why) {
+            if (brokenAt == null) {
+                brokenAt = seq;
+                reason = why;
+            }
         }
     }
 }

@@ -8,8 +8,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 
@@ -18,35 +20,45 @@ import org.springframework.stereotype.Component;
 import org.wardfleet.audit.AuditEntry;
 import org.wardfleet.audit.AuditEvent;
 import org.wardfleet.audit.AuditLog;
+import org.wardfleet.audit.AuditProblems;
 import org.wardfleet.platform.mongo.Documents;
+import org.wardfleet.platform.web.ProblemException;
 import org.wardfleet.platform.web.RequestContext;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
+import reactor.util.retry.Retry;
 
 /**
- * Appends to an organisation's chain without transactions: claim sequence {@code head + 1} by inserting under the
- * unique index; on conflict another writer got there first, so take its entry as the new head and try the next
- * number. Within one instance, appends to one organisation are queued and written one at a time (a chain is serial
- * by nature, and racing writers in one process would only starve each other); the unique index settles races
- * between instances.
+ * Appends to an organisation's chain without transactions. A batch first <em>reserves</em> its sequence numbers by
+ * moving the organisation's head (compare and set on {@code audit_heads}, recording the last entry's hash), then
+ * inserts the entries under the unique index. Reserving first is what makes lost entries visible: a number is never
+ * handed out twice, so entries lost after the head moved (a crash between the two writes, storage that lost its
+ * newest writes) leave a gap that verification reports, and later entries chain on from the recorded head.
+ * <p>
+ * Within one instance, an organisation's appends queue and are written one batch at a time (a chain is serial by
+ * nature); a caller waits its turn, however long the queue, and is refused (503 {@code audit-unavailable}) only when
+ * {@link #MAX_WAITING} entries already wait or storage does not answer. Between instances a lost compare-and-set
+ * means another writer moved the head: re-read it and try again, as often as it takes within the batch timeout.
  */
 @Component
 class ChainedAuditLog implements AuditLog, SmartLifecycle {
 
-    static final int MAX_ATTEMPTS = 200;
     static final int MAX_BATCH = 256;
+    /** Per organisation and instance: beyond this a new entry is refused rather than queued without bound. */
+    static final int MAX_WAITING = 20_000;
     static final Duration STOP_WAIT = Duration.ofSeconds(10);
     static final Duration BATCH_TIMEOUT = Duration.ofSeconds(30);
+    static final Duration RETRY_AFTER = Duration.ofSeconds(2);
 
     private final AuditRepository repository;
     private final Clock clock;
-    /** Last head this instance saw per organisation: saves a read per append; a stale one only costs a retry. */
+    /** Last head this instance moved or saw per organisation: saves a read per batch; a stale one costs a retry. */
     private final Map<String, AuditRepository.Head> heads = new ConcurrentHashMap<>();
     private final Counter conflicts;
-    /** One writer per organisation in this instance: its waiting jobs, and the ticks that wake it. */
+    private final Counter refused;
     private final Map<String, Writer> writers = new ConcurrentHashMap<>();
     /** Appends accepted and not yet settled, so that stopping can wait for them. */
     private final AtomicInteger unsettled = new AtomicInteger();
@@ -55,61 +67,94 @@ class ChainedAuditLog implements AuditLog, SmartLifecycle {
     private record Job(AuditEvent event, RequestContext context, Sinks.One<Void> done) {
     }
 
-    private record Writer(Queue<Job> waiting, Sinks.Many<Boolean> ticks) {
+    /**
+     * One organisation's queue. {@code writing} is held by whoever writes a batch; that writer looks at the queue
+     * again when its batch is done, so an entry added meanwhile is never stranded and nobody spins or waits on a lock.
+     */
+    private static final class Writer {
+        final Queue<Job> waiting = new ConcurrentLinkedQueue<>();
+        final AtomicInteger size = new AtomicInteger();
+        final AtomicBoolean writing = new AtomicBoolean();
+        volatile Mono<Void> batchInFlight = Mono.empty();
     }
 
     ChainedAuditLog(AuditRepository repository, Clock clock, MeterRegistry meters) {
         this.repository = repository;
         this.clock = clock;
         this.conflicts = meters.counter("wardfleet.audit.append.conflicts");
+        this.refused = meters.counter("wardfleet.audit.append.refused");
     }
 
     @Override
     public Mono<Void> record(AuditEvent event) {
         return RequestContext.current().flatMap(context -> {
+            Writer writer = writers.computeIfAbsent(event.orgId(), id -> new Writer());
+            if (writer.size.incrementAndGet() > MAX_WAITING) {
+                writer.size.decrementAndGet();
+                refused.increment();
+                return Mono.error(unavailable("Too many audit entries are waiting; retry shortly"));
+            }
             Job job = new Job(event, context, Sinks.one());
-            Writer writer = writer(event.orgId());
             unsettled.incrementAndGet();
-            writer.waiting().add(job);
-            writer.ticks().emitNext(Boolean.TRUE, Sinks.EmitFailureHandler.busyLooping(Duration.ofSeconds(1)));
+            writer.waiting.add(job);
+            pump(event.orgId(), writer);
             return job.done().asMono().doFinally(signal -> unsettled.decrementAndGet());
         });
     }
 
-    /**
-     * A writer is a subscription to its ticks and holds no thread, so it lives as long as this bean: pausing the
-     * application (stop, then start again) must not leave an organisation without one. Each tick drains whatever is waiting (up to {@link #MAX_BATCH}) into one ordered insertMany: under load many
-     * entries share a round trip, and a tick that finds the queue empty costs nothing.
-     */
-    private Writer writer(String orgId) {
-        return writers.computeIfAbsent(orgId, id -> {
-            Writer writer = new Writer(new ConcurrentLinkedQueue<>(), Sinks.many().unicast().onBackpressureBuffer());
-            writer.ticks().asFlux()
-                    .concatMap(tick -> {
-                        List<Job> batch = drain(writer.waiting());
-                        if (batch.isEmpty()) {
-                            return Mono.empty();
-                        }
-                        // a storage call that never answers must not hold this organisation's queue forever
-                        return knownHead(id).flatMap(head -> appendBatch(id, batch, head, 1))
-                                .timeout(BATCH_TIMEOUT)
-                                .onErrorResume(error -> {
-                                    heads.remove(id);
-                                    batch.forEach(job -> job.done().tryEmitError(error));
-                                    return Mono.empty();
-                                });
-                    })
-                    .subscribe();
-            return writer;
-        });
+    /** Completes when the batch this instance is writing for the organisation now (if any) is settled. */
+    Mono<Void> settled(String orgId) {
+        Writer writer = writers.get(orgId);
+        return writer == null ? Mono.empty() : writer.batchInFlight;
     }
 
-    private static List<Job> drain(Queue<Job> waiting) {
+    /** Starts a batch unless one is being written; the writer of that batch calls this again when it is done. */
+    private void pump(String orgId, Writer writer) {
+        while (!writer.waiting.isEmpty() && writer.writing.compareAndSet(false, true)) {
+            List<Job> batch = drain(writer);
+            if (batch.isEmpty()) {
+                writer.writing.set(false);
+                continue;
+            }
+            Sinks.Empty<Void> settled = Sinks.empty();
+            writer.batchInFlight = settled.asMono();
+            write(orgId, batch)
+                    .doFinally(signal -> {
+                        settled.tryEmitEmpty();
+                        writer.writing.set(false);
+                        pump(orgId, writer);
+                    })
+                    .subscribe();
+            return;
+        }
+    }
+
+    private static List<Job> drain(Writer writer) {
         List<Job> batch = new ArrayList<>();
-        for (Job job = waiting.poll(); job != null; job = batch.size() < MAX_BATCH ? waiting.poll() : null) {
+        for (Job job = writer.waiting.poll(); job != null; job = batch.size() < MAX_BATCH ? writer.waiting.poll()
+                : null) {
             batch.add(job);
         }
+        writer.size.addAndGet(-batch.size());
         return batch;
+    }
+
+    /** One batch; never fails (each job gets its own outcome), so the queue always moves on. */
+    private Mono<Void> write(String orgId, List<Job> batch) {
+        // a storage call that never answers must not hold this organisation's queue forever
+        return knownHead(orgId).flatMap(head -> append(orgId, batch, head, 0))
+                .timeout(BATCH_TIMEOUT)
+                .onErrorResume(error -> {
+                    heads.remove(orgId);
+                    ProblemException problem = error instanceof ProblemException p ? p
+                            : unavailable("The audit log's storage did not answer; retry shortly");
+                    batch.forEach(job -> job.done().tryEmitError(problem));
+                    return Mono.empty();
+                });
+    }
+
+    private static ProblemException unavailable(String detail) {
+        return AuditProblems.AUDIT_UNAVAILABLE.exception(detail).retryAfter(RETRY_AFTER);
     }
 
     @Override
@@ -143,10 +188,23 @@ class ChainedAuditLog implements AuditLog, SmartLifecycle {
 
     private Mono<AuditRepository.Head> knownHead(String orgId) {
         AuditRepository.Head cached = heads.get(orgId);
-        return cached != null ? Mono.just(cached) : repository.head(orgId);
+        return cached != null ? Mono.just(cached) : storedHead(orgId);
     }
 
-    private Mono<Void> appendBatch(String orgId, List<Job> jobs, AuditRepository.Head head, int attempt) {
+    /**
+     * The head as stored. Entries above it exist only if a writer that inserted before moving the head (an earlier
+     * version of this class) stopped in between: then the head is first moved up to the last of them.
+     */
+    private Mono<AuditRepository.Head> storedHead(String orgId) {
+        return repository.head(orgId).flatMap(head -> repository.entry(orgId, head.seq() + 1)
+                .flatMap(above -> repository.lastAbove(orgId, head.seq()))
+                .map(last -> new AuditRepository.Head(last.seq(), last.hash()))
+                .flatMap(last -> repository.moveHead(orgId, head, last)
+                        .flatMap(moved -> moved ? Mono.just(last) : storedHead(orgId)))
+                .defaultIfEmpty(head));
+    }
+
+    private Mono<Void> append(String orgId, List<Job> jobs, AuditRepository.Head head, int lost) {
         List<AuditEntry> entries = new ArrayList<>(jobs.size());
         AuditRepository.Head previous = head;
         for (Job job : jobs) {
@@ -155,29 +213,48 @@ class ChainedAuditLog implements AuditLog, SmartLifecycle {
             previous = new AuditRepository.Head(entry.seq(), entry.hash());
         }
         AuditRepository.Head last = previous;
-        return repository.insertAll(orgId, entries)
-                .then(Mono.defer(() -> advance(orgId, last)))
-                .doOnSuccess(done -> jobs.forEach(job -> job.done().tryEmitEmpty()))
-                .onErrorResume(Documents::isDuplicateKey, taken -> {
-                    // ordered insert: everything before the first failure is in the chain
-                    int written = Documents.firstFailedIndex(taken);
-                    jobs.subList(0, written).forEach(job -> job.done().tryEmitEmpty());
-                    if (attempt >= MAX_ATTEMPTS) {
-                        return Mono.error(new IllegalStateException("Audit chain contention for " + orgId));
-                    }
-                    conflicts.increment();
-                    long takenSeq = entries.get(written).seq();
-                    List<Job> rest = jobs.subList(written, jobs.size());
-                    return repository.entry(orgId, takenSeq)
-                            .map(other -> new AuditRepository.Head(other.seq(), other.hash()))
-                            .switchIfEmpty(repository.head(orgId))
-                            .flatMap(next -> appendBatch(orgId, rest, next, attempt + 1));
-                });
+        return repository.moveHead(orgId, head, last).flatMap(reserved -> {
+            if (!reserved) {
+                // another instance moved the head: wait a moment (more each time) and chain after its entries
+                conflicts.increment();
+                heads.remove(orgId);
+                return Mono.delay(Duration.ofMillis(ThreadLocalRandom.current().nextInt(1 + Math.min(lost, 50))))
+                        .then(storedHead(orgId))
+                        .flatMap(next -> append(orgId, jobs, next, lost + 1));
+            }
+            heads.merge(orgId, last, (old, neu) -> neu.seq() > old.seq() ? neu : old);
+            return insertReserved(orgId, entries, 0).flatMap(written -> {
+                jobs.subList(0, written).forEach(job -> job.done().tryEmitEmpty());
+                if (written == jobs.size()) {
+                    return Mono.empty();
+                }
+                // a number we reserved was already taken (an older writer that inserted first): the rest go after
+                conflicts.increment();
+                return storedHead(orgId).flatMap(next -> append(orgId, jobs.subList(written, jobs.size()), next,
+                        lost + 1));
+            });
+        });
     }
 
-    private Mono<Void> advance(String orgId, AuditRepository.Head head) {
-        heads.merge(orgId, head, (old, neu) -> neu.seq() > old.seq() ? neu : old);
-        return repository.advanceHead(orgId, head);
+    /**
+     * Inserts reserved entries from {@code from} on (ordered: a failure leaves a prefix written) and returns how many
+     * are in. A duplicate that is our own entry (an earlier try of this same insert got it in) is stepped over;
+     * transient failures are retried, since these numbers are ours alone.
+     */
+    private Mono<Integer> insertReserved(String orgId, List<AuditEntry> entries, int from) {
+        if (from == entries.size()) {
+            return Mono.just(from);
+        }
+        return repository.insertAll(orgId, entries.subList(from, entries.size()))
+                .retryWhen(Retry.backoff(3, Duration.ofMillis(100)).filter(e -> !Documents.isDuplicateKey(e)))
+                .thenReturn(entries.size())
+                .onErrorResume(Documents::isDuplicateKey, taken -> {
+                    int at = from + Documents.firstFailedIndex(taken);
+                    return repository.entry(orgId, entries.get(at).seq())
+                            .filter(stored -> stored.hash().equals(entries.get(at).hash()))
+                            .flatMap(ours -> insertReserved(orgId, entries, at + 1))
+                            .defaultIfEmpty(at);
+                });
     }
 
     private AuditEntry chained(AuditEvent event, RequestContext context, AuditRepository.Head head) {

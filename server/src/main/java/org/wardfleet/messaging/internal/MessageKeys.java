@@ -22,7 +22,8 @@ import org.springframework.stereotype.Component;
 import org.wardfleet.device.Device;
 import org.wardfleet.platform.mongo.Documents;
 
-import com.mongodb.client.model.ReplaceOptions;
+import com.mongodb.client.model.UpdateOptions;
+import com.mongodb.client.model.Updates;
 import com.mongodb.reactivestreams.client.MongoCollection;
 import com.mongodb.reactivestreams.client.MongoDatabase;
 import com.nimbusds.jose.JWEAlgorithm;
@@ -37,11 +38,15 @@ import reactor.core.scheduler.Schedulers;
  * A device's message key: a random AES-256 key the device asks for once ({@code POST /device/v1/message-key}) and
  * receives as a JWE to its enrolled key (the one key agreement), after which every message reaches it as
  * {@code A256KW}/{@code A256GCM} under that key — a key wrap instead of an elliptic-curve key agreement per message,
- * per device (about 100 times cheaper on both ends; what makes a 10,000-phone broadcast CPU-cheap). Asking again
- * replaces the key (a reinstalled app, a suspected leak); messages are encrypted at fetch time, so the next fetch uses
- * the new key. Devices that never ask keep getting ECDH-ES per message. Stored sealed by the organisation's data key
+ * per device (about 100 times cheaper on both ends; what makes a 10,000-phone broadcast CPU-cheap). Devices that
+ * never ask keep getting ECDH-ES per message. Stored sealed by the organisation's data key
  * ({@code device_message_keys}), bound to the device, the key id and the device's enrolled key (a renewal with a new
  * key retires the message key).
+ * <p>
+ * A new key is only <em>pending</em> until the device confirms it has it ({@link #confirm}): pushes and fetches keep
+ * using the key before it (or ECDH-ES) meanwhile. So an issue whose answer never reached the device — lost on the
+ * network, or a step after storing that failed — leaves nothing in use that the device cannot open; the next issue
+ * simply replaces the pending key.
  */
 @Component
 class MessageKeys {
@@ -60,6 +65,9 @@ class MessageKeys {
     record Issued(String kid, String jwe) {
     }
 
+    /** What a confirmation did: made the pending key the one in use, found it in use already, or knew no such key. */
+    enum Confirmed { ACTIVATED, ALREADY_ACTIVE, UNKNOWN }
+
     private final MongoCollection<Document> keys;
     private final MessageCrypto crypto;
     private final Clock clock;
@@ -71,9 +79,8 @@ class MessageKeys {
     }
 
     /**
-     * A fresh key for the device, replacing any earlier one. Wrapped for the device first, then stored: a key is
-     * never in use before the answer that carries it exists (if that answer is lost, the device asks again and the
-     * next key replaces this one).
+     * A fresh key for the device, stored as pending (replacing any earlier pending one; the key in use stays in use):
+     * it is used only after the device confirms it.
      */
     Mono<Issued> issue(Device device) {
         byte[] raw = new byte[32];
@@ -83,11 +90,47 @@ class MessageKeys {
         return Mono.fromCallable(() -> new Issued(kid, wrapForDevice(device, kid, raw)))
                 .subscribeOn(Schedulers.boundedElastic())
                 .flatMap(issued -> crypto.encrypt(device.orgId(), binding(device, kid), encoded)
-                        .flatMap(sealed -> Mono.from(keys.replaceOne(eq("_id", device.id()), new Document("_id",
-                                device.id()).append("orgId", device.orgId()).append("kid", kid)
-                                .append("sealed", sealed).append("createdAt", Documents.date(clock.instant())),
-                                new ReplaceOptions().upsert(true))))
+                        .flatMap(sealed -> Mono.from(keys.updateOne(eq("_id", device.id()), Updates.combine(
+                                Updates.set("orgId", device.orgId()), Updates.set("pendingKid", kid),
+                                Updates.set("pendingSealed", sealed),
+                                Updates.set("pendingAt", Documents.date(clock.instant()))),
+                                new UpdateOptions().upsert(true))))
                         .thenReturn(issued));
+    }
+
+    /**
+     * The device has key {@code kid}: if it is the pending one it becomes the key in use (one conditional update, so
+     * two confirmations cannot both do it); confirming the key already in use again changes nothing.
+     */
+    Mono<Confirmed> confirm(Device device, String kid) {
+        return Mono.from(keys.find(and(eq("_id", device.id()), eq("orgId", device.orgId()))).first())
+                .flatMap(d -> {
+                    if (kid.equals(d.getString("kid"))) {
+                        return Mono.just(Confirmed.ALREADY_ACTIVE);
+                    }
+                    if (!kid.equals(d.getString("pendingKid"))) {
+                        return Mono.just(Confirmed.UNKNOWN);
+                    }
+                    return Mono.from(keys.updateOne(and(eq("_id", device.id()), eq("pendingKid", kid)),
+                                    Updates.combine(Updates.set("kid", kid),
+                                            Updates.set("sealed", d.getString("pendingSealed")),
+                                            Updates.set("createdAt", Documents.date(clock.instant())),
+                                            Updates.unset("pendingKid"), Updates.unset("pendingSealed"),
+                                            Updates.unset("pendingAt"))))
+                            .flatMap(r -> r.getModifiedCount() == 1 ? Mono.just(Confirmed.ACTIVATED)
+                                    : confirm(device, kid)); // confirmed at the same moment elsewhere: look again
+                })
+                .defaultIfEmpty(Confirmed.UNKNOWN);
+    }
+
+    /**
+     * The key to encrypt a fetch under, for a device that says it holds {@code heldKid}: the key in use if that is
+     * the one it holds (or it did not say: older apps), otherwise none — ECDH-ES to its enrolled key, which it always
+     * holds. A device that lost its key, or never got the one now in use, can always read what it fetches.
+     */
+    Mono<Optional<MessageKey>> forFetch(Device device, String heldKid) {
+        return current(device).map(key -> heldKid == null || key.filter(k -> k.kid().equals(heldKid)).isPresent()
+                ? key : Optional.<MessageKey>empty());
     }
 
     /**
@@ -103,9 +146,12 @@ class MessageKeys {
                 .defaultIfEmpty(Optional.empty());
     }
 
-    /** A stored key unsealed for its device; empty if it no longer opens (stale binding). */
+    /** A stored key unsealed for its device; empty if none is in use yet or it no longer opens (stale binding). */
     private Mono<MessageKey> open(Device device, Document stored) {
         String kid = stored.getString("kid");
+        if (kid == null) {
+            return Mono.empty();
+        }
         return crypto.decrypt(device.orgId(), binding(device, kid), stored.getString("sealed"))
                 .map(encoded -> new MessageKey(kid, new SecretKeySpec(Base64.getDecoder().decode(encoded), "AES")))
                 .onErrorResume(IllegalStateException.class, stale -> Mono.empty());

@@ -139,6 +139,15 @@ class MessageStore implements IndexedCollection {
 
     /** Inserts the message; an existing one with the same idempotency key comes back instead (a retried send). */
     Mono<Message> insertOnce(Message m) {
+        return insertOnce(m, null);
+    }
+
+    /**
+     * As {@link #insertOnce(Message)}, marked as being fanned out until {@code fanOutUntil} (the sender's lease): the
+     * mark stays until {@link #fannedOut} clears it, so a message whose sender stopped half-way can be told apart and
+     * finished ({@link #claimFanOut}).
+     */
+    Mono<Message> insertOnce(Message m, Instant fanOutUntil) {
         Document recipients = new Document();
         m.recipients().forEach((userId, r) -> recipients.append(userId, new Document("state", r.state())
                 .append("at", Documents.date(r.at())).append("eligibleDevices", r.eligibleDevices())));
@@ -148,9 +157,33 @@ class MessageStore implements IndexedCollection {
                 .append("patientRef", m.patientRef()).append("replyTo", m.replyTo())
                 .append("sentAt", Documents.date(m.sentAt())).append("recipients", recipients)
                 .append("drill", m.drill()).append("choices", m.choices());
+        if (fanOutUntil != null) {
+            doc.append("fanOutUntil", Documents.date(fanOutUntil));
+        }
         return Mono.from(messages.insertOne(doc)).thenReturn(m)
                 .onErrorResume(Documents::isDuplicateKey, retried -> messageByKey(m.orgId(), m.senderId(),
                         m.idempotencyKey()));
+    }
+
+    /** The message's fan-out is complete: its mark goes. */
+    Mono<Void> fannedOut(String orgId, String messageId) {
+        return Mono.from(messages.updateOne(and(eq("_id", messageId), eq("orgId", orgId)),
+                Updates.unset("fanOutUntil"))).then();
+    }
+
+    /** Until when the message's sender holds its fan-out; empty when the fan-out is complete (or never marked). */
+    Mono<Instant> fanOutUntil(String orgId, String messageId) {
+        return Mono.from(messages.find(and(eq("_id", messageId), eq("orgId", orgId)))
+                        .projection(com.mongodb.client.model.Projections.include("fanOutUntil")).first())
+                .mapNotNull(d -> Documents.instant(d.getDate("fanOutUntil")));
+    }
+
+    /** Takes over an unfinished fan-out whose lease has run out; false when it is done or someone holds it. */
+    Mono<Boolean> claimFanOut(String orgId, String messageId, Instant now, Instant until) {
+        return Mono.from(messages.updateOne(and(eq("_id", messageId), eq("orgId", orgId),
+                        com.mongodb.client.model.Filters.lte("fanOutUntil", Documents.date(now))),
+                        Updates.set("fanOutUntil", Documents.date(until))))
+                .map(r -> r.getModifiedCount() == 1);
     }
 
     Mono<Message> messageByKey(String orgId, String senderId, String idempotencyKey) {

@@ -4,6 +4,7 @@ import java.security.PublicKey;
 import java.security.interfaces.ECPublicKey;
 import java.security.interfaces.RSAPublicKey;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -206,15 +207,44 @@ class Messaging implements org.wardfleet.messaging.Paging {
                                     return store.insertOnce(new MessageStore.Message(id, orgId, conversationId,
                                             senderId, idempotencyKey, body, draft.priority(), draft.requiresAck(),
                                             draft.patientRef(), draft.replyTo(), now, null, null, recipients,
-                                            draft.drill(), draft.choices()));
+                                            draft.drill(), draft.choices()), now.plus(FAN_OUT_LEASE));
                                 })
                                 .flatMap(stored -> stored.id().equals(id)
-                                        ? fanOut(stored, eligible).thenReturn(stored)
-                                        // a retried send: the first attempt already paged everyone
-                                        : Mono.just(stored))));
+                                        ? fanOut(stored, eligible, false).then(store.fannedOut(orgId, id))
+                                                .thenReturn(stored)
+                                        // a retried send: the first attempt paged everyone — or stopped half-way
+                                        : finishFanOut(stored).thenReturn(stored))));
     }
 
-    private Mono<Void> fanOut(MessageStore.Message message, Map<String, List<Device>> eligible) {
+    /**
+     * How long a sender holds its message's fan-out: past this, a retried send or recovery takes it over (a
+     * 10,000-phone broadcast fans out in seconds).
+     */
+    static final Duration FAN_OUT_LEASE = Duration.ofSeconds(30);
+
+    /**
+     * A retried send or a recovery found the message: if the attempt that began its fan-out stopped half-way (its
+     * mark is still there and its lease has run out), fan it out again — delivery records and inbox entries are
+     * idempotent per device, a device keeps messages by id, and the audit entry says {@code resumed}. True when
+     * nothing is left to do; false while another attempt holds the fan-out.
+     */
+    private Mono<Boolean> finishFanOut(MessageStore.Message message) {
+        Instant now = clock.instant();
+        return store.fanOutUntil(message.orgId(), message.id())
+                .flatMap(until -> until.isAfter(now) ? Mono.just(false)
+                        : store.claimFanOut(message.orgId(), message.id(), now, now.plus(FAN_OUT_LEASE))
+                                .flatMap(claimed -> claimed ? fanOutAgain(message).thenReturn(true)
+                                        : Mono.just(false)))
+                .defaultIfEmpty(true);
+    }
+
+    private Mono<Void> fanOutAgain(MessageStore.Message message) {
+        return eligibleDevices(message.orgId(), List.copyOf(message.recipients().keySet()))
+                .flatMap(eligible -> fanOut(message, eligible, true))
+                .then(store.fannedOut(message.orgId(), message.id()));
+    }
+
+    private Mono<Void> fanOut(MessageStore.Message message, Map<String, List<Device>> eligible, boolean resumed) {
         List<Device> targets = eligible.values().stream().flatMap(List::stream).toList();
         // the durable record first — every device's delivery history and inbox entry, so a device whose stream drops
         // fetches its copy again — while the pushed copies' keys are read; nothing is pushed before it is written
@@ -228,11 +258,12 @@ class Messaging implements org.wardfleet.messaging.Paging {
                     return store.deliver(message.orgId(), batch);
                 })
                 .cache();
+        AuditEvent sent = AuditEvent.of(message.orgId(), Actor.user(message.senderId()), "message.send",
+                message.id(), Outcome.SUCCESS).withDetail("priority", message.priority())
+                .withDetail("recipients", Integer.toString(message.recipients().size()))
+                .withDetail("devices", Integer.toString(targets.size()));
         Mono<Void> told = recorded
-                .then(audit.record(AuditEvent.of(message.orgId(), Actor.user(message.senderId()), "message.send",
-                        message.id(), Outcome.SUCCESS).withDetail("priority", message.priority())
-                        .withDetail("recipients", Integer.toString(message.recipients().size()))
-                        .withDetail("devices", Integer.toString(targets.size()))))
+                .then(audit.record(resumed ? sent.withDetail("resumed", "true") : sent))
                 .then(signals.publish(message.recipients().keySet().stream().map(userId -> new UserSignals.Signal(
                         message.orgId(), userId, "message", message.id())).toList()));
         Mono<Void> reached = pushHere(message, targets, recorded)
@@ -376,7 +407,7 @@ class Messaging implements org.wardfleet.messaging.Paging {
      * one (A256KW), else to its enrolled key (ECDH-ES); marks them delivered.
      */
     Mono<Fetched> fetch(String orgId, String deviceId, long after) {
-        return fetch(orgId, deviceId, after, null);
+        return fetch(orgId, deviceId, after, null, null);
     }
 
     /**
@@ -385,6 +416,15 @@ class Messaging implements org.wardfleet.messaging.Paging {
      * replaced since (renewed, possibly with a new key) is refused — the stream must reconnect with the new one.
      */
     Mono<Fetched> fetch(String orgId, String deviceId, long after, String credentialSerial) {
+        return fetch(orgId, deviceId, after, credentialSerial, null);
+    }
+
+    /**
+     * As {@link #fetch(String, String, long, String)}; {@code heldKid} is the message key the device says it holds
+     * ({@code null}: not said, as older apps): a device that does not hold the key in use gets ECDH-ES to its enrolled
+     * key, which it can always open — the fallback of a phone that could not decrypt a pushed copy.
+     */
+    Mono<Fetched> fetch(String orgId, String deviceId, long after, String credentialSerial, String heldKid) {
         // the device just read is the one decided on (no second read of it)
         return devices.find(orgId, deviceId)
                 .filter(device -> credentialSerial == null || credentialSerial.equals(device.certificateSerial()))
@@ -396,7 +436,7 @@ class Messaging implements org.wardfleet.messaging.Paging {
                 .flatMap(decision -> !decision.allowed() || device.state() != DeviceState.ACTIVE
                         ? Mono.just(new Fetched(List.of(), after, true))
                         : Mono.zip(store.inbox(orgId, deviceId, after, 100).collectList(),
-                                        messageKeys.current(device))
+                                        messageKeys.forFetch(device, heldKid))
                                 .flatMap(t -> deliverAll(device, t.getT2().orElse(null), t.getT1(), after))));
     }
 
@@ -411,6 +451,28 @@ class Messaging implements org.wardfleet.messaging.Paging {
                         .flatMap(issued -> audit.record(AuditEvent.of(orgId, Actor.device(deviceId),
                                 "messaging.message-key.issue", deviceId, Outcome.SUCCESS)
                                 .withDetail("kid", issued.kid())).thenReturn(issued)));
+    }
+
+    /**
+     * The device has message key {@code kid}: a pending key becomes the one in use (audited
+     * {@code messaging.message-key.activate}, with {@code again} when it was in use already: a retry after a lost
+     * answer or a lost entry is audited too); any other kid is refused.
+     */
+    Mono<String> confirmMessageKey(String orgId, String deviceId, String kid) {
+        return devices.find(orgId, deviceId)
+                .filter(d -> d.state() == DeviceState.ACTIVE)
+                .switchIfEmpty(Mono.error(() -> ProblemType.FORBIDDEN.exception(
+                        "Only an active device can have a message key")))
+                .flatMap(device -> messageKeys.confirm(device, kid))
+                .flatMap(confirmed -> confirmed == MessageKeys.Confirmed.UNKNOWN
+                        ? Mono.error(MessagingProblems.MESSAGE_KEY_UNKNOWN.exception(
+                                "No message key %s is waiting for this device: ask for a new one", kid))
+                        // a confirmation retried after its entry was lost (the key already in use) is audited too
+                        : audit.record(AuditEvent.of(orgId, Actor.device(deviceId), "messaging.message-key.activate",
+                                deviceId, Outcome.SUCCESS).withDetail("kid", kid)
+                                .withDetail("again",
+                                        Boolean.toString(confirmed == MessageKeys.Confirmed.ALREADY_ACTIVE)))
+                                .thenReturn(kid));
     }
 
     private Mono<Fetched> deliverAll(Device device, MessageKeys.MessageKey key, List<MessageStore.Delivery> inbox,
@@ -559,13 +621,20 @@ class Messaging implements org.wardfleet.messaging.Paging {
     public Mono<String> page(String orgId, String senderId, List<String> recipients, String text, String priority,
             List<String> choices, String idempotencyKey) {
         return store.messageByKey(orgId, senderId, idempotencyKey)
-                .map(MessageStore.Message::id)
+                .flatMap(sent -> finishFanOut(sent).thenReturn(sent.id()))
                 .switchIfEmpty(Mono.defer(() -> startWith(orgId, senderId, recipients, recipients.isEmpty() ? 2 : 1)
                         .flatMap(c -> send(orgId, senderId, c.id(), idempotencyKey,
                                 new Draft(text, priority, true, null, null, false,
                                         choices == null ? List.of() : List.copyOf(choices)),
                                 SYSTEM.equals(senderId) ? null : List.copyOf(new LinkedHashSet<>(recipients))))
                         .map(MessageStore.Message::id)));
+    }
+
+    @Override
+    public Mono<Sent> resume(String orgId, String senderId, String idempotencyKey) {
+        return store.messageByKey(orgId, senderId, idempotencyKey)
+                .flatMap(m -> finishFanOut(m).map(complete -> new Sent(m.id(), m.sentAt(),
+                        List.copyOf(m.recipients().keySet()), complete)));
     }
 
     @Override
@@ -597,7 +666,7 @@ class Messaging implements org.wardfleet.messaging.Paging {
                                 .flatMap(eligible -> store.addRecipients(orgId, messageId, eligible.entrySet().stream()
                                                 .map(e -> new MessageStore.Recipient(e.getKey(), "SENT",
                                                         clock.instant(), null, e.getValue().size())).toList())
-                                        .then(fanOut(message, eligible)))
+                                        .then(fanOut(message, eligible, false)))
                                 .thenReturn(added);
                     });
         });
@@ -679,7 +748,8 @@ class Messaging implements org.wardfleet.messaging.Paging {
         }
         List<String> participants = new ArrayList<>(people);
         participants.add(senderId);
-        return store.messageByKey(orgId, senderId, idempotencyKey).map(MessageStore.Message::id)
+        return store.messageByKey(orgId, senderId, idempotencyKey)
+                .flatMap(sent -> finishFanOut(sent).thenReturn(sent.id()))
                 .switchIfEmpty(Mono.defer(() -> store.insert(new MessageStore.Conversation(UUID.randomUUID()
                                 .toString(), orgId, participants, senderId, clock.instant().truncatedTo(ChronoUnit.MILLIS)))
                         .flatMap(c -> send(orgId, senderId, c.id(), idempotencyKey, new Draft(text, priority, true,

@@ -171,8 +171,9 @@ class MessagingController {
     }
 
     @GetMapping("/device/v1/messages")
-    Mono<Inbox> inbox(DevicePrincipal device, @RequestParam(defaultValue = "0") @Min(0) long after) {
-        return messaging.fetch(device.orgId(), device.deviceId(), after)
+    Mono<Inbox> inbox(DevicePrincipal device, @RequestParam(defaultValue = "0") @Min(0) long after,
+            @RequestParam(required = false) @Pattern(regexp = KID) String kid) {
+        return messaging.fetch(device.orgId(), device.deviceId(), after, null, kid)
                 .map(f -> new Inbox(f.messages(), Long.toString(f.cursor()), f.blocked()));
     }
 
@@ -188,6 +189,25 @@ class MessagingController {
         return messaging.issueMessageKey(device.orgId(), device.deviceId())
                 .map(issued -> ResponseEntity.status(org.springframework.http.HttpStatus.CREATED)
                         .body(new MessageKeyView(issued.kid(), issued.jwe())));
+    }
+
+    /** A message key id as the server issues it ({@code mk-<uuid>}), or anything else a device says it holds. */
+    static final String KID = "[A-Za-z0-9_-]{1,64}";
+
+    record KeyConfirmation(@NotNull @Pattern(regexp = KID) String kid) {
+    }
+
+    record KeyConfirmed(String kid, String state) {
+    }
+
+    /**
+     * The device has the key it was sent ({@code kid} from {@code POST /device/v1/message-key}): only now do pushes
+     * and fetches use it. Idempotent; an unknown kid is 409 {@code message-key-unknown}.
+     */
+    @PostMapping("/device/v1/message-key/confirm")
+    Mono<KeyConfirmed> confirmMessageKey(DevicePrincipal device, @Valid @RequestBody KeyConfirmation body) {
+        return messaging.confirmMessageKey(device.orgId(), device.deviceId(), body.kid())
+                .map(kid -> new KeyConfirmed(kid, "ACTIVE"));
     }
 
     record Receipt(@NotNull @Pattern(regexp = "DELIVERED|READ|ACKNOWLEDGED|DECLINED") String state,

@@ -11,7 +11,7 @@ import org.wardfleet.push.DeviceStreamRequest;
 import reactor.core.publisher.Mono;
 
 /**
- * {@code {"type":"fetch","after":"<cursor>"}} on the device's stream: the same inbox as
+ * {@code {"type":"fetch","after":"<cursor>","kid"?}} on the device's stream: the same inbox as
  * {@code GET /device/v1/messages?after=} — same checks (ACTIVE, compliance, now), same JWEs, same DELIVERED receipts —
  * answered as {@code {"type":"messages","messages":[...],"cursor","blocked"}} on the stream. A woken phone that is
  * connected fetches without a new signed token, connection or TLS handshake. A device whose certificate changed since
@@ -38,7 +38,12 @@ class StreamFetch implements DeviceStreamRequest {
         if (!text.matches("[0-9]{1,18}")) {
             return Mono.error(ProblemType.VALIDATION_FAILED.exception("after is a cursor: the digits a fetch returned"));
         }
-        return messaging.fetch(device.orgId(), device.deviceId(), Long.parseLong(text), device.certificateSerial())
+        Object kid = request.get("kid");
+        if (kid != null && !(kid instanceof String held && held.matches(MessagingController.KID))) {
+            return Mono.error(ProblemType.VALIDATION_FAILED.exception("kid names the message key the device holds"));
+        }
+        return messaging.fetch(device.orgId(), device.deviceId(), Long.parseLong(text), device.certificateSerial(),
+                        (String) kid)
                 .map(f -> {
             Map<String, Object> event = new LinkedHashMap<>();
             event.put("type", "messages");

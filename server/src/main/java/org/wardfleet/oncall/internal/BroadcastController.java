@@ -13,10 +13,6 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RestController;
-import org.wardfleet.audit.AuditEvent;
-import org.wardfleet.audit.AuditEvent.Actor;
-import org.wardfleet.audit.AuditEvent.Outcome;
-import org.wardfleet.audit.AuditLog;
 import org.wardfleet.identity.UserDirectory;
 import org.wardfleet.messaging.Paging;
 import org.wardfleet.platform.security.Caller;
@@ -42,17 +38,17 @@ class BroadcastController {
     private final Paging paging;
     private final UserDirectory users;
     private final Coverage coverage;
-    private final AuditLog audit;
+    private final PageIntents intents;
     private final Clock clock;
     private final BroadcastPermission permission;
 
-    BroadcastController(Paging paging, UserDirectory users, Coverage coverage, AuditLog audit, Clock clock,
+    BroadcastController(Paging paging, UserDirectory users, Coverage coverage, PageIntents intents, Clock clock,
             BroadcastPermission permission) {
         this.permission = permission;
         this.paging = paging;
         this.users = users;
         this.coverage = coverage;
-        this.audit = audit;
+        this.intents = intents;
         this.clock = clock;
     }
 
@@ -77,12 +73,8 @@ class BroadcastController {
         return audience(caller.orgId(), body.audience())
                 .flatMap(people -> permission.check(caller, body.audience(), people,
                         Boolean.TRUE.equals(body.drill())).thenReturn(people))
-                .flatMap(people -> paging.broadcast(caller.orgId(), caller.userId(), people, body.text(),
-                        body.priority(), body.choices(), Boolean.TRUE.equals(body.drill()), key)
-                        .flatMap(id -> audit.record(AuditEvent.of(caller.orgId(), Actor.user(caller.userId()),
-                                Boolean.TRUE.equals(body.drill()) ? "broadcast.drill" : "broadcast.send", id,
-                                Outcome.SUCCESS).withDetail("recipients", Integer.toString(people.size())))
-                                .thenReturn(id)))
+                .flatMap(people -> intents.broadcast(caller.orgId(), caller.userId(), people, body.text(),
+                        body.priority(), body.choices(), Boolean.TRUE.equals(body.drill()), key))
                 .map(id -> ResponseEntity.created(URI.create("/api/v1/broadcasts/" + id)).body(new Created(id)));
     }
 

@@ -37,7 +37,7 @@ import reactor.core.publisher.Mono;
  * a lease and fenced by step, so each fires once; a step found more than 30 s late is recorded as overdue.
  */
 @Component
-class Escalation extends org.wardfleet.platform.time.PeriodicTask implements org.wardfleet.oncall.Pages {
+class Escalation extends org.wardfleet.platform.time.PeriodicTask {
 
     static final Duration LEASE = Duration.ofSeconds(30);
     static final Duration OVERDUE = Duration.ofSeconds(30);
@@ -106,32 +106,23 @@ class Escalation extends org.wardfleet.platform.time.PeriodicTask implements org
                                         "Nobody to page: the first step resolves to no one (a gap in cover?)"));
                             }
                             return paging.page(orgId, senderId, users, text, priority, choices, idempotencyKey)
-                                    .flatMap(id -> store.insert(new PageStore.Page(id, orgId, senderId, priority, to,
-                                            policy.steps(), Math.max(1, policy.repeat()), 0, 0, "TRIGGERED",
-                                            escalates(priority) ? now.plusSeconds(policy.steps().get(0).waitSeconds())
-                                                    : null, realertAt(priority, now), null, null,
-                                            List.of(event(now, "TRIGGERED", Map.of("step", 0, "recipients", users))),
-                                            now)));
+                                    .flatMap(id -> record(id, orgId, senderId, to, priority, policy, users, now));
                         }))
                 .flatMap(p -> audit.record(AuditEvent.of(orgId, Actor.user(senderId), "page.trigger", p.id(),
                         Outcome.SUCCESS).withDetail("priority", priority)).thenReturn(p));
     }
 
-    @Override
-    public Mono<String> page(String orgId, String senderId, String targetType, String targetId, String text,
-            String priority, List<String> choices, String idempotencyKey) {
-        return trigger(orgId, senderId == null ? "system" : senderId, new PageStore.Target(targetType, targetId),
-                text, priority, null, choices, idempotencyKey).map(PageStore.Page::id);
-    }
-
-    @Override
-    public Mono<Void> note(String orgId, String pageId, Map<String, Object> event) {
-        return store.note(orgId, pageId, event);
-    }
-
-    @Override
-    public Mono<String> roleIdByName(String orgId, String name) {
-        return roles.roles(orgId).filter(r -> r.name().equalsIgnoreCase(name)).next().map(OnCallStore.Role::id);
+    /**
+     * The page record of message {@code id}, sent to {@code users} at {@code now}; the record already there when a
+     * retried trigger or a recovery ({@link PageIntents}) gets here again.
+     */
+    Mono<PageStore.Page> record(String id, String orgId, String senderId, PageStore.Target to, String priority,
+            PageStore.Policy policy, List<String> users, Instant now) {
+        return store.insert(new PageStore.Page(id, orgId, senderId, priority, to, policy.steps(),
+                Math.max(1, policy.repeat()), 0, 0, "TRIGGERED",
+                escalates(priority) ? now.plusSeconds(policy.steps().get(0).waitSeconds()) : null,
+                realertAt(priority, now), null, null,
+                List.of(event(now, "TRIGGERED", Map.of("step", 0, "recipients", users))), now));
     }
 
     private static boolean escalates(String priority) {
@@ -143,7 +134,7 @@ class Escalation extends org.wardfleet.platform.time.PeriodicTask implements org
                 : null;
     }
 
-    private Mono<PageStore.Policy> policy(String orgId, PageStore.Target to, String priority, String policyId) {
+    Mono<PageStore.Policy> policy(String orgId, PageStore.Target to, String priority, String policyId) {
         if (policyId != null) {
             return store.policy(orgId, policyId).switchIfEmpty(Mono.error(() -> ProblemType.NOT_FOUND.exception(
                     "No escalation policy %s", policyId)));

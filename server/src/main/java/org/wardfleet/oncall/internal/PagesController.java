@@ -36,16 +36,16 @@ import reactor.core.publisher.Mono;
 @RestController
 class PagesController {
 
-    private final Escalation escalation;
+    private final PageIntents intents;
     private final PageStore store;
     private final Paging paging;
     private final AuditLog audit;
     private final java.time.Clock clock;
     private final References references;
 
-    PagesController(Escalation escalation, PageStore store, Paging paging, AuditLog audit, java.time.Clock clock,
+    PagesController(PageIntents intents, PageStore store, Paging paging, AuditLog audit, java.time.Clock clock,
             References references) {
-        this.escalation = escalation;
+        this.intents = intents;
         this.store = store;
         this.paging = paging;
         this.audit = audit;
@@ -109,8 +109,8 @@ class PagesController {
             return Mono.error(org.wardfleet.messaging.MessagingProblems.IDEMPOTENCY_KEY_REQUIRED.exception(
                     "Send an Idempotency-Key (1-128 characters) so a retried request never pages twice"));
         }
-        return escalation.trigger(caller.orgId(), caller.userId(), body.to().target(), body.text(), body.priority(),
-                        body.escalationPolicyId(), idempotencyKey)
+        return intents.trigger(caller.orgId(), caller.userId(), body.to().target(), body.text(), body.priority(),
+                        body.escalationPolicyId(), List.of(), idempotencyKey)
                 // never an empty 2xx: a page either exists or its refusal says why (a bug otherwise: 500, logged)
                 .switchIfEmpty(Mono.error(() -> new IllegalStateException("Page trigger completed without a page")))
                 .map(p -> ResponseEntity.created(URI.create("/api/v1/pages/" + p.id()))

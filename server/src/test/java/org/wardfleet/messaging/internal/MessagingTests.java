@@ -119,12 +119,22 @@ class MessagingTests {
         assertThat(JWEObject.parse(toDoctor).getHeader().getAlgorithm()).isEqualTo(JWEAlgorithm.ECDH_ES_A256KW);
         assertThat(decrypt(doctor, toDoctor)).containsEntry("text", "Coming");
 
-        // replaced: the next message is under the new key only
-        OctetSequenceKey second = messageKey(nurse);
+        // a new key is not used until the device confirms it has it (its answer may never have arrived)
+        OctetSequenceKey second = issuedKey(nurse);
         assertThat(second.getKeyID()).isNotEqualTo(first.getKeyID());
         send(doctor, conversation, UUID.randomUUID().toString(), "Also bed 9", "URGENT", false, 201);
-        JWEObject next = JWEObject.parse((String) ((Map<?, ?>) ((List<?>) inbox(nurse, (String) inbox.get("cursor"))
-                .get("messages")).get(0)).get("jwe"));
+        Map<?, ?> unconfirmed = inbox(nurse, (String) inbox.get("cursor"));
+        assertThat(JWEObject.parse((String) ((Map<?, ?>) ((List<?>) unconfirmed.get("messages")).get(0)).get("jwe"))
+                .getHeader().getKeyID()).isEqualTo(first.getKeyID());
+        // confirmed: replaced, the next message is under the new key only (confirming again changes nothing)
+        confirm(nurse, second.getKeyID());
+        confirm(nurse, second.getKeyID());
+        api.deviceCall(nurse.device(), "POST", "/device/v1/message-key/confirm", Map.of("kid", first.getKeyID()))
+                .expectStatus().isEqualTo(409).expectBody().jsonPath("$.type")
+                .isEqualTo("urn:wardfleet:problem:message-key-unknown");
+        send(doctor, conversation, UUID.randomUUID().toString(), "Also bed 9", "URGENT", false, 201);
+        JWEObject next = JWEObject.parse((String) ((Map<?, ?>) ((List<?>) inbox(nurse, (String) unconfirmed
+                .get("cursor")).get("messages")).get(0)).get("jwe"));
         assertThat(next.getHeader().getKeyID()).isEqualTo(second.getKeyID());
         JWEObject copy = JWEObject.parse(next.serialize());
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> copy.decrypt(new AESDecrypter(first.toSecretKey(
@@ -141,6 +151,18 @@ class MessagingTests {
     }
 
     private OctetSequenceKey messageKey(Person who) throws Exception {
+        OctetSequenceKey key = issuedKey(who);
+        confirm(who, key.getKeyID());
+        return key;
+    }
+
+    private void confirm(Person who, String kid) {
+        api.deviceCall(who.device(), "POST", "/device/v1/message-key/confirm", Map.of("kid", kid)).expectStatus()
+                .isOk().expectBody().jsonPath("$.kid").isEqualTo(kid).jsonPath("$.state").isEqualTo("ACTIVE");
+    }
+
+    /** Issued, not yet confirmed. */
+    private OctetSequenceKey issuedKey(Person who) throws Exception {
         Map<?, ?> issued = api.deviceCall(who.device(), "POST", "/device/v1/message-key", null).expectStatus()
                 .isCreated().expectBody(Map.class).returnResult().getResponseBody();
         JWEObject wrapped = JWEObject.parse((String) issued.get("jwe"));

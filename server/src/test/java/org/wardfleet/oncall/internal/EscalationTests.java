@@ -288,7 +288,7 @@ class EscalationTests {
                 .expectStatus().isOk().expectBody(Map.class).returnResult().getResponseBody();
     }
 
-    private static List<Map<?, ?>> events(Map<?, ?> view, String name) {
+    static List<Map<?, ?>> events(Map<?, ?> view, String name) {
         return ((List<?>) view.get("timeline")).stream().<Map<?, ?>>map(e -> (Map<?, ?>) e)
                 .filter(e -> name.equals(e.get("event"))).toList();
     }

@@ -1,0 +1,183 @@
+package org.wardfleet.oncall.internal;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.stereotype.Component;
+import org.wardfleet.audit.AuditEvent;
+import org.wardfleet.audit.AuditEvent.Actor;
+import org.wardfleet.audit.AuditEvent.Outcome;
+import org.wardfleet.audit.AuditLog;
+import org.wardfleet.messaging.Paging;
+import org.wardfleet.oncall.internal.PageIntentStore.Intent;
+import org.wardfleet.oncall.internal.PageIntentStore.Kind;
+import org.wardfleet.platform.time.PeriodicTask;
+import org.wardfleet.platform.web.ProblemException;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import reactor.core.publisher.Mono;
+
+/**
+ * A page is three writes in three collections — the message (with its fan-out to devices), the page record that
+ * escalates it, the audit entry — and there are no transactions. So each page and broadcast first writes an intent
+ * ({@link PageIntentStore}, one document keyed by organisation, sender and idempotency key), then the steps, each of
+ * which may run twice (the message is keyed by the idempotency key and its fan-out is finished by whoever finds it
+ * half done, the page record is keyed by the message id), then deletes the intent. A server killed in between leaves
+ * the intent: this task, at start-up and then every {@code wardfleet.oncall.intent-recovery}, claims intents older
+ * than the grace period (a lease, so two instances never replay the same one) and finishes them — the page record
+ * with the message's own recipients and send time (so a step already due fires on the next tick), and an audit entry
+ * marked {@code recovered}. An intent whose message was never written is given up and audited as a FAILURE: nothing
+ * reached anybody and its request was never answered. A retried request with the same key runs the same steps and so
+ * returns the same page, whether the first attempt finished, was recovered, or neither yet.
+ */
+@Component
+class PageIntents extends PeriodicTask {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PageIntents.class);
+    static final int BATCH = 50;
+
+    final String instanceId = UUID.randomUUID().toString();
+    private final PageIntentStore intents;
+    private final Escalation escalation;
+    private final PageStore pages;
+    private final Paging paging;
+    private final AuditLog audit;
+    private final Clock clock;
+    private final Duration grace;
+    private final Duration period;
+    private final AtomicLong pending = new AtomicLong();
+
+    PageIntents(PageIntentStore intents, Escalation escalation, PageStore pages, Paging paging, AuditLog audit,
+            Clock clock, MeterRegistry meters,
+            @Value("${wardfleet.oncall.intent-grace:30s}") Duration grace,
+            @Value("${wardfleet.oncall.intent-recovery:10s}") Duration period) {
+        if (grace.isNegative() || grace.isZero() || period.isNegative() || period.isZero()) {
+            throw new IllegalArgumentException("wardfleet.oncall.intent-grace and intent-recovery must be positive");
+        }
+        this.intents = intents;
+        this.escalation = escalation;
+        this.pages = pages;
+        this.paging = paging;
+        this.audit = audit;
+        this.clock = clock;
+        this.grace = grace;
+        this.period = period;
+        meters.gauge("wardfleet.oncall.intents.pending", pending);
+    }
+
+    /** {@link Escalation#trigger} under an intent. */
+    Mono<PageStore.Page> trigger(String orgId, String senderId, PageStore.Target to, String text, String priority,
+            String policyId, List<String> choices, String idempotencyKey) {
+        return guarded(Intent.of(Kind.PAGE, orgId, senderId, idempotencyKey, to, priority, policyId, clock.instant()),
+                escalation.trigger(orgId, senderId, to, text, priority, policyId, choices, idempotencyKey));
+    }
+
+    /** A broadcast (or drill) and its audit entry under an intent; returns its message id. */
+    Mono<String> broadcast(String orgId, String senderId, List<String> people, String text, String priority,
+            List<String> choices, boolean drill, String idempotencyKey) {
+        Kind kind = drill ? Kind.DRILL : Kind.BROADCAST;
+        return guarded(Intent.of(kind, orgId, senderId, idempotencyKey, null, priority, null, clock.instant()),
+                paging.broadcast(orgId, senderId, people, text, priority, choices, drill, idempotencyKey)
+                        .flatMap(id -> audit.record(broadcastEvent(orgId, senderId, kind, id, Outcome.SUCCESS)
+                                .withDetail("recipients", Integer.toString(people.size()))).thenReturn(id)));
+    }
+
+    /**
+     * The intent, the steps, the intent gone. A refusal (4xx: nothing was written) removes the intent at once; any
+     * other failure leaves it for recovery, which finds out how far the steps got.
+     */
+    private <T> Mono<T> guarded(Intent intent, Mono<T> steps) {
+        return intents.begin(intent, instanceId, intent.createdAt().plus(grace))
+                .then(steps)
+                .flatMap(result -> intents.done(intent.id()).thenReturn(result))
+                .switchIfEmpty(Mono.defer(() -> intents.done(intent.id()).then(Mono.empty())))
+                .onErrorResume(e -> e instanceof ProblemException p && p.getStatusCode().is4xxClientError(),
+                        refused -> intents.done(intent.id()).then(Mono.error(refused)));
+    }
+
+    @Override
+    protected Duration period() {
+        return period;
+    }
+
+    /** Soon after start-up: intents a crash left behind are finished before the next period. */
+    @Override
+    protected Duration initialDelay() {
+        return Duration.ofSeconds(2);
+    }
+
+    @Override
+    protected Mono<?> runOnce() {
+        return recoverDue(clock.instant());
+    }
+
+    /** One recovery pass at {@code now}: returns how many intents were claimed. */
+    Mono<Integer> recoverDue(Instant now) {
+        return intents.due(now, BATCH)
+                .concatMap(due -> intents.claim(due.id(), instanceId, now, now.plus(grace))
+                        .flatMap(claimed -> recover(claimed, now).thenReturn(1)
+                                .onErrorResume(e -> {
+                                    LOG.warn("Could not finish page intent {} (attempt {}); will retry: {}",
+                                            claimed.id(), claimed.attempts(), e.toString());
+                                    return Mono.just(1);
+                                })))
+                .reduce(0, Integer::sum)
+                .flatMap(claimed -> intents.pending().doOnNext(pending::set).thenReturn(claimed));
+    }
+
+    private Mono<Void> recover(Intent intent, Instant now) {
+        return paging.resume(intent.orgId(), intent.senderId(), intent.idempotencyKey())
+                .map(Optional::of)
+                .defaultIfEmpty(Optional.empty())
+                .flatMap(sent -> {
+                    if (sent.isEmpty()) {
+                        return givenUp(intent).then(intents.done(intent.id()));
+                    }
+                    if (!sent.get().complete()) {
+                        return Mono.empty(); // its sender still holds the fan-out: the next pass looks again
+                    }
+                    Mono<Void> finished = intent.kind() == Kind.PAGE ? finishPage(intent, sent.get(), now)
+                            : audit.record(broadcastEvent(intent.orgId(), intent.senderId(), intent.kind(),
+                                    sent.get().id(), Outcome.SUCCESS).withDetail("recovered", "true")
+                                    .withDetail("recipients", Integer.toString(sent.get().recipients().size())));
+                    return finished.then(intents.done(intent.id()));
+                });
+    }
+
+    /** The page record as the trigger would have written it, from the message's recipients and send time. */
+    private Mono<Void> finishPage(Intent intent, Paging.Sent sent, Instant now) {
+        return escalation.policy(intent.orgId(), intent.to(), intent.priority(), intent.policyId())
+                .onErrorResume(gone -> Mono.empty())
+                .switchIfEmpty(Mono.fromSupplier(() -> escalation.defaultPolicy(intent.to(), intent.priority())))
+                .flatMap(policy -> escalation.record(sent.id(), intent.orgId(), intent.senderId(), intent.to(),
+                        intent.priority(), policy, sent.recipients(), sent.sentAt()))
+                .flatMap(page -> pages.note(intent.orgId(), page.id(), Escalation.event(now, "RECOVERED",
+                        Map.of("reason", "its sender stopped before the page was complete"))))
+                .then(audit.record(AuditEvent.of(intent.orgId(), Actor.user(intent.senderId()), "page.trigger",
+                        sent.id(), Outcome.SUCCESS).withDetail("priority", intent.priority())
+                        .withDetail("recovered", "true")));
+    }
+
+    /** No message under the key: the request stopped before anything was sent; say so in the audit log. */
+    private Mono<Void> givenUp(Intent intent) {
+        AuditEvent event = intent.kind() == Kind.PAGE
+                ? AuditEvent.of(intent.orgId(), Actor.user(intent.senderId()), "page.trigger", null,
+                        Outcome.FAILURE).withDetail("priority", intent.priority())
+                : broadcastEvent(intent.orgId(), intent.senderId(), intent.kind(), null, Outcome.FAILURE);
+        return audit.record(event.withDetail("interrupted", "true"));
+    }
+
+    private static AuditEvent broadcastEvent(String orgId, String senderId, Kind kind, String id, Outcome outcome) {
+        return AuditEvent.of(orgId, Actor.user(senderId), kind == Kind.DRILL ? "broadcast.drill" : "broadcast.send",
+                id, outcome);
+    }
+}
