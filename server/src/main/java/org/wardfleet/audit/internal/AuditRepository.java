@@ -4,6 +4,7 @@ import static com.mongodb.client.model.Filters.and;
 import static com.mongodb.client.model.Filters.eq;
 import static com.mongodb.client.model.Filters.gt;
 import static com.mongodb.client.model.Filters.gte;
+import static com.mongodb.client.model.Filters.lt;
 import static com.mongodb.client.model.Filters.lte;
 
 import java.util.ArrayList;
@@ -22,6 +23,7 @@ import org.wardfleet.platform.mongo.IndexedCollection;
 import com.mongodb.client.model.IndexOptions;
 import com.mongodb.client.model.Indexes;
 import com.mongodb.client.model.Sorts;
+import com.mongodb.client.model.UpdateOptions;
 import com.mongodb.client.model.Updates;
 import com.mongodb.reactivestreams.client.MongoCollection;
 import com.mongodb.reactivestreams.client.MongoDatabase;
@@ -32,9 +34,9 @@ import reactor.core.publisher.Mono;
 /**
  * Entries live in {@code audit_entries} with {@code _id = orgId:seq} and a unique {@code (orgId, seq)} index: two
  * writers that claim the same sequence number cannot both succeed, so the chain never forks. {@code audit_heads}
- * holds each organisation's highest sequence number and hash <em>reserved</em>: a writer moves it (compare and set)
- * before it inserts the entries, so a number is never handed out twice even when entries are lost, and entries that
- * end before the head are a gap verification reports.
+ * holds each organisation's highest sequence number and hash written, moved forward after the entries: entries that
+ * end before the head were lost after they were written, a gap verification reports, and a number is never handed
+ * out twice.
  */
 @Component
 class AuditRepository implements IndexedCollection {
@@ -71,21 +73,14 @@ class AuditRepository implements IndexedCollection {
                 new com.mongodb.client.model.InsertManyOptions().ordered(true))).then();
     }
 
-    /**
-     * Reserves the numbers after {@code from} up to {@code to}: moves the head only if it still is {@code from}
-     * (compare and set on one document); false when another writer moved it first.
-     */
-    Mono<Boolean> moveHead(String orgId, Head from, Head to) {
-        Bson update = Updates.combine(Updates.set("seq", to.seq()), Updates.set("hash", to.hash()));
-        if (from.seq() == 0) {
-            return Mono.from(heads.insertOne(new Document("_id", orgId).append("seq", to.seq())
-                            .append("hash", to.hash())))
-                    .thenReturn(true)
-                    .onErrorResume(Documents::isDuplicateKey, taken -> Mono.just(false));
-        }
-        return Mono.from(heads.updateOne(and(eq("_id", orgId), eq("seq", from.seq()), eq("hash", from.hash())),
-                        update))
-                .map(result -> result.getModifiedCount() == 1);
+
+    /** Moves the head forward, never back (a slower writer's older head is ignored). */
+    Mono<Void> advanceHead(String orgId, Head head) {
+        Bson behind = and(eq("_id", orgId), lt("seq", head.seq()));
+        Bson update = Updates.combine(Updates.set("seq", head.seq()), Updates.set("hash", head.hash()));
+        return Mono.from(heads.updateOne(behind, update, new UpdateOptions().upsert(true)))
+                .onErrorResume(Documents::isDuplicateKey, e -> Mono.empty())
+                .then();
     }
 
     Mono<AuditEntry> entry(String orgId, long seq) {

@@ -11,16 +11,16 @@ import reactor.core.publisher.Mono;
 
 /**
  * Re-walks an organisation's chain: sequence numbers must run 1, 2, 3, ... up to the head with no gap, each entry
- * must name its predecessor's hash, and each stored hash must match the recomputed one. Numbers are reserved (the head
- * moves) before entries are written, so missing numbers — in the middle or after the last stored entry — are entries
- * that were lost, and the walk reports where and how many. It goes on past a break, so every gap is counted.
+ * must name its predecessor's hash, and each stored hash must match the recomputed one. The head moves only after
+ * entries are written, so missing numbers — in the middle or after the last stored entry — are entries that were lost
+ * after they were written, and the walk reports where and how many. It goes on past a break, so every gap is counted.
  */
 @Component
 class AuditVerifier {
 
     /** At most this many gaps are listed (all are counted in {@code missing}). */
     static final int MAX_GAPS_LISTED = 100;
-    /** An append on another instance writes its entries a moment after reserving them: look again once. */
+    /** An append on another instance may be caught half done: look again once before reporting a gap. */
     static final Duration RECHECK = Duration.ofSeconds(1);
 
     private final AuditRepository repository;

@@ -29,19 +29,22 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
-import reactor.util.retry.Retry;
 
 /**
- * Appends to an organisation's chain without transactions. A batch first <em>reserves</em> its sequence numbers by
- * moving the organisation's head (compare and set on {@code audit_heads}, recording the last entry's hash), then
- * inserts the entries under the unique index. Reserving first is what makes lost entries visible: a number is never
- * handed out twice, so entries lost after the head moved (a crash between the two writes, storage that lost its
- * newest writes) leave a gap that verification reports, and later entries chain on from the recorded head.
+ * Appends to an organisation's chain without transactions. A batch claims sequence {@code head + 1} onwards by
+ * inserting its entries under the unique {@code (orgId, seq)} index — on a conflict another instance got there first,
+ * so its entry becomes the new head and the rest try the next numbers — and then moves the organisation's head
+ * ({@code audit_heads}: the last sequence number and hash written, forward only). Storage acknowledges a write only
+ * once it is durable, so the head never leads the stored entries unless entries were lost after they were written
+ * (a restore, a storage fault): verification then reports the gap, and later entries chain on from the recorded head,
+ * so a lost number is never handed out again. A crash between the two writes only leaves the head behind; the next
+ * writer walks it forward over the entries above it.
  * <p>
  * Within one instance, an organisation's appends queue and are written one batch at a time (a chain is serial by
  * nature); a caller waits its turn, however long the queue, and is refused (503 {@code audit-unavailable}) only when
- * {@link #MAX_WAITING} entries already wait or storage does not answer. Between instances a lost compare-and-set
- * means another writer moved the head: re-read it and try again, as often as it takes within the batch timeout.
+ * {@link #MAX_WAITING} entries already wait or storage does not answer. Between instances a lost claim means
+ * another writer took the number: chain after its entries and try again, as often as it takes within the batch
+ * timeout.
  */
 @Component
 class ChainedAuditLog implements AuditLog, SmartLifecycle {
@@ -192,15 +195,13 @@ class ChainedAuditLog implements AuditLog, SmartLifecycle {
     }
 
     /**
-     * The head as stored. Entries above it exist only if a writer that inserted before moving the head (an earlier
-     * version of this class) stopped in between: then the head is first moved up to the last of them.
+     * The head as stored, walked forward to the last stored entry above it (a writer that stopped between writing its
+     * entries and moving the head, or another instance's entries not yet reflected).
      */
     private Mono<AuditRepository.Head> storedHead(String orgId) {
-        return repository.head(orgId).flatMap(head -> repository.entry(orgId, head.seq() + 1)
-                .flatMap(above -> repository.lastAbove(orgId, head.seq()))
+        return repository.head(orgId).flatMap(head -> repository.lastAbove(orgId, head.seq())
                 .map(last -> new AuditRepository.Head(last.seq(), last.hash()))
-                .flatMap(last -> repository.moveHead(orgId, head, last)
-                        .flatMap(moved -> moved ? Mono.just(last) : storedHead(orgId)))
+                .flatMap(last -> repository.advanceHead(orgId, last).thenReturn(last))
                 .defaultIfEmpty(head));
     }
 
@@ -213,48 +214,28 @@ class ChainedAuditLog implements AuditLog, SmartLifecycle {
             previous = new AuditRepository.Head(entry.seq(), entry.hash());
         }
         AuditRepository.Head last = previous;
-        return repository.moveHead(orgId, head, last).flatMap(reserved -> {
-            if (!reserved) {
-                // another instance moved the head: wait a moment (more each time) and chain after its entries
-                conflicts.increment();
-                heads.remove(orgId);
-                return Mono.delay(Duration.ofMillis(ThreadLocalRandom.current().nextInt(1 + Math.min(lost, 50))))
-                        .then(storedHead(orgId))
-                        .flatMap(next -> append(orgId, jobs, next, lost + 1));
-            }
-            heads.merge(orgId, last, (old, neu) -> neu.seq() > old.seq() ? neu : old);
-            return insertReserved(orgId, entries, 0).flatMap(written -> {
-                jobs.subList(0, written).forEach(job -> job.done().tryEmitEmpty());
-                if (written == jobs.size()) {
-                    return Mono.empty();
-                }
-                // a number we reserved was already taken (an older writer that inserted first): the rest go after
-                conflicts.increment();
-                return storedHead(orgId).flatMap(next -> append(orgId, jobs.subList(written, jobs.size()), next,
-                        lost + 1));
-            });
-        });
+        // the entries first, under the unique (orgId, seq) index that settles races between instances; the head moves
+        // after them, so it never leads the stored entries unless entries were lost after they were written — which
+        // verification then reports — and a crash between the two only leaves it behind (the next writer walks on)
+        return repository.insertAll(orgId, entries)
+                .then(Mono.defer(() -> advance(orgId, last)))
+                .doOnSuccess(done -> jobs.forEach(job -> job.done().tryEmitEmpty()))
+                .onErrorResume(Documents::isDuplicateKey, taken -> {
+                    // ordered insert: everything before the first failure is in the chain
+                    int written = Documents.firstFailedIndex(taken);
+                    jobs.subList(0, written).forEach(job -> job.done().tryEmitEmpty());
+                    // another instance holds the next number: wait a moment (more each time) and chain after it
+                    conflicts.increment();
+                    heads.remove(orgId);
+                    return Mono.delay(Duration.ofMillis(ThreadLocalRandom.current().nextInt(1 + Math.min(lost, 50))))
+                            .then(storedHead(orgId))
+                            .flatMap(next -> append(orgId, jobs.subList(written, jobs.size()), next, lost + 1));
+                });
     }
 
-    /**
-     * Inserts reserved entries from {@code from} on (ordered: a failure leaves a prefix written) and returns how many
-     * are in. A duplicate that is our own entry (an earlier try of this same insert got it in) is stepped over;
-     * transient failures are retried, since these numbers are ours alone.
-     */
-    private Mono<Integer> insertReserved(String orgId, List<AuditEntry> entries, int from) {
-        if (from == entries.size()) {
-            return Mono.just(from);
-        }
-        return repository.insertAll(orgId, entries.subList(from, entries.size()))
-                .retryWhen(Retry.backoff(3, Duration.ofMillis(100)).filter(e -> !Documents.isDuplicateKey(e)))
-                .thenReturn(entries.size())
-                .onErrorResume(Documents::isDuplicateKey, taken -> {
-                    int at = from + Documents.firstFailedIndex(taken);
-                    return repository.entry(orgId, entries.get(at).seq())
-                            .filter(stored -> stored.hash().equals(entries.get(at).hash()))
-                            .flatMap(ours -> insertReserved(orgId, entries, at + 1))
-                            .defaultIfEmpty(at);
-                });
+    private Mono<Void> advance(String orgId, AuditRepository.Head head) {
+        heads.merge(orgId, head, (old, neu) -> neu.seq() > old.seq() ? neu : old);
+        return repository.advanceHead(orgId, head);
     }
 
     private AuditEntry chained(AuditEvent event, RequestContext context, AuditRepository.Head head) {
