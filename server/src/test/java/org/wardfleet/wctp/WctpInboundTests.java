@@ -111,6 +111,29 @@ class WctpInboundTests {
         assertThat(api.wctp("<a>".repeat(100_000) + "</a>".repeat(100_000))).contains("errorCode=\"301\"");
     }
 
+    @Test
+    void responseUrlsReachingTheServerItselfOrTheCloudMetadataServiceAreRefused() {
+        TestApi.User admin = api.newOrganisation();
+        for (String url : List.of("http://169.254.169.254/latest/meta-data/", "http://[fd00:ec2::254]/latest",
+                "http://100.100.100.200/latest", "http://[fe80::1]/wctp", "http://127.0.0.1:8080/wctp",
+                "http://localhost/wctp", "http://[::1]/wctp", "http://[::ffff:169.254.169.254]/",
+                "http://[64:ff9b::a9fe:a9fe]/", "http://0.0.0.0:8443/wctp", "http://224.0.0.251/wctp",
+                "http://255.255.255.255/wctp", "http://nursecall.invalid/wctp")) {
+            http.post().uri("/api/v1/wctp/senders").headers(h -> h.setBearerAuth(admin.token()))
+                    .bodyValue(Map.of("senderId", "s-" + System.nanoTime(), "securityCode", CODE,
+                            "allowedRecipients", List.of("role:*"), "responseUrls",
+                            List.of("https://198.51.100.7/wctp", url)))
+                    .exchange().expectStatus().isBadRequest()
+                    .expectBody().jsonPath("$.type").isEqualTo("urn:wardfleet:problem:response-url-refused");
+        }
+        // hospitals run paging systems on private networks: those stay allowed
+        http.post().uri("/api/v1/wctp/senders").headers(h -> h.setBearerAuth(admin.token()))
+                .bodyValue(Map.of("senderId", "s-" + System.nanoTime(), "securityCode", CODE,
+                        "allowedRecipients", List.of("role:*"), "responseUrls", List.of("http://10.20.30.40/wctp",
+                                "https://192.168.1.20:8443/wctp", "http://[fd12:3456::1]/wctp")))
+                .exchange().expectStatus().isCreated();
+    }
+
     /** A version query whose document is exactly {@code depth} elements deep (the root counts as 1). */
     private static String nested(int depth) {
         return "<wctp-Operation wctpVersion=\"1.3\"><wctp-VersionQuery/>" + "<x>".repeat(depth - 1)
