@@ -32,7 +32,7 @@ class ClientDisconnects implements SmartInitializingSingleton {
      * Log it with {@link #wentAway}; there is nobody to answer (Reactor Netty closes a timed-out connection itself).
      */
     static boolean ended(ServerWebExchange exchange, Throwable error) {
-        return causedBy(error, BodyInterrupted.class) || (looksLikeDisconnect(error) && !connected(exchange));
+        return ProblemMapper.causedBy(error, BodyInterrupted.class) || (looksLikeDisconnect(error) && !connected(exchange));
     }
 
     static void wentAway(ServerWebExchange exchange, Throwable error) {
@@ -65,15 +65,6 @@ class ClientDisconnects implements SmartInitializingSingleton {
             String name = t.getClass().getSimpleName();
             if (t instanceof AbortedException || t instanceof ReadTimeoutException
                     || name.equals("RequestTimeoutException") || name.equals("PrematureCloseException")) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static boolean causedBy(Throwable error, Class<? extends Throwable> type) {
-        for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (type.isInstance(t)) {
                 return true;
             }
         }

@@ -61,9 +61,7 @@ class WctpStatusTests {
     @Test
     void deliveredReadAndTheChosenAnswerComeBackToTheSendersEndpointOnceEach() {
         TestApi.User admin = api.newOrganisation();
-        TestApi.User nurse = api.createUser(admin.token(), "CLINICIAN");
-        TestDevice phone = api.enrolledDevice(admin.token(), "COPE", nurse.id());
-        api.onCallRole(admin.token(), "sepsis-team", nurse.id());
+        TestDevice phone = nurseOnCall(admin, "sepsis-team");
         String sender = "lab-" + System.nanoTime();
         register(admin, sender, List.of("role:*"), List.of(SENDER_ENDPOINT.url()));
 
@@ -162,9 +160,7 @@ class WctpStatusTests {
     @Test
     void aStoredResponseUrlThatNowLeadsToTheMetadataServiceIsNeverCalled() {
         TestApi.User admin = api.newOrganisation();
-        TestApi.User nurse = api.createUser(admin.token(), "CLINICIAN");
-        TestDevice phone = api.enrolledDevice(admin.token(), "COPE", nurse.id());
-        api.onCallRole(admin.token(), "night-lab", nurse.id());
+        TestDevice phone = nurseOnCall(admin, "night-lab");
         String orgId = (String) http.get().uri("/api/v1/me").headers(h -> h.setBearerAuth(admin.token())).exchange()
                 .expectStatus().isOk().expectBody(Map.class).returnResult().getResponseBody().get("orgId");
         // registered before URLs were checked (or its host's DNS has changed since): stored as it is
@@ -181,6 +177,14 @@ class WctpStatusTests {
                 .first()).block();
         assertThat(status.getString("state")).isEqualTo("FAILED");
         assertThat(status.getString("lastError")).isEqualTo("final:address-refused");
+    }
+
+    /** A clinician with a phone, on call in a new role named {@code role}; returns the phone. */
+    private TestDevice nurseOnCall(TestApi.User admin, String role) {
+        TestApi.User nurse = api.createUser(admin.token(), "CLINICIAN");
+        TestDevice phone = api.enrolledDevice(admin.token(), "COPE", nurse.id());
+        api.onCallRole(admin.token(), role, nurse.id());
+        return phone;
     }
 
     private List<Map<?, ?>> inbox(TestDevice phone) {
