@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import java.net.URI;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
@@ -51,7 +49,7 @@ import tools.jackson.databind.JsonNode;
 @Import(PolicyDistributionTests.FcmTransport.class)
 class PolicyDistributionTests {
 
-    static final FcmStub FCM = start();
+    static final FcmStub FCM = FcmStub.start();
     static final MediaType YAML = MediaType.parseMediaType("application/yaml");
 
     @TestConfiguration
@@ -64,10 +62,7 @@ class PolicyDistributionTests {
 
     @DynamicPropertySource
     static void fcm(DynamicPropertyRegistry registry) throws Exception {
-        Path dir = Files.createTempDirectory("wardfleet-fcm");
-        Path account = FCM.serviceAccount(dir);
-        registry.add("wardfleet.push.fcm-service-account-file", account::toString);
-        registry.add("wardfleet.push.fcm-backoff", () -> "100ms");
+        FCM.configure(registry);
     }
 
     @AfterAll
@@ -289,11 +284,4 @@ class PolicyDistributionTests {
                         .doOnNext(events::add).then()).subscribe();
     }
 
-    private static FcmStub start() {
-        try {
-            return new FcmStub();
-        } catch (java.io.IOException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 }

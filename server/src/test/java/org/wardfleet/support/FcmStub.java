@@ -13,6 +13,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 
+import org.springframework.test.context.DynamicPropertyRegistry;
+
 import com.google.api.client.http.javanet.NetHttpTransport;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -41,6 +43,25 @@ public final class FcmStub implements AutoCloseable {
         server.createContext("/token", this::token);
         server.createContext("/v1/projects/" + PROJECT + "/messages:send", this::send);
         server.start();
+    }
+
+    /** A stub already listening (tests keep one in a static field, for their context's configuration). */
+    public static FcmStub start() {
+        try {
+            return new FcmStub();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * Points the server at this stub: a service account whose token endpoint is here, and a short back-off. Call it
+     * from a {@code @DynamicPropertySource}; the {@code fcmHttpTransport} bean must be {@link #transport()}.
+     */
+    public void configure(DynamicPropertyRegistry registry) throws Exception {
+        Path account = serviceAccount(Files.createTempDirectory("wardfleet-fcm"));
+        registry.add("wardfleet.push.fcm-service-account-file", account::toString);
+        registry.add("wardfleet.push.fcm-backoff", () -> "100ms");
     }
 
     public int port() {

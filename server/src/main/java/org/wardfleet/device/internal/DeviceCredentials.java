@@ -22,6 +22,7 @@ import org.wardfleet.audit.AuditEvent.Outcome;
 import org.wardfleet.audit.AuditLog;
 import org.wardfleet.device.Device;
 import org.wardfleet.device.DeviceKeys;
+import org.wardfleet.device.DeviceState;
 import org.wardfleet.pki.DeviceCertificates;
 import org.wardfleet.platform.security.DeviceAuthenticator;
 import org.wardfleet.platform.security.DevicePrincipal;
@@ -61,13 +62,16 @@ class DeviceCredentials implements DeviceAuthenticator {
     private final DeviceRepository devices;
     private final DeviceCertificates certificates;
     private final ReplayCache replays;
+    private final RemoteActions remoteActions;
     private final AuditLog audit;
     private final org.wardfleet.events.SecurityEvents events;
     private final PublicUrl publicUrl;
     private final Clock clock;
 
-    DeviceCredentials(DeviceRepository devices, DeviceCertificates certificates, ReplayCache replays, AuditLog audit,
-            org.wardfleet.events.SecurityEvents events, PublicUrl publicUrl, Clock clock) {
+    DeviceCredentials(DeviceRepository devices, DeviceCertificates certificates, ReplayCache replays,
+            RemoteActions remoteActions, AuditLog audit, org.wardfleet.events.SecurityEvents events,
+            PublicUrl publicUrl, Clock clock) {
+        this.remoteActions = remoteActions;
         this.events = events;
         this.devices = devices;
         this.certificates = certificates;
@@ -181,8 +185,11 @@ class DeviceCredentials implements DeviceAuthenticator {
 
     private Mono<DevicePrincipal> usable(Device device) {
         if (!device.state().mayAuthenticate()) {
-            return refuse(device, "retired", RETIRED.exception(
-                    "This device is %s: remove work data and enroll again", device.state()));
+            // the device has proved its key: this refusal is how it hears of its retirement
+            Mono<Void> told = device.state() == DeviceState.RETIRED
+                    ? remoteActions.toldRetired(device.orgId(), device.id()) : Mono.empty();
+            return told.then(Mono.defer(() -> refuse(device, "retired", RETIRED.exception(
+                    "This device is %s: remove work data and enroll again", device.state()))));
         }
         return certificates.status(device.orgId(), device.certificateSerial())
                 .flatMap(status -> status == DeviceCertificates.Status.GOOD
