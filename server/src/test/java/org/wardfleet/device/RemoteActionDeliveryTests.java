@@ -15,6 +15,9 @@ import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
+import org.springframework.core.ParameterizedTypeReference;
+import org.springframework.http.MediaType;
+import org.springframework.http.codec.ServerSentEvent;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
@@ -144,6 +147,22 @@ class RemoteActionDeliveryTests {
         Map<?, ?> shown = action(admin, phone.device().deviceId(), "RETIRE");
         assertThat(shown.get("delivery")).isEqualTo("DELIVERED_TO_DEVICE");
         assertThat(shown.get("deliveredAt")).isNotNull();
+        // the first refusal is the call the wake-up asked for: no stolen-phone alarm for it; the second call is one
+        long alarms = await().atMost(Duration.ofSeconds(60)).until(() -> alarms(admin, phone.device().deviceId()),
+                n -> n > 0);
+        assertThat(alarms).isEqualTo(1);
+    }
+
+    /** Security events saying this device's retired credential was used, as IT's event stream replays them. */
+    private long alarms(TestApi.User admin, String deviceId) {
+        return http.get().uri("/api/v1/events?sinceMinutes=60").headers(h -> h.setBearerAuth(admin.token()))
+                .accept(MediaType.TEXT_EVENT_STREAM).exchange().expectStatus().isOk()
+                .returnResult(new ParameterizedTypeReference<ServerSentEvent<Map<String, Object>>>() {
+                }).getResponseBody()
+                .take(Duration.ofSeconds(2)) // stored events come first; the stream then stays open
+                .filter(e -> "device.retired-credential-used".equals(e.event())
+                        && String.valueOf(e.data()).contains(deviceId))
+                .count().block(Duration.ofSeconds(30));
     }
 
     /** A phone that told the server its FCM token at a check-in, and has no stream open. */

@@ -185,11 +185,12 @@ class DeviceCredentials implements DeviceAuthenticator {
 
     private Mono<DevicePrincipal> usable(Device device) {
         if (!device.state().mayAuthenticate()) {
-            // the device has proved its key: this refusal is how it hears of its retirement
-            Mono<Void> told = device.state() == DeviceState.RETIRED
-                    ? remoteActions.toldRetired(device.orgId(), device.id()) : Mono.empty();
-            return told.then(Mono.defer(() -> refuse(device, "retired", RETIRED.exception(
-                    "This device is %s: remove work data and enroll again", device.state()))));
+            // the device has proved its key: this refusal is how it hears of its retirement. The first such call is
+            // the one the retire's wake-up asked for, not a stolen phone: audited, but no alarm for it
+            Mono<Boolean> firstTold = device.state() == DeviceState.RETIRED
+                    ? remoteActions.toldRetired(device.orgId(), device.id()) : Mono.just(false);
+            return firstTold.flatMap(first -> refuse(device, "retired", !first, RETIRED.exception(
+                    "This device is %s: remove work data and enroll again", device.state())));
         }
         return certificates.status(device.orgId(), device.certificateSerial())
                 .flatMap(status -> status == DeviceCertificates.Status.GOOD
@@ -199,10 +200,14 @@ class DeviceCredentials implements DeviceAuthenticator {
     }
 
     private <T> Mono<T> refuse(Device device, String reason, ProblemException problem) {
+        // a credential of a retired, wiped or revoked device in use is what a stolen phone looks like: tell IT now
+        return refuse(device, reason, "retired".equals(reason) || "revoked".equals(reason)
+                || "replayed".equals(reason), problem);
+    }
+
+    private <T> Mono<T> refuse(Device device, String reason, boolean alarming, ProblemException problem) {
         Mono<Void> audited = audit.record(AuditEvent.of(device.orgId(), Actor.device(device.id()),
                 "device.authenticate", device.id(), Outcome.DENIED).withDetail("reason", reason));
-        // a credential of a retired, wiped or revoked device in use is what a stolen phone looks like: tell IT now
-        boolean alarming = "retired".equals(reason) || "revoked".equals(reason) || "replayed".equals(reason);
         Mono<Void> alarmed = alarming ? events.publish(device.orgId(), "replayed".equals(reason)
                 ? "device.token-replayed" : "device.retired-credential-used", device.id(),
                 java.util.Map.of("state", device.state().name())) : Mono.empty();

@@ -166,13 +166,12 @@ class RemoteActions {
 
     /**
      * A retired device proved its key on a call and is being refused as retired: that refusal tells it, so its
-     * RETIRE action is now delivered (recorded once).
+     * RETIRE action is now delivered. True the first time (recorded on the timeline), false after.
      */
-    Mono<Void> toldRetired(String orgId, String deviceId) {
+    Mono<Boolean> toldRetired(String orgId, String deviceId) {
         return actions.retireDelivered(orgId, deviceId, clock.instant())
-                .filter(first -> first)
-                .flatMap(first -> timeline.record(orgId, deviceId, "action.delivered",
-                        "RETIRE: refused as retired on its next call"));
+                .flatMap(first -> first ? timeline.record(orgId, deviceId, "action.delivered",
+                        "RETIRE: refused as retired on its next call").thenReturn(true) : Mono.just(false));
     }
 
     /** The device's report. A wipe that succeeded ends the device's life: state WIPED, certificate revoked. */
