@@ -85,10 +85,13 @@ final class WctpXml {
         return root;
     }
 
-    /** A factory per document: JAXP does not promise that one is safe to share between threads. */
+    /**
+     * The JDK's own parser (no classpath lookup, the hardening features known to apply), a factory per document: JAXP
+     * does not promise that one is safe to share between threads.
+     */
     private static SAXParserFactory parsers() {
         try {
-            SAXParserFactory factory = SAXParserFactory.newInstance();
+            SAXParserFactory factory = SAXParserFactory.newDefaultInstance();
             factory.setFeature(XMLConstants.FEATURE_SECURE_PROCESSING, true);
             factory.setFeature("http://apache.org/xml/features/nonvalidating/load-external-dtd", false);
             factory.setFeature("http://xml.org/sax/features/external-general-entities", false);
@@ -157,7 +160,7 @@ final class WctpXml {
 
         private static Document newDocument() {
             try {
-                return DocumentBuilderFactory.newInstance().newDocumentBuilder().newDocument();
+                return DocumentBuilderFactory.newDefaultInstance().newDocumentBuilder().newDocument();
             } catch (ParserConfigurationException e) {
                 throw new IllegalStateException(e);
             }
