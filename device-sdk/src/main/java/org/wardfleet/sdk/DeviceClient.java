@@ -82,10 +82,27 @@ public final class DeviceClient {
         return http.postJson(path, body, auth("POST", path)).path("state").asString();
     }
 
-    /** Check in, execute each new action once with {@code handler}, acknowledge each; returns what was executed. */
+    /**
+     * Check in, execute each new action once with {@code handler}, acknowledge each; returns what was executed. Call
+     * it at the regular check-in and whenever the stream or an FCM data message says {@code sync} with reason
+     * {@code action}: the server wakes the device as soon as IT asks for a lock, wipe or retire.
+     * <p>
+     * A check-in refused with {@code device-retired} is itself the RETIRE command (the server answered, over the TLS
+     * channel the app trusts, a request this device signed): {@code handler} runs {@code RETIRE} once (action id
+     * {@value #RETIRED}) so the app removes work data; there is nothing to acknowledge, the credential is gone.
+     */
     public List<PendingAction> checkInAndAct(Inventory inventory, ActionHandler handler) {
+        CheckIn checkIn;
+        try {
+            checkIn = checkIn(inventory);
+        } catch (WardfleetProblemException refused) {
+            if (!WardfleetProblemException.DEVICE_RETIRED.equals(refused.type())) {
+                throw refused;
+            }
+            return retired(handler);
+        }
         List<PendingAction> executed = new ArrayList<>();
-        for (PendingAction action : checkIn(inventory).pendingActions()) {
+        for (PendingAction action : checkIn.pendingActions()) {
             if (handled.containsKey(action.id())) {
                 acknowledge(action.id(), handled.get(action.id()), "already handled");
                 continue;
@@ -104,6 +121,24 @@ public final class DeviceClient {
             acknowledge(action.id(), done, message);
         }
         return executed;
+    }
+
+    /** The id under which a retirement learned from a refusal is handed to the {@link ActionHandler}. */
+    public static final String RETIRED = "retired";
+
+    private List<PendingAction> retired(ActionHandler handler) {
+        if (Boolean.TRUE.equals(handled.get(RETIRED))) {
+            return List.of();
+        }
+        PendingAction retire = new PendingAction(RETIRED, "RETIRE");
+        try {
+            handler.execute(retire.id(), retire.type());
+        } catch (Exception e) {
+            // not marked handled: the next check-in is refused the same way and tries again
+            throw new IllegalStateException("The device is retired, and removing work data failed", e);
+        }
+        handled.put(RETIRED, true);
+        return List.of(retire);
     }
 
     /** Renewal with the current credential and a new key; returns the new chain (leaf first). */

@@ -3,13 +3,8 @@ package org.wardfleet.enrollment;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -17,6 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.http.client.reactive.ReactorClientHttpConnector;
 import org.springframework.test.web.reactive.server.WebTestClient;
+import org.wardfleet.support.CommandLine;
 import org.wardfleet.support.RunningServer;
 
 import io.netty.handler.ssl.SslContextBuilder;
@@ -33,7 +29,7 @@ class EstWithOpensslAndCurlTests {
 
     @BeforeAll
     static void tools() {
-        Assumptions.assumeTrue(onPath("openssl") && onPath("curl"), "openssl and curl are needed");
+        Assumptions.assumeTrue(CommandLine.onPath("openssl") && CommandLine.onPath("curl"), "openssl and curl are needed");
     }
 
     @Test
@@ -123,21 +119,6 @@ class EstWithOpensslAndCurlTests {
     }
 
     private static String run(String... command) throws IOException, InterruptedException {
-        Process process = new ProcessBuilder(new ArrayList<>(List.of(command))).directory(dir.toFile())
-                .redirectErrorStream(true).start();
-        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
-            throw new AssertionError(String.join(" ", command) + " failed:\n" + out);
-        }
-        return out;
-    }
-
-    private static boolean onPath(String tool) {
-        for (String p : System.getenv().getOrDefault("PATH", "").split(":")) {
-            if (Files.isExecutable(Path.of(p, tool))) {
-                return true;
-            }
-        }
-        return false;
+        return CommandLine.run(dir, command);
     }
 }

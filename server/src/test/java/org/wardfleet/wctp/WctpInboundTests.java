@@ -2,12 +2,16 @@ package org.wardfleet.wctp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.web.reactive.server.WebTestClient;
+import org.wardfleet.support.RawHttp;
 import org.wardfleet.support.TestApi;
 import org.wardfleet.support.TestDevice;
 import org.wardfleet.support.WardfleetTest;
@@ -20,6 +24,7 @@ class WctpInboundTests {
 
     @Autowired WebTestClient http;
     @Autowired TestApi api;
+    @LocalServerPort int port;
 
     @Test
     void aRegisteredSystemPagesTheOnCallRoleAndTheNursesPhoneGetsIt() {
@@ -77,6 +82,68 @@ class WctpInboundTests {
                 <!DOCTYPE wctp-Operation SYSTEM "http://dtd.wctp.org/wctp-dtd-v1r3.dtd">
                 <wctp-Operation wctpVersion="WCTP-DTD-V1R3"><wctp-VersionQuery/></wctp-Operation>
                 """)).contains("<wctp-VersionResponse");
+    }
+
+    @Test
+    void deepNestingGetsAWctpFailureAndTheConnectionServesTheNextSubmission() throws IOException {
+        TestApi.User admin = api.newOrganisation();
+        TestApi.User nurse = api.createUser(admin.token(), "CLINICIAN");
+        api.enrolledDevice(admin.token(), "COPE", nurse.id());
+        String sender = "nursecall-" + System.nanoTime();
+        register(admin, sender, List.of("role:*"));
+        api.onCallRole(admin.token(), "night-team", nurse.id());
+
+        try (RawHttp connection = RawHttp.connect(port)) {
+            // as deep as 64 KB allows (no sign-in needed): the old depth check recursed once per level
+            String deepest = "<wctp-Operation>" + "<a>".repeat(9_000) + "</a>".repeat(9_000) + "</wctp-Operation>";
+            assertThat(deepest.length()).isLessThan(64 * 1024);
+            assertThat(wctp(connection, deepest)).contains("errorCode=\"302\"");
+            // refused while streaming, at the first element too deep: the rest is never looked at
+            assertThat(wctp(connection, "<wctp-Operation>" + "<a>".repeat(21_000))).contains("errorCode=\"302\"");
+            // exactly the allowed depth is fine, one level more is not
+            assertThat(wctp(connection, nested(16))).contains("<wctp-VersionResponse");
+            assertThat(wctp(connection, nested(17))).contains("errorCode=\"302\"");
+            // the same connection then carries a normal submission
+            assertThat(wctp(connection, submit(sender, CODE, "role:night-team", "deep-1", "HIGH", "Bed 3")))
+                    .contains("<wctp-Success successCode=\"200\"");
+        }
+        // 100,000 levels cannot fit in 64 KB: refused for its size after reading 64 KB of it
+        assertThat(api.wctp("<a>".repeat(100_000) + "</a>".repeat(100_000))).contains("errorCode=\"301\"");
+    }
+
+    @Test
+    void responseUrlsReachingTheServerItselfOrTheCloudMetadataServiceAreRefused() {
+        TestApi.User admin = api.newOrganisation();
+        for (String url : List.of("http://169.254.169.254/latest/meta-data/", "http://[fd00:ec2::254]/latest",
+                "http://100.100.100.200/latest", "http://[fe80::1]/wctp", "http://127.0.0.1:8080/wctp",
+                "http://localhost/wctp", "http://[::1]/wctp", "http://[::ffff:169.254.169.254]/",
+                "http://[64:ff9b::a9fe:a9fe]/", "http://0.0.0.0:8443/wctp", "http://224.0.0.251/wctp",
+                "http://255.255.255.255/wctp", "http://nursecall.invalid/wctp")) {
+            http.post().uri("/api/v1/wctp/senders").headers(h -> h.setBearerAuth(admin.token()))
+                    .bodyValue(Map.of("senderId", "s-" + System.nanoTime(), "securityCode", CODE,
+                            "allowedRecipients", List.of("role:*"), "responseUrls",
+                            List.of("https://198.51.100.7/wctp", url)))
+                    .exchange().expectStatus().isBadRequest()
+                    .expectBody().jsonPath("$.type").isEqualTo("urn:wardfleet:problem:response-url-refused");
+        }
+        // hospitals run paging systems on private networks: those stay allowed
+        http.post().uri("/api/v1/wctp/senders").headers(h -> h.setBearerAuth(admin.token()))
+                .bodyValue(Map.of("senderId", "s-" + System.nanoTime(), "securityCode", CODE,
+                        "allowedRecipients", List.of("role:*"), "responseUrls", List.of("http://10.20.30.40/wctp",
+                                "https://192.168.1.20:8443/wctp", "http://[fd12:3456::1]/wctp")))
+                .exchange().expectStatus().isCreated();
+    }
+
+    /** A version query whose document is exactly {@code depth} elements deep (the root counts as 1). */
+    private static String nested(int depth) {
+        return "<wctp-Operation wctpVersion=\"1.3\"><wctp-VersionQuery/>" + "<x>".repeat(depth - 1)
+                + "</x>".repeat(depth - 1) + "</wctp-Operation>";
+    }
+
+    private static String wctp(RawHttp connection, String xml) throws IOException {
+        RawHttp.Response answer = connection.post("/wctp", "text/xml", xml.getBytes(StandardCharsets.UTF_8));
+        assertThat(answer.status()).isEqualTo(200);
+        return answer.body();
     }
 
     private static String submit(String sender, String code, String recipient, String messageId, String priority,

@@ -54,12 +54,20 @@ class DeviceController {
     record DeviceDetail(Device device, List<DeviceTimeline.Event> timeline, List<ActionView> actions) {
     }
 
+    /**
+     * An action as IT sees it. {@code delivery}: WAITING, DELIVERED_TO_DEVICE (the device fetched it;
+     * {@code deliveredAt}), ACKNOWLEDGED_BY_DEVICE (it reported its result; {@code acknowledgedAt}) or NOT_DELIVERED
+     * (closed before it was fetched); {@code wokenAt}/{@code wokenVia}: the last wake-up (STREAM, PUSH, or NONE when
+     * nothing could reach the device and it waits for its next check-in).
+     */
     record ActionView(String id, ActionType type, String state, Instant createdAt, Instant deliveredAt,
-            Instant completedAt, String message) {
+            Instant completedAt, String message, String delivery, Instant acknowledgedAt, Instant wokenAt,
+            String wokenVia) {
 
         static ActionView of(ActionRepository.Action a) {
             return new ActionView(a.id(), a.type(), a.state().name(), a.createdAt(), a.deliveredAt(),
-                    a.completedAt(), a.message());
+                    a.completedAt(), a.message(), a.delivery().name(), a.acknowledgedAt(), a.wokenAt(),
+                    a.wokenVia() == null ? null : a.wokenVia().name());
         }
     }
 

@@ -22,6 +22,7 @@ import org.wardfleet.audit.AuditEvent.Outcome;
 import org.wardfleet.audit.AuditLog;
 import org.wardfleet.device.Device;
 import org.wardfleet.device.DeviceKeys;
+import org.wardfleet.device.DeviceState;
 import org.wardfleet.pki.DeviceCertificates;
 import org.wardfleet.platform.security.DeviceAuthenticator;
 import org.wardfleet.platform.security.DevicePrincipal;
@@ -61,13 +62,16 @@ class DeviceCredentials implements DeviceAuthenticator {
     private final DeviceRepository devices;
     private final DeviceCertificates certificates;
     private final ReplayCache replays;
+    private final RemoteActions remoteActions;
     private final AuditLog audit;
     private final org.wardfleet.events.SecurityEvents events;
     private final PublicUrl publicUrl;
     private final Clock clock;
 
-    DeviceCredentials(DeviceRepository devices, DeviceCertificates certificates, ReplayCache replays, AuditLog audit,
-            org.wardfleet.events.SecurityEvents events, PublicUrl publicUrl, Clock clock) {
+    DeviceCredentials(DeviceRepository devices, DeviceCertificates certificates, ReplayCache replays,
+            RemoteActions remoteActions, AuditLog audit, org.wardfleet.events.SecurityEvents events,
+            PublicUrl publicUrl, Clock clock) {
+        this.remoteActions = remoteActions;
         this.events = events;
         this.devices = devices;
         this.certificates = certificates;
@@ -181,8 +185,12 @@ class DeviceCredentials implements DeviceAuthenticator {
 
     private Mono<DevicePrincipal> usable(Device device) {
         if (!device.state().mayAuthenticate()) {
-            return refuse(device, "retired", RETIRED.exception(
-                    "This device is %s: remove work data and enroll again", device.state()));
+            // the device has proved its key: this refusal is how it hears of its retirement. The first such call is
+            // the one the retire's wake-up asked for, not a stolen phone: audited, but no alarm for it
+            Mono<Boolean> firstTold = device.state() == DeviceState.RETIRED
+                    ? remoteActions.toldRetired(device.orgId(), device.id()) : Mono.just(false);
+            return firstTold.flatMap(first -> refuse(device, "retired", !first, RETIRED.exception(
+                    "This device is %s: remove work data and enroll again", device.state())));
         }
         return certificates.status(device.orgId(), device.certificateSerial())
                 .flatMap(status -> status == DeviceCertificates.Status.GOOD
@@ -192,10 +200,14 @@ class DeviceCredentials implements DeviceAuthenticator {
     }
 
     private <T> Mono<T> refuse(Device device, String reason, ProblemException problem) {
+        // a credential of a retired, wiped or revoked device in use is what a stolen phone looks like: tell IT now
+        return refuse(device, reason, "retired".equals(reason) || "revoked".equals(reason)
+                || "replayed".equals(reason), problem);
+    }
+
+    private <T> Mono<T> refuse(Device device, String reason, boolean alarming, ProblemException problem) {
         Mono<Void> audited = audit.record(AuditEvent.of(device.orgId(), Actor.device(device.id()),
                 "device.authenticate", device.id(), Outcome.DENIED).withDetail("reason", reason));
-        // a credential of a retired, wiped or revoked device in use is what a stolen phone looks like: tell IT now
-        boolean alarming = "retired".equals(reason) || "revoked".equals(reason) || "replayed".equals(reason);
         Mono<Void> alarmed = alarming ? events.publish(device.orgId(), "replayed".equals(reason)
                 ? "device.token-replayed" : "device.retired-credential-used", device.id(),
                 java.util.Map.of("state", device.state().name())) : Mono.empty();

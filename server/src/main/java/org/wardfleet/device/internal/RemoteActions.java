@@ -5,6 +5,9 @@ import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Component;
 import org.wardfleet.audit.AuditEvent;
@@ -12,6 +15,7 @@ import org.wardfleet.audit.AuditEvent.Actor;
 import org.wardfleet.audit.AuditEvent.Outcome;
 import org.wardfleet.audit.AuditLog;
 import org.wardfleet.device.ActionType;
+import org.wardfleet.device.ActionWakeUp;
 import org.wardfleet.device.Device;
 import org.wardfleet.device.DeviceState;
 import org.wardfleet.device.Ownership;
@@ -20,11 +24,18 @@ import org.wardfleet.platform.mongo.Documents;
 import org.wardfleet.platform.security.Caller;
 import org.wardfleet.platform.web.ProblemType;
 
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
- * Requests, hands over and completes remote actions. RETIRE takes effect at once (certificate revoked, device
- * refused from the next request on); the others wait for the device's next contact and its result report.
+ * Requests, hands over and completes remote actions. Every new action wakes its device at once (a stream event when
+ * connected, FCM otherwise, through {@link ActionWakeUp}), so it does not wait for the next check-in; the device
+ * fetches it at check-in (DELIVERED, {@code deliveredAt}) and reports its result ({@code acknowledgedAt}). RETIRE
+ * takes effect at once (certificate revoked, device refused from its next request on): a lost phone must be cut off
+ * now, not after it has heard of it. The wake-up then makes it call, and that call's {@code device-retired} refusal
+ * — over the server-authenticated channel, to a request the device signed — is how it hears (and what marks the
+ * RETIRE delivered). WIPE and SELECTIVE_WIPE revoke only once the device reports them done, so it can still fetch
+ * them.
  */
 @Component
 class RemoteActions {
@@ -34,16 +45,20 @@ class RemoteActions {
     static final ProblemType DEVICE_NOT_ACTIVE = new ProblemType("device-not-active", HttpStatus.CONFLICT,
             "Device is retired or wiped");
 
+    private static final Logger log = LoggerFactory.getLogger(RemoteActions.class);
+
     private final ActionRepository actions;
     private final DeviceRepository devices;
     private final DeviceTimeline timeline;
     private final DeviceCertificates certificates;
+    private final ObjectProvider<ActionWakeUp> wakeUps;
     private final AuditLog audit;
     private final Clock clock;
 
     RemoteActions(ActionRepository actions, DeviceRepository devices, DeviceTimeline timeline,
-            DeviceCertificates certificates, AuditLog audit, Clock clock) {
+            DeviceCertificates certificates, ObjectProvider<ActionWakeUp> wakeUps, AuditLog audit, Clock clock) {
         this.actions = actions;
+        this.wakeUps = wakeUps;
         this.devices = devices;
         this.timeline = timeline;
         this.certificates = certificates;
@@ -51,13 +66,17 @@ class RemoteActions {
         this.clock = clock;
     }
 
-    /** Idempotent: an open action of the same type is returned instead of queuing a second one. */
+    /**
+     * Idempotent: an open action of the same type is returned instead of queuing a second one. The device is woken
+     * for a new action, and again when asked again for one it has not fetched yet.
+     */
     Mono<ActionRepository.Action> request(Caller caller, String deviceId, ActionType type) {
         return devices.find(caller.orgId(), deviceId)
                 .switchIfEmpty(Mono.error(() -> DeviceController.notFound(deviceId)))
                 .flatMap(device -> allowed(device, type))
                 .flatMap(device -> actions.openAction(caller.orgId(), deviceId, type)
-                        .switchIfEmpty(Mono.defer(() -> queue(caller, device, type))));
+                        .switchIfEmpty(Mono.defer(() -> queue(caller, device, type)))
+                        .flatMap(action -> action.deliveredAt() == null ? wake(device, action) : Mono.just(action)));
     }
 
     private Mono<Device> allowed(Device device, ActionType type) {
@@ -77,7 +96,7 @@ class RemoteActions {
         boolean immediate = type == ActionType.RETIRE;
         var action = new ActionRepository.Action(UUID.randomUUID().toString(), caller.orgId(), device.id(), type,
                 immediate ? ActionRepository.State.DONE : ActionRepository.State.PENDING, now, caller.userId(),
-                null, immediate ? now : null, immediate ? "retired by " + caller.userId() : null);
+                null, immediate ? now : null, immediate ? "retired by " + caller.userId() : null, null, null, null);
         Mono<ActionRepository.Action> stored = actions.insert(action).thenReturn(action)
                 // a concurrent identical request won the unique open key: answer with its action
                 .onErrorResume(Documents::isDuplicateKey, e -> actions.openAction(caller.orgId(), device.id(), type));
@@ -99,11 +118,60 @@ class RemoteActions {
                 .then(timeline.record(caller.orgId(), device.id(), "state", "RETIRED; certificate revoked"));
     }
 
-    /** Hands open actions to the device at check-in. */
+    /**
+     * Wakes the device for {@code action} and records how. Never fails the request: a device that cannot be woken
+     * (no push token, FCM off or refusing) gets the action at its next check-in, as before.
+     */
+    private Mono<ActionRepository.Action> wake(Device device, ActionRepository.Action action) {
+        ActionWakeUp wakeUp = wakeUps.getIfAvailable();
+        if (wakeUp == null) {
+            return Mono.just(action);
+        }
+        return wakeUp.wake(device)
+                .onErrorResume(e -> {
+                    log.warn("Waking device {} for action {} failed: {}", device.id(), action.id(), e.toString());
+                    return Mono.just(ActionWakeUp.Outcome.none("wake-failed"));
+                })
+                .defaultIfEmpty(ActionWakeUp.Outcome.none("not-reached"))
+                .flatMap(outcome -> {
+                    Instant at = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+                    return actions.woken(device.orgId(), action.id(), at, outcome.via())
+                            .then(timeline.record(device.orgId(), device.id(), "action.wake",
+                                    action.type() + ": " + describe(outcome)))
+                            .thenReturn(action.woken(at, outcome.via()));
+                });
+    }
+
+    private static String describe(ActionWakeUp.Outcome outcome) {
+        switch (outcome.via()) {
+            case STREAM:
+                return "woken over its stream";
+            case PUSH:
+                return "woken by FCM";
+            default:
+                return "not woken (" + outcome.reason() + "): waits for the next check-in";
+        }
+    }
+
+    /** Hands open actions to the device at check-in; those it had not fetched before become DELIVERED. */
     Mono<List<ActionRepository.Action>> handOver(String orgId, String deviceId) {
         return actions.open(orgId, deviceId).collectList()
                 .flatMap(open -> actions.markDelivered(orgId, open.stream().map(ActionRepository.Action::id).toList(),
-                        clock.instant()).thenReturn(open));
+                                clock.instant())
+                        .thenMany(Flux.fromIterable(open))
+                        .filter(a -> a.state() == ActionRepository.State.PENDING)
+                        .concatMap(a -> timeline.record(orgId, deviceId, "action.delivered", a.type().name()))
+                        .then(Mono.just(open)));
+    }
+
+    /**
+     * A retired device proved its key on a call and is being refused as retired: that refusal tells it, so its
+     * RETIRE action is now delivered. True the first time (recorded on the timeline), false after.
+     */
+    Mono<Boolean> toldRetired(String orgId, String deviceId) {
+        return actions.retireDelivered(orgId, deviceId, clock.instant())
+                .flatMap(first -> first ? timeline.record(orgId, deviceId, "action.delivered",
+                        "RETIRE: refused as retired on its next call").thenReturn(true) : Mono.just(false));
     }
 
     /** The device's report. A wipe that succeeded ends the device's life: state WIPED, certificate revoked. */

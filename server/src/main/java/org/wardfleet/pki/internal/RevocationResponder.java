@@ -96,27 +96,44 @@ class RevocationResponder {
 
     private Mono<byte[]> answer(String orgId, CaKeys.Ca ca, OCSPReq request) {
         return Flux.fromArray(request.getRequestList())
-                .concatMap(req -> status(orgId, ca, req.getCertID()).map(status -> new Answer(req, status)))
+                .concatMap(req -> verdict(orgId, ca, req.getCertID()).map(verdict -> new Answer(req, verdict)))
                 .collectList()
                 .flatMap(answers -> Mono.fromCallable(() -> sign(ca, request, answers))
                         .subscribeOn(Schedulers.boundedElastic()));
     }
 
-    private record Answer(Req request, CertificateStatus status) {
+    private record Answer(Req request, Verdict verdict) {
     }
 
-    private Mono<CertificateStatus> status(String orgId, CaKeys.Ca ca, CertificateID id) {
+    /**
+     * What the database says about one serial. Bouncy Castle spells "good" as a null {@link CertificateStatus},
+     * which a reactive stream cannot carry (that null once turned every good answer into a 500), so the chain
+     * carries this and the BC status is made only when signing.
+     */
+    private record Verdict(boolean known, Instant revokedAt, int reason) {
+
+        static final Verdict GOOD = new Verdict(true, null, 0);
+        static final Verdict UNKNOWN = new Verdict(false, null, 0);
+
+        CertificateStatus status() {
+            if (!known) {
+                return new UnknownStatus();
+            }
+            return revokedAt == null ? CertificateStatus.GOOD : new RevokedStatus(Date.from(revokedAt), reason);
+        }
+    }
+
+    private Mono<Verdict> verdict(String orgId, CaKeys.Ca ca, CertificateID id) {
         try {
             if (!id.matchesIssuer(new JcaX509CertificateHolder(ca.certificate()), digests())) {
-                return Mono.just(new UnknownStatus());
+                return Mono.just(Verdict.UNKNOWN);
             }
         } catch (OCSPException | OperatorCreationException | java.security.cert.CertificateEncodingException e) {
-            return Mono.just(new UnknownStatus());
+            return Mono.just(Verdict.UNKNOWN);
         }
         return repository.certificate(orgId, id.getSerialNumber().toString(16))
-                .map(c -> c.revokedAt() == null ? CertificateStatus.GOOD
-                        : (CertificateStatus) new RevokedStatus(Date.from(c.revokedAt()), c.reason()))
-                .defaultIfEmpty(new UnknownStatus());
+                .map(c -> c.revokedAt() == null ? Verdict.GOOD : new Verdict(true, c.revokedAt(), c.reason()))
+                .defaultIfEmpty(Verdict.UNKNOWN);
     }
 
     private byte[] sign(CaKeys.Ca ca, OCSPReq request, java.util.List<Answer> answers) throws Exception {
@@ -125,7 +142,7 @@ class RevocationResponder {
                 new RespID(caHolder.getSubjectPublicKeyInfo(), digests().get(RespID.HASH_SHA1)));
         Instant now = clock.instant();
         for (Answer a : answers) {
-            builder.addResponse(a.request().getCertID(), a.status(), Date.from(now),
+            builder.addResponse(a.request().getCertID(), a.verdict().status(), Date.from(now),
                     Date.from(now.plus(properties.ocspValidity())), null);
         }
         Extension nonce = request.getExtension(OCSPObjectIdentifiers.id_pkix_ocsp_nonce);

@@ -18,7 +18,8 @@ import reactor.core.publisher.Mono;
 
 /**
  * Refuses bodies over {@link HttpLimits#maxBodySize()} with 413: at once when {@code Content-Length} says so, and
- * while streaming when a chunked body grows past the limit, whatever the endpoint does with the bytes.
+ * while streaming when a chunked body grows past the limit, whatever the endpoint does with the bytes. Errors of the
+ * body stream itself (the client hung up or stalled) are marked as such for {@link ClientDisconnects}.
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE + 1)
@@ -41,7 +42,7 @@ class BodySizeLimitFilter implements WebFilter {
             @Override
             public Flux<DataBuffer> getBody() {
                 AtomicLong seen = new AtomicLong();
-                return super.getBody().handle((buffer, sink) -> {
+                return super.getBody().onErrorMap(ClientDisconnects::fromBody).handle((buffer, sink) -> {
                     if (seen.addAndGet(buffer.readableByteCount()) > limit) {
                         DataBufferUtils.release(buffer);
                         sink.error(new DataBufferLimitException("Request body over " + limit + " bytes"));

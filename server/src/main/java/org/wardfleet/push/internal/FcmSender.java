@@ -49,6 +49,8 @@ class FcmSender implements DisposableBean {
 
     static final int BATCH = 500;
     static final String COLLAPSE_KEY = "wf-sync";
+    /** Wake-up reasons each of which must reach the device on its own. */
+    static final Set<String> NEVER_COLLAPSED = Set.of("message", ActionWakeUps.REASON);
     private static final Logger log = LoggerFactory.getLogger(FcmSender.class);
 
     private final FirebaseApp app;
@@ -179,8 +181,10 @@ class FcmSender implements DisposableBean {
                 .putData("type", "sync").putData("reason", reason)
                 .setAndroidConfig(AndroidConfig.builder()
                         .setPriority(urgent ? AndroidConfig.Priority.HIGH : AndroidConfig.Priority.NORMAL)
-                        // urgent pages are never collapsed behind other traffic; sync hints (policy) may be
-                        .setCollapseKey(urgent && "message".equals(reason) ? null : COLLAPSE_KEY).setTtl(properties.fcmTtl().toMillis()).build())
+                        // urgent pages and remote actions are never collapsed behind other traffic (a later
+                        // policy hint would replace an undelivered lock); sync hints (policy) may be
+                        .setCollapseKey(urgent && NEVER_COLLAPSED.contains(reason) ? null : COLLAPSE_KEY)
+                        .setTtl(properties.fcmTtl().toMillis()).build())
                 .setApnsConfig(ApnsConfig.builder()
                         .putHeader("apns-push-type", "background").putHeader("apns-priority", "5")
                         .setAps(Aps.builder().setContentAvailable(true).build()).build())

@@ -47,6 +47,7 @@ class WctpController {
     static final int MAX_CHOICES = 8;
 
     private final WctpSenders senders;
+    private final ResponseUrlTargets targets;
     private final WctpSubmissions submissions;
     private final WctpGatewayClient gateway;
     private final Pages pages;
@@ -54,9 +55,10 @@ class WctpController {
     private final AuditLog audit;
     private final Clock clock;
 
-    WctpController(WctpSenders senders, WctpSubmissions submissions, WctpGatewayClient gateway, Pages pages,
-            UserDirectory users, AuditLog audit, Clock clock) {
+    WctpController(WctpSenders senders, ResponseUrlTargets targets, WctpSubmissions submissions,
+            WctpGatewayClient gateway, Pages pages, UserDirectory users, AuditLog audit, Clock clock) {
         this.senders = senders;
+        this.targets = targets;
         this.submissions = submissions;
         this.gateway = gateway;
         this.pages = pages;
@@ -83,8 +85,9 @@ class WctpController {
     @PostMapping("/api/v1/wctp/senders")
     Mono<ResponseEntity<Created>> register(Caller caller, @Valid @RequestBody NewSender body) {
         caller.requireAny(Role.ADMIN);
-        return senders.register(caller.orgId(), body.senderId(), body.securityCode(), body.allowedRecipients(),
-                        body.responseUrls(), body.clientCertificateSha256())
+        return targets.checkRegistered(body.responseUrls())
+                .then(Mono.defer(() -> senders.register(caller.orgId(), body.senderId(), body.securityCode(),
+                        body.allowedRecipients(), body.responseUrls(), body.clientCertificateSha256())))
                 .onErrorResume(Documents::isDuplicateKey, taken -> Mono.error(ProblemType.CONFLICT.exception(
                         "Sender id %s is taken", body.senderId())))
                 .flatMap(s -> audit.record(AuditEvent.of(caller.orgId(), Actor.user(caller.userId()),

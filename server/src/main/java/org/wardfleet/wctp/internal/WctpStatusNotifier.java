@@ -7,7 +7,9 @@ import java.time.Instant;
 import java.util.List;
 
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.core.NestedExceptionUtils;
 import org.springframework.http.MediaType;
+import org.springframework.http.client.reactive.ReactorClientHttpConnector;
 import org.springframework.stereotype.Component;
 import org.springframework.web.reactive.function.client.WebClient;
 import org.w3c.dom.Element;
@@ -27,7 +29,8 @@ import reactor.core.publisher.Mono;
  * recorded ones that are due to the sender's registered response URL ({@code wctp-StatusInfo},
  * {@code wctp-MessageReply}), retrying with back-off on network errors, non-2xx answers and 6xx WCTP results, and
  * giving up (audited) after {@code wardfleet.wctp.status.attempts}. Without a URL they wait for
- * {@code wctp-ClientQuery}.
+ * {@code wctp-ClientQuery}. Connections go only where {@link ResponseUrlTargets} allows, checked on the address
+ * actually connected to; a refused one fails at once ({@code final:address-refused}).
  */
 @Component
 class WctpStatusNotifier extends PeriodicTask {
@@ -41,13 +44,15 @@ class WctpStatusNotifier extends PeriodicTask {
     private final Duration every;
     private final int attempts;
     private final Duration backoff;
-    private final WebClient http = WebClient.create();
+    private final WebClient http;
 
-    WctpStatusNotifier(WctpSubmissions submissions, Paging paging, AuditLog audit, Clock clock,
+    WctpStatusNotifier(WctpSubmissions submissions, ResponseUrlTargets targets, Paging paging, AuditLog audit,
+            Clock clock,
             @Value("${wardfleet.wctp.status.check:2s}") Duration every,
             @Value("${wardfleet.wctp.status.attempts:8}") int attempts,
             @Value("${wardfleet.wctp.status.backoff:5s}") Duration backoff) {
         this.submissions = submissions;
+        this.http = WebClient.builder().clientConnector(new ReactorClientHttpConnector(targets.httpClient())).build();
         this.paging = paging;
         this.audit = audit;
         this.clock = clock;
@@ -116,7 +121,9 @@ class WctpStatusNotifier extends PeriodicTask {
                 .retrieve().bodyToMono(String.class).defaultIfEmpty("")
                 .timeout(Duration.ofSeconds(10))
                 .map(WctpStatusNotifier::verdict)
-                .onErrorResume(e -> Mono.just("retry:" + e.getClass().getSimpleName()))
+                // a refused address (the URL's DNS now leads somewhere forbidden) will not get better by retrying
+                .onErrorResume(e -> Mono.just(refused(e) ? "final:address-refused"
+                        : "retry:" + e.getClass().getSimpleName()))
                 .flatMap(verdict -> {
                     if ("ok".equals(verdict)) {
                         return submissions.attempted(st, "SENT", now, null).thenReturn(1);
@@ -133,6 +140,10 @@ class WctpStatusNotifier extends PeriodicTask {
                     Duration wait = backoff.multipliedBy(1L << Math.min(st.attempts(), 6));
                     return submissions.attempted(st, "PENDING", now.plus(wait), verdict).thenReturn(0);
                 });
+    }
+
+    private static boolean refused(Throwable error) {
+        return NestedExceptionUtils.getMostSpecificCause(error) instanceof ResponseUrlTargets.RefusedAddress;
     }
 
     /** ok; retry:… (6xx, unreadable); final:… (a 4xx/5xx WCTP refusal: retrying cannot change it). */

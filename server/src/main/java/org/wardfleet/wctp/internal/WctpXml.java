@@ -2,26 +2,33 @@ package org.wardfleet.wctp.internal;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
 import javax.xml.XMLConstants;
-import javax.xml.parsers.DocumentBuilder;
 import javax.xml.parsers.DocumentBuilderFactory;
 import javax.xml.parsers.ParserConfigurationException;
+import javax.xml.parsers.SAXParser;
+import javax.xml.parsers.SAXParserFactory;
 
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 import org.w3c.dom.Node;
+import org.xml.sax.Attributes;
 import org.xml.sax.InputSource;
 import org.xml.sax.SAXException;
+import org.xml.sax.SAXParseException;
+import org.xml.sax.XMLReader;
+import org.xml.sax.helpers.DefaultHandler;
 
 /**
  * WCTP documents in and out. Parsing never resolves an external DTD or entity (the {@code <!DOCTYPE ... SYSTEM>} line
  * senders include is read and ignored), refuses any internal entity declaration (entity expansion), documents over
- * 64 KB and nesting deeper than 16 levels — each with a WCTP failure, and nothing else happens.
+ * 64 KB and nesting deeper than 16 levels (counted while streaming) — each with a WCTP failure, and nothing else
+ * happens.
  */
 final class WctpXml {
 
@@ -50,31 +57,24 @@ final class WctpXml {
         if (text.contains("<!ENTITY") || text.contains("<!entity")) {
             throw new Refused(302, "Entity declarations are not accepted");
         }
-        Document doc;
+        TreeBuilder tree = new TreeBuilder();
         try {
-            DocumentBuilderFactory factory = DocumentBuilderFactory.newInstance();
-            factory.setFeature(XMLConstants.FEATURE_SECURE_PROCESSING, true);
-            factory.setFeature("http://apache.org/xml/features/nonvalidating/load-external-dtd", false);
-            factory.setFeature("http://xml.org/sax/features/external-general-entities", false);
-            factory.setFeature("http://xml.org/sax/features/external-parameter-entities", false);
-            factory.setAttribute(XMLConstants.ACCESS_EXTERNAL_DTD, "");
-            factory.setAttribute(XMLConstants.ACCESS_EXTERNAL_SCHEMA, "");
-            factory.setXIncludeAware(false);
-            factory.setExpandEntityReferences(false);
-            factory.setNamespaceAware(false);
-            DocumentBuilder builder = factory.newDocumentBuilder();
-            builder.setEntityResolver((publicId, systemId) -> new InputSource(new java.io.StringReader("")));
-            builder.setErrorHandler(null);
-            doc = builder.parse(new ByteArrayInputStream(body));
+            SAXParser parser = parsers().newSAXParser();
+            parser.setProperty(XMLConstants.ACCESS_EXTERNAL_DTD, "");
+            parser.setProperty(XMLConstants.ACCESS_EXTERNAL_SCHEMA, "");
+            XMLReader reader = parser.getXMLReader();
+            reader.setContentHandler(tree);
+            reader.setErrorHandler(tree);
+            reader.setEntityResolver(tree);
+            reader.parse(new InputSource(new ByteArrayInputStream(body)));
+        } catch (TooDeep e) {
+            throw new Refused(302, "Nesting too deep");
         } catch (SAXException | IOException e) {
             throw new Refused(301, "Unparsable input");
         } catch (ParserConfigurationException e) {
             throw new IllegalStateException(e);
         }
-        Element root = doc.getDocumentElement();
-        if (depth(root) > MAX_DEPTH) {
-            throw new Refused(302, "Nesting too deep");
-        }
+        Element root = tree.document.getDocumentElement();
         if (!"wctp-Operation".equals(root.getTagName())) {
             throw new Refused(302, "Not a wctp-Operation");
         }
@@ -85,14 +85,86 @@ final class WctpXml {
         return root;
     }
 
-    private static int depth(Node node) {
-        int max = 0;
-        for (Node child = node.getFirstChild(); child != null; child = child.getNextSibling()) {
-            if (child.getNodeType() == Node.ELEMENT_NODE) {
-                max = Math.max(max, depth(child));
+    /**
+     * The JDK's own parser (no classpath lookup, the hardening features known to apply), a factory per document: JAXP
+     * does not promise that one is safe to share between threads.
+     */
+    private static SAXParserFactory parsers() {
+        try {
+            SAXParserFactory factory = SAXParserFactory.newDefaultInstance();
+            factory.setFeature(XMLConstants.FEATURE_SECURE_PROCESSING, true);
+            factory.setFeature("http://apache.org/xml/features/nonvalidating/load-external-dtd", false);
+            factory.setFeature("http://xml.org/sax/features/external-general-entities", false);
+            factory.setFeature("http://xml.org/sax/features/external-parameter-entities", false);
+            factory.setXIncludeAware(false);
+            factory.setNamespaceAware(false);
+            factory.setValidating(false);
+            return factory;
+        } catch (ParserConfigurationException | SAXException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Thrown from inside the parser at the first element deeper than {@link #MAX_DEPTH}. */
+    private static final class TooDeep extends SAXException {
+        TooDeep() {
+            super("nesting deeper than " + MAX_DEPTH);
+        }
+    }
+
+    /**
+     * Builds the DOM from the parser's events, one element at a time, counting depth as it goes: a document nested
+     * too deep is refused at its first element past the limit, before the rest is read, and nothing here recurses
+     * (a recursive depth check once overflowed the stack of a network thread at ~6,000 levels, well inside 64 KB).
+     */
+    private static final class TreeBuilder extends DefaultHandler {
+        private final Document document = newDocument();
+        private Node current = document;
+        private int depth;
+
+        @Override
+        public void startElement(String uri, String localName, String name, Attributes attributes) throws SAXException {
+            if (++depth > MAX_DEPTH) {
+                throw new TooDeep();
+            }
+            Element element = document.createElement(name);
+            for (int i = 0; i < attributes.getLength(); i++) {
+                element.setAttribute(attributes.getQName(i), attributes.getValue(i));
+            }
+            current = current.appendChild(element);
+        }
+
+        @Override
+        public void endElement(String uri, String localName, String name) {
+            depth--;
+            current = current.getParentNode();
+        }
+
+        @Override
+        public void characters(char[] ch, int start, int length) {
+            if (current != document) {
+                current.appendChild(document.createTextNode(new String(ch, start, length)));
             }
         }
-        return max + 1;
+
+        /** The usual {@code <!DOCTYPE ... SYSTEM "http://dtd.wctp.org/...">} line: read as empty, never fetched. */
+        @Override
+        public InputSource resolveEntity(String publicId, String systemId) {
+            return new InputSource(new StringReader(""));
+        }
+
+        @Override
+        public void error(SAXParseException e) {
+            // non-validating: recoverable errors (e.g. an undeclared element) do not matter for WCTP
+        }
+
+        private static Document newDocument() {
+            try {
+                return DocumentBuilderFactory.newDefaultInstance().newDocumentBuilder().newDocument();
+            } catch (ParserConfigurationException e) {
+                throw new IllegalStateException(e);
+            }
+        }
     }
 
     static Element child(Element parent, String name) {

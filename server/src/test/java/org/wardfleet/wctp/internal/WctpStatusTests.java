@@ -6,6 +6,7 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 
+import org.bson.Document;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -16,6 +17,11 @@ import org.wardfleet.support.TestApi;
 import org.wardfleet.support.TestDevice;
 import org.wardfleet.support.WardfleetTest;
 import org.wardfleet.sdk.tools.WctpLoopbackGateway;
+
+import com.mongodb.client.model.Filters;
+import com.mongodb.reactivestreams.client.MongoDatabase;
+
+import reactor.core.publisher.Mono;
 
 /**
  * The sending system hears back: DELIVERED and READ notifications and the MCR answer chosen on the phone are POSTed
@@ -36,6 +42,7 @@ class WctpStatusTests {
         registry.add("wardfleet.wctp.gateway.backoff", () -> "10ms");
         registry.add("wardfleet.wctp.status.check", () -> "1h"); // the test drives it
         registry.add("wardfleet.wctp.fallback-check", () -> "1h");
+        registry.add("wardfleet.wctp.allow-loopback-response-urls", () -> "true"); // the endpoints are on loopback
     }
 
     @AfterAll
@@ -48,13 +55,13 @@ class WctpStatusTests {
     @Autowired TestApi api;
     @Autowired WctpStatusNotifier notifier;
     @Autowired Clock clock;
+    @Autowired WctpSenders senders;
+    @Autowired MongoDatabase db;
 
     @Test
     void deliveredReadAndTheChosenAnswerComeBackToTheSendersEndpointOnceEach() {
         TestApi.User admin = api.newOrganisation();
-        TestApi.User nurse = api.createUser(admin.token(), "CLINICIAN");
-        TestDevice phone = api.enrolledDevice(admin.token(), "COPE", nurse.id());
-        api.onCallRole(admin.token(), "sepsis-team", nurse.id());
+        TestDevice phone = nurseOnCall(admin, "sepsis-team");
         String sender = "lab-" + System.nanoTime();
         register(admin, sender, List.of("role:*"), List.of(SENDER_ENDPOINT.url()));
 
@@ -148,6 +155,36 @@ class WctpStatusTests {
         PAGING_GATEWAY.answerWith(605, 1);
         assertThat(api.wctp(submit(sender, "5514", "HIGH", "x"))).contains("successCode=\"200\"");
         assertThat(PAGING_GATEWAY.received()).hasSize(before + 4);
+    }
+
+    @Test
+    void aStoredResponseUrlThatNowLeadsToTheMetadataServiceIsNeverCalled() {
+        TestApi.User admin = api.newOrganisation();
+        TestDevice phone = nurseOnCall(admin, "night-lab");
+        String orgId = (String) http.get().uri("/api/v1/me").headers(h -> h.setBearerAuth(admin.token())).exchange()
+                .expectStatus().isOk().expectBody(Map.class).returnResult().getResponseBody().get("orgId");
+        // registered before URLs were checked (or its host's DNS has changed since): stored as it is
+        String sender = "legacy-" + System.nanoTime();
+        String metadata = "http://169.254.169.254/latest/meta-data/";
+        senders.register(orgId, sender, CODE, List.of("role:*"), List.of(metadata), null).block();
+
+        assertThat(api.wctp(mcr(sender, "role:night-lab", "legacy-1", metadata))).contains("successCode=\"200\"");
+        String pageId = (String) inbox(phone).get(0).get("id"); // DELIVERED is owed now
+        notifier.check(clock.instant()).block();
+
+        // refused when connecting, before a byte is sent, and not retried
+        Document status = Mono.from(db.getCollection("wctp_status").find(Filters.eq("_id", pageId + ":DELIVERED"))
+                .first()).block();
+        assertThat(status.getString("state")).isEqualTo("FAILED");
+        assertThat(status.getString("lastError")).isEqualTo("final:address-refused");
+    }
+
+    /** A clinician with a phone, on call in a new role named {@code role}; returns the phone. */
+    private TestDevice nurseOnCall(TestApi.User admin, String role) {
+        TestApi.User nurse = api.createUser(admin.token(), "CLINICIAN");
+        TestDevice phone = api.enrolledDevice(admin.token(), "COPE", nurse.id());
+        api.onCallRole(admin.token(), role, nurse.id());
+        return phone;
     }
 
     private List<Map<?, ?>> inbox(TestDevice phone) {
