@@ -147,7 +147,9 @@ class PageRecoveryTests {
             assertThat(e.get("details", Document.class).getString("recipients")).isEqualTo("2");
         });
         assertThat(pendingIntents(w.orgId())).isZero();
-        // the same key again: the same broadcast
+        // the same key again: the same broadcast (sending to everyone needs the incident lead's role)
+        http.put().uri("/api/v1/users/" + w.doctor().id() + "/roles").headers(h -> h.setBearerAuth(w.admin().token()))
+                .bodyValue(Map.of("roles", List.of("CLINICIAN", "INCIDENT_LEAD"))).exchange().expectStatus().isOk();
         assertThat(http.post().uri("/api/v1/broadcasts").headers(h -> h.setBearerAuth(w.doctor().token()))
                 .header("Idempotency-Key", key)
                 .bodyValue(Map.of("audience", Map.of("all", true), "text", "Major incident: report to ED",
