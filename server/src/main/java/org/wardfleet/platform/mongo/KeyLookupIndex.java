@@ -2,6 +2,7 @@ package org.wardfleet.platform.mongo;
 
 import java.util.List;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.stream.Stream;
 
 import de.bwaldvogel.mongo.MongoCollection;
 import de.bwaldvogel.mongo.backend.CollectionOptions;
@@ -10,6 +11,7 @@ import de.bwaldvogel.mongo.backend.Index;
 import de.bwaldvogel.mongo.backend.IndexKey;
 import de.bwaldvogel.mongo.backend.QueryResult;
 import de.bwaldvogel.mongo.backend.h2.H2Backend;
+import de.bwaldvogel.mongo.backend.h2.H2Collection;
 import de.bwaldvogel.mongo.backend.h2.H2Database;
 import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
 import de.bwaldvogel.mongo.backend.memory.MemoryCollection;
@@ -189,6 +191,18 @@ final class KeyLookupIndex<P> extends Index<P> {
                         protected boolean documentMatchesQuery(Document document, Document query) {
                             return largeIn.matches(document, query, super::documentMatchesQuery);
                         }
+
+                        @Override
+                        protected QueryResult matchDocumentsFromStream(Stream<Document> documents, Document query,
+                                Document orderBy, int skip, int limit, int batchSize, Document fields) {
+                            if (!EmbeddedSort.handles(orderBy)) {
+                                return super.matchDocumentsFromStream(documents, query, orderBy, skip, limit,
+                                        batchSize, fields);
+                            }
+                            return matchDocumentsFromStream(query, EmbeddedSort.top(documents.filter(
+                                    d -> documentMatchesQuery(d, query)), orderBy, skip, limit), skip, limit,
+                                    batchSize, null, fields);
+                        }
                     };
                 }
 
@@ -215,6 +229,27 @@ final class KeyLookupIndex<P> extends Index<P> {
         @Override
         protected de.bwaldvogel.mongo.MongoDatabase openOrCreateDatabase(String databaseName) {
             return new H2Database(databaseName, getMvStore(), getCursorRegistry()) {
+                /** As {@link H2Database} opens it (its map names, 1.47.0), with {@link EmbeddedSort}. */
+                @Override
+                protected de.bwaldvogel.mongo.MongoCollection<Object> openOrCreateCollection(String name,
+                        CollectionOptions options) {
+                    String full = getFullCollectionNamespace(name);
+                    return new H2Collection(this, name, options, getMvStore().openMap("databases." + full),
+                            getMvStore().openMap("meta." + full), getCursorRegistry()) {
+                        @Override
+                        protected QueryResult matchDocumentsFromStream(Stream<Document> documents, Document query,
+                                Document orderBy, int skip, int limit, int batchSize, Document fields) {
+                            if (!EmbeddedSort.handles(orderBy)) {
+                                return super.matchDocumentsFromStream(documents, query, orderBy, skip, limit,
+                                        batchSize, fields);
+                            }
+                            return matchDocumentsFromStream(query, EmbeddedSort.top(documents.filter(
+                                    d -> documentMatchesQuery(d, query)), orderBy, skip, limit), skip, limit,
+                                    batchSize, null, fields);
+                        }
+                    };
+                }
+
                 @Override
                 protected Index<Object> openOrCreateUniqueIndex(String collectionName, String indexName,
                         List<IndexKey> keys, boolean sparse) {
