@@ -13,4 +13,10 @@ public interface UserDirectory {
 
     /** By email (case-insensitive), within {@code orgId}. */
     Mono<UserSummary> findByEmail(String orgId, String email);
+
+    /**
+     * Users of {@code orgId} whose display name or email contains {@code text} (case-insensitive), at most
+     * {@code limit} of them, by email: a search box naming people ("devices of Dr Jones").
+     */
+    reactor.core.publisher.Flux<UserSummary> matching(String orgId, String text, int limit);
 }

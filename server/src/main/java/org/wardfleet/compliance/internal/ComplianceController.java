@@ -10,14 +10,14 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
+import org.wardfleet.compliance.ComplianceHistory;
 import org.wardfleet.compliance.ComplianceState;
+import org.wardfleet.compliance.DeviceCompliance;
 import org.wardfleet.compliance.DeviceAccess;
-import org.wardfleet.device.Devices;
 import org.wardfleet.platform.security.Caller;
 import org.wardfleet.platform.security.DevicePrincipal;
 import org.wardfleet.platform.security.Role;
 import org.wardfleet.platform.web.ProblemType;
-import org.wardfleet.policy.DevicePolicies;
 
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
@@ -31,18 +31,14 @@ class ComplianceController {
     private final AttestationNonces nonces;
     private final PostureReports reports;
     private final ComplianceStatus status;
-    private final ComplianceRepository repository;
-    private final Devices devices;
-    private final DevicePolicies policies;
+    private final DeviceCompliance compliance;
 
     ComplianceController(AttestationNonces nonces, PostureReports reports, ComplianceStatus status,
-            ComplianceRepository repository, Devices devices, DevicePolicies policies) {
+            DeviceCompliance compliance) {
         this.nonces = nonces;
         this.reports = reports;
         this.status = status;
-        this.repository = repository;
-        this.devices = devices;
-        this.policies = policies;
+        this.compliance = compliance;
     }
 
     record Challenge(String nonce, Instant expiresAt) {
@@ -79,22 +75,9 @@ class ComplianceController {
         return status.summary(caller.orgId());
     }
 
-    record History(String deviceId, ComplianceState state, List<Map<String, Object>> reasons, Instant since,
-            Instant lastReportAt, List<ComplianceRepository.Report> reports) {
-    }
-
     @GetMapping("/api/v1/devices/{id}/compliance")
-    Mono<History> history(Caller caller, @PathVariable String id) {
-        caller.requireAny(Role.ADMIN, Role.SECURITY);
-        return devices.find(caller.orgId(), id)
-                .switchIfEmpty(Mono.error(() -> ProblemType.NOT_FOUND.exception("No device %s", id)))
-                .flatMap(device -> policies.effective(caller.orgId(), id)
-                        .zipWith(repository.current(caller.orgId(), id).map(java.util.Optional::of)
-                                .defaultIfEmpty(java.util.Optional.empty()))
-                        .map(t -> status.now(device, t.getT1(), t.getT2().orElse(null))))
-                .zipWith(repository.history(caller.orgId(), id, 50).collectList())
-                .map(t -> new History(id, t.getT1().state(), t.getT1().reasons(), t.getT1().since(),
-                        t.getT1().lastReportAt(), t.getT2()));
+    Mono<ComplianceHistory> history(Caller caller, @PathVariable String id) {
+        return compliance.history(caller, id);
     }
 
     @GetMapping("/api/v1/access/devices/{id}")

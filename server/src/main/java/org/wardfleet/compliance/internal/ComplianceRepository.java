@@ -10,6 +10,7 @@ import java.util.UUID;
 
 import org.bson.Document;
 import org.springframework.stereotype.Component;
+import org.wardfleet.compliance.ComplianceReport;
 import org.wardfleet.compliance.ComplianceState;
 import org.wardfleet.platform.mongo.Documents;
 
@@ -39,10 +40,6 @@ class ComplianceRepository {
      */
     record Current(String deviceId, String orgId, ComplianceState state, List<Map<String, Object>> reasons,
             Instant since, Instant lastReportAt, String evidenceStrength, String policyVersion, boolean blocked) {
-    }
-
-    record Report(String id, Instant at, ComplianceState state, List<Map<String, Object>> reasons,
-            Map<String, Object> evidence, String policyVersion, String osVersion, String securityPatchLevel) {
     }
 
     Mono<Current> current(String orgId, String deviceId) {
@@ -78,7 +75,7 @@ class ComplianceRepository {
                 Updates.set("blocked", blocked), new UpdateOptions().upsert(true))).then();
     }
 
-    Mono<Void> append(String orgId, String deviceId, Report r) {
+    Mono<Void> append(String orgId, String deviceId, ComplianceReport r) {
         return Mono.from(reports.insertOne(new Document("_id", r.id() == null ? UUID.randomUUID().toString() : r.id())
                 .append("orgId", orgId).append("deviceId", deviceId).append("at", Documents.date(r.at()))
                 .append("state", r.state().name()).append("reasons", r.reasons().stream().map(Document::new).toList())
@@ -86,9 +83,9 @@ class ComplianceRepository {
                 .append("osVersion", r.osVersion()).append("securityPatchLevel", r.securityPatchLevel()))).then();
     }
 
-    Flux<Report> history(String orgId, String deviceId, int limit) {
+    Flux<ComplianceReport> history(String orgId, String deviceId, int limit) {
         return Flux.from(reports.find(and(eq("orgId", orgId), eq("deviceId", deviceId)))
-                .sort(Sorts.descending("at")).limit(limit)).map(d -> new Report(d.getString("_id"),
+                .sort(Sorts.descending("at")).limit(limit)).map(d -> new ComplianceReport(d.getString("_id"),
                 Documents.instant(d.getDate("at")), ComplianceState.valueOf(d.getString("state")),
                 maps(d.getList("reasons", Document.class)), d.get("evidence", Document.class),
                 d.getString("policyVersion"), d.getString("osVersion"), d.getString("securityPatchLevel")));

@@ -185,7 +185,7 @@ class PostureReports {
                         return repository.save(new ComplianceRepository.Current(device.id(), device.orgId(),
                                         evaluation.state(), evaluation.reasons(), since, now, ev.strength(),
                                         policy.version(), false))
-                                .then(repository.append(device.orgId(), device.id(), new ComplianceRepository.Report(
+                                .then(repository.append(device.orgId(), device.id(), new org.wardfleet.compliance.ComplianceReport(
                                         null, now, evaluation.state(), evaluation.reasons(), evidenceView,
                                         report.policyVersion(), report.osVersion(),
                                         Objects.toString(report.securityPatchLevel(), null))))

@@ -51,6 +51,12 @@ class ActionRepository implements IndexedCollection {
             String requestedBy, Instant deliveredAt, Instant completedAt, String message, Instant acknowledgedAt,
             Instant wokenAt, ActionWakeUp.Channel wokenVia) {
 
+        /** As IT sees it (the API and the console). */
+        org.wardfleet.device.DeviceAction view() {
+            return new org.wardfleet.device.DeviceAction(id, type, state.name(), createdAt, deliveredAt, completedAt,
+                    message, delivery().name(), acknowledgedAt, wokenAt, wokenVia == null ? null : wokenVia.name());
+        }
+
         boolean open() {
             return state == State.PENDING || state == State.DELIVERED;
         }

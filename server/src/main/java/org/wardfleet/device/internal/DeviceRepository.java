@@ -2,7 +2,9 @@ package org.wardfleet.device.internal;
 
 import static com.mongodb.client.model.Filters.and;
 import static com.mongodb.client.model.Filters.eq;
+import static com.mongodb.client.model.Filters.gte;
 import static com.mongodb.client.model.Filters.in;
+import static com.mongodb.client.model.Filters.lt;
 import static com.mongodb.client.model.Filters.or;
 import static com.mongodb.client.model.Filters.regex;
 
@@ -16,9 +18,8 @@ import org.bson.conversions.Bson;
 import org.reactivestreams.Publisher;
 import org.springframework.stereotype.Component;
 import org.wardfleet.device.Device;
-import org.wardfleet.device.DevicePlatform;
+import org.wardfleet.device.DeviceQuery;
 import org.wardfleet.device.DeviceState;
-import org.wardfleet.device.Ownership;
 import org.wardfleet.platform.mongo.Documents;
 import org.wardfleet.platform.mongo.IndexedCollection;
 
@@ -45,9 +46,19 @@ class DeviceRepository implements IndexedCollection {
         this.devices = db.getCollection("devices");
     }
 
+    /**
+     * The list's two orders have their own indexes on MongoDB (equality on {@code orgId}, then the sort). The embedded
+     * server builds no non-unique index: there a page reads the organisation's devices, keeps the best
+     * {@code skip + limit} (platform {@code EmbeddedSort}) and answers 50 of 10,000 in 25-60 ms.
+     */
     @Override
     public Publisher<?> createIndexes() {
-        return devices.createIndex(Indexes.ascending("certificateSerial"), new IndexOptions().unique(true));
+        return Flux.concat(
+                devices.createIndex(Indexes.ascending("certificateSerial"), new IndexOptions().unique(true)),
+                devices.createIndex(Indexes.compoundIndex(Indexes.ascending("orgId"), Indexes.descending("enrolledAt"),
+                        Indexes.ascending("_id"))),
+                devices.createIndex(Indexes.compoundIndex(Indexes.ascending("orgId"), Indexes.descending("lastSeenAt"),
+                        Indexes.ascending("_id"))));
     }
 
     /** A new device with the first entry of its timeline. */
@@ -65,13 +76,20 @@ class DeviceRepository implements IndexedCollection {
         return Mono.from(devices.find(eq("_id", id)).first()).map(DeviceDocuments::toDevice);
     }
 
-    record Query(DeviceState state, Ownership ownership, DevicePlatform platform, String group, String text,
-            String assignedUserId, int page, int size) {
+    /**
+     * A {@link DeviceQuery} as stored: {@code onlyUser} for a clinician (their own devices only); {@code textUsers}
+     * the users whose name or email matched the query's text.
+     */
+    record Query(DeviceQuery query, String onlyUser, java.util.Collection<String> textUsers) {
     }
 
     Flux<Device> list(String orgId, Query query) {
-        return Flux.from(devices.find(filter(orgId, query)).sort(Sorts.descending("enrolledAt"))
-                .skip(query.page() * query.size()).limit(query.size())).map(DeviceDocuments::toDevice);
+        DeviceQuery q = query.query();
+        Bson order = q.sort() == DeviceQuery.Sort.LAST_SEEN
+                ? Sorts.orderBy(Sorts.descending("lastSeenAt"), Sorts.ascending("_id"))
+                : Sorts.orderBy(Sorts.descending("enrolledAt"), Sorts.ascending("_id"));
+        return Flux.from(devices.find(filter(orgId, query)).sort(order).skip((int) q.offset()).limit(q.size())
+                .projection(Projections.exclude("timeline"))).map(DeviceDocuments::toDevice);
     }
 
     Flux<Device> reachable(String orgId) {
@@ -145,9 +163,13 @@ class DeviceRepository implements IndexedCollection {
                 .map(DeviceDocuments::toDevice);
     }
 
-    private static Bson filter(String orgId, Query q) {
+    private static Bson filter(String orgId, Query query) {
+        DeviceQuery q = query.query();
         List<Bson> parts = new ArrayList<>();
         parts.add(eq("orgId", orgId));
+        if (q.ids() != null) {
+            parts.add(in("_id", q.ids()));
+        }
         if (q.state() != null) {
             parts.add(eq("state", q.state().name()));
         }
@@ -163,10 +185,24 @@ class DeviceRepository implements IndexedCollection {
         if (q.assignedUserId() != null) {
             parts.add(eq("assignedUserId", q.assignedUserId()));
         }
-        if (q.text() != null && !q.text().isBlank()) {
+        if (query.onlyUser() != null) {
+            parts.add(eq("assignedUserId", query.onlyUser()));
+        }
+        if (q.lastSeenAfter() != null) {
+            parts.add(gte("lastSeenAt", Documents.date(q.lastSeenAfter())));
+        }
+        if (q.lastSeenBefore() != null) {
+            parts.add(lt("lastSeenAt", Documents.date(q.lastSeenBefore())));
+        }
+        if (q.text() != null) {
             // quoted: a search box is not a regex injection point
-            Pattern text = Pattern.compile(Pattern.quote(q.text().trim()), Pattern.CASE_INSENSITIVE);
-            parts.add(or(regex("model", text), regex("_id", text), regex("osVersion", text)));
+            Pattern text = Pattern.compile(Pattern.quote(q.text()), Pattern.CASE_INSENSITIVE);
+            List<Bson> anyOf = new ArrayList<>(List.of(regex("model", text), regex("_id", text),
+                    regex("osVersion", text), regex("certificateSerial", text), regex("hardware.serialNumber", text)));
+            if (!query.textUsers().isEmpty()) {
+                anyOf.add(in("assignedUserId", query.textUsers()));
+            }
+            parts.add(or(anyOf));
         }
         return and(parts);
     }

@@ -11,6 +11,7 @@ import java.util.List;
 
 import org.bson.Document;
 import org.springframework.stereotype.Component;
+import org.wardfleet.device.DeviceEvent;
 import org.wardfleet.platform.mongo.Documents;
 
 import com.mongodb.client.model.Projections;
@@ -40,9 +41,6 @@ class DeviceTimeline {
         this.clock = clock;
     }
 
-    record Event(Instant at, String type, String detail) {
-    }
-
     /** The first event, written with the device document itself. */
     Document first(String type, String detail) {
         return event(type, detail);
@@ -54,13 +52,13 @@ class DeviceTimeline {
     }
 
     /** Newest first. */
-    Flux<Event> of(String orgId, String deviceId) {
+    Flux<DeviceEvent> of(String orgId, String deviceId) {
         return Mono.from(devices.find(and(eq("orgId", orgId), eq("_id", deviceId)))
                         .projection(Projections.include("timeline")).first())
                 .flatMapIterable(d -> {
-                    List<Event> events = new ArrayList<>();
+                    List<DeviceEvent> events = new ArrayList<>();
                     for (Document e : d.getList("timeline", Document.class, List.of())) {
-                        events.add(new Event(Documents.instant(e.getDate("at")), e.getString("type"),
+                        events.add(new DeviceEvent(Documents.instant(e.getDate("at")), e.getString("type"),
                                 e.getString("detail")));
                     }
                     Collections.reverse(events);

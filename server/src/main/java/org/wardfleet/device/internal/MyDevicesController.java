@@ -16,6 +16,7 @@ import org.wardfleet.audit.AuditEvent.Outcome;
 import org.wardfleet.audit.AuditLog;
 import org.wardfleet.device.Device;
 import org.wardfleet.device.DevicePlatform;
+import org.wardfleet.device.DeviceQuery;
 import org.wardfleet.device.DeviceState;
 import org.wardfleet.device.Ownership;
 import org.wardfleet.platform.security.Caller;
@@ -62,7 +63,8 @@ class MyDevicesController {
 
     @GetMapping
     Mono<MyDevices> list(Caller caller) {
-        var mine = new DeviceRepository.Query(null, null, null, null, null, caller.userId(), 0, LISTED);
+        var mine = new DeviceRepository.Query(DeviceQuery.of(null, null, null, null, null, 0, LISTED), caller.userId(),
+                List.of());
         return devices.list(caller.orgId(), mine).map(MyDevice::of).collectList().map(MyDevices::new);
     }
 

@@ -74,4 +74,9 @@ class TenantService implements Tenants, UserDirectory {
     public Mono<UserSummary> findByEmail(String orgId, String email) {
         return users.findByEmail(orgId, email.trim().toLowerCase(java.util.Locale.ROOT)).map(StoredUser::summary);
     }
+
+    @Override
+    public reactor.core.publisher.Flux<UserSummary> matching(String orgId, String text, int limit) {
+        return users.matching(orgId, text, limit).map(StoredUser::summary);
+    }
 }

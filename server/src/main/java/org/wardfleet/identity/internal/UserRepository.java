@@ -69,6 +69,16 @@ class UserRepository implements IndexedCollection {
                 .map(UserRepository::toUser);
     }
 
+    /** Name or email containing {@code text}, any case; quoted, so a search box is no regex injection point. */
+    Flux<StoredUser> matching(String orgId, String text, int limit) {
+        java.util.regex.Pattern contains = java.util.regex.Pattern.compile(java.util.regex.Pattern.quote(text.trim()),
+                java.util.regex.Pattern.CASE_INSENSITIVE);
+        return Flux.from(users.find(and(eq("orgId", orgId), com.mongodb.client.model.Filters.or(
+                        com.mongodb.client.model.Filters.regex("displayName", contains),
+                        com.mongodb.client.model.Filters.regex("email", contains))))
+                .sort(Sorts.ascending("email")).limit(limit)).map(UserRepository::toUser);
+    }
+
     Mono<Long> count(String orgId) {
         return Mono.from(users.countDocuments(eq("orgId", orgId)));
     }

@@ -7,8 +7,6 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RestController;
 import org.wardfleet.platform.security.Caller;
-import org.wardfleet.platform.security.Role;
-import org.wardfleet.platform.web.ProblemType;
 import org.wardfleet.policy.EffectivePolicy;
 
 import reactor.core.publisher.Mono;
@@ -33,9 +31,7 @@ class EffectivePolicyController {
 
     @GetMapping("/api/v1/devices/{id}/effective-policy")
     Mono<EffectivePolicyView> effective(Caller caller, @PathVariable String id) {
-        caller.requireAny(Role.ADMIN, Role.SECURITY);
-        return policies.effective(caller.orgId(), id)
-                .switchIfEmpty(Mono.error(() -> ProblemType.NOT_FOUND.exception("No device %s", id)))
+        return policies.effective(caller, id)
                 .map(e -> {
                     Map<String, SettingView> sources = new java.util.LinkedHashMap<>();
                     e.settings().forEach((path, value) -> sources.put(path, new SettingView(value,

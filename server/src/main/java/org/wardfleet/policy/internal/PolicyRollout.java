@@ -9,6 +9,9 @@ import java.util.Map;
 import org.springframework.stereotype.Component;
 import org.wardfleet.device.Devices;
 import org.wardfleet.policy.DevicePolicies;
+import org.wardfleet.platform.security.Caller;
+import org.wardfleet.platform.security.Role;
+import org.wardfleet.platform.web.ProblemType;
 import org.wardfleet.policy.EffectivePolicy;
 
 import reactor.core.publisher.Mono;
@@ -39,6 +42,12 @@ class PolicyRollout implements DevicePolicies {
     public Mono<EffectivePolicy> effective(String orgId, String deviceId) {
         return devices.find(orgId, deviceId)
                 .flatMap(device -> snapshots.of(orgId).map(snapshot -> snapshots.effective(snapshot, device)));
+    }
+
+    @Override
+    public Mono<EffectivePolicy> effective(Caller caller, String deviceId) {
+        return Mono.defer(() -> effective(caller.requireAny(Role.ADMIN, Role.SECURITY).orgId(), deviceId))
+                .switchIfEmpty(Mono.error(() -> ProblemType.NOT_FOUND.exception("No device %s", deviceId)));
     }
 
     @Override
