@@ -103,7 +103,7 @@ class BearerTokenAuthentication {
         return manager;
     }
 
-    private static OAuth2TokenValidator<Jwt> validators(String issuer, String audience) {
+    static OAuth2TokenValidator<Jwt> validators(String issuer, String audience) {
         OAuth2TokenValidator<Jwt> base = JwtValidators.createDefaultWithIssuer(issuer);
         if (audience == null || audience.isBlank()) {
             return base;

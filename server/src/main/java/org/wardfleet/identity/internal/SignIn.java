@@ -43,18 +43,23 @@ class SignIn {
     }
 
     Mono<TokenIssuer.AccessToken> signIn(String rawEmail, String password) {
+        return authenticate(rawEmail, password).map(tokens::issue);
+    }
+
+    /** The user these credentials prove, throttled and audited as every sign-in; the console's session starts here. */
+    Mono<StoredUser> authenticate(String rawEmail, String password) {
         String email = rawEmail.trim().toLowerCase(Locale.ROOT);
         return RequestContext.current().flatMap(ctx -> {
             LoginThrottle.Attempt attempt = new LoginThrottle.Attempt(email, ctx.sourceAddress());
             return throttle.blockedFor(attempt)
                     .flatMap(wait -> audit.record(attempt(null, email, Outcome.DENIED, "rate-limited"))
-                            .then(Mono.<TokenIssuer.AccessToken>error(ProblemType.RATE_LIMITED
+                            .then(Mono.<StoredUser>error(ProblemType.RATE_LIMITED
                                     .exception("Too many failed sign-ins; try again later").retryAfter(wait))))
                     .switchIfEmpty(Mono.defer(() -> check(attempt, password, ctx)));
         });
     }
 
-    private Mono<TokenIssuer.AccessToken> check(LoginThrottle.Attempt attempt, String password, RequestContext ctx) {
+    private Mono<StoredUser> check(LoginThrottle.Attempt attempt, String password, RequestContext ctx) {
         String email = attempt.email();
         return users.findByEmailForSignIn(email)
                 .map(java.util.Optional::of)
@@ -65,14 +70,14 @@ class SignIn {
                                 : failure(user.orElse(null), attempt, ctx, matches ? "disabled" : "bad-credentials")));
     }
 
-    private Mono<TokenIssuer.AccessToken> success(StoredUser user, LoginThrottle.Attempt attempt) {
+    private Mono<StoredUser> success(StoredUser user, LoginThrottle.Attempt attempt) {
         return throttle.succeeded(attempt)
                 .then(audit.record(AuditEvent.of(user.orgId(), Actor.user(user.id()), "auth.login", user.id(),
                         Outcome.SUCCESS)))
-                .then(Mono.fromCallable(() -> tokens.issue(user)));
+                .thenReturn(user);
     }
 
-    private Mono<TokenIssuer.AccessToken> failure(StoredUser user, LoginThrottle.Attempt attempt, RequestContext ctx,
+    private Mono<StoredUser> failure(StoredUser user, LoginThrottle.Attempt attempt, RequestContext ctx,
             String reason) {
         // no email or password in the log: the audit chain, with its access control, holds who tried
         ctx.log(() -> log.info("Sign-in refused ({}) from {}", reason, ctx.sourceAddress()));

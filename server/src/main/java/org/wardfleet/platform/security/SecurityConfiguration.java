@@ -45,10 +45,7 @@ class SecurityConfiguration implements WebFluxConfigurer {
         "/wctp"
     };
 
-    /** The Swagger UI page uses inline styles; nothing else needs more than 'self'. */
-    static final String CONTENT_SECURITY_POLICY = "default-src 'self'; img-src 'self' data:; "
-            + "style-src 'self' 'unsafe-inline'; script-src 'self'; object-src 'none'; frame-ancestors 'none'; "
-            + "base-uri 'none'; form-action 'self'";
+    static final String CONTENT_SECURITY_POLICY = SecurityHeaders.CONTENT_SECURITY_POLICY;
 
     private final PrincipalArgumentResolver principalResolver;
 

@@ -26,11 +26,7 @@ public class ProblemWriter {
     }
 
     public Mono<Void> write(ServerWebExchange exchange, Throwable error) {
-        ProblemException problem = RequestContext.of(exchange).map(ctx -> {
-            ProblemException[] mapped = new ProblemException[1];
-            ctx.log(() -> mapped[0] = ProblemMapper.toProblem(error));
-            return mapped[0];
-        }).orElseGet(() -> ProblemMapper.toProblem(error));
+        ProblemException problem = problemOf(exchange, error);
         ServerHttpResponse response = exchange.getResponse();
         if (response.isCommitted()) {
             return Mono.error(error);
@@ -40,6 +36,18 @@ public class ProblemWriter {
         response.getHeaders().setContentType(MediaType.APPLICATION_PROBLEM_JSON);
         byte[] body = json.writeValueAsBytes(body(problem.getBody(), exchange));
         return response.writeWith(Mono.just(response.bufferFactory().wrap(body)));
+    }
+
+    /**
+     * The problem {@code error} stands for, as {@link #write} would answer it (unexpected errors logged once, with the
+     * request id): for a response in another format, such as a console page.
+     */
+    public ProblemException problemOf(ServerWebExchange exchange, Throwable error) {
+        return RequestContext.of(exchange).map(ctx -> {
+            ProblemException[] mapped = new ProblemException[1];
+            ctx.log(() -> mapped[0] = ProblemMapper.toProblem(error));
+            return mapped[0];
+        }).orElseGet(() -> ProblemMapper.toProblem(error));
     }
 
     private static Map<String, Object> body(ProblemDetail problem, ServerWebExchange exchange) {

@@ -1,0 +1,91 @@
+package org.wardfleet.console.internal;
+
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+import org.springframework.stereotype.Controller;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.reactive.result.view.Rendering;
+import org.springframework.web.server.ServerWebExchange;
+import org.wardfleet.compliance.ComplianceState;
+import org.wardfleet.compliance.DeviceCompliance;
+import org.wardfleet.device.Device;
+import org.wardfleet.device.DeviceInventory;
+import org.wardfleet.device.DeviceState;
+import org.wardfleet.device.Ownership;
+import org.wardfleet.identity.UserDirectory;
+import org.wardfleet.identity.UserSummary;
+import org.wardfleet.platform.security.Caller;
+
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * Fleet: every device of the organisation, 50 a page, filtered and searched on the server (the list is never loaded
+ * whole into the browser). Filters change the list in place (htmx) and the URL with it.
+ */
+@Controller
+class FleetPage {
+
+    private final DeviceInventory inventory;
+    private final DeviceCompliance compliance;
+    private final UserDirectory users;
+    private final Clock clock;
+
+    FleetPage(DeviceInventory inventory, DeviceCompliance compliance, UserDirectory users, Clock clock) {
+        this.inventory = inventory;
+        this.compliance = compliance;
+        this.users = users;
+        this.clock = clock;
+    }
+
+    /** One line of the list: the device, the name of its person, its compliance now. */
+    record Row(Device device, String owner, ComplianceState compliance) {
+    }
+
+    @GetMapping("/console/devices")
+    Mono<Rendering> list(Caller caller, FleetFilter filter, ServerWebExchange exchange) {
+        Mono<Set<String>> ids = filter.compliance() == null ? Mono.just(Set.of())
+                : compliance.devicesIn(caller, filter.compliance());
+        return ids.flatMap(only -> inventory.list(caller,
+                        filter.query(clock.instant(), filter.compliance() == null ? null : only)))
+                .flatMap(page -> rows(caller, page.items()).map(rows -> Map.entry(page, rows)))
+                .zipWith(userChip(caller, filter))
+                .map(t -> ConsoleViews.page(exchange, "console/fleet", "results", "fleet")
+                        .modelAttribute("filter", filter)
+                        .modelAttribute("page", t.getT1().getKey())
+                        .modelAttribute("rows", t.getT1().getValue())
+                        .modelAttribute("userName", t.getT2())
+                        .modelAttribute("seenChoices", FleetFilter.SEEN)
+                        .modelAttribute("ownerships", Ownership.values())
+                        .modelAttribute("states", DeviceState.values())
+                        .modelAttribute("compliances", ComplianceState.values())
+                        .build());
+    }
+
+    private Mono<List<Row>> rows(Caller caller, List<Device> devices) {
+        return Mono.zip(compliance.states(caller, devices), names(caller, devices))
+                .map(t -> devices.stream().map(d -> new Row(d, d.assignedUserId() == null ? null
+                        : t.getT2().getOrDefault(d.assignedUserId(), d.assignedUserId()),
+                        t.getT1().get(d.id()))).toList());
+    }
+
+    /** The display names of the page's people: one lookup each, at most 50. */
+    private Mono<Map<String, String>> names(Caller caller, List<Device> devices) {
+        return Flux.fromIterable(devices.stream().map(Device::assignedUserId).filter(Objects::nonNull)
+                        .collect(Collectors.toSet()))
+                .flatMap(id -> users.find(caller.orgId(), id), 8)
+                .collectMap(UserSummary::id, ConsoleViews::name)
+                .map(Function.identity());
+    }
+
+    private Mono<String> userChip(Caller caller, FleetFilter filter) {
+        return filter.user() == null ? Mono.just("")
+                : users.find(caller.orgId(), filter.user()).map(ConsoleViews::name).defaultIfEmpty(filter.user());
+    }
+}
