@@ -169,6 +169,12 @@ public final class ConsoleBrowser implements AutoCloseable {
         }
     }
 
+    /** What the browser drew for one element (scrolled into view first: only the visible part is captured). */
+    public byte[] picture(WebElement element) {
+        ((JavascriptExecutor) driver).executeScript("arguments[0].scrollIntoView({block: 'center'})", element);
+        return element.getScreenshotAs(OutputType.BYTES);
+    }
+
     private long viewportHeight() {
         return (Long) ((JavascriptExecutor) driver).executeScript("return window.innerHeight");
     }

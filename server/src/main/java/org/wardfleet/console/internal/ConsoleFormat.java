@@ -48,7 +48,7 @@ public final class ConsoleFormat {
         if (value == null) {
             return "—";
         }
-        String text = value.toString().replace('_', ' ').replace('-', ' ').toLowerCase(Locale.ROOT);
+        String text = value.toString().replace('_', ' ').replace('-', ' ').replace('.', ' ').toLowerCase(Locale.ROOT);
         return switch (text) {
             case "byod" -> "BYOD";
             case "cope" -> "COPE";
@@ -64,7 +64,13 @@ public final class ConsoleFormat {
             return b ? "Yes" : "No";
         }
         if (value instanceof java.util.Collection<?> list) {
-            return list.isEmpty() ? "none" : String.join(", ", list.stream().map(String::valueOf).toList());
+            boolean structured = list.stream().anyMatch(v -> v instanceof java.util.Map<?, ?>);
+            return list.isEmpty() ? "none" : String.join(structured ? "; " : ", ", list.stream().map(this::value)
+                    .toList());
+        }
+        if (value instanceof java.util.Map<?, ?> map) {
+            return String.join(", ", map.entrySet().stream().map(e -> e.getKey() + " " + value(e.getValue()))
+                    .toList());
         }
         return value == null ? "—" : value.toString();
     }

@@ -12,6 +12,7 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.ResponseBody;
 import org.springframework.web.reactive.result.view.Rendering;
 import org.springframework.web.server.ServerWebExchange;
 import org.wardfleet.compliance.DeviceCompliance;
@@ -81,6 +82,7 @@ class DeviceDetailPage {
     }
 
     @GetMapping(path = "/console/devices/{id}/live", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
+    @ResponseBody
     Flux<ServerSentEvent<String>> live(Caller caller, @PathVariable String id, ServerWebExchange exchange) {
         return live.watch(exchange, LIVE_EVERY, () -> inventory.detail(caller, id)
                 .map(d -> List.of(d.device().state(), d.certificateStatus(), d.actions())));
@@ -98,11 +100,18 @@ class DeviceDetailPage {
                                 .build());
     }
 
+    /** The confirmation's form (WebFlux binds form fields to a record, not to {@code @RequestParam}). */
+    record ActionForm(ActionType type) {
+    }
+
     /** The confirmed action; refused by the device service for anyone but ADMIN (and audited like the API's). */
     @PostMapping("/console/devices/{id}/actions")
-    Mono<Rendering> act(Caller caller, @PathVariable String id, @RequestParam ActionType type) {
-        return inventory.act(caller, id, type)
-                .thenReturn(Rendering.redirectTo("/console/devices/" + id + "?done=" + type.name()).build());
+    Mono<Rendering> act(Caller caller, @PathVariable String id, ActionForm form) {
+        if (form.type() == null) {
+            return Mono.error(org.wardfleet.platform.web.ProblemType.VALIDATION_FAILED.exception("No action chosen"));
+        }
+        return inventory.act(caller, id, form.type())
+                .thenReturn(Rendering.redirectTo("/console/devices/" + id + "?done=" + form.type().name()).build());
     }
 
     private Mono<String> owner(Caller caller, Device device) {

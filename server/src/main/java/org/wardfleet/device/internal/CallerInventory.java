@@ -50,8 +50,7 @@ class CallerInventory implements DeviceInventory {
         Mono<List<String>> textUsers = query.text() == null || !seesAll(caller) ? Mono.just(List.of())
                 : users.matching(caller.orgId(), query.text(), TEXT_USERS).map(UserSummary::id).collectList();
         return textUsers.map(matched -> new DeviceRepository.Query(query, onlyUser, matched))
-                .flatMap(q -> devices.list(caller.orgId(), q).collectList()
-                        .zipWith(devices.count(caller.orgId(), q)))
+                .flatMap(q -> devices.page(caller.orgId(), q))
                 .map(t -> new DevicePage(t.getT1(), query.page(), query.size(), t.getT2()));
     }
 

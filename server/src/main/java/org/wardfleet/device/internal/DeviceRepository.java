@@ -11,6 +11,7 @@ import static com.mongodb.client.model.Filters.regex;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 import org.bson.Document;
@@ -83,13 +84,54 @@ class DeviceRepository implements IndexedCollection {
     record Query(DeviceQuery query, String onlyUser, java.util.Collection<String> textUsers) {
     }
 
+    /** One page of the query and how many match in all. */
+    Mono<reactor.util.function.Tuple2<List<Device>, Long>> page(String orgId, Query query) {
+        Set<String> ids = query.query().ids();
+        return ids != null && ids.size() > LONG_ID_LIST ? pageOfMany(orgId, query)
+                : list(orgId, query).collectList().zipWith(count(orgId, query));
+    }
+
+    /** Longer lists of ids than this are matched here rather than sent to the database (see {@link #pageOfMany}). */
+    static final int LONG_ID_LIST = 256;
+
     Flux<Device> list(String orgId, Query query) {
         DeviceQuery q = query.query();
-        Bson order = q.sort() == DeviceQuery.Sort.LAST_SEEN
-                ? Sorts.orderBy(Sorts.descending("lastSeenAt"), Sorts.ascending("_id"))
-                : Sorts.orderBy(Sorts.descending("enrolledAt"), Sorts.ascending("_id"));
-        return Flux.from(devices.find(filter(orgId, query)).sort(order).skip((int) q.offset()).limit(q.size())
+        return Flux.from(devices.find(filter(orgId, query)).sort(order(q)).skip((int) q.offset()).limit(q.size())
                 .projection(Projections.exclude("timeline"))).map(DeviceDocuments::toDevice);
+    }
+
+    /**
+     * A page limited to thousands of ids (e.g. every non-compliant device): a list that long, sent as {@code $in} to a
+     * query and to its count, cost seconds on the embedded store. Instead the other filters select the candidates'
+     * ids and sort keys only, the ids and the order are applied here, and the page's devices are read by id.
+     */
+    private Mono<reactor.util.function.Tuple2<List<Device>, Long>> pageOfMany(String orgId, Query query) {
+        DeviceQuery q = query.query();
+        String key = sortKey(q);
+        Query others = new Query(new DeviceQuery(q.state(), q.ownership(), q.platform(), q.group(), q.text(),
+                q.assignedUserId(), q.lastSeenAfter(), q.lastSeenBefore(), null, q.sort(), 0, 1), query.onlyUser(),
+                query.textUsers());
+        return Flux.from(devices.find(filter(orgId, others)).projection(Projections.include("_id", key)))
+                .filter(d -> q.ids().contains(d.getString("_id")))
+                .collectList()
+                .flatMap(candidates -> {
+                    candidates.sort(java.util.Comparator.<Document, java.util.Date>comparing(d -> d.getDate(key),
+                            java.util.Comparator.nullsFirst(java.util.Comparator.naturalOrder())).reversed()
+                            .thenComparing(d -> d.getString("_id")));
+                    List<String> pageIds = candidates.stream().skip(q.offset()).limit(q.size())
+                            .map(d -> d.getString("_id")).toList();
+                    return findAll(orgId, pageIds).collectMap(Device::id)
+                            .map(found -> pageIds.stream().map(found::get).filter(java.util.Objects::nonNull).toList())
+                            .map(items -> reactor.util.function.Tuples.of(items, (long) candidates.size()));
+                });
+    }
+
+    private static Bson order(DeviceQuery q) {
+        return Sorts.orderBy(Sorts.descending(sortKey(q)), Sorts.ascending("_id"));
+    }
+
+    private static String sortKey(DeviceQuery q) {
+        return q.sort() == DeviceQuery.Sort.LAST_SEEN ? "lastSeenAt" : "enrolledAt";
     }
 
     Flux<Device> reachable(String orgId) {
