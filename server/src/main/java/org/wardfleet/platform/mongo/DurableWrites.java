@@ -154,8 +154,9 @@ final class DurableWrites implements AutoCloseable {
             failed = new ArrayList<>(waiting);
             waiting.clear();
         }
-        failed.forEach(w -> w.done().completeExceptionally(error));
+        // loud first: by the time a caller hears its write was refused, readiness and the gauge already say why
         onFailure.accept(error);
+        failed.forEach(w -> w.done().completeExceptionally(error));
     }
 
     boolean failed() {
