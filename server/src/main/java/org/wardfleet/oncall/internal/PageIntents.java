@@ -55,6 +55,8 @@ class PageIntents extends PeriodicTask {
     private final Duration grace;
     private final Duration period;
     private final AtomicLong pending = new AtomicLong();
+    /** Intents this instance is working on now. */
+    private final java.util.Set<String> inFlight = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     PageIntents(PageIntentStore intents, Escalation escalation, PageStore pages, Paging paging, AuditLog audit,
             Clock clock, MeterRegistry meters,
@@ -96,12 +98,15 @@ class PageIntents extends PeriodicTask {
      * other failure leaves it for recovery, which finds out how far the steps got.
      */
     private <T> Mono<T> guarded(Intent intent, Mono<T> steps) {
-        return intents.begin(intent, instanceId, intent.createdAt().plus(grace))
+        // while this instance still works on it, its own recovery pass leaves it alone however slow it is
+        return Mono.fromRunnable(() -> inFlight.add(intent.id()))
+                .then(intents.begin(intent, instanceId, intent.createdAt().plus(grace)))
                 .then(steps)
                 .flatMap(result -> intents.done(intent.id()).thenReturn(result))
                 .switchIfEmpty(Mono.defer(() -> intents.done(intent.id()).then(Mono.empty())))
                 .onErrorResume(e -> e instanceof ProblemException p && p.getStatusCode().is4xxClientError(),
-                        refused -> intents.done(intent.id()).then(Mono.error(refused)));
+                        refused -> intents.done(intent.id()).then(Mono.error(refused)))
+                .doFinally(signal -> inFlight.remove(intent.id()));
     }
 
     @Override
@@ -123,6 +128,7 @@ class PageIntents extends PeriodicTask {
     /** One recovery pass at {@code now}: returns how many intents were claimed. */
     Mono<Integer> recoverDue(Instant now) {
         return intents.due(now, BATCH)
+                .filter(due -> !inFlight.contains(due.id()))
                 .concatMap(due -> intents.claim(due.id(), instanceId, now, now.plus(grace))
                         .flatMap(claimed -> recover(claimed, now).thenReturn(1)
                                 .onErrorResume(e -> {
@@ -158,9 +164,13 @@ class PageIntents extends PeriodicTask {
         return escalation.policy(intent.orgId(), intent.to(), intent.priority(), intent.policyId())
                 .onErrorResume(gone -> Mono.empty())
                 .switchIfEmpty(Mono.fromSupplier(() -> escalation.defaultPolicy(intent.to(), intent.priority())))
-                .flatMap(policy -> escalation.record(sent.id(), intent.orgId(), intent.senderId(), intent.to(),
-                        intent.priority(), policy, sent.recipients(), sent.sentAt()))
-                .flatMap(page -> pages.note(intent.orgId(), page.id(), Escalation.event(now, "RECOVERED",
+                .flatMap(policy -> pages.page(intent.orgId(), sent.id())
+                        // the page record is there: only the intent's removal (or the audit entry) was lost
+                        .map(existing -> false)
+                        .switchIfEmpty(escalation.record(sent.id(), intent.orgId(), intent.senderId(), intent.to(),
+                                intent.priority(), policy, sent.recipients(), sent.sentAt()).thenReturn(true)))
+                .filter(Boolean::booleanValue)
+                .flatMap(created -> pages.note(intent.orgId(), sent.id(), Escalation.event(now, "RECOVERED",
                         Map.of("reason", "its sender stopped before the page was complete"))))
                 .then(audit.record(AuditEvent.of(intent.orgId(), Actor.user(intent.senderId()), "page.trigger",
                         sent.id(), Outcome.SUCCESS).withDetail("priority", intent.priority())

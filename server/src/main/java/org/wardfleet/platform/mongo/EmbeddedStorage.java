@@ -56,6 +56,8 @@ final class EmbeddedStorage implements EmbeddedWireServer.Storage, AutoCloseable
     /** Why writes are refused now, or null. */
     private volatile String refusing;
     private volatile boolean storeFailed;
+    /** Guards the decisions on {@link #refusing} and {@link #storeFailed}. */
+    private final Object state = new Object();
 
     private EmbeddedStorage(Path file, DataDirectoryLock directory, StorageStatus status, long minFree, boolean sync,
             MongoBackend memory) {
@@ -79,7 +81,15 @@ final class EmbeddedStorage implements EmbeddedWireServer.Storage, AutoCloseable
             });
             checks.scheduleWithFixedDelay(this::check, 0, CHECK.toMillis(), TimeUnit.MILLISECONDS);
         }
-        this.server = new EmbeddedWireServer(this, ScramSha256.forPassword(USER, password), "127.0.0.1");
+        try {
+            this.server = new EmbeddedWireServer(this, ScramSha256.forPassword(USER, password), "127.0.0.1");
+        } catch (RuntimeException e) {
+            if (checks != null) {
+                checks.shutdownNow();
+            }
+            closeQuietly();
+            throw e;
+        }
     }
 
     static EmbeddedStorage inMemory(StorageStatus status) {
@@ -146,13 +156,22 @@ final class EmbeddedStorage implements EmbeddedWireServer.Storage, AutoCloseable
         MVStore current = store;
         if (current != null && current.isClosed() && !storeFailed) {
             storeFailed(error);
+        } else if (current != null && current.getFileStore() != null && current.getFileStore().isReadOnly()) {
+            // the read-only store while recovering: a write that reaches it is refused, never an unknown error
+            synchronized (state) {
+                if (refusing == null) {
+                    refuse("the store is read-only while it recovers");
+                }
+            }
         }
     }
 
     /** The committer (or a command) found the store failed: refuse writes, keep reads on what is on disk. */
     private void storeFailed(Throwable error) {
-        storeFailed = true;
-        refuse("writing " + file + " failed: " + DataDirectoryLock.reasonOf(error));
+        synchronized (state) {
+            storeFailed = true;
+            refuse("writing " + file + " failed: " + DataDirectoryLock.reasonOf(error));
+        }
         if (checks != null) {
             checks.execute(this::reopenReadOnly);
         }
@@ -165,6 +184,13 @@ final class EmbeddedStorage implements EmbeddedWireServer.Storage, AutoCloseable
 
     /** Every {@link #CHECK}: refuse writes when the disk runs low, and recover when it no longer does. */
     private void check() {
+        // one decision at a time: a store failing meanwhile must not be marked available by a check that began first
+        synchronized (state) {
+            checkNow();
+        }
+    }
+
+    private void checkNow() {
         try {
             long free = Files.getFileStore(directory.directory()).getUsableSpace();
             if (free < minFree) {

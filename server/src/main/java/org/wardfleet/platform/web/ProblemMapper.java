@@ -79,7 +79,8 @@ final class ProblemMapper {
             // already logged once by the storage layer; each refused request is only a warning
             log.warn("Request refused: storage unavailable ({})", error.getClass().getSimpleName());
             return ProblemType.STORAGE_UNAVAILABLE.exception(
-                    "Storage cannot keep changes right now; nothing of this request was kept. Try again shortly")
+                    "Storage cannot keep changes right now. Retry shortly (with the same Idempotency-Key where the "
+                            + "request has one: a retried page is never sent twice)")
                     .retryAfter(STORAGE_RETRY);
         }
         log.error("Unhandled error", error);

@@ -25,6 +25,7 @@ import org.wardfleet.oncall.Pages;
 import org.wardfleet.platform.mongo.Documents;
 import org.wardfleet.platform.security.Caller;
 import org.wardfleet.platform.security.Role;
+import org.wardfleet.platform.web.ProblemException;
 import org.wardfleet.platform.web.ProblemType;
 
 import jakarta.validation.Valid;
@@ -110,6 +111,13 @@ class WctpController {
                 .flatMap(bytes -> handle(bytes, request.getSslInfo()))
                 .onErrorResume(DataBufferLimitException.class, tooBig -> answer(WctpXml.confirmation(301,
                         "Message over 64 KB", false)))
+                // anything else (storage or audit unavailable, say) is temporary for the sender: it resends the same
+                // messageID, which pages nobody twice — a WCTP answer, never an HTTP problem document
+                .onErrorResume(e -> !(e instanceof DataBufferLimitException), e -> {
+                    org.slf4j.LoggerFactory.getLogger(WctpController.class).warn(
+                            "WCTP submission answered 604 (temporary): {}", e.toString());
+                    return answer(WctpXml.confirmation(604, "Temporarily unable to accept; resend later", false));
+                })
                 // never an empty 200: a sender must always learn whether its message was taken
                 .switchIfEmpty(Mono.defer(() -> answer(WctpXml.confirmation(604,
                         "Internal error: the message was not accepted", false))));
@@ -257,8 +265,13 @@ class WctpController {
                     .flatMap(t -> pages.page(sender.orgId(), null, t[0], t[1], in.text(), in.priority(),
                                     in.choices(), key)
                             .switchIfEmpty(Mono.error(() -> new IllegalStateException("No page id")))
-                            .onErrorResume(e -> Mono.error(new WctpXml.Refused(403,
-                                    "Cannot page this recipient now"))))
+                            // a refusal (4xx: no route, nobody on call) is final for the sender; anything else —
+                            // storage or audit unavailable, an unexpected failure — is temporary (6xx), so the
+                            // sending system resends the same messageID, which pages nobody twice
+                            .onErrorResume(e -> Mono.error(e instanceof ProblemException p
+                                    && p.getStatusCode().is4xxClientError()
+                                            ? new WctpXml.Refused(403, "Cannot page this recipient now")
+                                            : new WctpXml.Refused(604, "Temporarily unable to page; resend later"))))
                     .flatMap(pageId -> submissions.insert(new WctpSubmissions.Submission(pageId, sender.orgId(),
                                     sender.senderId(), messageId, in.recipientId(), in.notifyDelivered(),
                                     in.notifyRead(), responseUrl, in.choices(), List.of(), clock.instant()))
