@@ -27,8 +27,8 @@ import de.bwaldvogel.mongo.backend.h2.H2Backend;
  * The embedded database: an H2 file (or memory, for tests) behind a MongoDB-wire server on 127.0.0.1 that only this
  * process can use. With the H2 file:
  * <ul>
- * <li>every reply is durable before it is sent ({@link DurableWrites}): a 2xx from Wardfleet survives kill -9 and
- * power loss;</li>
+ * <li>every write's reply is durable before it is sent ({@link DurableWrites}): a 2xx from Wardfleet for a change
+ * survives kill -9 and power loss;</li>
  * <li>the data directory is locked, private and checked writable before anything opens ({@link DataDirectoryLock});</li>
  * <li>when the disk runs low ({@code wardfleet.mongodb.embedded-min-free}) writes are refused before the store can
  * fail; if a write to the file fails anyway, the store is reopened read-only from its last durable state, so reads go
@@ -133,14 +133,14 @@ final class EmbeddedStorage implements EmbeddedWireServer.Storage, AutoCloseable
     }
 
     @Override
-    public <T> DurableWrites.Result<T> run(Supplier<T> command) {
+    public <T> DurableWrites.Result<T> run(Supplier<T> command, boolean write) {
         swap.readLock().lock();
         try {
             DurableWrites durable = writes;
             if (durable == null) {
                 return new DurableWrites.Result<>(command.get(), CompletableFuture.completedFuture(null));
             }
-            return durable.run(command);
+            return durable.run(command, write);
         } finally {
             swap.readLock().unlock();
         }

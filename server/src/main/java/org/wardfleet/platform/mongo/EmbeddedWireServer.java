@@ -65,8 +65,8 @@ final class EmbeddedWireServer implements AutoCloseable {
         /** The backend now serving (it is replaced when the store is reopened). */
         MongoBackend backend();
 
-        /** Runs a command and says when its reply may be sent. */
-        <T> DurableWrites.Result<T> run(java.util.function.Supplier<T> command);
+        /** Runs a command and says when its reply may be sent ({@code write}: it may change data). */
+        <T> DurableWrites.Result<T> run(java.util.function.Supplier<T> command, boolean write);
 
         /** Null while writes are kept; otherwise why not. */
         String unavailable();
@@ -186,7 +186,7 @@ final class EmbeddedWireServer implements AutoCloseable {
             }
             DurableWrites.Result<Document> result;
             try {
-                result = storage.run(run);
+                result = storage.run(run, WRITES.contains(lower));
             } catch (MongoServerException e) {
                 return failed(e);
             } catch (RuntimeException e) {
