@@ -156,9 +156,15 @@ class TenantIsolationTests {
         TestApi.User adminB = api.newOrganisation();
         String orgB = (String) http.get().uri("/api/v1/me").headers(h -> h.setBearerAuth(adminB.token())).exchange()
                 .expectBody(Map.class).returnResult().getResponseBody().get("orgId");
-        Map<?, ?> created = http.post().uri("/api/v1/users").headers(h -> h.setBearerAuth(adminA.token()))
-                .bodyValue(Map.of("email", "planted-" + System.nanoTime() + "@test.local", "displayName", "P",
+        String email = "planted-" + System.nanoTime() + "@test.local";
+        // a body naming an organisation is refused outright (no such field), so nothing is planted anywhere
+        http.post().uri("/api/v1/users").headers(h -> h.setBearerAuth(adminA.token()))
+                .bodyValue(Map.of("email", email, "displayName", "P",
                         "roles", List.of("ADMIN"), "password", "plant me in org B", "orgId", orgB))
+                .exchange().expectStatus().isBadRequest().expectBody().jsonPath("$.errors[0].path").isEqualTo("orgId");
+        Map<?, ?> created = http.post().uri("/api/v1/users").headers(h -> h.setBearerAuth(adminA.token()))
+                .bodyValue(Map.of("email", email, "displayName", "P",
+                        "roles", List.of("ADMIN"), "password", "plant me in org B"))
                 .exchange().expectStatus().isCreated().expectBody(Map.class).returnResult().getResponseBody();
         assertThat(created.get("orgId")).isNotEqualTo(orgB);
         http.get().uri("/api/v1/users/{id}", created.get("id")).headers(h -> h.setBearerAuth(adminB.token()))

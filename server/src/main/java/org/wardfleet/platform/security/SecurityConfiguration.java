@@ -127,8 +127,9 @@ class SecurityConfiguration implements WebFluxConfigurer {
                         .anyExchange().authenticated())
                 .oauth2ResourceServer(oauth -> oauth
                         .authenticationManagerResolver(bearerTokens)
-                        .authenticationEntryPoint((exchange, e) -> problems.write(exchange,
-                                ProblemType.UNAUTHENTICATED.exception("A valid bearer token is required")))
+                        .authenticationEntryPoint((exchange, e) -> problems.write(exchange, e instanceof
+                                ExpiredBearerToken expired ? expired
+                                : ProblemType.UNAUTHENTICATED.exception("A valid bearer token is required")))
                         .accessDeniedHandler((exchange, e) -> problems.write(exchange, e)))
                 .exceptionHandling(ex -> ex
                         .authenticationEntryPoint((exchange, e) -> problems.write(exchange,
