@@ -96,7 +96,10 @@ class TenantIsolationTests {
             "POST /api/v1/me/devices/{id}/approve",
             "GET /api/v1/access/devices/{id}",
             // reads no stored data: it inspects the evidence in the request body
-            "POST /api/v1/attestation/inspect");
+            "POST /api/v1/attestation/inspect",
+            // the caller's own password and organisation's directory: no id of anyone else's in the path
+            "POST /api/v1/me/password",
+            "GET /api/v1/directory");
 
     @Autowired WebTestClient http;
     @Autowired TestApi api;

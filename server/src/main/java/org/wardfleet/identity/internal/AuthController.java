@@ -36,12 +36,16 @@ class AuthController {
 
     record TokenResponse(@JsonProperty("access_token") String accessToken,
             @JsonProperty("token_type") String tokenType, @JsonProperty("expires_in") long expiresIn) {
+
+        static TokenResponse bearer(TokenIssuer.AccessToken token) {
+            return new TokenResponse(token.value(), "Bearer", token.expiresInSeconds());
+        }
     }
 
     @PostMapping("/api/v1/auth/token")
     Mono<TokenResponse> token(@Valid @RequestBody Credentials credentials) {
         return signIn.signIn(credentials.email(), credentials.password())
-                .map(t -> new TokenResponse(t.value(), "Bearer", t.expiresInSeconds()));
+                .map(TokenResponse::bearer);
     }
 
     @GetMapping("/.well-known/jwks.json")

@@ -34,10 +34,12 @@ class UserController {
 
     private final UserRepository users;
     private final UserAdministration administration;
+    private final PasswordChange passwordChange;
 
-    UserController(UserRepository users, UserAdministration administration) {
+    UserController(UserRepository users, UserAdministration administration, PasswordChange passwordChange) {
         this.users = users;
         this.administration = administration;
+        this.passwordChange = passwordChange;
     }
 
     record NewUser(@NotBlank @Email @Size(max = 254) String email, @NotBlank @Size(max = 200) String displayName,
@@ -54,6 +56,15 @@ class UserController {
         @Override
         public String toString() {
             return "NewPassword[***]";
+        }
+    }
+
+    record PasswordChangeBody(@NotBlank @Size(max = 1024) String currentPassword,
+            @NotBlank @Size(max = 1024) String newPassword) {
+
+        @Override
+        public String toString() {
+            return "PasswordChangeBody[***]";
         }
     }
 
@@ -76,6 +87,16 @@ class UserController {
     Mono<UserView> me(Caller caller) {
         return users.find(caller.orgId(), caller.userId()).map(UserView::of)
                 .switchIfEmpty(Mono.error(() -> UserAdministration.notFound(caller.userId())));
+    }
+
+    /**
+     * The caller's own password, proving the current one: ends every other session and token of theirs; the answer is
+     * a new token for this one.
+     */
+    @PostMapping("/me/password")
+    Mono<AuthController.TokenResponse> changeOwnPassword(Caller caller, @Valid @RequestBody PasswordChangeBody body) {
+        return passwordChange.change(caller, body.currentPassword(), body.newPassword())
+                .map(AuthController.TokenResponse::bearer);
     }
 
     @PostMapping("/users")
