@@ -44,10 +44,15 @@ public class TestApi {
 
     /** A user in the admin's organisation; returns its id. */
     public User createUser(String adminToken, String role) {
+        return createUser(adminToken, role, "Test " + role);
+    }
+
+    /** A user with a display name of their own (what lists and timelines show next to ids). */
+    public User createUser(String adminToken, String role, String displayName) {
         String email = role.toLowerCase() + "-" + UUID.randomUUID() + "@test.local";
         String password = "pw-" + UUID.randomUUID();
         Map<?, ?> body = http.post().uri("/api/v1/users").headers(h -> h.setBearerAuth(adminToken))
-                .bodyValue(Map.of("email", email, "displayName", "Test " + role, "roles", List.of(role),
+                .bodyValue(Map.of("email", email, "displayName", displayName, "roles", List.of(role),
                         "password", password))
                 .exchange().expectStatus().isEqualTo(HttpStatus.CREATED)
                 .expectBody(Map.class).returnResult().getResponseBody();

@@ -31,9 +31,11 @@ import reactor.core.publisher.Mono;
 class MessagingController {
 
     private final Messaging messaging;
+    private final ConversationLists conversationLists;
 
-    MessagingController(Messaging messaging) {
+    MessagingController(Messaging messaging, ConversationLists conversationLists) {
         this.messaging = messaging;
+        this.conversationLists = conversationLists;
     }
 
     record NewConversation(@NotEmpty @Size(max = 500) List<@NotBlank @Size(max = 64) String> participants) {
@@ -48,6 +50,55 @@ class MessagingController {
         return messaging.start(caller.orgId(), caller.userId(), body.participants())
                 .map(c -> ResponseEntity.created(URI.create("/api/v1/conversations/" + c.id()))
                         .body(new ConversationView(c.id(), c.participants(), c.createdBy(), c.createdAt())));
+    }
+
+    /** A list shows at most this many participants of a conversation (a broadcast's has thousands). */
+    static final int LISTED_PARTICIPANTS = 50;
+
+    /**
+     * {@code participants}: the first {@value #LISTED_PARTICIPANTS}, with {@code participantCount} all of them;
+     * {@code names}: display names of those shown and of {@code createdBy}.
+     */
+    record ConversationSummary(String id, List<String> participants, int participantCount,
+            java.util.Map<String, String> names, String createdBy, Instant createdAt) {
+    }
+
+    record ConversationList(List<ConversationSummary> items, int page, int size, long total) {
+    }
+
+    /**
+     * The caller's own conversations, newest first, without messages — whatever their role: nobody lists other
+     * people's conversations. Cost: the embedded database reads the organisation's conversations for it.
+     */
+    @GetMapping("/api/v1/conversations")
+    Mono<ConversationList> conversations(Caller caller, @RequestParam(defaultValue = "0") int page,
+            @RequestParam(defaultValue = "50") int size) {
+        org.wardfleet.platform.web.PageRequest request = org.wardfleet.platform.web.PageRequest.of(page, size);
+        return conversationLists.of(caller.orgId(), caller.userId(), request.skip(), request.size())
+                .collectList()
+                .flatMap(list -> summaries(caller.orgId(), list))
+                .zipWith(conversationLists.count(caller.orgId(), caller.userId()))
+                .map(t -> new ConversationList(t.getT1(), page, size, t.getT2()));
+    }
+
+    private Mono<List<ConversationSummary>> summaries(String orgId, List<MessageStore.Conversation> list) {
+        java.util.Set<String> people = new java.util.LinkedHashSet<>();
+        list.forEach(c -> {
+            people.addAll(shown(c));
+            people.add(c.createdBy());
+        });
+        return conversationLists.displayNames(orgId, people).map(named -> list.stream().map(c -> {
+            java.util.Map<String, String> these = new java.util.LinkedHashMap<>();
+            java.util.stream.Stream.concat(shown(c).stream(), java.util.stream.Stream.of(c.createdBy()))
+                    .filter(named::containsKey).forEach(u -> these.put(u, named.get(u)));
+            return new ConversationSummary(c.id(), shown(c), c.participants().size(), these, c.createdBy(),
+                    c.createdAt());
+        }).toList());
+    }
+
+    private static List<String> shown(MessageStore.Conversation c) {
+        return c.participants().size() <= LISTED_PARTICIPANTS ? c.participants()
+                : c.participants().subList(0, LISTED_PARTICIPANTS);
     }
 
     /** {@code text} at most 4 KB; {@code patientRef} an identifier only, never clinical text. */

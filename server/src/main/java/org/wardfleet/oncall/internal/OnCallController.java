@@ -53,9 +53,11 @@ class OnCallController {
     private final Clock clock;
     private final References references;
     private final JobFailures failures;
+    private final PeopleNames names;
 
     OnCallController(OnCallStore store, Coverage coverage, UserDirectory users, AuditLog audit, Clock clock,
-            References references, JobFailures failures) {
+            References references, JobFailures failures, PeopleNames names) {
+        this.names = names;
         this.store = store;
         this.coverage = coverage;
         this.users = users;
@@ -74,6 +76,7 @@ class OnCallController {
             @Size(max = 64) String escalationPolicyId) {
     }
 
+    @io.swagger.v3.oas.annotations.media.Schema(name = "OnCallCreated")
     record Created(String id) {
     }
 
@@ -134,46 +137,6 @@ class OnCallController {
                         .thenReturn(new Created(r.id())));
     }
 
-    record CoverBody(@NotBlank String userId, @NotBlank String from, @NotBlank String to) {
-    }
-
-    /** "I cover Tuesday night": the override wins over the rota in its window. */
-    @PostMapping("/api/v1/oncall/roles/{id}/overrides")
-    Mono<ResponseEntity<Created>> override(Caller caller, @PathVariable String id, @Valid @RequestBody CoverBody body) {
-        return cover(caller, id, "OVERRIDE", body);
-    }
-
-    /** Leave: the rota user is away; with nobody overriding, that stretch is a gap. */
-    @PostMapping("/api/v1/oncall/roles/{id}/leave")
-    Mono<ResponseEntity<Created>> leave(Caller caller, @PathVariable String id, @Valid @RequestBody CoverBody body) {
-        return cover(caller, id, "LEAVE", body);
-    }
-
-    private Mono<ResponseEntity<Created>> cover(Caller caller, String roleId, String kind, CoverBody body) {
-        return role(caller, roleId)
-                .flatMap(role -> {
-                    boolean self = "LEAVE".equals(kind) && body.userId().equals(caller.userId());
-                    if (!caller.has(Role.ADMIN) && !role.owners().contains(caller.userId()) && !self) {
-                        return Mono.error(ProblemType.FORBIDDEN.exception("Only ADMIN or the role's owners"));
-                    }
-                    Instant from = InputBounds.instant("from", instant(body.from(), role.zone()));
-                    Instant to = InputBounds.instant("to", instant(body.to(), role.zone()));
-                    if (!to.isAfter(from) || Duration.between(from, to).compareTo(Duration.ofDays(92)) > 0) {
-                        return Mono.error(ProblemType.VALIDATION_FAILED.exception("from must be before to, at most "
-                                + "92 days apart"));
-                    }
-                    return references.activeUsers(caller.orgId(), List.of(body.userId()), "userId")
-                            .then(store.insert(caller.orgId(), new OnCallStore.StoredCover(
-                                    UUID.randomUUID().toString(), roleId, kind, body.userId(), from, to)));
-                })
-                .flatMap(c -> audit.record(AuditEvent.of(caller.orgId(), Actor.user(caller.userId()),
-                        "oncall." + kind.toLowerCase(java.util.Locale.ROOT), roleId, Outcome.SUCCESS)
-                        .withDetail("userId", c.userId()).withDetail("from", c.from().toString())
-                        .withDetail("to", c.to().toString())).thenReturn(c))
-                .map(c -> ResponseEntity.created(URI.create("/api/v1/oncall/roles/" + roleId + "/covers/" + c.id()))
-                        .body(new Created(c.id())));
-    }
-
     record UserView(String id, String displayName) {
     }
 
@@ -229,15 +192,48 @@ class OnCallController {
                 }));
     }
 
+    /** {@code names}: the display name of every owner and participant, by user id. */
     record RoleView(String id, String name, String timeZone, List<String> owners, List<String> participants,
-            String start, String shift, String escalationPolicyId) {
+            String start, String shift, String escalationPolicyId, java.util.Map<String, String> names) {
     }
 
     @GetMapping("/api/v1/oncall/roles")
     Mono<List<RoleView>> roles(Caller caller) {
-        return store.roles(caller.orgId()).map(r -> new RoleView(r.id(), r.name(), r.zone().getId(), r.owners(),
-                r.rota().participants(), r.rota().start().toString(), r.rota().shift(), r.escalationPolicyId()))
-                .collectList();
+        return store.roles(caller.orgId()).collectList().flatMap(list -> views(caller.orgId(), list));
+    }
+
+    @GetMapping("/api/v1/oncall/roles/{id}")
+    Mono<RoleView> get(Caller caller, @PathVariable String id) {
+        return role(caller, id).flatMap(r -> views(caller.orgId(), List.of(r))).map(list -> list.get(0));
+    }
+
+    record OwnersBody(@jakarta.validation.constraints.NotNull @Size(max = 50) List<@NotBlank String> owners) {
+    }
+
+    /** Who may change the role's rota, overrides and leave besides an ADMIN ({@code ADMIN}; active users). */
+    @org.springframework.web.bind.annotation.PutMapping("/api/v1/oncall/roles/{id}/owners")
+    Mono<RoleView> owners(Caller caller, @PathVariable String id, @Valid @RequestBody OwnersBody body) {
+        caller.requireAny(Role.ADMIN);
+        List<String> owners = List.copyOf(new java.util.LinkedHashSet<>(body.owners()));
+        return role(caller, id)
+                .flatMap(role -> references.activeUsers(caller.orgId(), owners, "owners")
+                        .then(store.owners(caller.orgId(), id, owners)))
+                .flatMap(r -> audit.record(AuditEvent.of(caller.orgId(), Actor.user(caller.userId()),
+                        "oncall.role.owners", id, Outcome.SUCCESS).withDetail("owners", owners.toString()))
+                        .thenReturn(r))
+                .flatMap(r -> views(caller.orgId(), List.of(r))).map(list -> list.get(0));
+    }
+
+    private Mono<List<RoleView>> views(String orgId, List<OnCallStore.Role> roles) {
+        List<String> people = roles.stream().flatMap(r -> java.util.stream.Stream.concat(r.owners().stream(),
+                r.rota().participants().stream())).toList();
+        return names.of(orgId, people).map(named -> roles.stream().map(r -> {
+            java.util.Map<String, String> these = new java.util.LinkedHashMap<>();
+            java.util.stream.Stream.concat(r.owners().stream(), r.rota().participants().stream())
+                    .filter(named::containsKey).forEach(u -> these.put(u, named.get(u)));
+            return new RoleView(r.id(), r.name(), r.zone().getId(), r.owners(), r.rota().participants(),
+                    r.rota().start().toString(), r.rota().shift(), r.escalationPolicyId(), these);
+        }).toList());
     }
 
     record MyShift(String roleId, String roleName, Instant start, Instant end) {
