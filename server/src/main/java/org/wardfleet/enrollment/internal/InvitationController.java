@@ -29,7 +29,10 @@ import org.wardfleet.platform.security.Role;
 import org.wardfleet.platform.web.PageRequest;
 import org.wardfleet.platform.web.ProblemType;
 import org.wardfleet.platform.web.PublicUrl;
+import org.wardfleet.platform.web.Problems;
 
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -86,6 +89,9 @@ class InvitationController {
     record InvitationPage(List<InvitationView> items, int page, int size, long total) {
     }
 
+    @Operation(summary = "Create an enrollment invitation: its secret and QR code, shown once (ADMIN)")
+    @ApiResponse(responseCode = "201", description = "The invitation with its secret")
+    @Problems({"403 forbidden", "400 invitation-assignment-invalid"})
     @PostMapping
     Mono<ResponseEntity<CreatedInvitation>> create(Caller caller, @Valid @RequestBody NewInvitation body) {
         caller.requireAny(Role.ADMIN);
@@ -113,6 +119,8 @@ class InvitationController {
     static final List<String> STATES = List.of("OPEN", "USED", "EXPIRED", "REVOKED");
 
     /** Newest first; narrowed by {@code state}, {@code ownership}, {@code platform}, {@code assignedUserId}. */
+    @Operation(summary = "List invitations, newest first, filtered (ADMIN, SECURITY)")
+    @Problems({"403 forbidden"})
     @GetMapping
     Mono<InvitationPage> list(Caller caller, @RequestParam(defaultValue = "0") int page,
             @RequestParam(defaultValue = "50") int size, @RequestParam(required = false) String state,
@@ -134,6 +142,8 @@ class InvitationController {
                 .map(t -> new InvitationPage(t.getT1(), page, size, t.getT2()));
     }
 
+    @Operation(summary = "An invitation, never its secret (ADMIN, SECURITY)")
+    @Problems({"403 forbidden"})
     @GetMapping("/{id}")
     Mono<InvitationView> get(Caller caller, @PathVariable String id) {
         caller.requireAny(Role.ADMIN, Role.SECURITY);
@@ -141,6 +151,8 @@ class InvitationController {
                 .switchIfEmpty(Mono.error(() -> ProblemType.NOT_FOUND.exception("No invitation %s", id)));
     }
 
+    @Operation(summary = "Revoke an invitation (ADMIN)")
+    @Problems({"403 forbidden"})
     @PostMapping("/{id}/revoke")
     Mono<InvitationView> revoke(Caller caller, @PathVariable String id) {
         caller.requireAny(Role.ADMIN);

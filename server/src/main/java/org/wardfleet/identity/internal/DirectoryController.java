@@ -12,6 +12,7 @@ import org.wardfleet.platform.security.Role;
 import org.wardfleet.platform.web.PageRequest;
 import org.wardfleet.platform.web.ProblemType;
 
+import io.swagger.v3.oas.annotations.Operation;
 import reactor.core.publisher.Mono;
 
 /**
@@ -38,6 +39,7 @@ class DirectoryController {
     record DirectoryPage(List<Person> items, int page, int size, long total) {
     }
 
+    @Operation(summary = "Search the staff directory (for pickers)")
     @GetMapping("/api/v1/directory")
     Mono<DirectoryPage> search(Caller caller, @RequestParam(required = false) String q,
             @RequestParam(required = false) String role, @RequestParam(defaultValue = "0") int page,

@@ -16,7 +16,11 @@ import org.wardfleet.messaging.MessagingProblems;
 import org.wardfleet.platform.security.Caller;
 import org.wardfleet.platform.security.DevicePrincipal;
 import org.wardfleet.platform.security.Role;
+import org.wardfleet.platform.web.Problems;
 
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
@@ -44,6 +48,9 @@ class MessagingController {
     record ConversationView(String id, List<String> participants, String createdBy, Instant createdAt) {
     }
 
+    @Operation(summary = "Start a conversation")
+    @ApiResponse(responseCode = "201", description = "The conversation")
+    @Problems({"403 forbidden", "400 conversation-invalid"})
     @PostMapping("/api/v1/conversations")
     Mono<ResponseEntity<ConversationView>> start(Caller caller, @Valid @RequestBody NewConversation body) {
         caller.requireAny(Role.CLINICIAN, Role.ADMIN);
@@ -70,6 +77,7 @@ class MessagingController {
      * The caller's own conversations, newest first, without messages — whatever their role: nobody lists other
      * people's conversations. Cost: the embedded database reads the organisation's conversations for it.
      */
+    @Operation(summary = "List your own conversations, newest first")
     @GetMapping("/api/v1/conversations")
     Mono<ConversationList> conversations(Caller caller, @RequestParam(defaultValue = "0") int page,
             @RequestParam(defaultValue = "50") int size) {
@@ -124,6 +132,9 @@ class MessagingController {
     }
 
     /** 201 with each recipient's state; {@code undeliverable} names recipients with no device that may receive it. */
+    @Operation(summary = "Send a message to a conversation")
+    @ApiResponse(responseCode = "201", description = "The message with each recipient's state")
+    @Problems({"403 forbidden", "400 idempotency-key-required"})
     @PostMapping("/api/v1/conversations/{id}/messages")
     Mono<ResponseEntity<MessageView>> send(Caller caller, @PathVariable String id,
             @RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey,
@@ -140,6 +151,9 @@ class MessagingController {
     }
 
     /** The clinician answers from the device: sent as the device's assigned user (a shared device has none). */
+    @Operation(summary = "Send a reply from the device, as its user")
+    @ApiResponse(responseCode = "201", description = "The message with each recipient's state")
+    @Problems({"403 forbidden", "403 device-not-bound", "400 idempotency-key-required"})
     @PostMapping("/device/v1/conversations/{id}/messages")
     Mono<ResponseEntity<MessageView>> sendFromDevice(DevicePrincipal device, @PathVariable String id,
             @RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey,
@@ -159,14 +173,19 @@ class MessagingController {
                         .body(MessageView.of(m, null)));
     }
 
+    @Schema(name = "MessagingGroupBody")
     record NewRole(@NotBlank @Pattern(regexp = "[a-z0-9][a-z0-9-]{1,62}") String name,
             @NotEmpty @Size(max = 200) List<@NotBlank @Size(max = 64) String> members) {
     }
 
+    @Schema(name = "MessagingGroup")
     record RoleView(String id, String name, List<String> members) {
     }
 
     /** A role is a named list of users ("on-call-medicine"); conversations may name it as {@code role:<name>}. */
+    @Operation(summary = "Define a messaging group (a named list of users; ADMIN)")
+    @ApiResponse(responseCode = "201", description = "The group")
+    @Problems({"403 forbidden", "400 conversation-invalid"})
     @PostMapping("/api/v1/messaging/roles")
     Mono<ResponseEntity<RoleView>> role(Caller caller, @Valid @RequestBody NewRole body) {
         caller.requireAny(Role.ADMIN);
@@ -175,11 +194,13 @@ class MessagingController {
                         .body(new RoleView(r.id(), r.name(), r.members())));
     }
 
+    @Operation(summary = "List messaging groups")
     @GetMapping("/api/v1/messaging/roles")
     Mono<List<RoleView>> roles(Caller caller) {
         return messaging.roles(caller.orgId()).map(r -> new RoleView(r.id(), r.name(), r.members())).collectList();
     }
 
+    @Operation(summary = "A message (its text for the sender and recipients while retained)")
     @GetMapping("/api/v1/messages/{id}")
     Mono<MessageView> get(Caller caller, @PathVariable String id) {
         return messaging.open(caller.orgId(), id, caller.userId())
@@ -187,6 +208,8 @@ class MessagingController {
     }
 
     /** Receipts from the person's desktop session: READ, ACKNOWLEDGED, DECLINED (with a reason). */
+    @Operation(summary = "Answer a message from a desktop session: READ, ACKNOWLEDGED, DECLINED")
+    @Problems({"409 receipt-invalid"})
     @PostMapping("/api/v1/messages/{id}/receipts")
     Mono<ReceiptView> userReceipt(Caller caller, @PathVariable String id, @Valid @RequestBody Receipt body) {
         return messaging.userReceipt(caller.orgId(), caller.userId(), id, body.state(), body.reason(), body.choice())
@@ -198,6 +221,7 @@ class MessagingController {
      * {@code receipt} when a recipient moved on a message the caller sent — ids only; the session then reads
      * {@code GET /api/v1/messages/{id}}.
      */
+    @Operation(summary = "Your live feed of messages and receipts (server-sent events)")
     @GetMapping(value = "/api/v1/messages/stream", produces = org.springframework.http.MediaType.TEXT_EVENT_STREAM_VALUE)
     reactor.core.publisher.Flux<org.springframework.http.codec.ServerSentEvent<java.util.Map<String, Object>>> stream(
             Caller caller) {
@@ -213,6 +237,8 @@ class MessagingController {
                 reactor.core.publisher.Flux.merge(events, heartbeat));
     }
 
+    @Operation(summary = "Recall a message no one has read yet (its sender)")
+    @Problems({"409 recall-too-late"})
     @PostMapping("/api/v1/messages/{id}/recall")
     Mono<MessageView> recall(Caller caller, @PathVariable String id) {
         return messaging.recall(caller.orgId(), id, caller.userId()).map(m -> MessageView.of(m, null));
@@ -221,6 +247,8 @@ class MessagingController {
     record Inbox(List<java.util.Map<String, Object>> messages, String cursor, boolean blocked) {
     }
 
+    @Operation(summary = "The device's messages after its cursor, encrypted for it")
+    @Problems({"403 device-not-bound"})
     @GetMapping("/device/v1/messages")
     Mono<Inbox> inbox(DevicePrincipal device, @RequestParam(defaultValue = "0") @Min(0) long after,
             @RequestParam(required = false) @Pattern(regexp = KID) String kid) {
@@ -235,6 +263,9 @@ class MessagingController {
      * A new message key for this device (replaces any earlier one): {@code jwe} is the key as a JWK, encrypted to the
      * device's enrolled key; from now on messages arrive as A256KW/A256GCM JWEs whose {@code kid} names it.
      */
+    @Operation(summary = "A new message key for this device, encrypted to its enrolled key")
+    @ApiResponse(responseCode = "201", description = "The key")
+    @Problems({"403 device-not-bound"})
     @PostMapping("/device/v1/message-key")
     Mono<ResponseEntity<MessageKeyView>> messageKey(DevicePrincipal device) {
         return messaging.issueMessageKey(device.orgId(), device.deviceId())
@@ -255,6 +286,8 @@ class MessagingController {
      * The device has the key it was sent ({@code kid} from {@code POST /device/v1/message-key}): only now do pushes
      * and fetches use it. Idempotent; an unknown kid is 409 {@code message-key-unknown}.
      */
+    @Operation(summary = "Confirm the device holds the message key it was sent")
+    @Problems({"409 message-key-unknown"})
     @PostMapping("/device/v1/message-key/confirm")
     Mono<KeyConfirmed> confirmMessageKey(DevicePrincipal device, @Valid @RequestBody KeyConfirmation body) {
         return messaging.confirmMessageKey(device.orgId(), device.deviceId(), body.kid())
@@ -268,6 +301,8 @@ class MessagingController {
     record ReceiptView(String messageId, String state) {
     }
 
+    @Operation(summary = "A receipt from the device: DELIVERED, READ, ACKNOWLEDGED, DECLINED")
+    @Problems({"403 device-not-bound", "409 receipt-invalid"})
     @PostMapping("/device/v1/messages/{id}/receipts")
     Mono<ReceiptView> receipt(DevicePrincipal device, @PathVariable String id, @Valid @RequestBody Receipt body) {
         return messaging.receipt(device.orgId(), device.deviceId(), id, body.state(), body.reason(), body.choice())

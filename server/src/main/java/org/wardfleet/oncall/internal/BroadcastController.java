@@ -21,7 +21,10 @@ import org.wardfleet.platform.security.Caller;
 import org.wardfleet.platform.security.Role;
 import org.wardfleet.platform.web.PageRequest;
 import org.wardfleet.platform.web.ProblemType;
+import org.wardfleet.platform.web.Problems;
 
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.media.Schema;
 
 import jakarta.validation.Valid;
@@ -74,6 +77,9 @@ class BroadcastController {
     record Created(String id) {
     }
 
+    @Operation(summary = "Broadcast (or drill) to everyone, an on-call role or a group")
+    @ApiResponse(responseCode = "201", description = "The broadcast")
+    @Problems({"403 forbidden", "403 broadcast-forbidden", "400 conversation-invalid", "409 rota-unusable"})
     @PostMapping("/api/v1/broadcasts")
     Mono<ResponseEntity<Created>> broadcast(Caller caller,
             @RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey,
@@ -107,6 +113,7 @@ class BroadcastController {
      * The live roll-up: for the sender and any recipient (the incident lead is usually both), and — counts and people,
      * never text — for {@code ADMIN} and {@code SECURITY}, of any broadcast in the broadcast list.
      */
+    @Operation(summary = "A broadcast's live roll-up: counts, choices, who has not answered")
     @GetMapping("/api/v1/broadcasts/{id}")
     Mono<RollupView> rollup(Caller caller, @PathVariable String id) {
         Mono<String> asking = caller.has(Role.ADMIN) || caller.has(Role.SECURITY)
@@ -137,6 +144,7 @@ class BroadcastController {
      * {@code SECURITY}, one's own for anyone else. Cost: a read of the organisation's entries in {@code broadcasts}
      * (one small document per broadcast; the embedded database scans them, MongoDB orders them by index).
      */
+    @Operation(summary = "List broadcasts and drills, newest first (metadata only)")
     @GetMapping("/api/v1/broadcasts")
     Mono<BroadcastList> list(Caller caller, @RequestParam(required = false) Boolean drill,
             @RequestParam(required = false) String priority, @RequestParam(required = false) String senderId,

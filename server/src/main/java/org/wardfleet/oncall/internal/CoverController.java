@@ -24,7 +24,10 @@ import org.wardfleet.audit.AuditLog;
 import org.wardfleet.platform.security.Caller;
 import org.wardfleet.platform.security.Role;
 import org.wardfleet.platform.web.ProblemType;
+import org.wardfleet.platform.web.Problems;
 
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 import reactor.core.publisher.Mono;
@@ -65,12 +68,18 @@ class CoverController {
     record CoverList(String roleId, Instant from, Instant to, List<CoverView> items) {
     }
 
+    @Operation(summary = "Add an override: someone covers the role for a while (ADMIN or owners)")
+    @ApiResponse(responseCode = "201", description = "The override")
+    @Problems({"403 forbidden", "409 rota-unusable"})
     @PostMapping("/api/v1/oncall/roles/{id}/overrides")
     Mono<ResponseEntity<OnCallController.Created>> override(Caller caller, @PathVariable String id,
             @Valid @RequestBody CoverBody body) {
         return add(caller, id, "OVERRIDE", body);
     }
 
+    @Operation(summary = "Add leave for a rota participant (ADMIN, owners, or the person)")
+    @ApiResponse(responseCode = "201", description = "The leave")
+    @Problems({"403 forbidden", "409 rota-unusable"})
     @PostMapping("/api/v1/oncall/roles/{id}/leave")
     Mono<ResponseEntity<OnCallController.Created>> leave(Caller caller, @PathVariable String id,
             @Valid @RequestBody CoverBody body) {
@@ -78,6 +87,8 @@ class CoverController {
     }
 
     /** The role's overrides and leave overlapping [from, to) (default: the coming 62 days), oldest decision first. */
+    @Operation(summary = "A role's overrides and leave in a window")
+    @Problems({"409 rota-unusable"})
     @GetMapping("/api/v1/oncall/roles/{id}/covers")
     Mono<CoverList> list(Caller caller, @PathVariable String id, @RequestParam(required = false) Instant from,
             @RequestParam(required = false) Instant to) {
@@ -94,12 +105,16 @@ class CoverController {
                                 .map(c -> view(c, named.get(c.userId()))).toList())));
     }
 
+    @Operation(summary = "An override or leave")
+    @Problems({"409 rota-unusable"})
     @GetMapping("/api/v1/oncall/roles/{id}/covers/{coverId}")
     Mono<CoverView> get(Caller caller, @PathVariable String id, @PathVariable String coverId) {
         return role(caller, id).then(cover(caller, id, coverId)).flatMap(c -> named(caller, c));
     }
 
     /** Another person or other times for an override or leave; it then counts as the newest decision. */
+    @Operation(summary = "Change an override or leave (ADMIN, owners, or the person for their leave)")
+    @Problems({"403 forbidden", "409 rota-unusable"})
     @PutMapping("/api/v1/oncall/roles/{id}/covers/{coverId}")
     Mono<CoverView> change(Caller caller, @PathVariable String id, @PathVariable String coverId,
             @Valid @RequestBody CoverBody body) {
@@ -116,6 +131,9 @@ class CoverController {
                 .flatMap(c -> named(caller, c));
     }
 
+    @Operation(summary = "Delete an override or leave (ADMIN, owners, or the person for their leave)")
+    @ApiResponse(responseCode = "204", description = "Deleted")
+    @Problems({"403 forbidden", "409 rota-unusable"})
     @DeleteMapping("/api/v1/oncall/roles/{id}/covers/{coverId}")
     Mono<ResponseEntity<Void>> delete(Caller caller, @PathVariable String id, @PathVariable String coverId) {
         return role(caller, id)

@@ -24,7 +24,10 @@ import org.wardfleet.platform.security.Caller;
 import org.wardfleet.platform.security.Role;
 import org.wardfleet.platform.web.PageRequest;
 import org.wardfleet.platform.web.ProblemType;
+import org.wardfleet.platform.web.Problems;
 
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.media.Schema;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
@@ -96,6 +99,9 @@ class EscalationPolicyController {
     record PolicyPage(List<PolicyView> items, int page, int size, long total) {
     }
 
+    @Operation(summary = "Create an escalation policy (ADMIN)")
+    @ApiResponse(responseCode = "201", description = "The policy")
+    @Problems({"403 forbidden"})
     @PostMapping("/api/v1/escalation-policies")
     Mono<ResponseEntity<Created>> create(Caller caller, @Valid @RequestBody NewPolicy body) {
         caller.requireAny(Role.ADMIN);
@@ -110,6 +116,7 @@ class EscalationPolicyController {
     }
 
     /** The organisation's policies by name. Cost: a read of its policies and on-call roles (tens, not thousands). */
+    @Operation(summary = "List escalation policies, by name")
     @GetMapping("/api/v1/escalation-policies")
     Mono<PolicyPage> list(Caller caller, @RequestParam(defaultValue = "0") int page,
             @RequestParam(defaultValue = "50") int size) {
@@ -120,12 +127,15 @@ class EscalationPolicyController {
                 .map(t -> new PolicyPage(t.getT1(), page, size, t.getT2()));
     }
 
+    @Operation(summary = "An escalation policy, with people and roles named")
     @GetMapping("/api/v1/escalation-policies/{id}")
     Mono<PolicyView> get(Caller caller, @PathVariable String id) {
         return policy(caller, id).flatMap(p -> views(caller.orgId(), List.of(p))).map(list -> list.get(0));
     }
 
     /** Replaces name, repeat and steps ({@code ADMIN}); pages already sent keep the steps they copied. */
+    @Operation(summary = "Replace an escalation policy (ADMIN)")
+    @Problems({"403 forbidden"})
     @PutMapping("/api/v1/escalation-policies/{id}")
     Mono<PolicyView> replace(Caller caller, @PathVariable String id, @Valid @RequestBody NewPolicy body) {
         caller.requireAny(Role.ADMIN);
@@ -145,6 +155,9 @@ class EscalationPolicyController {
      * listing the roles. No transactions: a role pointed at the policy while it is being deleted pages with
      * {@code page-unroutable} until its policy is set again (the role's owners hear of it at the first page).
      */
+    @Operation(summary = "Delete an escalation policy no role uses (ADMIN)")
+    @ApiResponse(responseCode = "204", description = "Deleted")
+    @Problems({"403 forbidden", "409 escalation-policy-in-use"})
     @DeleteMapping("/api/v1/escalation-policies/{id}")
     Mono<ResponseEntity<Void>> delete(Caller caller, @PathVariable String id) {
         caller.requireAny(Role.ADMIN);

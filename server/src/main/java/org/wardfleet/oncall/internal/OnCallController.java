@@ -27,7 +27,11 @@ import org.wardfleet.platform.security.Caller;
 import org.wardfleet.platform.security.Role;
 import org.wardfleet.platform.time.JobFailures;
 import org.wardfleet.platform.web.ProblemType;
+import org.wardfleet.platform.web.Problems;
 
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotEmpty;
@@ -71,15 +75,19 @@ class OnCallController {
             @NotBlank @Size(max = 32) String shift) {
     }
 
+    @Schema(name = "OnCallRoleBody")
     record NewRole(@NotBlank @Size(max = 100) String name, @NotBlank @Size(max = 64) String timeZone,
             @Size(max = 50) List<String> owners, @NotNull @Valid RotaBody rota,
             @Size(max = 64) String escalationPolicyId) {
     }
 
-    @io.swagger.v3.oas.annotations.media.Schema(name = "OnCallCreated")
+    @Schema(name = "OnCallCreated")
     record Created(String id) {
     }
 
+    @Operation(summary = "Create an on-call role with its rota (ADMIN)")
+    @ApiResponse(responseCode = "201", description = "The role")
+    @Problems({"403 forbidden"})
     @PostMapping("/api/v1/oncall/roles")
     Mono<ResponseEntity<Created>> create(Caller caller, @Valid @RequestBody NewRole body) {
         caller.requireAny(Role.ADMIN);
@@ -106,6 +114,8 @@ class OnCallController {
     }
 
     /** A new rota for the role (ADMIN or the role's owners): participants, start and shift length. */
+    @Operation(summary = "Replace a role's rota (ADMIN or the role's owners)")
+    @Problems({"403 forbidden", "409 rota-unusable"})
     @org.springframework.web.bind.annotation.PutMapping("/api/v1/oncall/roles/{id}/rota")
     Mono<Created> rota(Caller caller, @PathVariable String id, @Valid @RequestBody RotaBody body) {
         return role(caller, id)
@@ -125,6 +135,8 @@ class OnCallController {
     }
 
     /** The role's escalation policy (ADMIN); null goes back to the defaults by priority. */
+    @Operation(summary = "Set or clear a role's escalation policy (ADMIN)")
+    @Problems({"403 forbidden", "409 rota-unusable"})
     @org.springframework.web.bind.annotation.PutMapping("/api/v1/oncall/roles/{id}/escalation-policy")
     Mono<Created> escalationPolicy(Caller caller, @PathVariable String id, @Valid @RequestBody PolicyBody body) {
         caller.requireAny(Role.ADMIN);
@@ -137,6 +149,7 @@ class OnCallController {
                         .thenReturn(new Created(r.id())));
     }
 
+    @Schema(name = "OnCallPerson")
     record UserView(String id, String displayName) {
     }
 
@@ -144,6 +157,8 @@ class OnCallController {
     }
 
     /** Who is on call at {@code at} (default now); an empty list is a gap. */
+    @Operation(summary = "Who is on call for a role at a moment")
+    @Problems({"409 rota-unusable"})
     @GetMapping("/api/v1/oncall/roles/{id}/now")
     Mono<Now> now(Caller caller, @PathVariable String id, @RequestParam(required = false) Instant at) {
         Instant when = at == null ? clock.instant() : InputBounds.instant("at", at);
@@ -165,6 +180,8 @@ class OnCallController {
             List<String> warnings) {
     }
 
+    @Operation(summary = "A role's shifts and gaps over a window")
+    @Problems({"409 rota-unusable"})
     @GetMapping("/api/v1/oncall/roles/{id}/schedule")
     Mono<ScheduleView> schedule(Caller caller, @PathVariable String id, @RequestParam(required = false) Instant from,
             @RequestParam(required = false) Instant to) {
@@ -193,15 +210,19 @@ class OnCallController {
     }
 
     /** {@code names}: the display name of every owner and participant, by user id. */
+    @Schema(name = "OnCallRole")
     record RoleView(String id, String name, String timeZone, List<String> owners, List<String> participants,
             String start, String shift, String escalationPolicyId, java.util.Map<String, String> names) {
     }
 
+    @Operation(summary = "The organisation's on-call roles")
     @GetMapping("/api/v1/oncall/roles")
     Mono<List<RoleView>> roles(Caller caller) {
         return store.roles(caller.orgId()).collectList().flatMap(list -> views(caller.orgId(), list));
     }
 
+    @Operation(summary = "An on-call role")
+    @Problems({"409 rota-unusable"})
     @GetMapping("/api/v1/oncall/roles/{id}")
     Mono<RoleView> get(Caller caller, @PathVariable String id) {
         return role(caller, id).flatMap(r -> views(caller.orgId(), List.of(r))).map(list -> list.get(0));
@@ -211,6 +232,8 @@ class OnCallController {
     }
 
     /** Who may change the role's rota, overrides and leave besides an ADMIN ({@code ADMIN}; active users). */
+    @Operation(summary = "Replace a role's owners (ADMIN)")
+    @Problems({"403 forbidden", "409 rota-unusable"})
     @org.springframework.web.bind.annotation.PutMapping("/api/v1/oncall/roles/{id}/owners")
     Mono<RoleView> owners(Caller caller, @PathVariable String id, @Valid @RequestBody OwnersBody body) {
         caller.requireAny(Role.ADMIN);
@@ -244,6 +267,7 @@ class OnCallController {
      * computed is left out (logged and counted as {@code wardfleet.jobs.failures{job="oncall-my-shifts"}}): one
      * broken role must not hide everyone's other shifts.
      */
+    @Operation(summary = "Your own upcoming shifts across all roles")
     @GetMapping("/api/v1/oncall/me/shifts")
     Mono<List<MyShift>> mine(Caller caller, @RequestParam(defaultValue = "14") int days) {
         Instant now = clock.instant();

@@ -12,6 +12,7 @@ import org.wardfleet.platform.security.Caller;
 import org.wardfleet.platform.security.Role;
 import org.wardfleet.platform.web.PageRequest;
 
+import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Schema;
 import reactor.core.publisher.Mono;
 
@@ -51,6 +52,7 @@ class PageListController {
     record PageList(List<PageSummary> items, int page, int size, long total) {
     }
 
+    @Operation(summary = "List pages, newest first, filtered (metadata only)")
     @GetMapping("/api/v1/pages")
     Mono<PageList> list(Caller caller, @RequestParam(required = false) String state,
             @RequestParam(required = false) String priority, @RequestParam(required = false) String senderId,

@@ -20,7 +20,10 @@ import org.wardfleet.messaging.Paging;
 import org.wardfleet.platform.security.Caller;
 import org.wardfleet.platform.security.Role;
 import org.wardfleet.platform.web.ProblemType;
+import org.wardfleet.platform.web.Problems;
 
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
@@ -59,6 +62,10 @@ class PagesController {
     record PageCreated(String id, String state) {
     }
 
+    @Operation(summary = "Page a person, an on-call role or a group: it escalates until acknowledged")
+    @ApiResponse(responseCode = "201", description = "The page")
+    @Problems({"403 forbidden", "400 idempotency-key-required", "409 page-unroutable", "409 rota-unusable",
+            "400 conversation-invalid"})
     @PostMapping("/api/v1/pages")
     Mono<ResponseEntity<PageCreated>> page(Caller caller,
             @RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey,
@@ -91,6 +98,7 @@ class PagesController {
      * The page's state and timeline: for its sender and recipients, and — metadata only, as the text lives in the
      * message — for ADMIN and SECURITY. Anyone else: 404.
      */
+    @Operation(summary = "A page: state, recipients and timeline, people named (no text)")
     @GetMapping("/api/v1/pages/{id}")
     Mono<PageView> get(Caller caller, @PathVariable String id) {
         return store.page(caller.orgId(), id)
@@ -132,6 +140,7 @@ class PagesController {
     }
 
     /** Closes the page (its sender or an ADMIN): no further steps or re-alerts. */
+    @Operation(summary = "Resolve a page: no further steps (its sender or ADMIN)")
     @PostMapping("/api/v1/pages/{id}/resolve")
     Mono<PageCreated> resolve(Caller caller, @PathVariable String id) {
         return store.page(caller.orgId(), id)
@@ -144,6 +153,8 @@ class PagesController {
                 .map(p -> new PageCreated(p.id(), p.state()));
     }
 
+    @Operation(summary = "Acknowledge a page as the calling user")
+    @Problems({"409 receipt-invalid"})
     @PostMapping("/api/v1/pages/{id}/acknowledge")
     Mono<PageCreated> acknowledge(Caller caller, @PathVariable String id) {
         return store.page(caller.orgId(), id)

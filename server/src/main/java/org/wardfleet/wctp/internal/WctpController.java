@@ -21,7 +21,12 @@ import org.wardfleet.audit.AuditLog;
 import org.wardfleet.identity.UserDirectory;
 import org.wardfleet.oncall.Pages;
 import org.wardfleet.platform.web.ProblemType;
+import org.wardfleet.platform.web.Problems;
 
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import reactor.core.publisher.Mono;
 
 /**
@@ -55,6 +60,14 @@ class WctpController {
         this.clock = clock;
     }
 
+    @Operation(summary = "WCTP 1.3: submit a page, query its status, ask the version (XML in, XML out)",
+            requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true,
+                    description = "A wctp-Operation document (WCTP 1.3)",
+                    content = @Content(mediaType = "text/xml", schema = @Schema(type = "string"))))
+    @ApiResponse(responseCode = "200",
+            description = "Always 200 with a wctp-Confirmation or response; failures carry WCTP codes",
+            content = @Content(mediaType = "text/xml", schema = @Schema(type = "string")))
+    @Problems(value = {"413 payload-too-large"}, usual = false)
     @PostMapping(value = "/wctp", produces = "text/xml")
     Mono<ResponseEntity<String>> inbound(ServerHttpRequest request) {
         // read at most 64 KB + 1 byte: a bigger document is refused without being held in memory

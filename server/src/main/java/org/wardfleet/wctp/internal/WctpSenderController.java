@@ -21,7 +21,10 @@ import org.wardfleet.platform.security.Caller;
 import org.wardfleet.platform.security.Role;
 import org.wardfleet.platform.web.PageRequest;
 import org.wardfleet.platform.web.ProblemType;
+import org.wardfleet.platform.web.Problems;
 
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.media.Schema;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
@@ -96,6 +99,9 @@ class WctpSenderController {
     record SenderPage(List<WctpSenders.Registered> items, int page, int size, long total) {
     }
 
+    @Operation(summary = "Register a WCTP sending system (ADMIN)")
+    @ApiResponse(responseCode = "201", description = "The sender")
+    @Problems({"403 forbidden", "400 response-url-refused", "409 conflict"})
     @PostMapping("/api/v1/wctp/senders")
     Mono<ResponseEntity<Created>> register(Caller caller, @Valid @RequestBody NewSender body) {
         caller.requireAny(Role.ADMIN);
@@ -110,6 +116,8 @@ class WctpSenderController {
                         .body(new Created(s.senderId())));
     }
 
+    @Operation(summary = "List WCTP senders (ADMIN, SECURITY)")
+    @Problems({"403 forbidden"})
     @GetMapping("/api/v1/wctp/senders")
     Mono<SenderPage> list(Caller caller, @RequestParam(defaultValue = "0") int page,
             @RequestParam(defaultValue = "50") int size) {
@@ -120,12 +128,16 @@ class WctpSenderController {
                 .map(t -> new SenderPage(t.getT1(), page, size, t.getT2()));
     }
 
+    @Operation(summary = "A WCTP sender, never its code (ADMIN, SECURITY)")
+    @Problems({"403 forbidden"})
     @GetMapping("/api/v1/wctp/senders/{id}")
     Mono<WctpSenders.Registered> get(Caller caller, @PathVariable String id) {
         caller.requireAny(Role.ADMIN, Role.SECURITY);
         return senders.find(caller.orgId(), id).switchIfEmpty(Mono.error(() -> notFound(id)));
     }
 
+    @Operation(summary = "Change a WCTP sender's allowed recipients, response URLs, certificate pin (ADMIN)")
+    @Problems({"403 forbidden", "400 response-url-refused"})
     @PutMapping("/api/v1/wctp/senders/{id}")
     Mono<WctpSenders.Registered> change(Caller caller, @PathVariable String id,
             @Valid @RequestBody SenderChange body) {
@@ -145,6 +157,8 @@ class WctpSenderController {
     }
 
     /** A new security code: the old one stops working at once (the sending system must be given the new one). */
+    @Operation(summary = "Give a WCTP sender a new security code (ADMIN)")
+    @Problems({"403 forbidden"})
     @PostMapping("/api/v1/wctp/senders/{id}/security-code")
     Mono<CodeChanged> changeCode(Caller caller, @PathVariable String id,
             @Valid @RequestBody(required = false) CodeChange body) {
