@@ -152,6 +152,23 @@ public class TestApi {
                 .get("id");
     }
 
+    /** A WCTP 1.3 submission, at HIGH priority, of {@code text} to {@code recipient}. */
+    public static String wctpSubmit(String sender, String code, String messageId, String recipient, String text) {
+        return """
+                <?xml version="1.0"?>
+                <wctp-Operation wctpVersion="wctp-dtd-v1r3">
+                  <wctp-SubmitRequest>
+                    <wctp-SubmitHeader submitTimestamp="2026-11-24T08:00:00">
+                      <wctp-Originator senderID="%s" securityCode="%s"/>
+                      <wctp-MessageControl messageID="%s" deliveryPriority="HIGH"/>
+                      <wctp-Recipient recipientID="%s"/>
+                    </wctp-SubmitHeader>
+                    <wctp-Payload><wctp-Alphanumeric>%s</wctp-Alphanumeric></wctp-Payload>
+                  </wctp-SubmitRequest>
+                </wctp-Operation>
+                """.formatted(sender, code, messageId, recipient, text);
+    }
+
     /** A WCTP operation posted to {@code /wctp}; WCTP always answers HTTP 200, so the body is the answer. */
     public String wctp(String xml) {
         return http.post().uri("/wctp").contentType(org.springframework.http.MediaType.TEXT_XML).bodyValue(xml)

@@ -96,18 +96,6 @@ class WctpSenderAdministrationTests {
     }
 
     private static String submit(String sender, String code, String recipient) {
-        return """
-                <?xml version="1.0"?>
-                <wctp-Operation wctpVersion="wctp-dtd-v1r3">
-                  <wctp-SubmitRequest>
-                    <wctp-SubmitHeader submitTimestamp="2026-11-24T08:00:00">
-                      <wctp-Originator senderID="%s" securityCode="%s"/>
-                      <wctp-MessageControl messageID="%s" deliveryPriority="HIGH"/>
-                      <wctp-Recipient recipientID="%s"/>
-                    </wctp-SubmitHeader>
-                    <wctp-Payload><wctp-Alphanumeric>Bed 12 call bell</wctp-Alphanumeric></wctp-Payload>
-                  </wctp-SubmitRequest>
-                </wctp-Operation>
-                """.formatted(sender, code, "m-" + System.nanoTime(), recipient);
+        return TestApi.wctpSubmit(sender, code, "m-" + System.nanoTime(), recipient, "Bed 12 call bell");
     }
 }

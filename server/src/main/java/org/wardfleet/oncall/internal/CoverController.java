@@ -92,11 +92,10 @@ class CoverController {
     @GetMapping("/api/v1/oncall/roles/{id}/covers")
     Mono<CoverList> list(Caller caller, @PathVariable String id, @RequestParam(required = false) Instant from,
             @RequestParam(required = false) Instant to) {
-        Instant start = from == null ? clock.instant() : InputBounds.instant("from", from);
-        Instant end = to == null ? start.plus(OnCallController.MAX_WINDOW) : InputBounds.instant("to", to);
-        if (!end.isAfter(start) || Duration.between(start, end).compareTo(OnCallController.MAX_WINDOW) > 0) {
-            return Mono.error(ProblemType.VALIDATION_FAILED.exception("from < to, at most 62 days"));
-        }
+        InputBounds.Window asked = InputBounds.window(from, to, clock.instant(), OnCallController.MAX_WINDOW,
+                OnCallController.MAX_WINDOW);
+        Instant start = asked.from();
+        Instant end = asked.to();
         return role(caller, id)
                 .flatMap(role -> store.covers(caller.orgId(), id, start, end).collectList())
                 .flatMap(covers -> names.of(caller.orgId(), covers.stream().map(OnCallStore.StoredCover::userId)
@@ -121,7 +120,7 @@ class CoverController {
         return role(caller, id)
                 .flatMap(role -> cover(caller, id, coverId).flatMap(before -> {
                     allowed(caller, role, before.kind(), before.userId(), body.userId());
-                    Window window = window(body, role);
+                    InputBounds.Window window = window(body, role);
                     return references.activeUsers(caller.orgId(), List.of(body.userId()), "userId")
                             .then(store.replace(caller.orgId(), new OnCallStore.StoredCover(coverId, id,
                                     before.kind(), body.userId(), window.from(), window.to())));
@@ -150,7 +149,7 @@ class CoverController {
         return role(caller, roleId)
                 .flatMap(role -> {
                     allowed(caller, role, kind, body.userId(), body.userId());
-                    Window window = window(body, role);
+                    InputBounds.Window window = window(body, role);
                     return references.activeUsers(caller.orgId(), List.of(body.userId()), "userId")
                             .then(store.insert(caller.orgId(), new OnCallStore.StoredCover(
                                     UUID.randomUUID().toString(), roleId, kind, body.userId(), window.from(),
@@ -172,16 +171,13 @@ class CoverController {
         }
     }
 
-    private record Window(Instant from, Instant to) {
-    }
-
-    private static Window window(CoverBody body, OnCallStore.Role role) {
+    private static InputBounds.Window window(CoverBody body, OnCallStore.Role role) {
         Instant from = InputBounds.instant("from", OnCallController.instant(body.from(), role.zone()));
         Instant to = InputBounds.instant("to", OnCallController.instant(body.to(), role.zone()));
         if (!to.isAfter(from) || Duration.between(from, to).compareTo(MAX_COVER) > 0) {
             throw ProblemType.VALIDATION_FAILED.exception("from must be before to, at most 92 days apart");
         }
-        return new Window(from, to);
+        return new InputBounds.Window(from, to);
     }
 
     private Mono<Void> audited(Caller caller, OnCallStore.StoredCover c, String change) {

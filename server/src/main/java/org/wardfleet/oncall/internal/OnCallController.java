@@ -185,11 +185,9 @@ class OnCallController {
     @GetMapping("/api/v1/oncall/roles/{id}/schedule")
     Mono<ScheduleView> schedule(Caller caller, @PathVariable String id, @RequestParam(required = false) Instant from,
             @RequestParam(required = false) Instant to) {
-        Instant start = from == null ? clock.instant() : InputBounds.instant("from", from);
-        Instant end = to == null ? start.plus(GAP_NOTICE) : InputBounds.instant("to", to);
-        if (!end.isAfter(start) || Duration.between(start, end).compareTo(MAX_WINDOW) > 0) {
-            return Mono.error(ProblemType.VALIDATION_FAILED.exception("from < to, at most 62 days"));
-        }
+        InputBounds.Window window = InputBounds.window(from, to, clock.instant(), GAP_NOTICE, MAX_WINDOW);
+        Instant start = window.from();
+        Instant end = window.to();
         Instant now = clock.instant();
         return role(caller, id).flatMap(role -> segments(role, start, end).zipWith(segments(role, now,
                         now.plus(GAP_NOTICE)))
