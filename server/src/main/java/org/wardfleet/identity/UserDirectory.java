@@ -13,4 +13,10 @@ public interface UserDirectory {
 
     /** By email (case-insensitive), within {@code orgId}. */
     Mono<UserSummary> findByEmail(String orgId, String email);
+
+    /**
+     * The display names of these users of {@code orgId}, by id, in one read: what timelines and roll-ups show next to
+     * ids. Ids of no user of the organisation are left out.
+     */
+    Mono<java.util.Map<String, String>> displayNames(String orgId, java.util.Collection<String> userIds);
 }

@@ -18,7 +18,9 @@ import org.wardfleet.platform.security.DevicePrincipal;
 import org.wardfleet.platform.security.Role;
 import org.wardfleet.platform.web.ProblemType;
 import org.wardfleet.policy.DevicePolicies;
+import org.wardfleet.platform.web.Problems;
 
+import io.swagger.v3.oas.annotations.Operation;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Size;
@@ -48,6 +50,7 @@ class ComplianceController {
     record Challenge(String nonce, Instant expiresAt) {
     }
 
+    @Operation(summary = "A fresh attestation challenge (nonce) for this device")
     @PostMapping("/device/v1/attestation/challenge")
     Mono<Challenge> challenge(DevicePrincipal device) {
         return nonces.issue(device.orgId(), device.deviceId()).map(i -> new Challenge(i.nonce(), i.expiresAt()));
@@ -64,6 +67,8 @@ class ComplianceController {
     record ReportResult(ComplianceState state, List<Map<String, Object>> reasons, Map<String, Object> evidence) {
     }
 
+    @Operation(summary = "Submit a signed posture report with attestation evidence")
+    @Problems({"400 report-invalid", "401 report-signature-invalid"})
     @PostMapping("/device/v1/attestation")
     Mono<ReportResult> report(DevicePrincipal device, @Valid @RequestBody ReportBody body) {
         EvidenceBody e = body.evidence();
@@ -73,6 +78,8 @@ class ComplianceController {
                 .map(r -> new ReportResult(r.state(), r.reasons(), r.evidence()));
     }
 
+    @Operation(summary = "Compliance counts of the organisation (ADMIN, SECURITY)")
+    @Problems({"403 forbidden"})
     @GetMapping("/api/v1/compliance/summary")
     Mono<ComplianceStatus.Summary> summary(Caller caller) {
         caller.requireAny(Role.ADMIN, Role.SECURITY);
@@ -83,6 +90,8 @@ class ComplianceController {
             Instant lastReportAt, List<ComplianceRepository.Report> reports) {
     }
 
+    @Operation(summary = "A device's compliance now and its recent reports (ADMIN, SECURITY)")
+    @Problems({"403 forbidden"})
     @GetMapping("/api/v1/devices/{id}/compliance")
     Mono<History> history(Caller caller, @PathVariable String id) {
         caller.requireAny(Role.ADMIN, Role.SECURITY);
@@ -97,6 +106,8 @@ class ComplianceController {
                         t.getT1().lastReportAt(), t.getT2()));
     }
 
+    @Operation(summary = "Whether a device may reach clinical data now, and why (ADMIN, SECURITY)")
+    @Problems({"403 forbidden"})
     @GetMapping("/api/v1/access/devices/{id}")
     Mono<ResponseEntity<DeviceAccess.Decision>> access(Caller caller, @PathVariable String id) {
         caller.requireAny(Role.ADMIN, Role.SECURITY);

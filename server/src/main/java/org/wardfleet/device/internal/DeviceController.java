@@ -21,7 +21,10 @@ import org.wardfleet.platform.security.Caller;
 import org.wardfleet.platform.security.Role;
 import org.wardfleet.platform.web.ProblemException;
 import org.wardfleet.platform.web.ProblemType;
+import org.wardfleet.platform.web.Problems;
 
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Size;
@@ -74,6 +77,7 @@ class DeviceController {
     record ActionRequest(@NotNull ActionType type, @Size(max = 500) String reason) {
     }
 
+    @Operation(summary = "List devices, filtered, paged (clinicians: their own)")
     @GetMapping
     Mono<DevicePage> list(Caller caller, @RequestParam(required = false) DeviceState state,
             @RequestParam(required = false) Ownership ownership, @RequestParam(required = false) String platform,
@@ -91,6 +95,7 @@ class DeviceController {
                 .map(t -> new DevicePage(t.getT1(), page, size, t.getT2()));
     }
 
+    @Operation(summary = "A device with its timeline and remote actions")
     @GetMapping("/{id}")
     Mono<DeviceDetail> get(Caller caller, @PathVariable String id) {
         return devices.find(caller.orgId(), id)
@@ -102,6 +107,9 @@ class DeviceController {
                         .map(t -> new DeviceDetail(d, t.getT1(), t.getT2())));
     }
 
+    @Operation(summary = "Request a remote action: lock, selective wipe, wipe, retire (ADMIN)")
+    @ApiResponse(responseCode = "202", description = "Accepted: the device is woken to fetch it")
+    @Problems({"403 forbidden", "409 byod-full-wipe-refused", "409 device-not-active"})
     @PostMapping("/{id}/actions")
     Mono<ResponseEntity<ActionView>> act(Caller caller, @PathVariable String id,
             @Valid @RequestBody ActionRequest body) {

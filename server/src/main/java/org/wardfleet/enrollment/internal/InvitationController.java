@@ -26,9 +26,13 @@ import org.wardfleet.device.Ownership;
 import org.wardfleet.identity.UserDirectory;
 import org.wardfleet.platform.security.Caller;
 import org.wardfleet.platform.security.Role;
+import org.wardfleet.platform.web.PageRequest;
 import org.wardfleet.platform.web.ProblemType;
 import org.wardfleet.platform.web.PublicUrl;
+import org.wardfleet.platform.web.Problems;
 
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -85,6 +89,9 @@ class InvitationController {
     record InvitationPage(List<InvitationView> items, int page, int size, long total) {
     }
 
+    @Operation(summary = "Create an enrollment invitation: its secret and QR code, shown once (ADMIN)")
+    @ApiResponse(responseCode = "201", description = "The invitation with its secret")
+    @Problems({"403 forbidden", "400 invitation-assignment-invalid"})
     @PostMapping
     Mono<ResponseEntity<CreatedInvitation>> create(Caller caller, @Valid @RequestBody NewInvitation body) {
         caller.requireAny(Role.ADMIN);
@@ -109,19 +116,34 @@ class InvitationController {
         }));
     }
 
+    static final List<String> STATES = List.of("OPEN", "USED", "EXPIRED", "REVOKED");
+
+    /** Newest first; narrowed by {@code state}, {@code ownership}, {@code platform}, {@code assignedUserId}. */
+    @Operation(summary = "List invitations, newest first, filtered (ADMIN, SECURITY)")
+    @Problems({"403 forbidden"})
     @GetMapping
     Mono<InvitationPage> list(Caller caller, @RequestParam(defaultValue = "0") int page,
-            @RequestParam(defaultValue = "50") int size) {
+            @RequestParam(defaultValue = "50") int size, @RequestParam(required = false) String state,
+            @RequestParam(required = false) String ownership, @RequestParam(required = false) String platform,
+            @RequestParam(required = false) String assignedUserId) {
         caller.requireAny(Role.ADMIN, Role.SECURITY);
-        if (page < 0 || size < 1 || size > 200) {
-            throw ProblemType.VALIDATION_FAILED.exception("page must be >= 0 and size 1..200");
-        }
+        PageRequest request = PageRequest.of(page, size);
         Instant now = clock.instant();
-        return invitations.list(caller.orgId(), page, size).map(i -> InvitationView.of(i, now)).collectList()
-                .zipWith(invitations.count(caller.orgId()))
+        String owned = PageRequest.oneOf("ownership", ownership,
+                java.util.Arrays.stream(Ownership.values()).map(Ownership::name).toList());
+        String on = PageRequest.oneOf("platform", platform,
+                java.util.Arrays.stream(DevicePlatform.values()).map(DevicePlatform::name).toList());
+        InvitationRepository.Filter filter = new InvitationRepository.Filter(PageRequest.oneOf("state", state, STATES),
+                owned == null ? null : Ownership.valueOf(owned), on == null ? null : DevicePlatform.valueOf(on),
+                assignedUserId == null || assignedUserId.isBlank() ? null : assignedUserId, now);
+        return invitations.list(caller.orgId(), filter, request.page(), request.size())
+                .map(i -> InvitationView.of(i, now)).collectList()
+                .zipWith(invitations.count(caller.orgId(), filter))
                 .map(t -> new InvitationPage(t.getT1(), page, size, t.getT2()));
     }
 
+    @Operation(summary = "An invitation, never its secret (ADMIN, SECURITY)")
+    @Problems({"403 forbidden"})
     @GetMapping("/{id}")
     Mono<InvitationView> get(Caller caller, @PathVariable String id) {
         caller.requireAny(Role.ADMIN, Role.SECURITY);
@@ -129,6 +151,8 @@ class InvitationController {
                 .switchIfEmpty(Mono.error(() -> ProblemType.NOT_FOUND.exception("No invitation %s", id)));
     }
 
+    @Operation(summary = "Revoke an invitation (ADMIN)")
+    @Problems({"403 forbidden"})
     @PostMapping("/{id}/revoke")
     Mono<InvitationView> revoke(Caller caller, @PathVariable String id) {
         caller.requireAny(Role.ADMIN);

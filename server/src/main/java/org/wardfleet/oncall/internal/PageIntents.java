@@ -49,6 +49,7 @@ class PageIntents extends PeriodicTask {
     private final PageIntentStore intents;
     private final Escalation escalation;
     private final PageStore pages;
+    private final BroadcastStore broadcasts;
     private final Paging paging;
     private final AuditLog audit;
     private final Clock clock;
@@ -58,8 +59,8 @@ class PageIntents extends PeriodicTask {
     /** Intents this instance is working on now. */
     private final java.util.Set<String> inFlight = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
-    PageIntents(PageIntentStore intents, Escalation escalation, PageStore pages, Paging paging, AuditLog audit,
-            Clock clock, MeterRegistry meters,
+    PageIntents(PageIntentStore intents, Escalation escalation, PageStore pages, BroadcastStore broadcasts,
+            Paging paging, AuditLog audit, Clock clock, MeterRegistry meters,
             @Value("${wardfleet.oncall.intent-grace:30s}") Duration grace,
             @Value("${wardfleet.oncall.intent-recovery:10s}") Duration period) {
         if (grace.isNegative() || grace.isZero() || period.isNegative() || period.isZero()) {
@@ -68,6 +69,7 @@ class PageIntents extends PeriodicTask {
         this.intents = intents;
         this.escalation = escalation;
         this.pages = pages;
+        this.broadcasts = broadcasts;
         this.paging = paging;
         this.audit = audit;
         this.clock = clock;
@@ -83,14 +85,22 @@ class PageIntents extends PeriodicTask {
                 escalation.trigger(orgId, senderId, to, text, priority, policyId, choices, idempotencyKey));
     }
 
-    /** A broadcast (or drill) and its audit entry under an intent; returns its message id. */
-    Mono<String> broadcast(String orgId, String senderId, List<String> people, String text, String priority,
-            List<String> choices, boolean drill, String idempotencyKey) {
+    /**
+     * A broadcast (or drill), its entry in the broadcast list and its audit entry under an intent; returns its message
+     * id. {@code audience}: whom it was addressed to ({@code all}, a {@code role}, a {@code group}).
+     */
+    Mono<String> broadcast(String orgId, String senderId, PageStore.Target audience, List<String> people, String text,
+            String priority, List<String> choices, boolean drill, String idempotencyKey) {
         Kind kind = drill ? Kind.DRILL : Kind.BROADCAST;
-        return guarded(Intent.of(kind, orgId, senderId, idempotencyKey, null, priority, null, clock.instant()),
+        int recipients = (int) people.stream().filter(p -> !p.equals(senderId)).distinct().count();
+        return guarded(Intent.of(kind, orgId, senderId, idempotencyKey, audience, priority, null, clock.instant()),
                 paging.broadcast(orgId, senderId, people, text, priority, choices, drill, idempotencyKey)
-                        .flatMap(id -> audit.record(broadcastEvent(orgId, senderId, kind, id, Outcome.SUCCESS)
-                                .withDetail("recipients", Integer.toString(people.size()))).thenReturn(id)));
+                        .flatMap(id -> broadcasts.record(new BroadcastStore.Broadcast(id, orgId, senderId, audience,
+                                        priority, drill, recipients, choices == null ? List.of() : List.copyOf(choices),
+                                        clock.instant()))
+                                .then(audit.record(broadcastEvent(orgId, senderId, kind, id, Outcome.SUCCESS)
+                                        .withDetail("recipients", Integer.toString(people.size()))))
+                                .thenReturn(id)));
     }
 
     /**
@@ -152,9 +162,7 @@ class PageIntents extends PeriodicTask {
                         return Mono.empty(); // its sender still holds the fan-out: the next pass looks again
                     }
                     Mono<Void> finished = intent.kind() == Kind.PAGE ? finishPage(intent, sent.get(), now)
-                            : audit.record(broadcastEvent(intent.orgId(), intent.senderId(), intent.kind(),
-                                    sent.get().id(), Outcome.SUCCESS).withDetail("recovered", "true")
-                                    .withDetail("recipients", Integer.toString(sent.get().recipients().size())));
+                            : finishBroadcast(intent, sent.get());
                     return finished.then(intents.done(intent.id()));
                 });
     }
@@ -175,6 +183,17 @@ class PageIntents extends PeriodicTask {
                 .then(audit.record(AuditEvent.of(intent.orgId(), Actor.user(intent.senderId()), "page.trigger",
                         sent.id(), Outcome.SUCCESS).withDetail("priority", intent.priority())
                         .withDetail("recovered", "true")));
+    }
+
+    /** The broadcast's list entry (its choices are not kept in the intent) and its audit entry. */
+    private Mono<Void> finishBroadcast(Intent intent, Paging.Sent sent) {
+        List<String> recipients = sent.recipients().stream().filter(p -> !p.equals(intent.senderId())).toList();
+        return broadcasts.record(new BroadcastStore.Broadcast(sent.id(), intent.orgId(), intent.senderId(),
+                        intent.to(), intent.priority(), intent.kind() == Kind.DRILL, recipients.size(), List.of(),
+                        sent.sentAt()))
+                .then(audit.record(broadcastEvent(intent.orgId(), intent.senderId(), intent.kind(), sent.id(),
+                        Outcome.SUCCESS).withDetail("recovered", "true")
+                        .withDetail("recipients", Integer.toString(sent.recipients().size()))));
     }
 
     /** No message under the key: the request stopped before anything was sent; say so in the audit log. */

@@ -10,7 +10,9 @@ import org.wardfleet.platform.security.Caller;
 import org.wardfleet.platform.security.Role;
 import org.wardfleet.platform.web.ProblemType;
 import org.wardfleet.policy.EffectivePolicy;
+import org.wardfleet.platform.web.Problems;
 
+import io.swagger.v3.oas.annotations.Operation;
 import reactor.core.publisher.Mono;
 
 /** What a device must enforce, setting by setting, and which policy each value came from. */
@@ -31,6 +33,8 @@ class EffectivePolicyController {
             List<EffectivePolicy.PolicyRef> policies) {
     }
 
+    @Operation(summary = "A device's effective policy with each setting's source (ADMIN, SECURITY)")
+    @Problems({"403 forbidden"})
     @GetMapping("/api/v1/devices/{id}/effective-policy")
     Mono<EffectivePolicyView> effective(Caller caller, @PathVariable String id) {
         caller.requireAny(Role.ADMIN, Role.SECURITY);
