@@ -149,6 +149,20 @@ class CrashRecoveryIT {
                 TimeUnit.SECONDS.sleep(1);
             }
             assertThat(waiting).as("pages whose escalation did not resume after the restart").isEmpty();
+
+            // and what the kill interrupted (answered or not) is finished or given up by recovery: no page is left
+            // half written, with a message and no page record
+            Instant recovered = Instant.now().plus(WAIT);
+            String metrics = "";
+            while (Instant.now().isBefore(recovered)) {
+                metrics = server.send(https, "GET", "/actuator/prometheus", admin, null, Map.of()).body();
+                if (metrics.contains("wardfleet_oncall_intents_pending 0.0")) {
+                    break;
+                }
+                TimeUnit.SECONDS.sleep(1);
+            }
+            assertThat(metrics).as("unfinished page intents after recovery").contains(
+                    "wardfleet_oncall_intents_pending 0.0");
         }
     }
 

@@ -16,8 +16,13 @@ public interface Invitations {
      */
     Mono<CreatedInvitation> create(Caller caller, NewInvitation body);
 
-    /** Newest first; {@code page} 0-based, {@code size} 1..200. */
-    Mono<InvitationPage> list(Caller caller, int page, int size);
+    /** Newest first, narrowed by {@code filter}; {@code page} 0-based, {@code size} 1..200. */
+    Mono<InvitationPage> list(Caller caller, InvitationFilter filter, int page, int size);
+
+    /** Newest first, all of them. */
+    default Mono<InvitationPage> list(Caller caller, int page, int size) {
+        return list(caller, InvitationFilter.ALL, page, size);
+    }
 
     Mono<InvitationView> find(Caller caller, String invitationId);
 

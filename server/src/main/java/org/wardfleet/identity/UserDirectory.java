@@ -19,4 +19,10 @@ public interface UserDirectory {
      * {@code limit} of them, by email: a search box naming people ("devices of Dr Jones").
      */
     reactor.core.publisher.Flux<UserSummary> matching(String orgId, String text, int limit);
+
+    /**
+     * The display names of these users of {@code orgId}, by id, in one read: what timelines and roll-ups show next to
+     * ids. Ids of no user of the organisation are left out.
+     */
+    Mono<java.util.Map<String, String>> displayNames(String orgId, java.util.Collection<String> userIds);
 }

@@ -13,6 +13,10 @@ public final class OnCallProblems {
     public static final ProblemType ROTA_UNUSABLE = new ProblemType("rota-unusable", HttpStatus.CONFLICT,
             "The role's rota cannot be computed");
 
+    /** An escalation policy an on-call role still names cannot be deleted: point the role elsewhere first. */
+    public static final ProblemType ESCALATION_POLICY_IN_USE = new ProblemType("escalation-policy-in-use",
+            HttpStatus.CONFLICT, "Escalation policy in use");
+
     private OnCallProblems() {
     }
 }

@@ -46,7 +46,7 @@ class EstWithOpensslAndCurlTests {
             String trust = certs.resolve("localhost.crt").toString();
             var trustDev = SslContextBuilder.forClient().trustManager(certs.resolve("localhost.crt").toFile()).build();
             WebTestClient https = WebTestClient.bindToServer(new ReactorClientHttpConnector(HttpClient.create()
-                    .secure(ssl -> ssl.sslContext(trustDev)))).baseUrl(base).build();
+                    .secure(ssl -> ssl.sslContext(trustDev)))).baseUrl(base).responseTimeout(java.time.Duration.ofMinutes(2)).build();
             String admin = (String) https.post().uri("/api/v1/auth/token")
                     .bodyValue(Map.of("email", "est-admin@hospital.test", "password", "est-admin-password-1"))
                     .exchange().expectStatus().isOk().expectBody(Map.class).returnResult().getResponseBody()

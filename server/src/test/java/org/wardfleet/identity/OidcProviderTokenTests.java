@@ -89,6 +89,22 @@ class OidcProviderTokenTests {
         }
     }
 
+    @Test
+    void anExpiredProviderTokenAnswersTokenExpiredAndARogueOneDoesNot() {
+        String orgId = orgOfAdmin();
+        java.time.Instant issued = Instant.now().minusSeconds(3600);
+        String expired = providerToken(PROVIDER_KEY, orgId, "late@hospital.test", List.of("wardfleet-clinician"),
+                "wardfleet", issued);
+        http.get().uri("/api/v1/me").headers(h -> h.setBearerAuth(expired)).exchange()
+                .expectStatus().isUnauthorized()
+                .expectBody().jsonPath("$.type").isEqualTo("urn:wardfleet:problem:token-expired");
+        String rogue = providerToken(ROGUE_KEY, orgId, "late@hospital.test", List.of("wardfleet-clinician"),
+                "wardfleet", issued);
+        http.get().uri("/api/v1/me").headers(h -> h.setBearerAuth(rogue)).exchange()
+                .expectStatus().isUnauthorized()
+                .expectBody().jsonPath("$.type").isEqualTo("urn:wardfleet:problem:unauthenticated");
+    }
+
     private String orgOfAdmin() {
         return (String) http.get().uri("/api/v1/me").headers(h -> h.setBearerAuth(api.adminToken())).exchange()
                 .expectBody(Map.class).returnResult().getResponseBody().get("orgId");
@@ -99,8 +115,13 @@ class OidcProviderTokenTests {
     }
 
     static String providerToken(RSAKey key, String orgId, String email, List<String> roles, String audience) {
+        return providerToken(key, orgId, email, roles, audience, Instant.now());
+    }
+
+    /** A token issued at {@code now}, valid for five minutes from then. */
+    static String providerToken(RSAKey key, String orgId, String email, List<String> roles, String audience,
+            Instant now) {
         try {
-            Instant now = Instant.now();
             JWTClaimsSet claims = new JWTClaimsSet.Builder().issuer(issuer()).subject(email).audience(audience)
                     .issueTime(Date.from(now)).expirationTime(Date.from(now.plusSeconds(300)))
                     .claim("email", email).claim("roles", roles).claim("wardfleet_org", orgId).build();

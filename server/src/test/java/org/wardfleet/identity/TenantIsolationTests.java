@@ -96,7 +96,28 @@ class TenantIsolationTests {
             "POST /api/v1/me/devices/{id}/approve",
             "GET /api/v1/access/devices/{id}",
             // reads no stored data: it inspects the evidence in the request body
-            "POST /api/v1/attestation/inspect");
+            "POST /api/v1/attestation/inspect",
+            // the caller's own password and organisation's directory: no id of anyone else's in the path
+            "POST /api/v1/me/password",
+            "GET /api/v1/directory",
+            // lists: every query names the caller's organisation (organisationBsListsAndEditsAreOutOfReach)
+            "GET /api/v1/pages",
+            "GET /api/v1/conversations",
+            "GET /api/v1/broadcasts",
+            "GET /api/v1/escalation-policies",
+            "GET /api/v1/escalation-policies/{id}",
+            "PUT /api/v1/escalation-policies/{id}",
+            "DELETE /api/v1/escalation-policies/{id}",
+            "GET /api/v1/wctp/senders",
+            "GET /api/v1/wctp/senders/{id}",
+            "PUT /api/v1/wctp/senders/{id}",
+            "POST /api/v1/wctp/senders/{id}/security-code",
+            "GET /api/v1/oncall/roles/{id}",
+            "PUT /api/v1/oncall/roles/{id}/owners",
+            "GET /api/v1/oncall/roles/{id}/covers",
+            "GET /api/v1/oncall/roles/{id}/covers/{coverId}",
+            "PUT /api/v1/oncall/roles/{id}/covers/{coverId}",
+            "DELETE /api/v1/oncall/roles/{id}/covers/{coverId}");
 
     @Autowired WebTestClient http;
     @Autowired TestApi api;
@@ -156,9 +177,15 @@ class TenantIsolationTests {
         TestApi.User adminB = api.newOrganisation();
         String orgB = (String) http.get().uri("/api/v1/me").headers(h -> h.setBearerAuth(adminB.token())).exchange()
                 .expectBody(Map.class).returnResult().getResponseBody().get("orgId");
-        Map<?, ?> created = http.post().uri("/api/v1/users").headers(h -> h.setBearerAuth(adminA.token()))
-                .bodyValue(Map.of("email", "planted-" + System.nanoTime() + "@test.local", "displayName", "P",
+        String email = "planted-" + System.nanoTime() + "@test.local";
+        // a body naming an organisation is refused outright (no such field), so nothing is planted anywhere
+        http.post().uri("/api/v1/users").headers(h -> h.setBearerAuth(adminA.token()))
+                .bodyValue(Map.of("email", email, "displayName", "P",
                         "roles", List.of("ADMIN"), "password", "plant me in org B", "orgId", orgB))
+                .exchange().expectStatus().isBadRequest().expectBody().jsonPath("$.errors[0].path").isEqualTo("orgId");
+        Map<?, ?> created = http.post().uri("/api/v1/users").headers(h -> h.setBearerAuth(adminA.token()))
+                .bodyValue(Map.of("email", email, "displayName", "P",
+                        "roles", List.of("ADMIN"), "password", "plant me in org B"))
                 .exchange().expectStatus().isCreated().expectBody(Map.class).returnResult().getResponseBody();
         assertThat(created.get("orgId")).isNotEqualTo(orgB);
         http.get().uri("/api/v1/users/{id}", created.get("id")).headers(h -> h.setBearerAuth(adminB.token()))
@@ -373,6 +400,71 @@ class TenantIsolationTests {
         // B's device and invitation are untouched
         api.deviceCall(deviceB, "POST", "/device/v1/checkin", Map.of()).expectStatus().isOk();
         api.enroll((String) invitationB.get("secret"), org.wardfleet.support.TestDevice.p256(), "android", Map.of());
+    }
+
+    @Test
+    void organisationBsListsAndEditsAreOutOfReach() {
+        TestApi.User adminA = api.newOrganisation();
+        TestApi.User adminB = api.newOrganisation();
+        TestApi.User nurseB = api.createUser(adminB.token(), "CLINICIAN", "Nurse of B");
+        String a = adminA.token();
+        String b = adminB.token();
+        String roleB = api.onCallRole(b, "b-cover", nurseB.id());
+        String coverB = (String) http.post().uri("/api/v1/oncall/roles/" + roleB + "/overrides")
+                .headers(h -> h.setBearerAuth(b)).bodyValue(Map.of("userId", nurseB.id(), "from", "2026-01-02T08:00",
+                        "to", "2026-01-03T08:00")).exchange().expectStatus().isCreated().expectBody(Map.class)
+                .returnResult().getResponseBody().get("id");
+        Map<String, Object> policy = Map.of("name", "b-policy", "repeat", 1, "steps", List.of(Map.of("waitSeconds",
+                60, "targets", List.of(Map.of("userId", nurseB.id())))));
+        String policyB = (String) http.post().uri("/api/v1/escalation-policies").headers(h -> h.setBearerAuth(b))
+                .bodyValue(policy).exchange().expectStatus().isCreated().expectBody(Map.class).returnResult()
+                .getResponseBody().get("id");
+        String senderB = "b-sender-" + System.nanoTime();
+        http.post().uri("/api/v1/wctp/senders").headers(h -> h.setBearerAuth(b)).bodyValue(Map.of("senderId", senderB,
+                "securityCode", "b-security-code-123", "allowedRecipients", List.of("role:*"))).exchange()
+                .expectStatus().isCreated();
+        http.post().uri("/api/v1/pages").headers(h -> h.setBearerAuth(b)).header("Idempotency-Key", "b-list-page")
+                .bodyValue(Map.of("to", Map.of("userId", nurseB.id()), "text", "B only", "priority", "ROUTINE"))
+                .exchange().expectStatus().isCreated();
+        http.post().uri("/api/v1/broadcasts").headers(h -> h.setBearerAuth(b)).bodyValue(Map.of("audience",
+                Map.of("all", true), "text", "B only", "priority", "ROUTINE")).exchange().expectStatus().isCreated();
+
+        // A's lists hold nothing of B's
+        for (String list : List.of("/api/v1/pages", "/api/v1/broadcasts", "/api/v1/escalation-policies",
+                "/api/v1/wctp/senders", "/api/v1/conversations")) {
+            http.get().uri(list).headers(h -> h.setBearerAuth(a)).exchange().expectStatus().isOk().expectBody()
+                    .jsonPath("$.total").isEqualTo(0);
+        }
+        assertThat(http.get().uri("/api/v1/directory?q=Nurse").headers(h -> h.setBearerAuth(a)).exchange()
+                .expectBody(String.class).returnResult().getResponseBody()).doesNotContain(nurseB.id());
+        // and B's items are missing ones to A, to read or to change
+        String cover = "/api/v1/oncall/roles/" + roleB + "/covers/" + coverB;
+        for (String path : List.of("/api/v1/escalation-policies/" + policyB, "/api/v1/wctp/senders/" + senderB,
+                "/api/v1/oncall/roles/" + roleB, "/api/v1/oncall/roles/" + roleB + "/covers", cover)) {
+            http.get().uri(path).headers(h -> h.setBearerAuth(a)).exchange().expectStatus().isNotFound();
+        }
+        http.put().uri("/api/v1/escalation-policies/" + policyB).headers(h -> h.setBearerAuth(a)).bodyValue(Map.of(
+                "name", "taken", "repeat", 1, "steps", List.of(Map.of("waitSeconds", 60, "targets",
+                        List.of(Map.of("userId", adminA.id())))))).exchange().expectStatus().isNotFound();
+        http.delete().uri("/api/v1/escalation-policies/" + policyB).headers(h -> h.setBearerAuth(a)).exchange()
+                .expectStatus().isNotFound();
+        http.put().uri("/api/v1/wctp/senders/" + senderB).headers(h -> h.setBearerAuth(a))
+                .bodyValue(Map.of("allowedRecipients", List.of("user:*"))).exchange().expectStatus().isNotFound();
+        http.post().uri("/api/v1/wctp/senders/" + senderB + "/security-code").headers(h -> h.setBearerAuth(a))
+                .exchange().expectStatus().isNotFound();
+        http.put().uri("/api/v1/oncall/roles/" + roleB + "/owners").headers(h -> h.setBearerAuth(a))
+                .bodyValue(Map.of("owners", List.of(adminA.id()))).exchange().expectStatus().isNotFound();
+        http.put().uri(cover).headers(h -> h.setBearerAuth(a)).bodyValue(Map.of("userId", adminA.id(), "from",
+                "2026-01-02T08:00", "to", "2026-01-03T08:00")).exchange().expectStatus().isNotFound();
+        http.delete().uri(cover).headers(h -> h.setBearerAuth(a)).exchange().expectStatus().isNotFound();
+
+        // B's things are untouched
+        http.get().uri(cover).headers(h -> h.setBearerAuth(b)).exchange().expectStatus().isOk().expectBody()
+                .jsonPath("$.userId").isEqualTo(nurseB.id());
+        http.get().uri("/api/v1/escalation-policies/" + policyB).headers(h -> h.setBearerAuth(b)).exchange()
+                .expectStatus().isOk().expectBody().jsonPath("$.name").isEqualTo("b-policy");
+        http.get().uri("/api/v1/wctp/senders/" + senderB).headers(h -> h.setBearerAuth(b)).exchange()
+                .expectStatus().isOk().expectBody().jsonPath("$.allowedRecipients[0]").isEqualTo("role:*");
     }
 
     @Test

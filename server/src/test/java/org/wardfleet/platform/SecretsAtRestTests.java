@@ -65,11 +65,11 @@ class SecretsAtRestTests {
     }
 
     @Test
-    void keysStoredInClearByAnEarlierVersionAreSealedAtStartupAndKeepSigning() throws Exception {
-        // an earlier version's token key, newest of all so that it signs from now on
+    void keysStoredInClearByAnEarlierVersionAreSealedAtStartupAndTheTokenKeyIsReplaced() throws Exception {
+        // an earlier version's token key, stored in clear: whoever could read the file may have copied it
         ECKey legacyToken = key("wf-legacy-" + UUID.randomUUID());
         insert("token_signing_keys", new Document("_id", legacyToken.getKeyID()).append("jwk", legacyToken.toJSONString())
-                .append("createdAt", Date.from(Instant.now().plusSeconds(60))));
+                .append("createdAt", Date.from(Instant.now())));
         // and a policy key of an organisation that has not signed a policy yet
         TestApi.User admin = api.newOrganisation();
         String orgId = (String) http.get().uri("/api/v1/me").headers(h -> h.setBearerAuth(admin.token())).exchange()
@@ -89,9 +89,12 @@ class SecretsAtRestTests {
                 assertThat(privateKeysIn(doc)).isEmpty();
             });
         }
+        // a new key signs from now on; the exposed one only verifies tokens already issued, until they expire
         String token = api.adminToken();
-        assertThat(SignedJWT.parse(token).getHeader().getKeyID()).isEqualTo(legacyToken.getKeyID());
-        assertThat(me(token)).as("a token signed with the migrated key").isEqualTo(200);
+        assertThat(SignedJWT.parse(token).getHeader().getKeyID()).isNotEqualTo(legacyToken.getKeyID());
+        assertThat(me(token)).isEqualTo(200);
+        assertThat(http.get().uri("/.well-known/jwks.json").exchange().expectStatus().isOk()
+                .expectBody(String.class).returnResult().getResponseBody()).contains(legacyToken.getKeyID());
 
         TestDevice phone = api.enrolledDevice(admin.token(), "COPE", null);
         String policy = api.deviceCall(phone, "GET", "/device/v1/policy", null).expectStatus().isOk()

@@ -45,6 +45,10 @@ class StorageFailureTests {
                 acknowledged.add(createUser(http, admin, "before@hospital.test").expectStatus().isCreated()
                         .expectBody(Map.class).returnResult().getResponseBody().get("id").toString());
 
+                http.post().uri("/api/v1/wctp/senders").headers(h -> h.setBearerAuth(admin))
+                        .bodyValue(Map.of("senderId", "nursecall-disk", "securityCode", WCTP_CODE,
+                                "allowedRecipients", List.of("user:*"))).exchange().expectStatus().isCreated();
+
                 disk.fill();
                 await().atMost(WAIT).untilAsserted(() -> http.get().uri("/actuator/health/readiness").exchange()
                         .expectStatus().isEqualTo(HttpStatus.SERVICE_UNAVAILABLE));
@@ -53,6 +57,8 @@ class StorageFailureTests {
                         .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
                         .expectHeader().exists("Retry-After")
                         .expectBody().jsonPath("$.type").isEqualTo("urn:wardfleet:problem:storage-unavailable");
+                // a paging system hears "temporary, resend" (WCTP 6xx), never a final refusal
+                wctp(http, "bed3-full-disk").value(body -> assertThat(body).contains("errorCode=\"604\""));
                 // reads keep working: the list still has the user created before
                 http.get().uri("/api/v1/users").headers(h -> h.setBearerAuth(admin)).exchange()
                         .expectStatus().isOk().expectBody(String.class)
@@ -66,6 +72,7 @@ class StorageFailureTests {
                 disk.free();
                 await().atMost(WAIT).untilAsserted(() -> http.get().uri("/actuator/health/readiness").exchange()
                         .expectStatus().isOk());
+                wctp(http, "bed3-full-disk").value(body -> assertThat(body).contains("wctp-Success"));
                 acknowledged.add(createUser(http, admin, "after@hospital.test").expectStatus().isCreated()
                         .expectBody(Map.class).returnResult().getResponseBody().get("id").toString());
                 MongoDatabase db = server.bean(MongoDatabase.class);
@@ -100,6 +107,22 @@ class StorageFailureTests {
                     .hasMessageContaining("pid " + ProcessHandle.current().pid());
             assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(30));
         }
+    }
+
+    private static final String WCTP_CODE = "nurse-call-security-code-1";
+
+    private static WebTestClient.BodySpec<String, ?> wctp(WebTestClient http, String messageId) {
+        return http.post().uri("/wctp").contentType(MediaType.TEXT_XML).bodyValue("""
+                <?xml version="1.0"?>
+                <wctp-Operation wctpVersion="wctp-dtd-v1r3"><wctp-SubmitRequest>
+                  <wctp-SubmitHeader submitTimestamp="2026-12-07T08:00:00">
+                    <wctp-Originator senderID="nursecall-disk" securityCode="%s"/>
+                    <wctp-MessageControl messageID="%s" deliveryPriority="HIGH"/>
+                    <wctp-Recipient recipientID="user:before@hospital.test"/>
+                  </wctp-SubmitHeader>
+                  <wctp-Payload><wctp-Alphanumeric>Bed 3 call bell</wctp-Alphanumeric></wctp-Payload>
+                </wctp-SubmitRequest></wctp-Operation>
+                """.formatted(WCTP_CODE, messageId)).exchange().expectStatus().isOk().expectBody(String.class);
     }
 
     private static Map<String, String> settings(Path dataDir) {

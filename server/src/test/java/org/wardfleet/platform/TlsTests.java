@@ -45,7 +45,7 @@ class TlsTests {
             SslContext trust = SslContextBuilder.forClient().trustManager(cert.toFile()).build();
             WebTestClient https = WebTestClient.bindToServer(new ReactorClientHttpConnector(
                     HttpClient.create().secure(ssl -> ssl.sslContext(trust))))
-                    .baseUrl("https://localhost:" + server.port()).build();
+                    .baseUrl("https://localhost:" + server.port()).responseTimeout(java.time.Duration.ofMinutes(2)).build();
             https.get().uri("/actuator/health/readiness").exchange()
                     .expectStatus().isOk()
                     .expectHeader().valueMatches("Strict-Transport-Security", "max-age=31536000.*");

@@ -65,7 +65,7 @@ class TwoInstancesTests {
                         session -> session.receive().map(WebSocketMessage::getPayloadAsText).doOnNext(events::add)
                                 .then()).subscribe();
                 try {
-                    await().atMost(Duration.ofSeconds(10)).until(() -> events.stream()
+                    await().atMost(Duration.ofSeconds(60)).until(() -> events.stream()
                             .anyMatch(e -> e.contains("hello")));
 
                     String policyId = (String) httpA.post().uri("/api/v1/policies")
@@ -81,7 +81,7 @@ class TwoInstancesTests {
                             .headers(h -> h.setBearerAuth(admin)).bodyValue(Map.of("deviceId", deviceId)).exchange()
                             .expectStatus().isCreated();
 
-                    await().atMost(Duration.ofSeconds(15)).until(() -> events.stream()
+                    await().atMost(Duration.ofSeconds(60)).until(() -> events.stream()
                             .anyMatch(e -> e.contains("\"sync\"")));
                 } finally {
                     stream.dispose();

@@ -65,7 +65,7 @@ class DeviceSdkEndToEndTests {
         trustServer = MutualTls.trusting(serverCert);
         var nettyTrust = SslContextBuilder.forClient().trustManager(serverCert).build();
         https = WebTestClient.bindToServer(new ReactorClientHttpConnector(HttpClient.create()
-                .secure(ssl -> ssl.sslContext(nettyTrust)))).baseUrl(base).build();
+                .secure(ssl -> ssl.sslContext(nettyTrust)))).baseUrl(base).responseTimeout(java.time.Duration.ofMinutes(2)).build();
         admin = (String) https.post().uri("/api/v1/auth/token")
                 .bodyValue(Map.of("email", "sdk-admin@hospital.test", "password", "sdk-admin-password-1"))
                 .exchange().expectStatus().isOk().expectBody(Map.class).returnResult().getResponseBody()
@@ -117,7 +117,7 @@ class DeviceSdkEndToEndTests {
         assertThat(verdict.evidenceStrength()).isEqualTo("SELF_REPORTED");
         List<String> events = new CopyOnWriteArrayList<>();
         try (DeviceStream stream = client.openStream(events::add)) {
-            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60))
                     .until(() -> events.stream().anyMatch(e -> e.contains("hello")));
         }
 

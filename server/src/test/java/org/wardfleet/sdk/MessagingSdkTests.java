@@ -40,9 +40,9 @@ class MessagingSdkTests {
         List<String> events = new CopyOnWriteArrayList<>();
         String cursor;
         try (DeviceStream stream = nurse.client().openStream(events::add)) {
-            await().atMost(Duration.ofSeconds(10)).until(() -> events.stream().anyMatch(e -> e.contains("hello")));
+            await().atMost(Duration.ofSeconds(60)).until(() -> events.stream().anyMatch(e -> e.contains("hello")));
             String id = send(doctor, conversation, "Resus bay 2 now", "STAT", true);
-            await().atMost(Duration.ofSeconds(10)).until(() -> events.stream()
+            await().atMost(Duration.ofSeconds(60)).until(() -> events.stream()
                     .anyMatch(e -> e.contains("\"reason\":\"message\"")));
             DeviceClient.Inbox inbox = nurse.client().fetchMessages(nurse.keys(), "0");
             assertThat(inbox.messages()).singleElement().satisfies(m -> {
@@ -115,10 +115,10 @@ class MessagingSdkTests {
         DeviceClient.MessageKey key = nurse.client().requestMessageKey(nurse.keys());
         List<String> events = new CopyOnWriteArrayList<>();
         try (DeviceStream stream = nurse.client().openStream(events::add)) {
-            await().atMost(Duration.ofSeconds(10)).until(() -> events.stream().anyMatch(e -> e.contains("hello")));
+            await().atMost(Duration.ofSeconds(60)).until(() -> events.stream().anyMatch(e -> e.contains("hello")));
             assertThat(events.get(0)).contains("\"requests\":[\"delivered\",\"fetch\",\"subscribe\"]");
             String id = send(doctor, conversation, "Resus bay 2 now", "STAT", true);
-            await().atMost(Duration.ofSeconds(10)).until(() -> events.stream()
+            await().atMost(Duration.ofSeconds(60)).until(() -> events.stream()
                     .anyMatch(e -> e.contains("\"reason\":\"message\"")));
             stream.requestMessages("0", "r1");
             String answer = event(events, "\"id\":\"r1\"");
@@ -151,7 +151,7 @@ class MessagingSdkTests {
             for (int i = 0; i < 15; i++) {
                 stream.requestMessages("0", "burst" + i);
             }
-            await().atMost(Duration.ofSeconds(10)).until(() -> events.stream().filter(e -> e.contains("burst"))
+            await().atMost(Duration.ofSeconds(60)).until(() -> events.stream().filter(e -> e.contains("burst"))
                     .count() == 15);
             assertThat(events.stream().filter(e -> e.contains("burst") && e.contains("rate-limited")).count())
                     .isEqualTo(5);
@@ -165,7 +165,7 @@ class MessagingSdkTests {
             } catch (java.util.concurrent.CompletionException closedMeanwhile) {
                 // the server closed the stream while frames were still going out
             }
-            await().atMost(Duration.ofSeconds(10)).until(() -> stream.closed().isDone());
+            await().atMost(Duration.ofSeconds(60)).until(() -> stream.closed().isDone());
         }
     }
 
@@ -225,7 +225,7 @@ class MessagingSdkTests {
 
             stream.confirmDelivered(pushed);
             assertThat(event(events, "\"type\":\"recorded\"")).contains(id);
-            await().atMost(Duration.ofSeconds(10)).until(() -> "DELIVERED".equals(state(doctor, id)));
+            await().atMost(Duration.ofSeconds(60)).until(() -> "DELIVERED".equals(state(doctor, id)));
 
             // no message key: subscribed or not, the porter is woken and fetches as before
             String forPorter = send(doctor, toPorter, "Trolley to bay 4", "URGENT", false);
@@ -237,12 +237,12 @@ class MessagingSdkTests {
             // pages that arrive together are confirmed together, in one frame
             String second = send(doctor, conversation, "Also bed 9", "URGENT", false);
             String third = send(doctor, conversation, "And bed 12", "URGENT", false);
-            await().atMost(Duration.ofSeconds(10)).until(() -> events.stream()
+            await().atMost(Duration.ofSeconds(60)).until(() -> events.stream()
                     .filter(e -> e.startsWith("{\"type\":\"deliver\"")).count() == 3);
             List<DeviceClient.Pushed> together = events.stream().filter(e -> e.startsWith("{\"type\":\"deliver\""))
                     .skip(1).map(e -> nurse.client().readPushed(key, e)).toList();
             stream.confirmDelivered(together);
-            await().atMost(Duration.ofSeconds(10)).until(() -> events.stream()
+            await().atMost(Duration.ofSeconds(60)).until(() -> events.stream()
                     .anyMatch(e -> e.contains("recorded") && e.contains(second) && e.contains(third)));
             assertThat(state(doctor, second)).isEqualTo("DELIVERED");
             assertThat(state(doctor, third)).isEqualTo("DELIVERED");
@@ -253,7 +253,7 @@ class MessagingSdkTests {
 
             // a pushed copy is in the inbox too: a phone whose stream dropped before it confirmed can fetch it again
             String fourth = send(doctor, conversation, "Bed 3 as well", "URGENT", false);
-            await().atMost(Duration.ofSeconds(10)).until(() -> events.stream()
+            await().atMost(Duration.ofSeconds(60)).until(() -> events.stream()
                     .filter(e -> e.startsWith("{\"type\":\"deliver\"")).count() == 4);
             assertThat(nurse.client().fetchMessages(nurse.keys(), key, "0").messages())
                     .extracting(DeviceClient.ReceivedMessage::id).containsExactly(id, second, third, fourth);
@@ -345,11 +345,11 @@ class MessagingSdkTests {
         List<java.security.cert.X509Certificate> chain;
         List<String> events = new CopyOnWriteArrayList<>();
         try (DeviceStream stream = nurse.client().openStream(events::add)) {
-            await().atMost(Duration.ofSeconds(10)).until(() -> events.stream().anyMatch(e -> e.contains("hello")));
+            await().atMost(Duration.ofSeconds(60)).until(() -> events.stream().anyMatch(e -> e.contains("hello")));
             chain = nurse.client().renew(newKeys);
             stream.requestMessages("0", "after-renewal");
             assertThat(event(events, "\"id\":\"after-renewal\"")).contains("urn:wardfleet:problem:unauthenticated");
-            await().atMost(Duration.ofSeconds(10)).until(() -> stream.closed().isDone());
+            await().atMost(Duration.ofSeconds(60)).until(() -> stream.closed().isDone());
         }
         DeviceClient renewed = DeviceClient.withDeviceJwt("http://127.0.0.1:" + port, TestDevice.AUDIENCE,
                 new EnrolledDevice(nurse.device().deviceId(), chain, nurse.device().endpoints(), null, newKeys), null,
@@ -366,7 +366,7 @@ class MessagingSdkTests {
     }
 
     private static String event(List<String> events, String containing) {
-        await().atMost(Duration.ofSeconds(10)).until(() -> events.stream().anyMatch(e -> e.contains(containing)));
+        await().atMost(Duration.ofSeconds(60)).until(() -> events.stream().anyMatch(e -> e.contains(containing)));
         return events.stream().filter(e -> e.contains(containing)).findFirst().orElseThrow();
     }
 

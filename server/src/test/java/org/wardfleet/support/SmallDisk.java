@@ -15,7 +15,8 @@ import org.junit.jupiter.api.Assumptions;
  * A real, small file system (a tmpfs of a few MB) that a test can fill up, free again, or remount read-only: the
  * storage-failure tests meet the operating system's own "No space left on device" and "Read-only file system", not a
  * simulation. Mounting needs root with CAP_SYS_ADMIN, as on these machines and in CI; elsewhere the tests are skipped
- * with that reason.
+ * with that reason, except where {@code WARDFLEET_REQUIRE_SMALL_DISK=true} (set by {@code .ci/run}) makes that a
+ * failure.
  */
 public final class SmallDisk implements AutoCloseable {
 
@@ -29,6 +30,11 @@ public final class SmallDisk implements AutoCloseable {
         Files.createDirectories(mountPoint);
         boolean mounted = run("mount", "-t", "tmpfs", "-o", "size=" + megabytes + "m,mode=0700", "tmpfs",
                 mountPoint.toString());
+        if (!mounted && "true".equals(System.getenv("WARDFLEET_REQUIRE_SMALL_DISK"))) {
+            // CI sets this: there the storage-failure tests must run, never be skipped unnoticed
+            throw new IllegalStateException("WARDFLEET_REQUIRE_SMALL_DISK is set but a tmpfs cannot be mounted at "
+                    + mountPoint + " (needs root with CAP_SYS_ADMIN)");
+        }
         Assumptions.assumeTrue(mounted, "mounting a tmpfs needs root with CAP_SYS_ADMIN");
         return new SmallDisk(mountPoint);
     }

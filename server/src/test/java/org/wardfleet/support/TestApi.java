@@ -44,10 +44,15 @@ public class TestApi {
 
     /** A user in the admin's organisation; returns its id. */
     public User createUser(String adminToken, String role) {
+        return createUser(adminToken, role, "Test " + role);
+    }
+
+    /** A user with a display name of their own (what lists and timelines show next to ids). */
+    public User createUser(String adminToken, String role, String displayName) {
         String email = role.toLowerCase() + "-" + UUID.randomUUID() + "@test.local";
         String password = "pw-" + UUID.randomUUID();
         Map<?, ?> body = http.post().uri("/api/v1/users").headers(h -> h.setBearerAuth(adminToken))
-                .bodyValue(Map.of("email", email, "displayName", "Test " + role, "roles", List.of(role),
+                .bodyValue(Map.of("email", email, "displayName", displayName, "roles", List.of(role),
                         "password", password))
                 .exchange().expectStatus().isEqualTo(HttpStatus.CREATED)
                 .expectBody(Map.class).returnResult().getResponseBody();
@@ -145,6 +150,23 @@ public class TestApi {
                         "start", start, "shift", "P1D")))
                 .exchange().expectStatus().isCreated().expectBody(Map.class).returnResult().getResponseBody()
                 .get("id");
+    }
+
+    /** A WCTP 1.3 submission, at HIGH priority, of {@code text} to {@code recipient}. */
+    public static String wctpSubmit(String sender, String code, String messageId, String recipient, String text) {
+        return """
+                <?xml version="1.0"?>
+                <wctp-Operation wctpVersion="wctp-dtd-v1r3">
+                  <wctp-SubmitRequest>
+                    <wctp-SubmitHeader submitTimestamp="2026-11-24T08:00:00">
+                      <wctp-Originator senderID="%s" securityCode="%s"/>
+                      <wctp-MessageControl messageID="%s" deliveryPriority="HIGH"/>
+                      <wctp-Recipient recipientID="%s"/>
+                    </wctp-SubmitHeader>
+                    <wctp-Payload><wctp-Alphanumeric>%s</wctp-Alphanumeric></wctp-Payload>
+                  </wctp-SubmitRequest>
+                </wctp-Operation>
+                """.formatted(sender, code, messageId, recipient, text);
     }
 
     /** A WCTP operation posted to {@code /wctp}; WCTP always answers HTTP 200, so the body is the answer. */

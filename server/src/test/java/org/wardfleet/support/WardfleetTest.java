@@ -17,6 +17,6 @@ import org.springframework.test.context.ActiveProfiles;
 // a busy 2-core CI machine can take far longer than the default 5 s to answer: wait for the answer, bounded
 @AutoConfigureWebTestClient(timeout = "PT2M")
 @ActiveProfiles("test")
-@Import({TestApi.class, TestClientTimeout.class})
+@Import(TestApi.class)
 public @interface WardfleetTest {
 }

@@ -110,7 +110,7 @@ class WctpClientCertificateTests {
         }
         var context = ssl.build();
         return WebTestClient.bindToServer(new ReactorClientHttpConnector(HttpClient.create()
-                .secure(s -> s.sslContext(context)))).baseUrl(base).build();
+                .secure(s -> s.sslContext(context)))).baseUrl(base).responseTimeout(java.time.Duration.ofMinutes(2)).build();
     }
 
     private static KeyPair keys() throws Exception {

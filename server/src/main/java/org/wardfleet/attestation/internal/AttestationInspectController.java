@@ -15,7 +15,9 @@ import org.wardfleet.attestation.AppleAttestation;
 import org.wardfleet.platform.security.Caller;
 import org.wardfleet.platform.security.Role;
 import org.wardfleet.platform.web.ProblemType;
+import org.wardfleet.platform.web.Problems;
 
+import io.swagger.v3.oas.annotations.Operation;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
@@ -70,6 +72,8 @@ class AttestationInspectController {
         }
     }
 
+    @Operation(summary = "Check attestation evidence without a device: what it proves (ADMIN, SECURITY)")
+    @Problems({"403 forbidden"})
     @PostMapping("/api/v1/attestation/inspect")
     Mono<Object> inspect(Caller caller, @Valid @RequestBody InspectRequest body) {
         caller.requireAny(Role.ADMIN, Role.SECURITY);

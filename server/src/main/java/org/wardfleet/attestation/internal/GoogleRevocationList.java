@@ -128,6 +128,7 @@ class GoogleRevocationList implements SmartLifecycle {
     public void start() {
         refresher = loadStored().onErrorResume(e -> Mono.empty())
                 .thenMany(Flux.interval(Duration.ZERO, properties.revocationRefresh(), Schedulers.parallel())
+                        .onBackpressureDrop() // a refresh slower than the period skips ticks; it never ends the loop
                         .concatMap(tick -> refresh()))
                 .subscribe();
     }

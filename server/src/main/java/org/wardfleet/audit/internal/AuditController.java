@@ -11,7 +11,9 @@ import org.wardfleet.audit.AuditEntry;
 import org.wardfleet.platform.security.Caller;
 import org.wardfleet.platform.security.Role;
 import org.wardfleet.platform.web.ProblemType;
+import org.wardfleet.platform.web.Problems;
 
+import io.swagger.v3.oas.annotations.Operation;
 import reactor.core.publisher.Mono;
 
 /** Read-only access to the caller's organisation's audit chain, for IT and security staff. */
@@ -30,6 +32,8 @@ class AuditController {
     record AuditPage(List<AuditEntry> items, int page, int size, long total) {
     }
 
+    @Operation(summary = "Search the audit log, paged (ADMIN, SECURITY)")
+    @Problems({"403 forbidden"})
     @GetMapping
     Mono<AuditPage> list(Caller caller, @RequestParam(required = false) String actor,
             @RequestParam(required = false) String action, @RequestParam(required = false) Instant from,
@@ -45,6 +49,8 @@ class AuditController {
                 .map(t -> new AuditPage(t.getT1(), page, size, t.getT2()));
     }
 
+    @Operation(summary = "Verify the organisation's audit hash chain (ADMIN, SECURITY)")
+    @Problems({"403 forbidden"})
     @GetMapping("/verify")
     Mono<AuditVerifier.Verification> verify(Caller caller) {
         caller.requireAny(Role.ADMIN, Role.SECURITY);

@@ -18,7 +18,9 @@ import org.wardfleet.platform.security.Caller;
 import org.wardfleet.platform.security.DevicePrincipal;
 import org.wardfleet.platform.security.Role;
 import org.wardfleet.platform.web.ProblemType;
+import org.wardfleet.platform.web.Problems;
 
+import io.swagger.v3.oas.annotations.Operation;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Size;
@@ -44,6 +46,7 @@ class ComplianceController {
     record Challenge(String nonce, Instant expiresAt) {
     }
 
+    @Operation(summary = "A fresh attestation challenge (nonce) for this device")
     @PostMapping("/device/v1/attestation/challenge")
     Mono<Challenge> challenge(DevicePrincipal device) {
         return nonces.issue(device.orgId(), device.deviceId()).map(i -> new Challenge(i.nonce(), i.expiresAt()));
@@ -60,6 +63,8 @@ class ComplianceController {
     record ReportResult(ComplianceState state, List<Map<String, Object>> reasons, Map<String, Object> evidence) {
     }
 
+    @Operation(summary = "Submit a signed posture report with attestation evidence")
+    @Problems({"400 report-invalid", "401 report-signature-invalid"})
     @PostMapping("/device/v1/attestation")
     Mono<ReportResult> report(DevicePrincipal device, @Valid @RequestBody ReportBody body) {
         EvidenceBody e = body.evidence();
@@ -69,17 +74,23 @@ class ComplianceController {
                 .map(r -> new ReportResult(r.state(), r.reasons(), r.evidence()));
     }
 
+    @Operation(summary = "Compliance counts of the organisation (ADMIN, SECURITY)")
+    @Problems({"403 forbidden"})
     @GetMapping("/api/v1/compliance/summary")
     Mono<ComplianceStatus.Summary> summary(Caller caller) {
         caller.requireAny(Role.ADMIN, Role.SECURITY);
         return status.summary(caller.orgId());
     }
 
+    @Operation(summary = "A device's compliance now and its recent reports (ADMIN, SECURITY)")
+    @Problems({"403 forbidden"})
     @GetMapping("/api/v1/devices/{id}/compliance")
     Mono<ComplianceHistory> history(Caller caller, @PathVariable String id) {
         return compliance.history(caller, id);
     }
 
+    @Operation(summary = "Whether a device may reach clinical data now, and why (ADMIN, SECURITY)")
+    @Problems({"403 forbidden"})
     @GetMapping("/api/v1/access/devices/{id}")
     Mono<ResponseEntity<DeviceAccess.Decision>> access(Caller caller, @PathVariable String id) {
         caller.requireAny(Role.ADMIN, Role.SECURITY);

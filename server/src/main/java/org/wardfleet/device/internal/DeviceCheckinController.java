@@ -12,7 +12,9 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
 import org.wardfleet.device.ActionType;
 import org.wardfleet.platform.security.DevicePrincipal;
+import org.wardfleet.platform.web.Problems;
 
+import io.swagger.v3.oas.annotations.Operation;
 import com.mongodb.client.model.Updates;
 
 import jakarta.validation.Valid;
@@ -57,6 +59,7 @@ class DeviceCheckinController {
     record ActionResultResponse(String id, ActionType type, String state) {
     }
 
+    @Operation(summary = "Check in: inventory, push token; pending remote actions come back")
     @PostMapping("/device/v1/checkin")
     Mono<CheckInResponse> checkIn(DevicePrincipal device, @Valid @RequestBody CheckIn body) {
         Instant now = clock.instant();
@@ -67,6 +70,8 @@ class DeviceCheckinController {
                                 updated.assignedUserId() == null ? null : updated.boundToUser())));
     }
 
+    @Operation(summary = "Report the result of a remote action")
+    @Problems({"409 conflict"})
     @PostMapping("/device/v1/actions/{id}/result")
     Mono<ActionResultResponse> result(DevicePrincipal device, @PathVariable String id,
             @Valid @RequestBody ActionResult body) {

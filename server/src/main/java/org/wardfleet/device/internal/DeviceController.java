@@ -21,7 +21,10 @@ import org.wardfleet.device.Ownership;
 import org.wardfleet.platform.security.Caller;
 import org.wardfleet.platform.web.ProblemException;
 import org.wardfleet.platform.web.ProblemType;
+import org.wardfleet.platform.web.Problems;
 
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Size;
@@ -44,6 +47,7 @@ class DeviceController {
     record ActionRequest(@NotNull ActionType type, @Size(max = 500) String reason) {
     }
 
+    @Operation(summary = "List devices, filtered, paged (clinicians: their own)")
     @GetMapping
     Mono<DevicePage> list(Caller caller, @RequestParam(required = false) DeviceState state,
             @RequestParam(required = false) Ownership ownership, @RequestParam(required = false) String platform,
@@ -53,11 +57,15 @@ class DeviceController {
                 platform == null ? null : DevicePlatform.fromWire(platform), group, text, page, size));
     }
 
+    @Operation(summary = "A device with its timeline and remote actions")
     @GetMapping("/{id}")
     Mono<DeviceDetail> get(Caller caller, @PathVariable String id) {
         return inventory.detail(caller, id);
     }
 
+    @Operation(summary = "Request a remote action: lock, selective wipe, wipe, retire (ADMIN)")
+    @ApiResponse(responseCode = "202", description = "Accepted: the device is woken to fetch it")
+    @Problems({"403 forbidden", "409 byod-full-wipe-refused", "409 device-not-active"})
     @PostMapping("/{id}/actions")
     Mono<ResponseEntity<DeviceAction>> act(Caller caller, @PathVariable String id,
             @Valid @RequestBody ActionRequest body) {

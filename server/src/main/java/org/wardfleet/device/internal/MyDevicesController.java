@@ -21,7 +21,9 @@ import org.wardfleet.device.DeviceState;
 import org.wardfleet.device.Ownership;
 import org.wardfleet.platform.security.Caller;
 import org.wardfleet.platform.web.ProblemType;
+import org.wardfleet.platform.web.Problems;
 
+import io.swagger.v3.oas.annotations.Operation;
 import reactor.core.publisher.Mono;
 
 /**
@@ -61,6 +63,7 @@ class MyDevicesController {
     record MyDevices(List<MyDevice> items) {
     }
 
+    @Operation(summary = "Your own devices")
     @GetMapping
     Mono<MyDevices> list(Caller caller) {
         var mine = new DeviceRepository.Query(DeviceQuery.of(null, null, null, null, null, 0, LISTED), caller.userId(),
@@ -69,6 +72,8 @@ class MyDevicesController {
     }
 
     /** Binds the caller's own device to them; approving a device already bound changes nothing. */
+    @Operation(summary = "Approve (bind) a device of yours: it then receives your messages")
+    @Problems({"409 conflict"})
     @PostMapping("/{id}/approve")
     Mono<MyDevice> approve(Caller caller, @PathVariable String id) {
         return devices.find(caller.orgId(), id)

@@ -67,6 +67,7 @@ class ReplayCache implements IndexedCollection, SmartLifecycle {
     @Override
     public void start() {
         sweeper = Flux.interval(SWEEP_EVERY, Schedulers.parallel())
+                .onBackpressureDrop() // a slow sweep skips ticks; it never ends the loop
                 .concatMap(tick -> sweep().onErrorResume(e -> {
                     log.warn("Sweeping expired device token ids failed; will retry: {}", e.toString());
                     return Mono.empty();

@@ -15,7 +15,10 @@ import org.wardfleet.identity.UserTokens;
 import org.wardfleet.platform.security.Caller;
 import org.wardfleet.platform.security.DevicePrincipal;
 import org.wardfleet.platform.web.PublicUrl;
+import org.wardfleet.platform.web.Problems;
 
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 
 import jakarta.validation.Valid;
@@ -66,6 +69,11 @@ class EnrollController {
             String policyJwksUrl, String ownership, String state, Boolean boundToUser) {
     }
 
+    @Operation(summary = "Enroll a device with an invitation secret and a CSR")
+    @ApiResponse(responseCode = "201", description = "The device and its certificate")
+    @Problems({"401 invalid-invitation", "410 invitation-expired", "410 invitation-used", "410 invitation-revoked",
+            "400 platform-mismatch", "400 malformed-csr", "400 csr-signature-invalid", "400 weak-key",
+            "401 enrollment-user-token-invalid", "403 enrollment-user-mismatch"})
     @PostMapping("/device/v1/enroll")
     Mono<org.springframework.http.ResponseEntity<EnrollResponse>> enroll(@Valid @RequestBody EnrollRequest body,
             @RequestHeader(name = HttpHeaders.AUTHORIZATION, required = false) String authorization) {
@@ -95,6 +103,8 @@ class EnrollController {
                         "The sign-in on this device is not valid (expired?): sign in again")));
     }
 
+    @Operation(summary = "Renew the device certificate with a new CSR")
+    @Problems({"400 malformed-csr", "400 csr-signature-invalid", "400 weak-key"})
     @PostMapping("/device/v1/renew")
     Mono<EnrollResponse> renew(DevicePrincipal device, @Valid @RequestBody RenewRequest body) {
         return enrollment.renew(device, body.csr()).map(this::response);

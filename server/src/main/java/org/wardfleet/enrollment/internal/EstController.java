@@ -16,7 +16,12 @@ import org.springframework.web.bind.annotation.RestController;
 import org.wardfleet.identity.Tenants;
 import org.wardfleet.platform.security.DevicePrincipal;
 import org.wardfleet.platform.web.ProblemType;
+import org.wardfleet.platform.web.Problems;
 
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import reactor.core.publisher.Mono;
 
 /**
@@ -40,6 +45,10 @@ class EstController {
         this.tenants = tenants;
     }
 
+    @Operation(summary = "EST: the CA certificates of the first organisation (RFC 7030 4.1)")
+    @ApiResponse(responseCode = "200", description = "Base64 PKCS#7 certs-only",
+            content = @Content(mediaType = "application/pkcs7-mime", schema = @Schema(type = "string")))
+    @Problems({"404 not-found"})
     @GetMapping("/.well-known/est/cacerts")
     Mono<ResponseEntity<String>> cacerts() {
         return tenants.first()
@@ -47,6 +56,9 @@ class EstController {
                 .flatMap(org -> cacerts(org.id()));
     }
 
+    @Operation(summary = "EST: an organisation's CA certificates (RFC 7030 4.1)")
+    @ApiResponse(responseCode = "200", description = "Base64 PKCS#7 certs-only",
+            content = @Content(mediaType = "application/pkcs7-mime", schema = @Schema(type = "string")))
     @GetMapping("/.well-known/est/{orgId}/cacerts")
     Mono<ResponseEntity<String>> cacerts(@PathVariable String orgId) {
         return tenants.find(orgId)
@@ -55,6 +67,15 @@ class EstController {
                 .map(chain -> pkcs7(CertificateIssuance.certsOnly(chain)));
     }
 
+    @Operation(summary = "EST: enroll with HTTP Basic invitation id and secret (RFC 7030 4.2)",
+            requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true,
+                    description = "Base64 DER PKCS#10 CSR",
+                    content = @Content(mediaType = "application/pkcs10", schema = @Schema(type = "string"))))
+    @ApiResponse(responseCode = "200", description = "Base64 PKCS#7 with the device certificate",
+            content = @Content(mediaType = "application/pkcs7-mime", schema = @Schema(type = "string")))
+    @Problems({"401 est-authentication-required", "401 invalid-invitation", "410 invitation-expired",
+            "410 invitation-used", "410 invitation-revoked", "400 malformed-csr", "400 csr-signature-invalid",
+            "400 weak-key"})
     @PostMapping({"/.well-known/est/simpleenroll", "/.well-known/est/{label}/simpleenroll"})
     Mono<ResponseEntity<String>> simpleEnroll(@RequestHeader(value = HttpHeaders.AUTHORIZATION, required = false)
             String authorization, @RequestBody String base64Csr) {
@@ -69,6 +90,13 @@ class EstController {
                         .get(0)))));
     }
 
+    @Operation(summary = "EST: renew the certificate (mutual TLS with the current one; RFC 7030 4.2.2)",
+            requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true,
+                    description = "Base64 DER PKCS#10 CSR",
+                    content = @Content(mediaType = "application/pkcs10", schema = @Schema(type = "string"))))
+    @ApiResponse(responseCode = "200", description = "Base64 PKCS#7 with the new certificate",
+            content = @Content(mediaType = "application/pkcs7-mime", schema = @Schema(type = "string")))
+    @Problems({"400 malformed-csr", "400 csr-signature-invalid", "400 weak-key"})
     @PostMapping({"/.well-known/est/simplereenroll", "/.well-known/est/{label}/simplereenroll"})
     Mono<ResponseEntity<String>> simpleReenroll(DevicePrincipal device, @RequestBody String base64Csr) {
         return enrollment.renew(device, base64Csr)

@@ -10,13 +10,20 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
+import org.wardfleet.device.DevicePlatform;
+import org.wardfleet.device.Ownership;
 import org.wardfleet.enrollment.CreatedInvitation;
+import org.wardfleet.enrollment.InvitationFilter;
 import org.wardfleet.enrollment.InvitationPage;
 import org.wardfleet.enrollment.InvitationView;
 import org.wardfleet.enrollment.Invitations;
 import org.wardfleet.enrollment.NewInvitation;
 import org.wardfleet.platform.security.Caller;
+import org.wardfleet.platform.web.PageRequest;
+import org.wardfleet.platform.web.Problems;
 
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import jakarta.validation.Valid;
 import reactor.core.publisher.Mono;
 
@@ -34,6 +41,9 @@ class InvitationController {
         this.invitations = invitations;
     }
 
+    @Operation(summary = "Create an enrollment invitation: its secret and QR code, shown once (ADMIN)")
+    @ApiResponse(responseCode = "201", description = "The invitation with its secret")
+    @Problems({"403 forbidden", "400 invitation-assignment-invalid"})
     @PostMapping
     Mono<ResponseEntity<CreatedInvitation>> create(Caller caller, @Valid @RequestBody NewInvitation body) {
         return invitations.create(caller, body)
@@ -41,17 +51,34 @@ class InvitationController {
                         .body(created));
     }
 
+    /** Newest first; narrowed by {@code state}, {@code ownership}, {@code platform}, {@code assignedUserId}. */
+    @Operation(summary = "List invitations, newest first, filtered (ADMIN, SECURITY)")
+    @Problems({"403 forbidden"})
     @GetMapping
     Mono<InvitationPage> list(Caller caller, @RequestParam(defaultValue = "0") int page,
-            @RequestParam(defaultValue = "50") int size) {
-        return invitations.list(caller, page, size);
+            @RequestParam(defaultValue = "50") int size, @RequestParam(required = false) String state,
+            @RequestParam(required = false) String ownership, @RequestParam(required = false) String platform,
+            @RequestParam(required = false) String assignedUserId) {
+        PageRequest request = PageRequest.of(page, size);
+        String owned = PageRequest.oneOf("ownership", ownership,
+                java.util.Arrays.stream(Ownership.values()).map(Ownership::name).toList());
+        String on = PageRequest.oneOf("platform", platform,
+                java.util.Arrays.stream(DevicePlatform.values()).map(DevicePlatform::name).toList());
+        InvitationFilter filter = new InvitationFilter(PageRequest.oneOf("state", state, InvitationFilter.STATES),
+                owned == null ? null : Ownership.valueOf(owned), on == null ? null : DevicePlatform.valueOf(on),
+                assignedUserId == null || assignedUserId.isBlank() ? null : assignedUserId);
+        return invitations.list(caller, filter, request.page(), request.size());
     }
 
+    @Operation(summary = "An invitation, never its secret (ADMIN, SECURITY)")
+    @Problems({"403 forbidden"})
     @GetMapping("/{id}")
     Mono<InvitationView> get(Caller caller, @PathVariable String id) {
         return invitations.find(caller, id);
     }
 
+    @Operation(summary = "Revoke an invitation (ADMIN)")
+    @Problems({"403 forbidden"})
     @PostMapping("/{id}/revoke")
     Mono<InvitationView> revoke(Caller caller, @PathVariable String id) {
         return invitations.revoke(caller, id);

@@ -15,6 +15,7 @@ import org.wardfleet.audit.AuditEvent.Outcome;
 import org.wardfleet.audit.AuditLog;
 import org.wardfleet.device.Ownership;
 import org.wardfleet.enrollment.CreatedInvitation;
+import org.wardfleet.enrollment.InvitationFilter;
 import org.wardfleet.enrollment.InvitationPage;
 import org.wardfleet.enrollment.InvitationView;
 import org.wardfleet.enrollment.Invitations;
@@ -72,15 +73,17 @@ class InvitationIssuer implements Invitations {
     }
 
     @Override
-    public Mono<InvitationPage> list(Caller caller, int page, int size) {
+    public Mono<InvitationPage> list(Caller caller, InvitationFilter filter, int page, int size) {
         return Mono.defer(() -> {
             caller.requireAny(Role.ADMIN, Role.SECURITY);
             if (page < 0 || size < 1 || size > 200) {
                 return Mono.error(ProblemType.VALIDATION_FAILED.exception("page must be >= 0 and size 1..200"));
             }
             Instant now = clock.instant();
-            return invitations.list(caller.orgId(), page, size).map(i -> view(i, now)).collectList()
-                    .zipWith(invitations.count(caller.orgId()))
+            InvitationRepository.Filter narrowed = new InvitationRepository.Filter(filter.state(), filter.ownership(),
+                    filter.platform(), filter.assignedUserId(), now);
+            return invitations.list(caller.orgId(), narrowed, page, size).map(i -> view(i, now)).collectList()
+                    .zipWith(invitations.count(caller.orgId(), narrowed))
                     .map(t -> new InvitationPage(t.getT1(), page, size, t.getT2()));
         });
     }

@@ -43,7 +43,10 @@ class InvitationRepository implements IndexedCollection {
 
     @Override
     public Publisher<?> createIndexes() {
-        return invitations.createIndex(Indexes.ascending("secretHash"), new IndexOptions().unique(true));
+        return Flux.concat(invitations.createIndex(Indexes.ascending("secretHash"), new IndexOptions().unique(true)),
+                // the list's order (MongoDB; the embedded server scans)
+                invitations.createIndex(Indexes.compoundIndex(Indexes.ascending("orgId"),
+                        Indexes.descending("createdAt"))));
     }
 
     Mono<Void> insert(Invitation i) {
@@ -70,13 +73,42 @@ class InvitationRepository implements IndexedCollection {
         return Mono.from(invitations.find(eq("_id", id)).first()).map(this::toInvitation);
     }
 
-    Flux<Invitation> list(String orgId, int page, int size) {
-        return Flux.from(invitations.find(eq("orgId", orgId)).sort(Sorts.descending("createdAt"))
+    /** What an invitation list may be narrowed to; null fields do not narrow. {@code state} as the view computes it. */
+    record Filter(String state, Ownership ownership, DevicePlatform platform, String assignedUserId, Instant now) {
+    }
+
+    /** Newest first, ties by id. A read of the organisation's invitations in embedded mode (no secondary indexes). */
+    Flux<Invitation> list(String orgId, Filter filter, int page, int size) {
+        return Flux.from(invitations.find(filter(orgId, filter)).sort(Sorts.descending("createdAt", "_id"))
                 .skip(page * size).limit(size)).map(this::toInvitation);
     }
 
-    Mono<Long> count(String orgId) {
-        return Mono.from(invitations.countDocuments(eq("orgId", orgId)));
+    Mono<Long> count(String orgId, Filter filter) {
+        return Mono.from(invitations.countDocuments(filter(orgId, filter)));
+    }
+
+    private static org.bson.conversions.Bson filter(String orgId, Filter f) {
+        List<org.bson.conversions.Bson> all = new java.util.ArrayList<>(List.of(eq("orgId", orgId)));
+        if (f.ownership() != null) {
+            all.add(eq("ownership", f.ownership().name()));
+        }
+        if (f.platform() != null) {
+            all.add(eq("platform", f.platform().name()));
+        }
+        if (f.assignedUserId() != null) {
+            all.add(eq("assignedUserId", f.assignedUserId()));
+        }
+        if (f.state() != null) {
+            var now = Documents.date(f.now());
+            var live = and(eq("revokedAt", null), gt("expiresAt", now));
+            all.add(switch (f.state()) {
+                case "REVOKED" -> com.mongodb.client.model.Filters.ne("revokedAt", null);
+                case "EXPIRED" -> and(eq("revokedAt", null), com.mongodb.client.model.Filters.lte("expiresAt", now));
+                case "USED" -> and(live, com.mongodb.client.model.Filters.lte("remaining", 0));
+                default -> and(live, gt("remaining", 0));
+            });
+        }
+        return and(all);
     }
 
     /** Takes one use, or returns empty if none is left, it expired or was revoked. */

@@ -12,7 +12,9 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.wardfleet.platform.security.Caller;
 import org.wardfleet.platform.security.Role;
+import org.wardfleet.platform.web.Problems;
 
+import io.swagger.v3.oas.annotations.Operation;
 import reactor.core.publisher.Flux;
 
 /**
@@ -31,6 +33,8 @@ class EventsController {
         this.clock = clock;
     }
 
+    @Operation(summary = "Security events, live (server-sent events; ADMIN, SECURITY)")
+    @Problems({"403 forbidden"})
     @GetMapping(value = "/api/v1/events", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
     Flux<ServerSentEvent<Map<String, Object>>> events(Caller caller,
             @RequestParam(defaultValue = "15") int sinceMinutes) {

@@ -75,6 +75,9 @@ class WebhookDelivery implements SmartLifecycle {
             return;
         }
         running = Flux.interval(properties.deliveryTick(), Schedulers.parallel())
+                // a pass slower than the tick (a slow receiver, a busy machine) skips ticks: without this the interval
+                // overflowed and ended delivery for good
+                .onBackpressureDrop()
                 .concatMap(t -> deliverDue().onErrorResume(e -> {
                     log.warn("Webhook delivery tick failed; will retry: {}", e.toString());
                     return Mono.empty();

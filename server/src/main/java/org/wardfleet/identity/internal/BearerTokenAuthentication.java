@@ -1,5 +1,7 @@
 package org.wardfleet.identity.internal;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
@@ -16,9 +18,12 @@ import org.springframework.security.authentication.ReactiveAuthenticationManager
 import org.springframework.security.core.AuthenticationException;
 import org.springframework.security.oauth2.server.resource.authentication.BearerTokenAuthenticationToken;
 import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
+import org.springframework.security.oauth2.core.OAuth2Error;
 import org.springframework.security.oauth2.core.OAuth2TokenValidator;
+import org.springframework.security.oauth2.core.OAuth2TokenValidatorResult;
 import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.jwt.JwtClaimValidator;
+import org.springframework.security.oauth2.jwt.JwtValidationException;
 import org.springframework.security.oauth2.jwt.JwtValidators;
 import org.springframework.security.oauth2.jwt.NimbusReactiveJwtDecoder;
 import org.springframework.security.oauth2.server.resource.authentication.JwtIssuerReactiveAuthenticationManagerResolver;
@@ -27,6 +32,7 @@ import org.springframework.web.server.ServerWebExchange;
 import org.wardfleet.identity.UserTokens;
 import org.wardfleet.platform.security.Caller;
 import org.wardfleet.platform.security.CallerAuthentication;
+import org.wardfleet.platform.security.ExpiredBearerToken;
 import org.wardfleet.platform.security.Role;
 
 import reactor.core.publisher.Mono;
@@ -53,10 +59,10 @@ class BearerTokenAuthentication {
     Issuers trustedIssuers(SigningKeys keys, IdentityProperties identity, OidcProperties oidc, UserRepository users,
             OidcUsers oidcUsers) {
         Map<String, ReactiveAuthenticationManager> byIssuer = new java.util.HashMap<>();
-        byIssuer.put(identity.issuer(), ownTokens(keys, identity, users));
+        byIssuer.put(identity.issuer(), expiryTold(ownTokens(keys, identity, users)));
         if (oidc.enabled()) {
             log.info("Accepting bearer tokens from the identity provider {}", oidc.issuerUri());
-            byIssuer.put(oidc.issuerUri(), providerTokens(oidc, oidcUsers));
+            byIssuer.put(oidc.issuerUri(), expiryTold(providerTokens(oidc, oidcUsers)));
         }
         return new Issuers(Map.copyOf(byIssuer));
     }
@@ -103,8 +109,38 @@ class BearerTokenAuthentication {
         return manager;
     }
 
+    /** What {@link #notExpired} says of an expired token, so that it can be told from a forged or revoked one. */
+    static final String EXPIRED = "wardfleet:token-expired";
+    /** The clock skew Spring's own timestamp check allows. */
+    static final Duration SKEW = Duration.ofSeconds(60);
+
+    /** A genuine token past its expiry becomes {@link ExpiredBearerToken} ({@code token-expired}); others unchanged. */
+    static ReactiveAuthenticationManager expiryTold(ReactiveAuthenticationManager manager) {
+        return token -> manager.authenticate(token).onErrorMap(BearerTokenAuthentication::expired,
+                e -> new ExpiredBearerToken("Token expired", e));
+    }
+
+    private static boolean expired(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof JwtValidationException invalid
+                    && invalid.getErrors().stream().anyMatch(e -> EXPIRED.equals(e.getDescription()))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Runs after the signature check: only a genuine token is ever called expired. */
+    private static OAuth2TokenValidatorResult notExpired(Jwt jwt) {
+        Instant expiresAt = jwt.getExpiresAt();
+        return expiresAt != null && Instant.now().minus(SKEW).isAfter(expiresAt)
+                ? OAuth2TokenValidatorResult.failure(new OAuth2Error("invalid_token", EXPIRED, null))
+                : OAuth2TokenValidatorResult.success();
+    }
+
     static OAuth2TokenValidator<Jwt> validators(String issuer, String audience) {
-        OAuth2TokenValidator<Jwt> base = JwtValidators.createDefaultWithIssuer(issuer);
+        OAuth2TokenValidator<Jwt> base = new DelegatingOAuth2TokenValidator<>(
+                BearerTokenAuthentication::notExpired, JwtValidators.createDefaultWithIssuer(issuer));
         if (audience == null || audience.isBlank()) {
             return base;
         }

@@ -12,6 +12,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.bson.Document;
 import org.bson.conversions.Bson;
 import org.reactivestreams.Publisher;
+import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 import org.wardfleet.platform.mongo.Documents;
 import org.wardfleet.platform.mongo.IndexedCollection;
@@ -70,6 +71,7 @@ class SigningKeys implements IndexedCollection {
     @Override
     public Publisher<?> createIndexes() {
         return sealer.sealInPlace(keys, "jwk", "sealedJwk")
+                .flatMap(sealed -> sealed == 0 ? Mono.empty() : exposedKeysReplaced(sealed))
                 .then(Mono.from(keys.find().first()))
                 .switchIfEmpty(Mono.defer(this::insertNewKey))
                 .then(rotateIfDue());
@@ -150,6 +152,18 @@ class SigningKeys implements IndexedCollection {
                 .map(this::parse)
                 .collectList()
                 .doOnNext(list -> loaded.set(new Loaded(list, clock.instant())));
+    }
+
+    /**
+     * Keys an earlier version kept in clear may have been copied by whoever could read the database file: a new key
+     * signs from now on, and the old ones only verify tokens already issued until they expire (then they are
+     * deleted like any rotated key), so a copied key forges nothing a day later.
+     */
+    private Mono<Void> exposedKeysReplaced(long sealed) {
+        return insertNewKey().doOnSuccess(key -> LoggerFactory.getLogger(SigningKeys.class).warn(
+                "{} token signing key(s) were stored in clear by an earlier version: treated as exposed, a new key "
+                        + "signs from now on and they only verify tokens already issued until those expire",
+                sealed)).then();
     }
 
     private Mono<Document> insertNewKey() {

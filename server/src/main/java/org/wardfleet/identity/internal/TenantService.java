@@ -71,6 +71,11 @@ class TenantService implements Tenants, UserDirectory {
     }
 
     @Override
+    public Mono<java.util.Map<String, String>> displayNames(String orgId, java.util.Collection<String> userIds) {
+        return users.displayNames(orgId, userIds);
+    }
+
+    @Override
     public Mono<UserSummary> findByEmail(String orgId, String email) {
         return users.findByEmail(orgId, email.trim().toLowerCase(java.util.Locale.ROOT)).map(StoredUser::summary);
     }

@@ -18,7 +18,10 @@ import org.wardfleet.audit.AuditEvent.Actor;
 import org.wardfleet.platform.security.Caller;
 import org.wardfleet.platform.security.Role;
 import org.wardfleet.platform.web.ProblemType;
+import org.wardfleet.platform.web.Problems;
 
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Email;
 import jakarta.validation.constraints.NotBlank;
@@ -34,10 +37,12 @@ class UserController {
 
     private final UserRepository users;
     private final UserAdministration administration;
+    private final PasswordChange passwordChange;
 
-    UserController(UserRepository users, UserAdministration administration) {
+    UserController(UserRepository users, UserAdministration administration, PasswordChange passwordChange) {
         this.users = users;
         this.administration = administration;
+        this.passwordChange = passwordChange;
     }
 
     record NewUser(@NotBlank @Email @Size(max = 254) String email, @NotBlank @Size(max = 200) String displayName,
@@ -57,6 +62,15 @@ class UserController {
         }
     }
 
+    record PasswordChangeBody(@NotBlank @Size(max = 1024) String currentPassword,
+            @NotBlank @Size(max = 1024) String newPassword) {
+
+        @Override
+        public String toString() {
+            return "PasswordChangeBody[***]";
+        }
+    }
+
     record NewRoles(@NotEmpty @Size(max = 4) Set<@NotNull Role> roles) {
     }
 
@@ -72,12 +86,28 @@ class UserController {
     record UserPage(List<UserView> items, int page, int size, long total) {
     }
 
+    @Operation(summary = "Who am I: the signed-in user")
     @GetMapping("/me")
     Mono<UserView> me(Caller caller) {
         return users.find(caller.orgId(), caller.userId()).map(UserView::of)
                 .switchIfEmpty(Mono.error(() -> UserAdministration.notFound(caller.userId())));
     }
 
+    /**
+     * The caller's own password, proving the current one: ends every other session and token of theirs; the answer is
+     * a new token for this one.
+     */
+    @Operation(summary = "Change your own password (ends your other sessions)")
+    @Problems({"400 current-password-wrong", "400 weak-password", "409 conflict", "429 rate-limited"})
+    @PostMapping("/me/password")
+    Mono<AuthController.TokenResponse> changeOwnPassword(Caller caller, @Valid @RequestBody PasswordChangeBody body) {
+        return passwordChange.change(caller, body.currentPassword(), body.newPassword())
+                .map(AuthController.TokenResponse::bearer);
+    }
+
+    @Operation(summary = "Create a user (ADMIN)")
+    @ApiResponse(responseCode = "201", description = "The new user")
+    @Problems({"403 forbidden", "400 weak-password", "409 email-taken"})
     @PostMapping("/users")
     Mono<ResponseEntity<UserView>> create(Caller caller, @Valid @RequestBody NewUser body) {
         caller.requireAny(Role.ADMIN);
@@ -86,6 +116,8 @@ class UserController {
                 .map(u -> ResponseEntity.created(URI.create("/api/v1/users/" + u.id())).body(UserView.of(u)));
     }
 
+    @Operation(summary = "List users, paged (ADMIN)")
+    @Problems({"403 forbidden"})
     @GetMapping("/users")
     Mono<UserPage> list(Caller caller, @RequestParam(defaultValue = "0") int page,
             @RequestParam(defaultValue = "50") int size) {
@@ -98,6 +130,8 @@ class UserController {
                 .map(t -> new UserPage(t.getT1(), page, size, t.getT2()));
     }
 
+    @Operation(summary = "A user (ADMIN)")
+    @Problems({"403 forbidden"})
     @GetMapping("/users/{id}")
     Mono<UserView> get(Caller caller, @PathVariable String id) {
         caller.requireAny(Role.ADMIN);
@@ -105,12 +139,16 @@ class UserController {
                 .switchIfEmpty(Mono.error(() -> UserAdministration.notFound(id)));
     }
 
+    @Operation(summary = "Disable a user: their tokens stop working at once (ADMIN)")
+    @Problems({"403 forbidden", "409 cannot-disable-self"})
     @PostMapping("/users/{id}/disable")
     Mono<UserView> disable(Caller caller, @PathVariable String id) {
         caller.requireAny(Role.ADMIN);
         return administration.setDisabled(caller, id, true).map(UserView::of);
     }
 
+    @Operation(summary = "Enable a user again (ADMIN)")
+    @Problems({"403 forbidden"})
     @PostMapping("/users/{id}/enable")
     Mono<UserView> enable(Caller caller, @PathVariable String id) {
         caller.requireAny(Role.ADMIN);
@@ -118,12 +156,17 @@ class UserController {
     }
 
     /** Replaces the user's roles (e.g. grants INCIDENT_LEAD); takes effect on their next request. */
+    @Operation(summary = "Replace a user's account roles (ADMIN)")
+    @Problems({"403 forbidden", "409 cannot-demote-self"})
     @PutMapping("/users/{id}/roles")
     Mono<UserView> setRoles(Caller caller, @PathVariable String id, @Valid @RequestBody NewRoles body) {
         caller.requireAny(Role.ADMIN);
         return administration.setRoles(caller, id, body.roles()).map(UserView::of);
     }
 
+    @Operation(summary = "Reset a user's password: ends their tokens (ADMIN)")
+    @ApiResponse(responseCode = "204", description = "Reset")
+    @Problems({"403 forbidden", "400 weak-password"})
     @PostMapping("/users/{id}/password")
     Mono<ResponseEntity<Void>> resetPassword(Caller caller, @PathVariable String id,
             @Valid @RequestBody NewPassword body) {

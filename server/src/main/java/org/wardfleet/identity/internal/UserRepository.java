@@ -2,6 +2,10 @@ package org.wardfleet.identity.internal;
 
 import static com.mongodb.client.model.Filters.and;
 import static com.mongodb.client.model.Filters.eq;
+import static com.mongodb.client.model.Filters.in;
+import static com.mongodb.client.model.Filters.ne;
+import static com.mongodb.client.model.Filters.or;
+import static com.mongodb.client.model.Filters.regex;
 
 import java.time.Instant;
 import java.util.EnumSet;
@@ -9,6 +13,7 @@ import java.util.List;
 import java.util.Set;
 
 import org.bson.Document;
+import org.bson.conversions.Bson;
 import org.reactivestreams.Publisher;
 import org.springframework.stereotype.Component;
 import org.wardfleet.platform.mongo.Documents;
@@ -16,6 +21,7 @@ import org.wardfleet.platform.mongo.IndexedCollection;
 import org.wardfleet.platform.security.Role;
 
 import com.mongodb.client.model.IndexOptions;
+import com.mongodb.client.model.Projections;
 import com.mongodb.client.model.Indexes;
 import com.mongodb.client.model.Sorts;
 import com.mongodb.client.model.Updates;
@@ -39,7 +45,9 @@ class UserRepository implements IndexedCollection {
 
     @Override
     public Publisher<?> createIndexes() {
-        return users.createIndex(Indexes.ascending("email"), new IndexOptions().unique(true));
+        return Flux.concat(users.createIndex(Indexes.ascending("email"), new IndexOptions().unique(true)),
+                // the directory's order (MongoDB; the embedded server scans)
+                users.createIndex(Indexes.ascending("orgId", "displayName")));
     }
 
     Mono<Void> insert(StoredUser user) {
@@ -81,6 +89,45 @@ class UserRepository implements IndexedCollection {
 
     Mono<Long> count(String orgId) {
         return Mono.from(users.countDocuments(eq("orgId", orgId)));
+    }
+
+    /** Display names of these users of the organisation, by id: one read, answered from the {@code _id} index. */
+    Mono<java.util.Map<String, String>> displayNames(String orgId, java.util.Collection<String> ids) {
+        if (ids.isEmpty()) {
+            return Mono.just(java.util.Map.of());
+        }
+        return Flux.from(users.find(and(in("_id", new java.util.LinkedHashSet<>(ids)), eq("orgId", orgId)))
+                        .projection(Projections.include("displayName")).batchSize(10_000))
+                .collectMap(d -> d.getString("_id"), d -> String.valueOf(d.getString("displayName")));
+    }
+
+    /**
+     * Active users whose name or email contains {@code text} (any case; null: everyone), holding {@code role} when
+     * given, by name. The embedded server scans the organisation's users for it (no secondary indexes); MongoDB uses
+     * the {@code orgId, displayName} index for the order.
+     */
+    Flux<StoredUser> search(String orgId, String text, Role role, int page, int size) {
+        return Flux.from(users.find(searchFilter(orgId, text, role))
+                        .sort(Sorts.ascending("displayName", "_id")).skip(page * size).limit(size))
+                .map(UserRepository::toUser);
+    }
+
+    Mono<Long> countSearch(String orgId, String text, Role role) {
+        return Mono.from(users.countDocuments(searchFilter(orgId, text, role)));
+    }
+
+    private static Bson searchFilter(String orgId, String text, Role role) {
+        List<Bson> all = new java.util.ArrayList<>(List.of(eq("orgId", orgId), ne("disabled", true)));
+        if (text != null && !text.isBlank()) {
+            // quoted: what a person types is matched as text, never as a pattern
+            java.util.regex.Pattern contains = java.util.regex.Pattern.compile(
+                    java.util.regex.Pattern.quote(text.trim()), java.util.regex.Pattern.CASE_INSENSITIVE);
+            all.add(or(regex("displayName", contains), regex("email", contains)));
+        }
+        if (role != null) {
+            all.add(eq("roles", role.name()));
+        }
+        return and(all);
     }
 
     Mono<Boolean> anyUserExists() {

@@ -71,7 +71,10 @@ class MessageStore implements IndexedCollection {
                 deliveries.createIndex(Indexes.ascending("deviceId", "seq"), new IndexOptions().unique(true)),
                 // the pager fallback's sweep of recent pages (MongoDB; the embedded server scans)
                 messages.createIndex(Indexes.ascending("requiresAck", "sentAt")),
-                roles.createIndex(Indexes.ascending("orgId", "name"), new IndexOptions().unique(true)));
+                roles.createIndex(Indexes.ascending("orgId", "name"), new IndexOptions().unique(true)),
+                // a person's conversation list (MongoDB; the embedded server scans)
+                conversations.createIndex(Indexes.compoundIndex(Indexes.ascending("orgId", "participants"),
+                        Indexes.descending("createdAt"))));
     }
 
     record Conversation(String id, String orgId, List<String> participants, String createdBy, Instant createdAt) {
@@ -132,9 +135,27 @@ class MessageStore implements IndexedCollection {
 
     Mono<Conversation> conversation(String orgId, String id) {
         return Mono.from(conversations.find(and(eq("_id", id), eq("orgId", orgId))).first())
-                .map(d -> new Conversation(d.getString("_id"), d.getString("orgId"),
-                        d.getList("participants", String.class), d.getString("createdBy"),
-                        Documents.instant(d.getDate("createdAt"))));
+                .map(MessageStore::toConversation);
+    }
+
+    /**
+     * The conversations {@code userId} takes part in, newest first (ties by id). The embedded server reads the
+     * organisation's conversations for it (no secondary indexes); MongoDB uses the multikey
+     * {@code orgId, participants, createdAt} index.
+     */
+    Flux<Conversation> conversationsOf(String orgId, String userId, int skip, int limit) {
+        return Flux.from(conversations.find(and(eq("orgId", orgId), eq("participants", userId)))
+                        .sort(Sorts.descending("createdAt", "_id")).skip(skip).limit(limit))
+                .map(MessageStore::toConversation);
+    }
+
+    Mono<Long> countConversationsOf(String orgId, String userId) {
+        return Mono.from(conversations.countDocuments(and(eq("orgId", orgId), eq("participants", userId))));
+    }
+
+    private static Conversation toConversation(Document d) {
+        return new Conversation(d.getString("_id"), d.getString("orgId"), d.getList("participants", String.class),
+                d.getString("createdBy"), Documents.instant(d.getDate("createdAt")));
     }
 
     /** Inserts the message; an existing one with the same idempotency key comes back instead (a retried send). */

@@ -152,30 +152,25 @@ class Messaging implements org.wardfleet.messaging.Paging {
             int atLeast) {
         LinkedHashSet<String> all = new LinkedHashSet<>(participants);
         all.add(creator);
+        List<String> members = new ArrayList<>(all);
         if (SYSTEM.equals(creator)) {
             all.remove(creator);
             if (all.isEmpty() || all.size() > properties.maxParticipants()) {
                 return Mono.error(MessagingProblems.CONVERSATION_INVALID.exception("No one to notify"));
             }
-            List<String> people = new ArrayList<>(all);
-            people.add(SYSTEM);
-            return Flux.fromIterable(all)
-                    .concatMap(id -> users.find(orgId, id).filter(u -> !u.disabled())
-                            .switchIfEmpty(Mono.error(() -> MessagingProblems.CONVERSATION_INVALID.exception(
-                                    "No active user %s in your organisation", id))))
-                    .then(store.insert(new MessageStore.Conversation(UUID.randomUUID().toString(), orgId,
-                            List.copyOf(people), creator, clock.instant().truncatedTo(ChronoUnit.MILLIS))));
-        }
-        if (all.size() < atLeast || all.size() > properties.maxParticipants()) {
+            members = new ArrayList<>(all);
+            members.add(SYSTEM); // last, as Wardfleet's own notices have always listed it
+        } else if (all.size() < atLeast || all.size() > properties.maxParticipants()) {
             return Mono.error(MessagingProblems.CONVERSATION_INVALID.exception(
                     "A conversation has 2 to %d participants, you included", properties.maxParticipants()));
         }
+        List<String> stored = List.copyOf(members);
         return Flux.fromIterable(all)
                 .concatMap(id -> users.find(orgId, id).filter(u -> !u.disabled())
                         .switchIfEmpty(Mono.error(() -> MessagingProblems.CONVERSATION_INVALID.exception(
                                 "No active user %s in your organisation", id))))
-                .then(store.insert(new MessageStore.Conversation(UUID.randomUUID().toString(), orgId,
-                        List.copyOf(all), creator, clock.instant().truncatedTo(ChronoUnit.MILLIS))));
+                .then(store.insert(new MessageStore.Conversation(UUID.randomUUID().toString(), orgId, stored,
+                        creator, clock.instant().truncatedTo(ChronoUnit.MILLIS))));
     }
 
     record Draft(String text, String priority, boolean requiresAck, String patientRef, String replyTo, boolean drill,
@@ -213,7 +208,7 @@ class Messaging implements org.wardfleet.messaging.Paging {
                                         ? fanOut(stored, eligible, false).then(store.fannedOut(orgId, id))
                                                 .thenReturn(stored)
                                         // a retried send: the first attempt paged everyone — or stopped half-way
-                                        : finishFanOut(stored).thenReturn(stored))));
+                                        : fannedOut(stored).thenReturn(stored))));
     }
 
     /**
@@ -228,6 +223,18 @@ class Messaging implements org.wardfleet.messaging.Paging {
      * idempotent per device, a device keeps messages by id, and the audit entry says {@code resumed}. True when
      * nothing is left to do; false while another attempt holds the fan-out.
      */
+    /**
+     * A retried send answers only once the message's fan-out is complete — finished by the attempt that began it, or
+     * taken over from it once its lease ran out — so that its caller (a page's intent, say) never counts as done a
+     * message some recipients have not been given. Bounded by {@link #FAN_OUT_LEASE}.
+     */
+    private Mono<Void> fannedOut(MessageStore.Message message) {
+        return finishFanOut(message).flatMap(done -> done ? Mono.<Void>empty()
+                : Mono.delay(FAN_OUT_POLL).then(Mono.defer(() -> fannedOut(message))));
+    }
+
+    static final Duration FAN_OUT_POLL = Duration.ofMillis(500);
+
     private Mono<Boolean> finishFanOut(MessageStore.Message message) {
         Instant now = clock.instant();
         return store.fanOutUntil(message.orgId(), message.id())
@@ -621,7 +628,7 @@ class Messaging implements org.wardfleet.messaging.Paging {
     public Mono<String> page(String orgId, String senderId, List<String> recipients, String text, String priority,
             List<String> choices, String idempotencyKey) {
         return store.messageByKey(orgId, senderId, idempotencyKey)
-                .flatMap(sent -> finishFanOut(sent).thenReturn(sent.id()))
+                .flatMap(sent -> fannedOut(sent).thenReturn(sent.id()))
                 .switchIfEmpty(Mono.defer(() -> startWith(orgId, senderId, recipients, recipients.isEmpty() ? 2 : 1)
                         .flatMap(c -> send(orgId, senderId, c.id(), idempotencyKey,
                                 new Draft(text, priority, true, null, null, false,
@@ -749,7 +756,7 @@ class Messaging implements org.wardfleet.messaging.Paging {
         List<String> participants = new ArrayList<>(people);
         participants.add(senderId);
         return store.messageByKey(orgId, senderId, idempotencyKey)
-                .flatMap(sent -> finishFanOut(sent).thenReturn(sent.id()))
+                .flatMap(sent -> fannedOut(sent).thenReturn(sent.id()))
                 .switchIfEmpty(Mono.defer(() -> store.insert(new MessageStore.Conversation(UUID.randomUUID()
                                 .toString(), orgId, participants, senderId, clock.instant().truncatedTo(ChronoUnit.MILLIS)))
                         .flatMap(c -> send(orgId, senderId, c.id(), idempotencyKey, new Draft(text, priority, true,

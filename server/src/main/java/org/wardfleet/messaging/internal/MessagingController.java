@@ -16,7 +16,11 @@ import org.wardfleet.messaging.MessagingProblems;
 import org.wardfleet.platform.security.Caller;
 import org.wardfleet.platform.security.DevicePrincipal;
 import org.wardfleet.platform.security.Role;
+import org.wardfleet.platform.web.Problems;
 
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
@@ -31,9 +35,11 @@ import reactor.core.publisher.Mono;
 class MessagingController {
 
     private final Messaging messaging;
+    private final ConversationLists conversationLists;
 
-    MessagingController(Messaging messaging) {
+    MessagingController(Messaging messaging, ConversationLists conversationLists) {
         this.messaging = messaging;
+        this.conversationLists = conversationLists;
     }
 
     record NewConversation(@NotEmpty @Size(max = 500) List<@NotBlank @Size(max = 64) String> participants) {
@@ -42,12 +48,65 @@ class MessagingController {
     record ConversationView(String id, List<String> participants, String createdBy, Instant createdAt) {
     }
 
+    @Operation(summary = "Start a conversation")
+    @ApiResponse(responseCode = "201", description = "The conversation")
+    @Problems({"403 forbidden", "400 conversation-invalid"})
     @PostMapping("/api/v1/conversations")
     Mono<ResponseEntity<ConversationView>> start(Caller caller, @Valid @RequestBody NewConversation body) {
         caller.requireAny(Role.CLINICIAN, Role.ADMIN);
         return messaging.start(caller.orgId(), caller.userId(), body.participants())
                 .map(c -> ResponseEntity.created(URI.create("/api/v1/conversations/" + c.id()))
                         .body(new ConversationView(c.id(), c.participants(), c.createdBy(), c.createdAt())));
+    }
+
+    /** A list shows at most this many participants of a conversation (a broadcast's has thousands). */
+    static final int LISTED_PARTICIPANTS = 50;
+
+    /**
+     * {@code participants}: the first {@value #LISTED_PARTICIPANTS}, with {@code participantCount} all of them;
+     * {@code names}: display names of those shown and of {@code createdBy}.
+     */
+    record ConversationSummary(String id, List<String> participants, int participantCount,
+            java.util.Map<String, String> names, String createdBy, Instant createdAt) {
+    }
+
+    record ConversationList(List<ConversationSummary> items, int page, int size, long total) {
+    }
+
+    /**
+     * The caller's own conversations, newest first, without messages — whatever their role: nobody lists other
+     * people's conversations. Cost: the embedded database reads the organisation's conversations for it.
+     */
+    @Operation(summary = "List your own conversations, newest first")
+    @GetMapping("/api/v1/conversations")
+    Mono<ConversationList> conversations(Caller caller, @RequestParam(defaultValue = "0") int page,
+            @RequestParam(defaultValue = "50") int size) {
+        org.wardfleet.platform.web.PageRequest request = org.wardfleet.platform.web.PageRequest.of(page, size);
+        return conversationLists.of(caller.orgId(), caller.userId(), request.skip(), request.size())
+                .collectList()
+                .flatMap(list -> summaries(caller.orgId(), list))
+                .zipWith(conversationLists.count(caller.orgId(), caller.userId()))
+                .map(t -> new ConversationList(t.getT1(), page, size, t.getT2()));
+    }
+
+    private Mono<List<ConversationSummary>> summaries(String orgId, List<MessageStore.Conversation> list) {
+        java.util.Set<String> people = new java.util.LinkedHashSet<>();
+        list.forEach(c -> {
+            people.addAll(shown(c));
+            people.add(c.createdBy());
+        });
+        return conversationLists.displayNames(orgId, people).map(named -> list.stream().map(c -> {
+            java.util.Map<String, String> these = new java.util.LinkedHashMap<>();
+            java.util.stream.Stream.concat(shown(c).stream(), java.util.stream.Stream.of(c.createdBy()))
+                    .filter(named::containsKey).forEach(u -> these.put(u, named.get(u)));
+            return new ConversationSummary(c.id(), shown(c), c.participants().size(), these, c.createdBy(),
+                    c.createdAt());
+        }).toList());
+    }
+
+    private static List<String> shown(MessageStore.Conversation c) {
+        return c.participants().size() <= LISTED_PARTICIPANTS ? c.participants()
+                : c.participants().subList(0, LISTED_PARTICIPANTS);
     }
 
     /** {@code text} at most 4 KB; {@code patientRef} an identifier only, never clinical text. */
@@ -73,6 +132,9 @@ class MessagingController {
     }
 
     /** 201 with each recipient's state; {@code undeliverable} names recipients with no device that may receive it. */
+    @Operation(summary = "Send a message to a conversation")
+    @ApiResponse(responseCode = "201", description = "The message with each recipient's state")
+    @Problems({"403 forbidden", "400 idempotency-key-required"})
     @PostMapping("/api/v1/conversations/{id}/messages")
     Mono<ResponseEntity<MessageView>> send(Caller caller, @PathVariable String id,
             @RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey,
@@ -89,6 +151,9 @@ class MessagingController {
     }
 
     /** The clinician answers from the device: sent as the device's assigned user (a shared device has none). */
+    @Operation(summary = "Send a reply from the device, as its user")
+    @ApiResponse(responseCode = "201", description = "The message with each recipient's state")
+    @Problems({"403 forbidden", "403 device-not-bound", "400 idempotency-key-required"})
     @PostMapping("/device/v1/conversations/{id}/messages")
     Mono<ResponseEntity<MessageView>> sendFromDevice(DevicePrincipal device, @PathVariable String id,
             @RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey,
@@ -108,14 +173,19 @@ class MessagingController {
                         .body(MessageView.of(m, null)));
     }
 
+    @Schema(name = "MessagingGroupBody")
     record NewRole(@NotBlank @Pattern(regexp = "[a-z0-9][a-z0-9-]{1,62}") String name,
             @NotEmpty @Size(max = 200) List<@NotBlank @Size(max = 64) String> members) {
     }
 
+    @Schema(name = "MessagingGroup")
     record RoleView(String id, String name, List<String> members) {
     }
 
     /** A role is a named list of users ("on-call-medicine"); conversations may name it as {@code role:<name>}. */
+    @Operation(summary = "Define a messaging group (a named list of users; ADMIN)")
+    @ApiResponse(responseCode = "201", description = "The group")
+    @Problems({"403 forbidden", "400 conversation-invalid"})
     @PostMapping("/api/v1/messaging/roles")
     Mono<ResponseEntity<RoleView>> role(Caller caller, @Valid @RequestBody NewRole body) {
         caller.requireAny(Role.ADMIN);
@@ -124,11 +194,13 @@ class MessagingController {
                         .body(new RoleView(r.id(), r.name(), r.members())));
     }
 
+    @Operation(summary = "List messaging groups")
     @GetMapping("/api/v1/messaging/roles")
     Mono<List<RoleView>> roles(Caller caller) {
         return messaging.roles(caller.orgId()).map(r -> new RoleView(r.id(), r.name(), r.members())).collectList();
     }
 
+    @Operation(summary = "A message (its text for the sender and recipients while retained)")
     @GetMapping("/api/v1/messages/{id}")
     Mono<MessageView> get(Caller caller, @PathVariable String id) {
         return messaging.open(caller.orgId(), id, caller.userId())
@@ -136,6 +208,8 @@ class MessagingController {
     }
 
     /** Receipts from the person's desktop session: READ, ACKNOWLEDGED, DECLINED (with a reason). */
+    @Operation(summary = "Answer a message from a desktop session: READ, ACKNOWLEDGED, DECLINED")
+    @Problems({"409 receipt-invalid"})
     @PostMapping("/api/v1/messages/{id}/receipts")
     Mono<ReceiptView> userReceipt(Caller caller, @PathVariable String id, @Valid @RequestBody Receipt body) {
         return messaging.userReceipt(caller.orgId(), caller.userId(), id, body.state(), body.reason(), body.choice())
@@ -147,6 +221,7 @@ class MessagingController {
      * {@code receipt} when a recipient moved on a message the caller sent — ids only; the session then reads
      * {@code GET /api/v1/messages/{id}}.
      */
+    @Operation(summary = "Your live feed of messages and receipts (server-sent events)")
     @GetMapping(value = "/api/v1/messages/stream", produces = org.springframework.http.MediaType.TEXT_EVENT_STREAM_VALUE)
     reactor.core.publisher.Flux<org.springframework.http.codec.ServerSentEvent<java.util.Map<String, Object>>> stream(
             Caller caller) {
@@ -162,6 +237,8 @@ class MessagingController {
                 reactor.core.publisher.Flux.merge(events, heartbeat));
     }
 
+    @Operation(summary = "Recall a message no one has read yet (its sender)")
+    @Problems({"409 recall-too-late"})
     @PostMapping("/api/v1/messages/{id}/recall")
     Mono<MessageView> recall(Caller caller, @PathVariable String id) {
         return messaging.recall(caller.orgId(), id, caller.userId()).map(m -> MessageView.of(m, null));
@@ -170,6 +247,8 @@ class MessagingController {
     record Inbox(List<java.util.Map<String, Object>> messages, String cursor, boolean blocked) {
     }
 
+    @Operation(summary = "The device's messages after its cursor, encrypted for it")
+    @Problems({"403 device-not-bound"})
     @GetMapping("/device/v1/messages")
     Mono<Inbox> inbox(DevicePrincipal device, @RequestParam(defaultValue = "0") @Min(0) long after,
             @RequestParam(required = false) @Pattern(regexp = KID) String kid) {
@@ -184,6 +263,9 @@ class MessagingController {
      * A new message key for this device (replaces any earlier one): {@code jwe} is the key as a JWK, encrypted to the
      * device's enrolled key; from now on messages arrive as A256KW/A256GCM JWEs whose {@code kid} names it.
      */
+    @Operation(summary = "A new message key for this device, encrypted to its enrolled key")
+    @ApiResponse(responseCode = "201", description = "The key")
+    @Problems({"403 device-not-bound"})
     @PostMapping("/device/v1/message-key")
     Mono<ResponseEntity<MessageKeyView>> messageKey(DevicePrincipal device) {
         return messaging.issueMessageKey(device.orgId(), device.deviceId())
@@ -204,6 +286,8 @@ class MessagingController {
      * The device has the key it was sent ({@code kid} from {@code POST /device/v1/message-key}): only now do pushes
      * and fetches use it. Idempotent; an unknown kid is 409 {@code message-key-unknown}.
      */
+    @Operation(summary = "Confirm the device holds the message key it was sent")
+    @Problems({"409 message-key-unknown"})
     @PostMapping("/device/v1/message-key/confirm")
     Mono<KeyConfirmed> confirmMessageKey(DevicePrincipal device, @Valid @RequestBody KeyConfirmation body) {
         return messaging.confirmMessageKey(device.orgId(), device.deviceId(), body.kid())
@@ -217,6 +301,8 @@ class MessagingController {
     record ReceiptView(String messageId, String state) {
     }
 
+    @Operation(summary = "A receipt from the device: DELIVERED, READ, ACKNOWLEDGED, DECLINED")
+    @Problems({"403 device-not-bound", "409 receipt-invalid"})
     @PostMapping("/device/v1/messages/{id}/receipts")
     Mono<ReceiptView> receipt(DevicePrincipal device, @PathVariable String id, @Valid @RequestBody Receipt body) {
         return messaging.receipt(device.orgId(), device.deviceId(), id, body.state(), body.reason(), body.choice())

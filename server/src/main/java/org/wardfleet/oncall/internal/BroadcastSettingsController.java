@@ -12,7 +12,9 @@ import org.wardfleet.audit.AuditEvent.Outcome;
 import org.wardfleet.audit.AuditLog;
 import org.wardfleet.platform.security.Caller;
 import org.wardfleet.platform.security.Role;
+import org.wardfleet.platform.web.Problems;
 
+import io.swagger.v3.oas.annotations.Operation;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import reactor.core.publisher.Mono;
@@ -34,11 +36,14 @@ class BroadcastSettingsController {
     record SettingsView(@NotNull Boolean membersMayBroadcastToOwnGroups) {
     }
 
+    @Operation(summary = "The organisation's broadcast rules")
     @GetMapping("/api/v1/oncall/broadcast-settings")
     Mono<SettingsView> get(Caller caller) {
         return permission.settings(caller.orgId()).map(s -> new SettingsView(s.membersMayBroadcastToOwnGroups()));
     }
 
+    @Operation(summary = "Change the organisation's broadcast rules (ADMIN)")
+    @Problems({"403 forbidden"})
     @PutMapping("/api/v1/oncall/broadcast-settings")
     Mono<SettingsView> put(Caller caller, @Valid @RequestBody SettingsView body) {
         caller.requireAny(Role.ADMIN);

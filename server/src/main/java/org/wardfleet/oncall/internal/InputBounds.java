@@ -48,6 +48,20 @@ final class InputBounds {
         return value;
     }
 
+    /** A window asked of a role: [from, to), each bounded, {@code from} default now, at most {@code max} long. */
+    record Window(Instant from, Instant to) {
+    }
+
+    static Window window(Instant from, Instant to, Instant now, java.time.Duration defaultLength,
+            java.time.Duration max) {
+        Instant start = from == null ? now : instant("from", from);
+        Instant end = to == null ? start.plus(defaultLength) : instant("to", to);
+        if (!end.isAfter(start) || java.time.Duration.between(start, end).compareTo(max) > 0) {
+            throw ProblemType.VALIDATION_FAILED.exception("from < to, at most %d days", max.toDays());
+        }
+        return new Window(start, end);
+    }
+
     static ZoneId zone(String path, String id) {
         try {
             return ZoneId.of(id);

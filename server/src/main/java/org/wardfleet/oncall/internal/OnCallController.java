@@ -27,7 +27,11 @@ import org.wardfleet.platform.security.Caller;
 import org.wardfleet.platform.security.Role;
 import org.wardfleet.platform.time.JobFailures;
 import org.wardfleet.platform.web.ProblemType;
+import org.wardfleet.platform.web.Problems;
 
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotEmpty;
@@ -53,9 +57,11 @@ class OnCallController {
     private final Clock clock;
     private final References references;
     private final JobFailures failures;
+    private final PeopleNames names;
 
     OnCallController(OnCallStore store, Coverage coverage, UserDirectory users, AuditLog audit, Clock clock,
-            References references, JobFailures failures) {
+            References references, JobFailures failures, PeopleNames names) {
+        this.names = names;
         this.store = store;
         this.coverage = coverage;
         this.users = users;
@@ -69,14 +75,19 @@ class OnCallController {
             @NotBlank @Size(max = 32) String shift) {
     }
 
+    @Schema(name = "OnCallRoleBody")
     record NewRole(@NotBlank @Size(max = 100) String name, @NotBlank @Size(max = 64) String timeZone,
             @Size(max = 50) List<String> owners, @NotNull @Valid RotaBody rota,
             @Size(max = 64) String escalationPolicyId) {
     }
 
+    @Schema(name = "OnCallCreated")
     record Created(String id) {
     }
 
+    @Operation(summary = "Create an on-call role with its rota (ADMIN)")
+    @ApiResponse(responseCode = "201", description = "The role")
+    @Problems({"403 forbidden"})
     @PostMapping("/api/v1/oncall/roles")
     Mono<ResponseEntity<Created>> create(Caller caller, @Valid @RequestBody NewRole body) {
         caller.requireAny(Role.ADMIN);
@@ -103,6 +114,8 @@ class OnCallController {
     }
 
     /** A new rota for the role (ADMIN or the role's owners): participants, start and shift length. */
+    @Operation(summary = "Replace a role's rota (ADMIN or the role's owners)")
+    @Problems({"403 forbidden", "409 rota-unusable"})
     @org.springframework.web.bind.annotation.PutMapping("/api/v1/oncall/roles/{id}/rota")
     Mono<Created> rota(Caller caller, @PathVariable String id, @Valid @RequestBody RotaBody body) {
         return role(caller, id)
@@ -122,6 +135,8 @@ class OnCallController {
     }
 
     /** The role's escalation policy (ADMIN); null goes back to the defaults by priority. */
+    @Operation(summary = "Set or clear a role's escalation policy (ADMIN)")
+    @Problems({"403 forbidden", "409 rota-unusable"})
     @org.springframework.web.bind.annotation.PutMapping("/api/v1/oncall/roles/{id}/escalation-policy")
     Mono<Created> escalationPolicy(Caller caller, @PathVariable String id, @Valid @RequestBody PolicyBody body) {
         caller.requireAny(Role.ADMIN);
@@ -134,46 +149,7 @@ class OnCallController {
                         .thenReturn(new Created(r.id())));
     }
 
-    record CoverBody(@NotBlank String userId, @NotBlank String from, @NotBlank String to) {
-    }
-
-    /** "I cover Tuesday night": the override wins over the rota in its window. */
-    @PostMapping("/api/v1/oncall/roles/{id}/overrides")
-    Mono<ResponseEntity<Created>> override(Caller caller, @PathVariable String id, @Valid @RequestBody CoverBody body) {
-        return cover(caller, id, "OVERRIDE", body);
-    }
-
-    /** Leave: the rota user is away; with nobody overriding, that stretch is a gap. */
-    @PostMapping("/api/v1/oncall/roles/{id}/leave")
-    Mono<ResponseEntity<Created>> leave(Caller caller, @PathVariable String id, @Valid @RequestBody CoverBody body) {
-        return cover(caller, id, "LEAVE", body);
-    }
-
-    private Mono<ResponseEntity<Created>> cover(Caller caller, String roleId, String kind, CoverBody body) {
-        return role(caller, roleId)
-                .flatMap(role -> {
-                    boolean self = "LEAVE".equals(kind) && body.userId().equals(caller.userId());
-                    if (!caller.has(Role.ADMIN) && !role.owners().contains(caller.userId()) && !self) {
-                        return Mono.error(ProblemType.FORBIDDEN.exception("Only ADMIN or the role's owners"));
-                    }
-                    Instant from = InputBounds.instant("from", instant(body.from(), role.zone()));
-                    Instant to = InputBounds.instant("to", instant(body.to(), role.zone()));
-                    if (!to.isAfter(from) || Duration.between(from, to).compareTo(Duration.ofDays(92)) > 0) {
-                        return Mono.error(ProblemType.VALIDATION_FAILED.exception("from must be before to, at most "
-                                + "92 days apart"));
-                    }
-                    return references.activeUsers(caller.orgId(), List.of(body.userId()), "userId")
-                            .then(store.insert(caller.orgId(), new OnCallStore.StoredCover(
-                                    UUID.randomUUID().toString(), roleId, kind, body.userId(), from, to)));
-                })
-                .flatMap(c -> audit.record(AuditEvent.of(caller.orgId(), Actor.user(caller.userId()),
-                        "oncall." + kind.toLowerCase(java.util.Locale.ROOT), roleId, Outcome.SUCCESS)
-                        .withDetail("userId", c.userId()).withDetail("from", c.from().toString())
-                        .withDetail("to", c.to().toString())).thenReturn(c))
-                .map(c -> ResponseEntity.created(URI.create("/api/v1/oncall/roles/" + roleId + "/covers/" + c.id()))
-                        .body(new Created(c.id())));
-    }
-
+    @Schema(name = "OnCallPerson")
     record UserView(String id, String displayName) {
     }
 
@@ -181,6 +157,8 @@ class OnCallController {
     }
 
     /** Who is on call at {@code at} (default now); an empty list is a gap. */
+    @Operation(summary = "Who is on call for a role at a moment")
+    @Problems({"409 rota-unusable"})
     @GetMapping("/api/v1/oncall/roles/{id}/now")
     Mono<Now> now(Caller caller, @PathVariable String id, @RequestParam(required = false) Instant at) {
         Instant when = at == null ? clock.instant() : InputBounds.instant("at", at);
@@ -202,14 +180,14 @@ class OnCallController {
             List<String> warnings) {
     }
 
+    @Operation(summary = "A role's shifts and gaps over a window")
+    @Problems({"409 rota-unusable"})
     @GetMapping("/api/v1/oncall/roles/{id}/schedule")
     Mono<ScheduleView> schedule(Caller caller, @PathVariable String id, @RequestParam(required = false) Instant from,
             @RequestParam(required = false) Instant to) {
-        Instant start = from == null ? clock.instant() : InputBounds.instant("from", from);
-        Instant end = to == null ? start.plus(GAP_NOTICE) : InputBounds.instant("to", to);
-        if (!end.isAfter(start) || Duration.between(start, end).compareTo(MAX_WINDOW) > 0) {
-            return Mono.error(ProblemType.VALIDATION_FAILED.exception("from < to, at most 62 days"));
-        }
+        InputBounds.Window window = InputBounds.window(from, to, clock.instant(), GAP_NOTICE, MAX_WINDOW);
+        Instant start = window.from();
+        Instant end = window.to();
         Instant now = clock.instant();
         return role(caller, id).flatMap(role -> segments(role, start, end).zipWith(segments(role, now,
                         now.plus(GAP_NOTICE)))
@@ -229,15 +207,54 @@ class OnCallController {
                 }));
     }
 
+    /** {@code names}: the display name of every owner and participant, by user id. */
+    @Schema(name = "OnCallRole")
     record RoleView(String id, String name, String timeZone, List<String> owners, List<String> participants,
-            String start, String shift, String escalationPolicyId) {
+            String start, String shift, String escalationPolicyId, java.util.Map<String, String> names) {
     }
 
+    @Operation(summary = "The organisation's on-call roles")
     @GetMapping("/api/v1/oncall/roles")
     Mono<List<RoleView>> roles(Caller caller) {
-        return store.roles(caller.orgId()).map(r -> new RoleView(r.id(), r.name(), r.zone().getId(), r.owners(),
-                r.rota().participants(), r.rota().start().toString(), r.rota().shift(), r.escalationPolicyId()))
-                .collectList();
+        return store.roles(caller.orgId()).collectList().flatMap(list -> views(caller.orgId(), list));
+    }
+
+    @Operation(summary = "An on-call role")
+    @Problems({"409 rota-unusable"})
+    @GetMapping("/api/v1/oncall/roles/{id}")
+    Mono<RoleView> get(Caller caller, @PathVariable String id) {
+        return role(caller, id).flatMap(r -> views(caller.orgId(), List.of(r))).map(list -> list.get(0));
+    }
+
+    record OwnersBody(@jakarta.validation.constraints.NotNull @Size(max = 50) List<@NotBlank String> owners) {
+    }
+
+    /** Who may change the role's rota, overrides and leave besides an ADMIN ({@code ADMIN}; active users). */
+    @Operation(summary = "Replace a role's owners (ADMIN)")
+    @Problems({"403 forbidden", "409 rota-unusable"})
+    @org.springframework.web.bind.annotation.PutMapping("/api/v1/oncall/roles/{id}/owners")
+    Mono<RoleView> owners(Caller caller, @PathVariable String id, @Valid @RequestBody OwnersBody body) {
+        caller.requireAny(Role.ADMIN);
+        List<String> owners = List.copyOf(new java.util.LinkedHashSet<>(body.owners()));
+        return role(caller, id)
+                .flatMap(role -> references.activeUsers(caller.orgId(), owners, "owners")
+                        .then(store.owners(caller.orgId(), id, owners)))
+                .flatMap(r -> audit.record(AuditEvent.of(caller.orgId(), Actor.user(caller.userId()),
+                        "oncall.role.owners", id, Outcome.SUCCESS).withDetail("owners", owners.toString()))
+                        .thenReturn(r))
+                .flatMap(r -> views(caller.orgId(), List.of(r))).map(list -> list.get(0));
+    }
+
+    private Mono<List<RoleView>> views(String orgId, List<OnCallStore.Role> roles) {
+        List<String> people = roles.stream().flatMap(r -> java.util.stream.Stream.concat(r.owners().stream(),
+                r.rota().participants().stream())).toList();
+        return names.of(orgId, people).map(named -> roles.stream().map(r -> {
+            java.util.Map<String, String> these = new java.util.LinkedHashMap<>();
+            java.util.stream.Stream.concat(r.owners().stream(), r.rota().participants().stream())
+                    .filter(named::containsKey).forEach(u -> these.put(u, named.get(u)));
+            return new RoleView(r.id(), r.name(), r.zone().getId(), r.owners(), r.rota().participants(),
+                    r.rota().start().toString(), r.rota().shift(), r.escalationPolicyId(), these);
+        }).toList());
     }
 
     record MyShift(String roleId, String roleName, Instant start, Instant end) {
@@ -248,6 +265,7 @@ class OnCallController {
      * computed is left out (logged and counted as {@code wardfleet.jobs.failures{job="oncall-my-shifts"}}): one
      * broken role must not hide everyone's other shifts.
      */
+    @Operation(summary = "Your own upcoming shifts across all roles")
     @GetMapping("/api/v1/oncall/me/shifts")
     Mono<List<MyShift>> mine(Caller caller, @RequestParam(defaultValue = "14") int days) {
         Instant now = clock.instant();

@@ -110,13 +110,49 @@ class OnCallStore {
                 .append("createdAt", new java.util.Date()))).thenReturn(c);
     }
 
+    /** One override or leave of a role. */
+    Mono<StoredCover> cover(String orgId, String roleId, String id) {
+        return Mono.from(covers.find(and(eq("_id", id), eq("orgId", orgId), eq("roleId", roleId))).first())
+                .map(OnCallStore::toCover);
+    }
+
+    /**
+     * New person and times for a cover (its kind stays); empty when there is no such cover. A changed cover counts as
+     * the newest: where overrides overlap, the latest decision wins.
+     */
+    Mono<StoredCover> replace(String orgId, StoredCover c) {
+        return Mono.from(covers.updateOne(and(eq("_id", c.id()), eq("orgId", orgId), eq("roleId", c.roleId())),
+                        com.mongodb.client.model.Updates.combine(
+                                com.mongodb.client.model.Updates.set("userId", c.userId()),
+                                com.mongodb.client.model.Updates.set("from", Documents.date(c.from())),
+                                com.mongodb.client.model.Updates.set("to", Documents.date(c.to())),
+                                com.mongodb.client.model.Updates.set("createdAt", new java.util.Date()))))
+                .filter(r -> r.getMatchedCount() == 1)
+                .map(r -> c);
+    }
+
+    Mono<Boolean> delete(String orgId, String roleId, String coverId) {
+        return Mono.from(covers.deleteOne(and(eq("_id", coverId), eq("orgId", orgId), eq("roleId", roleId))))
+                .map(r -> r.getDeletedCount() == 1);
+    }
+
+    /** The role's owners (ADMIN only); the caller has checked they are active users. */
+    Mono<Role> owners(String orgId, String id, List<String> owners) {
+        return Mono.from(roles.updateOne(and(eq("_id", id), eq("orgId", orgId)),
+                        com.mongodb.client.model.Updates.set("owners", owners)))
+                .then(role(orgId, id));
+    }
+
     /** Covers of a role overlapping [from, to), oldest first (a later override wins). */
     Flux<StoredCover> covers(String orgId, String roleId, Instant from, Instant to) {
         return Flux.from(covers.find(and(eq("orgId", orgId), eq("roleId", roleId), lt("from", Documents.date(to)),
                         gt("to", Documents.date(from)))).sort(Sorts.ascending("createdAt")))
-                .map(d -> new StoredCover(d.getString("_id"), d.getString("roleId"), d.getString("kind"),
-                        d.getString("userId"), Documents.instant(d.getDate("from")),
-                        Documents.instant(d.getDate("to"))));
+                .map(OnCallStore::toCover);
+    }
+
+    private static StoredCover toCover(Document d) {
+        return new StoredCover(d.getString("_id"), d.getString("roleId"), d.getString("kind"), d.getString("userId"),
+                Documents.instant(d.getDate("from")), Documents.instant(d.getDate("to")));
     }
 
     private static Role toRole(Document d) {

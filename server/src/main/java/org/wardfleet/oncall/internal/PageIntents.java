@@ -49,15 +49,18 @@ class PageIntents extends PeriodicTask {
     private final PageIntentStore intents;
     private final Escalation escalation;
     private final PageStore pages;
+    private final BroadcastStore broadcasts;
     private final Paging paging;
     private final AuditLog audit;
     private final Clock clock;
     private final Duration grace;
     private final Duration period;
     private final AtomicLong pending = new AtomicLong();
+    /** Intents this instance is working on now. */
+    private final java.util.Set<String> inFlight = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
-    PageIntents(PageIntentStore intents, Escalation escalation, PageStore pages, Paging paging, AuditLog audit,
-            Clock clock, MeterRegistry meters,
+    PageIntents(PageIntentStore intents, Escalation escalation, PageStore pages, BroadcastStore broadcasts,
+            Paging paging, AuditLog audit, Clock clock, MeterRegistry meters,
             @Value("${wardfleet.oncall.intent-grace:30s}") Duration grace,
             @Value("${wardfleet.oncall.intent-recovery:10s}") Duration period) {
         if (grace.isNegative() || grace.isZero() || period.isNegative() || period.isZero()) {
@@ -66,6 +69,7 @@ class PageIntents extends PeriodicTask {
         this.intents = intents;
         this.escalation = escalation;
         this.pages = pages;
+        this.broadcasts = broadcasts;
         this.paging = paging;
         this.audit = audit;
         this.clock = clock;
@@ -81,14 +85,22 @@ class PageIntents extends PeriodicTask {
                 escalation.trigger(orgId, senderId, to, text, priority, policyId, choices, idempotencyKey));
     }
 
-    /** A broadcast (or drill) and its audit entry under an intent; returns its message id. */
-    Mono<String> broadcast(String orgId, String senderId, List<String> people, String text, String priority,
-            List<String> choices, boolean drill, String idempotencyKey) {
+    /**
+     * A broadcast (or drill), its entry in the broadcast list and its audit entry under an intent; returns its message
+     * id. {@code audience}: whom it was addressed to ({@code all}, a {@code role}, a {@code group}).
+     */
+    Mono<String> broadcast(String orgId, String senderId, PageStore.Target audience, List<String> people, String text,
+            String priority, List<String> choices, boolean drill, String idempotencyKey) {
         Kind kind = drill ? Kind.DRILL : Kind.BROADCAST;
-        return guarded(Intent.of(kind, orgId, senderId, idempotencyKey, null, priority, null, clock.instant()),
+        int recipients = (int) people.stream().filter(p -> !p.equals(senderId)).distinct().count();
+        return guarded(Intent.of(kind, orgId, senderId, idempotencyKey, audience, priority, null, clock.instant()),
                 paging.broadcast(orgId, senderId, people, text, priority, choices, drill, idempotencyKey)
-                        .flatMap(id -> audit.record(broadcastEvent(orgId, senderId, kind, id, Outcome.SUCCESS)
-                                .withDetail("recipients", Integer.toString(people.size()))).thenReturn(id)));
+                        .flatMap(id -> broadcasts.record(new BroadcastStore.Broadcast(id, orgId, senderId, audience,
+                                        priority, drill, recipients, choices == null ? List.of() : List.copyOf(choices),
+                                        clock.instant()))
+                                .then(audit.record(broadcastEvent(orgId, senderId, kind, id, Outcome.SUCCESS)
+                                        .withDetail("recipients", Integer.toString(people.size()))))
+                                .thenReturn(id)));
     }
 
     /**
@@ -96,12 +108,15 @@ class PageIntents extends PeriodicTask {
      * other failure leaves it for recovery, which finds out how far the steps got.
      */
     private <T> Mono<T> guarded(Intent intent, Mono<T> steps) {
-        return intents.begin(intent, instanceId, intent.createdAt().plus(grace))
+        // while this instance still works on it, its own recovery pass leaves it alone however slow it is
+        return Mono.fromRunnable(() -> inFlight.add(intent.id()))
+                .then(intents.begin(intent, instanceId, intent.createdAt().plus(grace)))
                 .then(steps)
                 .flatMap(result -> intents.done(intent.id()).thenReturn(result))
                 .switchIfEmpty(Mono.defer(() -> intents.done(intent.id()).then(Mono.empty())))
                 .onErrorResume(e -> e instanceof ProblemException p && p.getStatusCode().is4xxClientError(),
-                        refused -> intents.done(intent.id()).then(Mono.error(refused)));
+                        refused -> intents.done(intent.id()).then(Mono.error(refused)))
+                .doFinally(signal -> inFlight.remove(intent.id()));
     }
 
     @Override
@@ -123,6 +138,7 @@ class PageIntents extends PeriodicTask {
     /** One recovery pass at {@code now}: returns how many intents were claimed. */
     Mono<Integer> recoverDue(Instant now) {
         return intents.due(now, BATCH)
+                .filter(due -> !inFlight.contains(due.id()))
                 .concatMap(due -> intents.claim(due.id(), instanceId, now, now.plus(grace))
                         .flatMap(claimed -> recover(claimed, now).thenReturn(1)
                                 .onErrorResume(e -> {
@@ -146,9 +162,7 @@ class PageIntents extends PeriodicTask {
                         return Mono.empty(); // its sender still holds the fan-out: the next pass looks again
                     }
                     Mono<Void> finished = intent.kind() == Kind.PAGE ? finishPage(intent, sent.get(), now)
-                            : audit.record(broadcastEvent(intent.orgId(), intent.senderId(), intent.kind(),
-                                    sent.get().id(), Outcome.SUCCESS).withDetail("recovered", "true")
-                                    .withDetail("recipients", Integer.toString(sent.get().recipients().size())));
+                            : finishBroadcast(intent, sent.get());
                     return finished.then(intents.done(intent.id()));
                 });
     }
@@ -158,13 +172,28 @@ class PageIntents extends PeriodicTask {
         return escalation.policy(intent.orgId(), intent.to(), intent.priority(), intent.policyId())
                 .onErrorResume(gone -> Mono.empty())
                 .switchIfEmpty(Mono.fromSupplier(() -> escalation.defaultPolicy(intent.to(), intent.priority())))
-                .flatMap(policy -> escalation.record(sent.id(), intent.orgId(), intent.senderId(), intent.to(),
-                        intent.priority(), policy, sent.recipients(), sent.sentAt()))
-                .flatMap(page -> pages.note(intent.orgId(), page.id(), Escalation.event(now, "RECOVERED",
+                .flatMap(policy -> pages.page(intent.orgId(), sent.id())
+                        // the page record is there: only the intent's removal (or the audit entry) was lost
+                        .map(existing -> false)
+                        .switchIfEmpty(escalation.record(sent.id(), intent.orgId(), intent.senderId(), intent.to(),
+                                intent.priority(), policy, sent.recipients(), sent.sentAt()).thenReturn(true)))
+                .filter(Boolean::booleanValue)
+                .flatMap(created -> pages.note(intent.orgId(), sent.id(), Escalation.event(now, "RECOVERED",
                         Map.of("reason", "its sender stopped before the page was complete"))))
                 .then(audit.record(AuditEvent.of(intent.orgId(), Actor.user(intent.senderId()), "page.trigger",
                         sent.id(), Outcome.SUCCESS).withDetail("priority", intent.priority())
                         .withDetail("recovered", "true")));
+    }
+
+    /** The broadcast's list entry (its choices are not kept in the intent) and its audit entry. */
+    private Mono<Void> finishBroadcast(Intent intent, Paging.Sent sent) {
+        List<String> recipients = sent.recipients().stream().filter(p -> !p.equals(intent.senderId())).toList();
+        return broadcasts.record(new BroadcastStore.Broadcast(sent.id(), intent.orgId(), intent.senderId(),
+                        intent.to(), intent.priority(), intent.kind() == Kind.DRILL, recipients.size(), List.of(),
+                        sent.sentAt()))
+                .then(audit.record(broadcastEvent(intent.orgId(), intent.senderId(), intent.kind(), sent.id(),
+                        Outcome.SUCCESS).withDetail("recovered", "true")
+                        .withDetail("recipients", Integer.toString(sent.recipients().size()))));
     }
 
     /** No message under the key: the request stopped before anything was sent; say so in the audit log. */

@@ -16,9 +16,13 @@ import java.util.function.Function;
 import org.bson.Document;
 import org.bson.conversions.Bson;
 import org.springframework.stereotype.Component;
+import org.reactivestreams.Publisher;
 import org.wardfleet.platform.mongo.Documents;
+import org.wardfleet.platform.mongo.IndexedCollection;
+import org.wardfleet.platform.web.PageRequest;
 
 import com.mongodb.client.model.FindOneAndUpdateOptions;
+import com.mongodb.client.model.Indexes;
 import com.mongodb.client.model.ReturnDocument;
 import com.mongodb.client.model.Sorts;
 import com.mongodb.client.model.Updates;
@@ -36,7 +40,7 @@ import reactor.core.publisher.SynchronousSink;
  * nothing and does nothing.
  */
 @Component
-class PageStore {
+class PageStore implements IndexedCollection {
 
     static final List<String> ACTIVE = List.of("TRIGGERED", "ESCALATED");
 
@@ -62,6 +66,14 @@ class PageStore {
             Instant acknowledgedAt, List<Map<String, Object>> timeline, Instant createdAt) {
     }
 
+    @Override
+    public Publisher<?> createIndexes() {
+        // the lists' order (MongoDB; the embedded server builds no secondary index and scans)
+        return Flux.concat(pages.createIndex(Indexes.compoundIndex(Indexes.ascending("orgId"),
+                        Indexes.descending("createdAt", "_id"))),
+                policies.createIndex(Indexes.ascending("orgId", "name")));
+    }
+
     Mono<Policy> insert(Policy p) {
         return Mono.from(policies.insertOne(new Document("_id", p.id()).append("orgId", p.orgId())
                 .append("name", p.name()).append("repeat", p.repeat()).append("steps", steps(p.steps()))))
@@ -69,9 +81,85 @@ class PageStore {
     }
 
     Mono<Policy> policy(String orgId, String id) {
-        return Mono.from(policies.find(and(eq("_id", id), eq("orgId", orgId))).first())
-                .map(d -> new Policy(d.getString("_id"), d.getString("orgId"), d.getString("name"),
-                        d.getInteger("repeat", 0), steps(d.getList("steps", Document.class))));
+        return Mono.from(policies.find(and(eq("_id", id), eq("orgId", orgId))).first()).map(PageStore::toPolicy);
+    }
+
+    /** The organisation's policies by name, a page at a time. */
+    Flux<Policy> policies(String orgId, PageRequest page) {
+        return Flux.from(policies.find(eq("orgId", orgId)).sort(Sorts.ascending("name", "_id")).skip(page.skip())
+                .limit(page.size())).map(PageStore::toPolicy);
+    }
+
+    Mono<Long> countPolicies(String orgId) {
+        return Mono.from(policies.countDocuments(eq("orgId", orgId)));
+    }
+
+    /** New name, repeat and steps; pages already sent keep the steps they copied. Empty when there is no such policy. */
+    Mono<Policy> replace(Policy p) {
+        return Mono.from(policies.updateOne(and(eq("_id", p.id()), eq("orgId", p.orgId())), Updates.combine(
+                        Updates.set("name", p.name()), Updates.set("repeat", p.repeat()),
+                        Updates.set("steps", steps(p.steps())))))
+                .filter(r -> r.getMatchedCount() == 1)
+                .map(r -> p);
+    }
+
+    Mono<Boolean> deletePolicy(String orgId, String id) {
+        return Mono.from(policies.deleteOne(and(eq("_id", id), eq("orgId", orgId))))
+                .map(r -> r.getDeletedCount() == 1);
+    }
+
+    private static Policy toPolicy(Document d) {
+        return new Policy(d.getString("_id"), d.getString("orgId"), d.getString("name"), d.getInteger("repeat", 0),
+                steps(d.getList("steps", Document.class)));
+    }
+
+    /** A page as lists show it: no steps, no timeline (which grows with every step and re-alert). */
+    record Listed(String id, String senderId, String priority, Target to, int step, int round, String state,
+            String acknowledgedBy, Instant acknowledgedAt, Instant createdAt) {
+    }
+
+    /** What a page list may be narrowed to; null fields do not narrow. {@code visibleTo}: sent by or addressed to. */
+    record PageFilter(String state, String priority, String senderId, String roleId, String visibleTo) {
+    }
+
+    private static final Bson LISTED = com.mongodb.client.model.Projections.include("senderId", "priority", "to",
+            "step", "round", "state", "acknowledgedBy", "acknowledgedAt", "createdAt");
+
+    /** Newest first (ties by id, so pages never swap places between requests). */
+    Flux<Listed> pages(String orgId, PageFilter filter, PageRequest page) {
+        return Flux.from(pages.find(filter(orgId, filter)).projection(LISTED)
+                        .sort(Sorts.descending("createdAt", "_id")).skip(page.skip()).limit(page.size()))
+                .map(d -> {
+                    Document to = d.get("to", Document.class);
+                    return new Listed(d.getString("_id"), d.getString("senderId"), d.getString("priority"),
+                            new Target(to.getString("type"), to.getString("id")), d.getInteger("step", 0),
+                            d.getInteger("round", 0), d.getString("state"), d.getString("acknowledgedBy"),
+                            Documents.instant(d.getDate("acknowledgedAt")), Documents.instant(d.getDate("createdAt")));
+                });
+    }
+
+    Mono<Long> countPages(String orgId, PageFilter filter) {
+        return Mono.from(pages.countDocuments(filter(orgId, filter)));
+    }
+
+    private static Bson filter(String orgId, PageFilter f) {
+        List<Bson> all = new ArrayList<>(List.of(eq("orgId", orgId)));
+        if (f.state() != null) {
+            all.add(eq("state", f.state()));
+        }
+        if (f.priority() != null) {
+            all.add(eq("priority", f.priority()));
+        }
+        if (f.senderId() != null) {
+            all.add(eq("senderId", f.senderId()));
+        }
+        if (f.roleId() != null) {
+            all.add(and(eq("to.type", "role"), eq("to.id", f.roleId())));
+        }
+        if (f.visibleTo() != null) {
+            all.add(or(eq("senderId", f.visibleTo()), and(eq("to.type", "user"), eq("to.id", f.visibleTo()))));
+        }
+        return and(all);
     }
 
     Mono<Page> insert(Page p) {

@@ -4,7 +4,6 @@ import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -21,18 +20,20 @@ import org.wardfleet.messaging.Paging;
 import org.wardfleet.platform.security.Caller;
 import org.wardfleet.platform.security.Role;
 import org.wardfleet.platform.web.ProblemType;
+import org.wardfleet.platform.web.Problems;
 
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import jakarta.validation.Valid;
-import jakarta.validation.constraints.Max;
-import jakarta.validation.constraints.Min;
-import jakarta.validation.constraints.NotBlank;
-import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 import reactor.core.publisher.Mono;
 
-/** Escalation policies and pages. A page's id is its message's id: devices take it through the messaging API. */
+/**
+ * Pages (their policies: {@link EscalationPolicyController}; lists: {@link PageListController}). A page's id is its
+ * message's id: devices take it through the messaging API.
+ */
 @RestController
 class PagesController {
 
@@ -41,55 +42,16 @@ class PagesController {
     private final Paging paging;
     private final AuditLog audit;
     private final java.time.Clock clock;
-    private final References references;
+    private final PeopleNames names;
 
     PagesController(PageIntents intents, PageStore store, Paging paging, AuditLog audit, java.time.Clock clock,
-            References references) {
+            PeopleNames names) {
         this.intents = intents;
         this.store = store;
         this.paging = paging;
         this.audit = audit;
         this.clock = clock;
-        this.references = references;
-    }
-
-    record TargetBody(String userId, String roleId, String groupId) {
-
-        PageStore.Target target() {
-            int named = (userId == null ? 0 : 1) + (roleId == null ? 0 : 1) + (groupId == null ? 0 : 1);
-            if (named != 1) {
-                throw ProblemType.VALIDATION_FAILED.exception("A target names exactly one of userId, roleId, groupId");
-            }
-            return userId != null ? new PageStore.Target("user", userId)
-                    : roleId != null ? new PageStore.Target("role", roleId) : new PageStore.Target("group", groupId);
-        }
-    }
-
-    record StepBody(@NotEmpty @Size(max = 20) List<@Valid TargetBody> targets,
-            @Min(10) @Max(86400) int waitSeconds) {
-    }
-
-    record NewPolicy(@NotBlank @Size(max = 100) String name, @Min(1) @Max(10) int repeat,
-            @NotEmpty @Size(max = 10) List<@Valid StepBody> steps) {
-    }
-
-    record Created(String id) {
-    }
-
-    @PostMapping("/api/v1/escalation-policies")
-    Mono<ResponseEntity<Created>> policy(Caller caller, @Valid @RequestBody NewPolicy body) {
-        caller.requireAny(Role.ADMIN);
-        List<PageStore.Step> steps = new ArrayList<>();
-        for (StepBody s : body.steps()) {
-            steps.add(new PageStore.Step(s.targets().stream().map(TargetBody::target).toList(), s.waitSeconds()));
-        }
-        return references.targets(caller.orgId(), steps)
-                .then(store.insert(new PageStore.Policy(UUID.randomUUID().toString(), caller.orgId(), body.name(),
-                        body.repeat(), steps)))
-                .flatMap(p -> audit.record(AuditEvent.of(caller.orgId(), Actor.user(caller.userId()),
-                        "escalation.policy.create", p.id(), Outcome.SUCCESS)).thenReturn(p))
-                .map(p -> ResponseEntity.created(URI.create("/api/v1/escalation-policies/" + p.id()))
-                        .body(new Created(p.id())));
+        this.names = names;
     }
 
     record NewPage(@NotNull @Valid TargetBody to, @NotNull @Size(min = 1, max = 4096) String text,
@@ -100,6 +62,10 @@ class PagesController {
     record PageCreated(String id, String state) {
     }
 
+    @Operation(summary = "Page a person, an on-call role or a group: it escalates until acknowledged")
+    @ApiResponse(responseCode = "201", description = "The page")
+    @Problems({"403 forbidden", "400 idempotency-key-required", "409 page-unroutable", "409 rota-unusable",
+            "400 conversation-invalid"})
     @PostMapping("/api/v1/pages")
     Mono<ResponseEntity<PageCreated>> page(Caller caller,
             @RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey,
@@ -118,17 +84,21 @@ class PagesController {
     }
 
     /** {@code at}: when the recipient reached that state (delivered, read, acknowledged, declined). */
-    record RecipientView(String userId, String state, String at) {
+    @io.swagger.v3.oas.annotations.media.Schema(name = "PageRecipient")
+    record RecipientView(String userId, String state, String at, String displayName) {
     }
 
+    /** Timeline events carry {@code displayName} next to a {@code userId} and {@code names} for the people named. */
     record PageView(String id, String state, int step, int round, String priority, String acknowledgedBy,
-            List<RecipientView> recipients, List<Map<String, Object>> timeline) {
+            List<RecipientView> recipients, List<Map<String, Object>> timeline, String senderId, String senderName,
+            String acknowledgedByName) {
     }
 
     /**
      * The page's state and timeline: for its sender and recipients, and — metadata only, as the text lives in the
      * message — for ADMIN and SECURITY. Anyone else: 404.
      */
+    @Operation(summary = "A page: state, recipients and timeline, people named (no text)")
     @GetMapping("/api/v1/pages/{id}")
     Mono<PageView> get(Caller caller, @PathVariable String id) {
         return store.page(caller.orgId(), id)
@@ -136,13 +106,22 @@ class PagesController {
                 .filter(t -> t.getT1().senderId().equals(caller.userId()) || t.getT2().containsKey(caller.userId())
                         || caller.has(Role.ADMIN) || caller.has(Role.SECURITY))
                 .switchIfEmpty(Mono.error(() -> ProblemType.NOT_FOUND.exception("No page %s", id)))
-                .flatMap(t -> followReceipts(t.getT1(), t.getT2()).map(p -> reactor.util.function.Tuples.of(p,
-                        t.getT2())))
-                .map(t -> new PageView(t.getT1().id(), t.getT1().state(), t.getT1().step(), t.getT1().round(),
-                        t.getT1().priority(), t.getT1().acknowledgedBy(), t.getT2().entrySet().stream()
-                                .map(e -> new RecipientView(e.getKey(), e.getValue().get(0), e.getValue().get(1)))
-                                .toList(),
-                        t.getT1().timeline()));
+                .flatMap(t -> followReceipts(t.getT1(), t.getT2()).flatMap(p -> view(p, t.getT2())));
+    }
+
+    /** The page with the people it mentions named, in one read of the directory. */
+    private Mono<PageView> view(PageStore.Page page, Map<String, List<String>> receipts) {
+        List<String> people = new ArrayList<>(receipts.keySet());
+        people.add(page.senderId());
+        people.add(page.acknowledgedBy());
+        page.timeline().forEach(event -> people.addAll(PeopleNames.mentioned(event)));
+        return names.of(page.orgId(), people).map(named -> new PageView(page.id(), page.state(), page.step(),
+                page.round(), page.priority(), page.acknowledgedBy(), receipts.entrySet().stream()
+                        .map(e -> new RecipientView(e.getKey(), e.getValue().get(0), e.getValue().get(1),
+                                named.get(e.getKey())))
+                        .toList(),
+                page.timeline().stream().map(event -> PeopleNames.named(event, named)).toList(), page.senderId(),
+                named.get(page.senderId()), page.acknowledgedBy() == null ? null : named.get(page.acknowledgedBy())));
     }
 
     /**
@@ -161,6 +140,7 @@ class PagesController {
     }
 
     /** Closes the page (its sender or an ADMIN): no further steps or re-alerts. */
+    @Operation(summary = "Resolve a page: no further steps (its sender or ADMIN)")
     @PostMapping("/api/v1/pages/{id}/resolve")
     Mono<PageCreated> resolve(Caller caller, @PathVariable String id) {
         return store.page(caller.orgId(), id)
@@ -173,6 +153,8 @@ class PagesController {
                 .map(p -> new PageCreated(p.id(), p.state()));
     }
 
+    @Operation(summary = "Acknowledge a page as the calling user")
+    @Problems({"409 receipt-invalid"})
     @PostMapping("/api/v1/pages/{id}/acknowledge")
     Mono<PageCreated> acknowledge(Caller caller, @PathVariable String id) {
         return store.page(caller.orgId(), id)

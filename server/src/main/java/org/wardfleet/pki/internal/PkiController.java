@@ -24,7 +24,12 @@ import org.wardfleet.pki.PkiProblems;
 import org.wardfleet.platform.security.Caller;
 import org.wardfleet.platform.security.Role;
 import org.wardfleet.platform.web.ProblemType;
+import org.wardfleet.platform.web.Problems;
 
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Size;
@@ -57,6 +62,9 @@ class PkiController {
         this.clock = clock;
     }
 
+    @Operation(summary = "An organisation's certificate revocation list")
+    @ApiResponse(responseCode = "200", description = "DER CRL",
+            content = @Content(mediaType = "application/pkix-crl", schema = @Schema(type = "string")))
     @GetMapping("/pki/v1/orgs/{orgId}/crl")
     Mono<ResponseEntity<byte[]>> crl(@PathVariable String orgId) {
         return revocation.crl(orgId)
@@ -64,6 +72,10 @@ class PkiController {
                 .switchIfEmpty(Mono.error(() -> ProblemType.NOT_FOUND.exception("No CA for %s", orgId)));
     }
 
+    @Operation(summary = "OCSP: is a device certificate revoked (RFC 6960)")
+    @ApiResponse(responseCode = "200", description = "DER OCSP response",
+            content = @Content(mediaType = "application/ocsp-response", schema = @Schema(type = "string")))
+    @Problems({"413 payload-too-large"})
     @PostMapping(value = "/pki/v1/orgs/{orgId}/ocsp", consumes = "application/ocsp-request")
     Mono<ResponseEntity<byte[]>> ocsp(@PathVariable String orgId, @RequestBody byte[] request) {
         if (request.length > MAX_OCSP_REQUEST) {
@@ -75,6 +87,9 @@ class PkiController {
                         .body(der));
     }
 
+    @Operation(summary = "An organisation's device CA certificate (PEM)")
+    @ApiResponse(responseCode = "200", description = "PEM certificate",
+            content = @Content(mediaType = "application/x-pem-file", schema = @Schema(type = "string")))
     @GetMapping(value = "/pki/v1/orgs/{orgId}/ca.pem", produces = "application/x-pem-file")
     Mono<String> caPem(@PathVariable String orgId) {
         return cas.existing(orgId).map(ca -> Pem.write(ca.chain().toArray()))
@@ -85,6 +100,8 @@ class PkiController {
             boolean imported, String crlUrl, String ocspUrl) {
     }
 
+    @Operation(summary = "The organisation's device CA (ADMIN, SECURITY)")
+    @Problems({"403 forbidden"})
     @GetMapping("/api/v1/pki/ca")
     Mono<CaView> ca(Caller caller) {
         caller.requireAny(Role.ADMIN, Role.SECURITY);
@@ -101,6 +118,8 @@ class PkiController {
     }
 
     /** An existing hospital CA instead of the generated one; only before it has issued anything. */
+    @Operation(summary = "Import the organisation's own device CA before any certificate is issued (ADMIN)")
+    @Problems({"403 forbidden", "400 ca-import-invalid", "409 ca-in-use"})
     @PostMapping("/api/v1/pki/ca/import")
     Mono<CaView> importCa(Caller caller, @Valid @RequestBody CaImport body) {
         caller.requireAny(Role.ADMIN);

@@ -11,9 +11,9 @@ import java.util.function.Consumer;
 /**
  * Group commit for the embedded H2 store: no reply leaves the embedded server before what it reports is on disk.
  * <p>
- * Commands run under a shared lock. After a command, its reply waits for the first commit that starts after it, if
- * the store then holds unsaved changes — its own or anyone's it may have read — and is released once that commit has
- * been written and forced to disk. One committer thread takes the exclusive lock only while a commit captures the
+ * Commands run under a shared lock. After a write, its reply waits for the first commit that starts after it (if the
+ * store then holds unsaved changes) and is released once that commit has been written and forced to disk; reads
+ * reply at once (as MongoDB's readConcern "local" does). One committer thread takes the exclusive lock only while a commit captures the
  * store (so no command is ever half in a commit: a document and its index entries go to disk together) and forces the
  * file after releasing it, while the next commands run; every reply that waited during that time shares the next
  * commit. A commit or force that fails fails every waiting reply and reports the failure once: nothing the store did
@@ -58,17 +58,23 @@ final class DurableWrites implements AutoCloseable {
     }
 
     /**
-     * Runs a command under the shared lock and returns when its reply may go: at once when the store holds nothing
-     * unsaved, otherwise once the next commit is durable (completed exceptionally if it fails).
+     * Runs a command under the shared lock and returns when its reply may go. A read replies at once. A write replies
+     * once the next commit is durable (completed exceptionally if it fails) — or at once if the store holds nothing
+     * unsaved (it changed nothing). A commit captures the whole store, so a write's reply also proves durable
+     * everything its client read before it: a request whose last storage step is a write (every request that
+     * answers 2xx for a change) never answers for anything that could still be lost.
      */
-    <T> Result<T> run(java.util.function.Supplier<T> command) {
+    <T> Result<T> run(java.util.function.Supplier<T> command, boolean write) {
         long needed;
         T value;
         lock.readLock().lock();
         try {
             value = command.get();
+            if (!write) {
+                return new Result<>(value, CompletableFuture.completedFuture(null));
+            }
             // no commit can capture the store while we hold the shared lock: "started" is stable here, and a commit
-            // that starts after we release it sees everything this command did or read
+            // that starts after we release it sees everything this command did
             needed = store.hasUnsavedChanges() ? started + 1 : started;
         } finally {
             lock.readLock().unlock();
@@ -154,8 +160,9 @@ final class DurableWrites implements AutoCloseable {
             failed = new ArrayList<>(waiting);
             waiting.clear();
         }
-        failed.forEach(w -> w.done().completeExceptionally(error));
+        // loud first: by the time a caller hears its write was refused, readiness and the gauge already say why
         onFailure.accept(error);
+        failed.forEach(w -> w.done().completeExceptionally(error));
     }
 
     boolean failed() {

@@ -27,8 +27,8 @@ import de.bwaldvogel.mongo.backend.h2.H2Backend;
  * The embedded database: an H2 file (or memory, for tests) behind a MongoDB-wire server on 127.0.0.1 that only this
  * process can use. With the H2 file:
  * <ul>
- * <li>every reply is durable before it is sent ({@link DurableWrites}): a 2xx from Wardfleet survives kill -9 and
- * power loss;</li>
+ * <li>every write's reply is durable before it is sent ({@link DurableWrites}): a 2xx from Wardfleet for a change
+ * survives kill -9 and power loss;</li>
  * <li>the data directory is locked, private and checked writable before anything opens ({@link DataDirectoryLock});</li>
  * <li>when the disk runs low ({@code wardfleet.mongodb.embedded-min-free}) writes are refused before the store can
  * fail; if a write to the file fails anyway, the store is reopened read-only from its last durable state, so reads go
@@ -56,6 +56,8 @@ final class EmbeddedStorage implements EmbeddedWireServer.Storage, AutoCloseable
     /** Why writes are refused now, or null. */
     private volatile String refusing;
     private volatile boolean storeFailed;
+    /** Guards the decisions on {@link #refusing} and {@link #storeFailed}. */
+    private final Object state = new Object();
 
     private EmbeddedStorage(Path file, DataDirectoryLock directory, StorageStatus status, long minFree, boolean sync,
             MongoBackend memory) {
@@ -79,7 +81,15 @@ final class EmbeddedStorage implements EmbeddedWireServer.Storage, AutoCloseable
             });
             checks.scheduleWithFixedDelay(this::check, 0, CHECK.toMillis(), TimeUnit.MILLISECONDS);
         }
-        this.server = new EmbeddedWireServer(this, ScramSha256.forPassword(USER, password), "127.0.0.1");
+        try {
+            this.server = new EmbeddedWireServer(this, ScramSha256.forPassword(USER, password), "127.0.0.1");
+        } catch (RuntimeException e) {
+            if (checks != null) {
+                checks.shutdownNow();
+            }
+            closeQuietly();
+            throw e;
+        }
     }
 
     static EmbeddedStorage inMemory(StorageStatus status) {
@@ -123,14 +133,14 @@ final class EmbeddedStorage implements EmbeddedWireServer.Storage, AutoCloseable
     }
 
     @Override
-    public <T> DurableWrites.Result<T> run(Supplier<T> command) {
+    public <T> DurableWrites.Result<T> run(Supplier<T> command, boolean write) {
         swap.readLock().lock();
         try {
             DurableWrites durable = writes;
             if (durable == null) {
                 return new DurableWrites.Result<>(command.get(), CompletableFuture.completedFuture(null));
             }
-            return durable.run(command);
+            return durable.run(command, write);
         } finally {
             swap.readLock().unlock();
         }
@@ -146,13 +156,22 @@ final class EmbeddedStorage implements EmbeddedWireServer.Storage, AutoCloseable
         MVStore current = store;
         if (current != null && current.isClosed() && !storeFailed) {
             storeFailed(error);
+        } else if (current != null && current.getFileStore() != null && current.getFileStore().isReadOnly()) {
+            // the read-only store while recovering: a write that reaches it is refused, never an unknown error
+            synchronized (state) {
+                if (refusing == null) {
+                    refuse("the store is read-only while it recovers");
+                }
+            }
         }
     }
 
     /** The committer (or a command) found the store failed: refuse writes, keep reads on what is on disk. */
     private void storeFailed(Throwable error) {
-        storeFailed = true;
-        refuse("writing " + file + " failed: " + DataDirectoryLock.reasonOf(error));
+        synchronized (state) {
+            storeFailed = true;
+            refuse("writing " + file + " failed: " + DataDirectoryLock.reasonOf(error));
+        }
         if (checks != null) {
             checks.execute(this::reopenReadOnly);
         }
@@ -165,6 +184,13 @@ final class EmbeddedStorage implements EmbeddedWireServer.Storage, AutoCloseable
 
     /** Every {@link #CHECK}: refuse writes when the disk runs low, and recover when it no longer does. */
     private void check() {
+        // one decision at a time: a store failing meanwhile must not be marked available by a check that began first
+        synchronized (state) {
+            checkNow();
+        }
+    }
+
+    private void checkNow() {
         try {
             long free = Files.getFileStore(directory.directory()).getUsableSpace();
             if (free < minFree) {

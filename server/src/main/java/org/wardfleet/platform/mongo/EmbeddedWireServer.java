@@ -53,7 +53,10 @@ final class EmbeddedWireServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(EmbeddedWireServer.class);
     private static final AttributeKey<Boolean> AUTHENTICATED = AttributeKey.valueOf("wardfleet.authenticated");
     private static final AttributeKey<ScramSha256.Exchange> EXCHANGE = AttributeKey.valueOf("wardfleet.scram");
-    /** What a connection may do before it has authenticated (drivers' monitoring connections never do). */
+    /**
+     * What a connection may do before it has authenticated (drivers' monitoring connections never do): none of these
+     * touches data, so they are answered on the network thread at once.
+     */
     private static final Set<String> BEFORE_AUTHENTICATION = Set.of("ismaster", "hello", "saslstart",
             "saslcontinue", "ping", "buildinfo", "endsessions");
     /** Commands that change data: refused at once while storage cannot keep writes. */
@@ -65,8 +68,8 @@ final class EmbeddedWireServer implements AutoCloseable {
         /** The backend now serving (it is replaced when the store is reopened). */
         MongoBackend backend();
 
-        /** Runs a command and says when its reply may be sent. */
-        <T> DurableWrites.Result<T> run(java.util.function.Supplier<T> command);
+        /** Runs a command and says when its reply may be sent ({@code write}: it may change data). */
+        <T> DurableWrites.Result<T> run(java.util.function.Supplier<T> command, boolean write);
 
         /** Null while writes are kept; otherwise why not. */
         String unavailable();
@@ -78,6 +81,10 @@ final class EmbeddedWireServer implements AutoCloseable {
     private final EventLoopGroup boss = new NioEventLoopGroup(1, new DefaultThreadFactory("embedded-mongo-boss", true));
     private final EventLoopGroup workers = new NioEventLoopGroup(0,
             new DefaultThreadFactory("embedded-mongo-worker", true));
+    /** Where storage commands run: as many threads as the library's own server had network threads. */
+    private final java.util.concurrent.ExecutorService commands = java.util.concurrent.Executors.newFixedThreadPool(
+            Math.max(4, 2 * Runtime.getRuntime().availableProcessors()),
+            new DefaultThreadFactory("embedded-mongo-command", true));
     private final Channel channel;
 
     EmbeddedWireServer(Storage storage, ScramSha256 credentials, String host) {
@@ -92,7 +99,7 @@ final class EmbeddedWireServer implements AutoCloseable {
                         ch.pipeline().addLast(new MongoWireReplyEncoder());
                         ch.pipeline().addLast(new MongoWireMessageEncoder());
                         ch.pipeline().addLast(new MongoWireProtocolHandler());
-                        ch.pipeline().addLast(new Handler(storage, credentials));
+                        ch.pipeline().addLast(new Handler(storage, credentials, commands));
                         ch.pipeline().addLast(new MongoExceptionHandler());
                     }
                 });
@@ -108,6 +115,7 @@ final class EmbeddedWireServer implements AutoCloseable {
         channel.close().syncUninterruptibly();
         workers.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
         boss.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
+        commands.shutdownNow();
     }
 
     /** One per connection (it holds no state of its own beyond the connection's attributes). */
@@ -116,10 +124,12 @@ final class EmbeddedWireServer implements AutoCloseable {
         private static final AtomicInteger REPLY_IDS = new AtomicInteger();
         private final Storage storage;
         private final ScramSha256 credentials;
+        private final java.util.concurrent.Executor commands;
 
-        Handler(Storage storage, ScramSha256 credentials) {
+        Handler(Storage storage, ScramSha256 credentials, java.util.concurrent.Executor commands) {
             this.storage = storage;
             this.credentials = credentials;
+            this.commands = commands;
         }
 
         @Override
@@ -180,13 +190,29 @@ final class EmbeddedWireServer implements AutoCloseable {
             if (lower.equals("ping")) {
                 return CompletableFuture.completedFuture(new Document("ok", 1.0));
             }
+            if (BEFORE_AUTHENTICATION.contains(lower)) {
+                // hello and the like touch no data: answered here at once, so that a driver's heartbeat never waits
+                // behind a long command (a heartbeat that times out makes the driver drop every pooled connection)
+                try {
+                    return CompletableFuture.completedFuture(run.get());
+                } catch (MongoServerException e) {
+                    return failed(e);
+                }
+            }
             String unavailable = storage.unavailable();
             if (unavailable != null && WRITES.contains(lower)) {
                 return failed(StorageErrors.refusal(unavailable));
             }
+            // storage commands run on their own threads, never on the network threads (see above)
+            return CompletableFuture.supplyAsync(() -> command(database, name, lower, run), commands)
+                    .thenCompose(result -> result);
+        }
+
+        private CompletableFuture<Document> command(String database, String name, String lower,
+                java.util.function.Supplier<Document> run) {
             DurableWrites.Result<Document> result;
             try {
-                result = storage.run(run);
+                result = storage.run(run, WRITES.contains(lower));
             } catch (MongoServerException e) {
                 return failed(e);
             } catch (RuntimeException e) {

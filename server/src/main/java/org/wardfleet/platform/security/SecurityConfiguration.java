@@ -36,14 +36,7 @@ import reactor.core.publisher.Mono;
 class SecurityConfiguration implements WebFluxConfigurer {
 
     /** Reachable without a token. Everything else needs one. */
-    static final String[] PUBLIC_PATHS = {
-        "/api/v1/auth/token", "/.well-known/jwks.json", "/actuator/health", "/actuator/health/**",
-        "/v3/api-docs", "/v3/api-docs/**", "/swagger-ui.html", "/swagger-ui/**", "/webjars/**", "/",
-        // signed or public by nature: relying parties fetch them without credentials
-        "/pki/v1/orgs/*/crl", "/pki/v1/orgs/*/ocsp", "/pki/v1/orgs/*/ca.pem",
-        // WCTP senders authenticate inside the XML (senderID + securityCode), as the protocol defines
-        "/wctp"
-    };
+    static final String[] PUBLIC_PATHS = AccessPaths.USER_PUBLIC.toArray(String[]::new);
 
     static final String CONTENT_SECURITY_POLICY = SecurityHeaders.CONTENT_SECURITY_POLICY;
 
@@ -59,10 +52,7 @@ class SecurityConfiguration implements WebFluxConfigurer {
     }
 
     /** Paths a device reaches before it has a certificate: enrollment with an invitation, and the CA certificates. */
-    static final String[] DEVICE_PUBLIC_PATHS = {
-        "/device/v1/enroll", "/.well-known/est/cacerts", "/.well-known/est/*/cacerts",
-        "/.well-known/est/simpleenroll", "/.well-known/est/*/simpleenroll"
-    };
+    static final String[] DEVICE_PUBLIC_PATHS = AccessPaths.DEVICE_PUBLIC.toArray(String[]::new);
 
     /**
      * Device endpoints: authenticated by the device's key (mutual TLS or a device-signed JWT), never by a user token.
@@ -78,7 +68,8 @@ class SecurityConfiguration implements WebFluxConfigurer {
                 exchange -> devices.authenticate(exchange).map(DeviceAuthentication::new));
         deviceFilter.setAuthenticationFailureHandler((exchange, e) -> problems.write(exchange.getExchange(), e));
         return http
-                .securityMatcher(ServerWebExchangeMatchers.pathMatchers("/device/**", "/.well-known/est/**"))
+                .securityMatcher(ServerWebExchangeMatchers.pathMatchers(
+                        AccessPaths.DEVICE_CHAIN.toArray(String[]::new)))
                 .csrf(ServerHttpSecurity.CsrfSpec::disable)
                 .httpBasic(ServerHttpSecurity.HttpBasicSpec::disable)
                 .formLogin(ServerHttpSecurity.FormLoginSpec::disable)
@@ -124,8 +115,9 @@ class SecurityConfiguration implements WebFluxConfigurer {
                         .anyExchange().authenticated())
                 .oauth2ResourceServer(oauth -> oauth
                         .authenticationManagerResolver(bearerTokens)
-                        .authenticationEntryPoint((exchange, e) -> problems.write(exchange,
-                                ProblemType.UNAUTHENTICATED.exception("A valid bearer token is required")))
+                        .authenticationEntryPoint((exchange, e) -> problems.write(exchange, e instanceof
+                                ExpiredBearerToken expired ? expired
+                                : ProblemType.UNAUTHENTICATED.exception("A valid bearer token is required")))
                         .accessDeniedHandler((exchange, e) -> problems.write(exchange, e)))
                 .exceptionHandling(ex -> ex
                         .authenticationEntryPoint((exchange, e) -> problems.write(exchange,

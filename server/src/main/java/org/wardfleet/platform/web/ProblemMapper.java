@@ -20,8 +20,6 @@ import org.springframework.web.server.ServerWebInputException;
 import org.springframework.web.server.UnsupportedMediaTypeStatusException;
 import org.wardfleet.platform.mongo.StorageErrors;
 
-import tools.jackson.databind.DatabindException;
-
 /**
  * Turns any failure into exactly one {@link ProblemException}. Unknown failures become a bare 500 with no detail
  * (the cause goes to the log with the request id); bad input never reaches that branch.
@@ -46,6 +44,9 @@ final class ProblemMapper {
             return ProblemType.VALIDATION_FAILED.exception("The request has invalid fields")
                     .with("errors", fieldErrors(bind));
         }
+        if (causedBy(error, org.wardfleet.platform.security.ExpiredBearerToken.class)) {
+            return ProblemType.TOKEN_EXPIRED.exception("The access token has expired: sign in again");
+        }
         if (error instanceof AuthenticationException) {
             return ProblemType.UNAUTHENTICATED.exception("A valid bearer token is required");
         }
@@ -67,10 +68,7 @@ final class ProblemMapper {
         }
         if (error instanceof MissingRequestValueException || error instanceof ServerWebInputException
                 || causedBy(error, DecodingException.class)) {
-            ProblemException problem = ProblemType.MALFORMED_REQUEST.exception(inputDetail(error));
-            String path = jsonPath(error);
-            return path == null ? problem
-                    : problem.with("errors", List.of(Map.of("path", path, "message", "wrong type or format")));
+            return BodyErrors.unreadable(error, inputDetail(error));
         }
         if (error instanceof ErrorResponse response) {
             return fromStatus(response.getStatusCode());
@@ -79,7 +77,8 @@ final class ProblemMapper {
             // already logged once by the storage layer; each refused request is only a warning
             log.warn("Request refused: storage unavailable ({})", error.getClass().getSimpleName());
             return ProblemType.STORAGE_UNAVAILABLE.exception(
-                    "Storage cannot keep changes right now; nothing of this request was kept. Try again shortly")
+                    "Storage cannot keep changes right now. Retry shortly (with the same Idempotency-Key where the "
+                            + "request has one: a retried page is never sent twice)")
                     .retryAfter(STORAGE_RETRY);
         }
         log.error("Unhandled error", error);
@@ -121,24 +120,6 @@ final class ProblemMapper {
             return "The request body is not valid JSON for this endpoint";
         }
         return "The request could not be read";
-    }
-
-    /** Where in the JSON body reading failed, e.g. {@code roles[0]}, when the parser knows. */
-    private static String jsonPath(Throwable error) {
-        for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof DatabindException databind && !databind.getPath().isEmpty()) {
-                StringBuilder path = new StringBuilder();
-                for (var ref : databind.getPath()) {
-                    if (ref.getPropertyName() != null) {
-                        path.append(path.isEmpty() ? "" : ".").append(ref.getPropertyName());
-                    } else if (ref.getIndex() >= 0) {
-                        path.append('[').append(ref.getIndex()).append(']');
-                    }
-                }
-                return path.toString();
-            }
-        }
-        return null;
     }
 
     static boolean causedBy(Throwable error, Class<? extends Throwable> type) {

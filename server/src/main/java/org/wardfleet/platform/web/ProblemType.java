@@ -18,6 +18,9 @@ public record ProblemType(String slug, HttpStatus status, String title) {
             new ProblemType("validation-failed", HttpStatus.BAD_REQUEST, "Validation failed");
     public static final ProblemType UNAUTHENTICATED =
             new ProblemType("unauthenticated", HttpStatus.UNAUTHORIZED, "Authentication required");
+    /** The bearer token was genuine but has expired: sign in again (other invalid tokens are UNAUTHENTICATED). */
+    public static final ProblemType TOKEN_EXPIRED =
+            new ProblemType("token-expired", HttpStatus.UNAUTHORIZED, "Token expired");
     public static final ProblemType FORBIDDEN =
             new ProblemType("forbidden", HttpStatus.FORBIDDEN, "Not allowed");
     public static final ProblemType NOT_FOUND =

@@ -15,7 +15,12 @@ import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RestController;
 import org.wardfleet.platform.security.DevicePrincipal;
 import org.wardfleet.platform.web.ProblemType;
+import org.wardfleet.platform.web.Problems;
 
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
@@ -46,6 +51,10 @@ class DevicePolicyController {
         this.settingPaths = schema.settings().stream().map(PolicySchema.Setting::path).collect(Collectors.toSet());
     }
 
+    @Operation(summary = "The device's signed effective policy (a JWS), or 304 when unchanged")
+    @ApiResponse(responseCode = "200", description = "The policy as a compact JWS",
+            content = @Content(mediaType = "application/jose", schema = @Schema(type = "string")))
+    @ApiResponse(responseCode = "304", description = "Unchanged since the If-None-Match version")
     @GetMapping("/device/v1/policy")
     Mono<ResponseEntity<String>> policy(DevicePrincipal device,
             @RequestHeader(name = "If-None-Match", required = false) String ifNoneMatch) {
@@ -63,6 +72,8 @@ class DevicePolicyController {
                 });
     }
 
+    @Operation(summary = "The keys that verify policy signatures (JWKS)")
+    @Problems({"406 not-acceptable"})
     @GetMapping(value = "/device/v1/policy/jwks", produces = "application/jwk-set+json")
     Mono<Map<String, Object>> jwks(DevicePrincipal device) {
         return signer.publicKeys(device.orgId()).map(set -> set.toJSONObject(true));
@@ -80,6 +91,8 @@ class DevicePolicyController {
     record StatusAccepted(String version, boolean current, int results) {
     }
 
+    @Operation(summary = "Report how each policy setting was applied")
+    @ApiResponse(responseCode = "202", description = "Recorded")
     @PostMapping("/device/v1/policy/status")
     Mono<ResponseEntity<StatusAccepted>> status(DevicePrincipal device, @Valid @RequestBody StatusReport body) {
         List<String> unknown = body.results().stream().map(SettingResult::setting)

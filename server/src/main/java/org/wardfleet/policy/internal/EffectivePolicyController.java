@@ -8,7 +8,9 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RestController;
 import org.wardfleet.platform.security.Caller;
 import org.wardfleet.policy.EffectivePolicy;
+import org.wardfleet.platform.web.Problems;
 
+import io.swagger.v3.oas.annotations.Operation;
 import reactor.core.publisher.Mono;
 
 /** What a device must enforce, setting by setting, and which policy each value came from. */
@@ -29,6 +31,8 @@ class EffectivePolicyController {
             List<EffectivePolicy.PolicyRef> policies) {
     }
 
+    @Operation(summary = "A device's effective policy with each setting's source (ADMIN, SECURITY)")
+    @Problems({"403 forbidden"})
     @GetMapping("/api/v1/devices/{id}/effective-policy")
     Mono<EffectivePolicyView> effective(Caller caller, @PathVariable String id) {
         return policies.effective(caller, id)

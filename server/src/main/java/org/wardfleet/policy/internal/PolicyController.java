@@ -22,7 +22,10 @@ import org.wardfleet.platform.security.Caller;
 import org.wardfleet.platform.security.Role;
 import org.wardfleet.platform.web.ProblemType;
 import org.wardfleet.policy.PolicyProblems;
+import org.wardfleet.platform.web.Problems;
 
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -64,12 +67,20 @@ class PolicyController {
     }
 
     /** 201 for a new version; 200 when the same document was already the latest version (nothing stored). */
+    @Operation(summary = "Create a policy from its YAML (or JSON) document (ADMIN)")
+    @ApiResponse(responseCode = "201", description = "A new policy version")
+    @ApiResponse(responseCode = "200", description = "The same document was already the latest version: nothing stored")
+    @Problems({"403 forbidden", "400 policy-invalid", "409 policy-name-mismatch"})
     @PostMapping(consumes = {"application/yaml", "application/x-yaml", "text/yaml", "application/json",
         "text/plain"})
     Mono<ResponseEntity<SubmitResponse>> create(Caller caller, @RequestBody String document) {
         return submit(caller, document, null);
     }
 
+    @Operation(summary = "Add a version to a policy from its YAML (or JSON) document (ADMIN)")
+    @ApiResponse(responseCode = "201", description = "A new policy version")
+    @ApiResponse(responseCode = "200", description = "The same document was already the latest version: nothing stored")
+    @Problems({"403 forbidden", "400 policy-invalid", "409 policy-name-mismatch"})
     @PostMapping(value = "/{id}/versions", consumes = {"application/yaml", "application/x-yaml", "text/yaml",
         "application/json", "text/plain"})
     Mono<ResponseEntity<SubmitResponse>> newVersion(Caller caller, @PathVariable String id,
@@ -104,6 +115,8 @@ class PolicyController {
     record PolicyList(List<PolicySummary> items) {
     }
 
+    @Operation(summary = "List policies and baselines (ADMIN, SECURITY)")
+    @Problems({"403 forbidden"})
     @GetMapping
     Mono<PolicyList> list(Caller caller) {
         caller.requireAny(Role.ADMIN, Role.SECURITY);
@@ -117,6 +130,8 @@ class PolicyController {
             List<VersionSummary> versions, List<AssignmentView> assignments) {
     }
 
+    @Operation(summary = "A policy with its versions and assignments (ADMIN, SECURITY)")
+    @Problems({"403 forbidden"})
     @GetMapping("/{id}")
     Mono<PolicyDetail> get(Caller caller, @PathVariable String id) {
         caller.requireAny(Role.ADMIN, Role.SECURITY);
@@ -132,6 +147,8 @@ class PolicyController {
             Map<String, Object> settings, String source, Instant createdAt, String createdBy, Instant publishedAt) {
     }
 
+    @Operation(summary = "One version of a policy, with its document (ADMIN, SECURITY)")
+    @Problems({"403 forbidden"})
     @GetMapping("/{id}/versions/{version}")
     Mono<VersionDetail> version(Caller caller, @PathVariable String id, @PathVariable int version) {
         caller.requireAny(Role.ADMIN, Role.SECURITY);
@@ -146,6 +163,8 @@ class PolicyController {
     record Diff(String policyId, int from, int to, List<PolicyCatalog.Change> changes) {
     }
 
+    @Operation(summary = "What changed between two versions of a policy (ADMIN, SECURITY)")
+    @Problems({"403 forbidden"})
     @GetMapping("/{id}/diff")
     Mono<Diff> diff(Caller caller, @PathVariable String id, @RequestParam int from, @RequestParam int to) {
         caller.requireAny(Role.ADMIN, Role.SECURITY);
@@ -158,6 +177,8 @@ class PolicyController {
     record PublishResponse(String id, String name, Integer publishedVersion) {
     }
 
+    @Operation(summary = "Publish a version: devices it is assigned to get it (ADMIN)")
+    @Problems({"403 forbidden"})
     @PostMapping("/{id}/publish")
     Mono<PublishResponse> publish(Caller caller, @PathVariable String id,
             @Valid @RequestBody(required = false) PublishRequest body) {
@@ -180,6 +201,9 @@ class PolicyController {
         }
     }
 
+    @Operation(summary = "Assign a policy to an ownership, group, platform or device (ADMIN)")
+    @ApiResponse(responseCode = "201", description = "The assignment")
+    @Problems({"403 forbidden", "400 assignment-invalid"})
     @PostMapping("/{id}/assignments")
     Mono<ResponseEntity<AssignmentView>> assign(Caller caller, @PathVariable String id,
             @Valid @RequestBody AssignmentRequest body) {
@@ -210,6 +234,8 @@ class PolicyController {
     record AssignmentList(List<AssignmentView> items) {
     }
 
+    @Operation(summary = "A policy's assignments (ADMIN, SECURITY)")
+    @Problems({"403 forbidden"})
     @GetMapping("/{id}/assignments")
     Mono<AssignmentList> assignments(Caller caller, @PathVariable String id) {
         caller.requireAny(Role.ADMIN, Role.SECURITY);
@@ -217,6 +243,9 @@ class PolicyController {
                 .map(AssignmentView::of).collectList().map(AssignmentList::new);
     }
 
+    @Operation(summary = "Remove an assignment (ADMIN)")
+    @ApiResponse(responseCode = "204", description = "Removed")
+    @Problems({"403 forbidden"})
     @DeleteMapping("/{id}/assignments/{assignmentId}")
     @ResponseStatus(HttpStatus.NO_CONTENT)
     Mono<Void> unassign(Caller caller, @PathVariable String id, @PathVariable String assignmentId) {
@@ -224,6 +253,8 @@ class PolicyController {
         return assigner.unassign(caller.orgId(), Actor.user(caller.userId()), id, assignmentId);
     }
 
+    @Operation(summary = "A policy's rollout, setting by setting (ADMIN, SECURITY)")
+    @Problems({"403 forbidden"})
     @GetMapping("/{id}/rollout")
     Mono<PolicyRollout.Rollout> rollout(Caller caller, @PathVariable String id) {
         caller.requireAny(Role.ADMIN, Role.SECURITY);

@@ -56,6 +56,9 @@ class StreamMaintenance implements SmartLifecycle {
                                         r.failure().toString())))
                         .subscribe(),
                 Flux.interval(properties.streamHeartbeat(), Schedulers.parallel())
+                        // a heartbeat slower than the period skips ticks: without this the interval overflows and
+                        // ends the loop, and this instance stops counting as holding its streams
+                        .onBackpressureDrop()
                         .concatMap(tick -> {
                             var ids = connections.deviceIds();
                             ids.forEach(id -> connections.send(id, ping));
@@ -64,6 +67,7 @@ class StreamMaintenance implements SmartLifecycle {
                         })
                         .subscribe(),
                 Flux.interval(Duration.ofMinutes(1), Schedulers.parallel())
+                        .onBackpressureDrop()
                         .concatMap(tick -> signals.sweep().onErrorResume(this::warn))
                         .subscribe());
     }

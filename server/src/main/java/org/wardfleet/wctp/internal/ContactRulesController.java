@@ -15,7 +15,9 @@ import org.wardfleet.identity.UserDirectory;
 import org.wardfleet.platform.security.Caller;
 import org.wardfleet.platform.security.Role;
 import org.wardfleet.platform.web.ProblemType;
+import org.wardfleet.platform.web.Problems;
 
+import io.swagger.v3.oas.annotations.Operation;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Pattern;
 import reactor.core.publisher.Mono;
@@ -37,6 +39,8 @@ class ContactRulesController {
     record Body(@Pattern(regexp = "[0-9]{3,20}") String pager, Map<String, Integer> fallbackAfterSeconds) {
     }
 
+    @Operation(summary = "Set a user's fallback pager and timings (ADMIN or the user)")
+    @Problems({"403 forbidden"})
     @PutMapping("/api/v1/users/{id}/contact-rules")
     Mono<ContactRules.Rule> put(Caller caller, @PathVariable String id, @Valid @RequestBody Body body) {
         if (!caller.has(Role.ADMIN) && !caller.userId().equals(id)) {
@@ -57,6 +61,8 @@ class ContactRulesController {
                         "user.contact-rules", id, Outcome.SUCCESS)).thenReturn(r));
     }
 
+    @Operation(summary = "A user's fallback pager and timings (ADMIN or the user)")
+    @Problems({"403 forbidden"})
     @GetMapping("/api/v1/users/{id}/contact-rules")
     Mono<ContactRules.Rule> get(Caller caller, @PathVariable String id) {
         if (!caller.has(Role.ADMIN) && !caller.userId().equals(id)) {

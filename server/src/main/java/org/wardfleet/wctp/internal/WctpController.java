@@ -1,6 +1,5 @@
 package org.wardfleet.wctp.internal;
 
-import java.net.URI;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.util.List;
@@ -13,7 +12,6 @@ import org.springframework.http.server.reactive.SslInfo;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.PostMapping;
-import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
 import org.w3c.dom.Element;
 import org.wardfleet.audit.AuditEvent;
@@ -22,22 +20,20 @@ import org.wardfleet.audit.AuditEvent.Outcome;
 import org.wardfleet.audit.AuditLog;
 import org.wardfleet.identity.UserDirectory;
 import org.wardfleet.oncall.Pages;
-import org.wardfleet.platform.mongo.Documents;
-import org.wardfleet.platform.security.Caller;
-import org.wardfleet.platform.security.Role;
+import org.wardfleet.platform.web.ProblemException;
 import org.wardfleet.platform.web.ProblemType;
+import org.wardfleet.platform.web.Problems;
 
-import jakarta.validation.Valid;
-import jakarta.validation.constraints.NotBlank;
-import jakarta.validation.constraints.NotEmpty;
-import jakarta.validation.constraints.Pattern;
-import jakarta.validation.constraints.Size;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import reactor.core.publisher.Mono;
 
 /**
  * {@code POST /wctp}: WCTP 1.3 inbound. Answers are always HTTP 200 with a {@code wctp-Confirmation} (success 200,
- * or a failure with the standard code), as the protocol expects. {@code POST /api/v1/wctp/senders} registers a sending
- * system.
+ * or a failure with the standard code), as the protocol expects. Sending systems are registered through
+ * {@link WctpSenderController}.
  */
 @RestController
 class WctpController {
@@ -47,7 +43,6 @@ class WctpController {
     static final int MAX_CHOICES = 8;
 
     private final WctpSenders senders;
-    private final ResponseUrlTargets targets;
     private final WctpSubmissions submissions;
     private final WctpGatewayClient gateway;
     private final Pages pages;
@@ -55,10 +50,9 @@ class WctpController {
     private final AuditLog audit;
     private final Clock clock;
 
-    WctpController(WctpSenders senders, ResponseUrlTargets targets, WctpSubmissions submissions,
+    WctpController(WctpSenders senders, WctpSubmissions submissions,
             WctpGatewayClient gateway, Pages pages, UserDirectory users, AuditLog audit, Clock clock) {
         this.senders = senders;
-        this.targets = targets;
         this.submissions = submissions;
         this.gateway = gateway;
         this.pages = pages;
@@ -67,35 +61,14 @@ class WctpController {
         this.clock = clock;
     }
 
-    record NewSender(@NotBlank @Size(max = 64) @Pattern(regexp = "[A-Za-z0-9._-]+") String senderId,
-            @NotBlank @Size(min = 16, max = 128) String securityCode,
-            @NotEmpty @Size(max = 50) List<@NotBlank @Size(max = 128) String> allowedRecipients,
-            @Size(max = 5) List<@NotBlank @Size(max = 512) @Pattern(regexp = "https?://[^\\s]+") String> responseUrls,
-            @Pattern(regexp = "([0-9A-Fa-f]{2}:?){31}[0-9A-Fa-f]{2}") String clientCertificateSha256) {
-
-        @Override
-        public String toString() {
-            return "NewSender[" + senderId + ", ***]";
-        }
-    }
-
-    record Created(String id) {
-    }
-
-    @PostMapping("/api/v1/wctp/senders")
-    Mono<ResponseEntity<Created>> register(Caller caller, @Valid @RequestBody NewSender body) {
-        caller.requireAny(Role.ADMIN);
-        return targets.checkRegistered(body.responseUrls())
-                .then(Mono.defer(() -> senders.register(caller.orgId(), body.senderId(), body.securityCode(),
-                        body.allowedRecipients(), body.responseUrls(), body.clientCertificateSha256())))
-                .onErrorResume(Documents::isDuplicateKey, taken -> Mono.error(ProblemType.CONFLICT.exception(
-                        "Sender id %s is taken", body.senderId())))
-                .flatMap(s -> audit.record(AuditEvent.of(caller.orgId(), Actor.user(caller.userId()),
-                        "wctp.sender.register", s.senderId(), Outcome.SUCCESS)).thenReturn(s))
-                .map(s -> ResponseEntity.created(URI.create("/api/v1/wctp/senders/" + s.senderId()))
-                        .body(new Created(s.senderId())));
-    }
-
+    @Operation(summary = "WCTP 1.3: submit a page, query its status, ask the version (XML in, XML out)",
+            requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true,
+                    description = "A wctp-Operation document (WCTP 1.3)",
+                    content = @Content(mediaType = "text/xml", schema = @Schema(type = "string"))))
+    @ApiResponse(responseCode = "200",
+            description = "Always 200 with a wctp-Confirmation or response; failures carry WCTP codes",
+            content = @Content(mediaType = "text/xml", schema = @Schema(type = "string")))
+    @Problems(value = {"413 payload-too-large"}, usual = false)
     @PostMapping(value = "/wctp", produces = "text/xml")
     Mono<ResponseEntity<String>> inbound(ServerHttpRequest request) {
         // read at most 64 KB + 1 byte: a bigger document is refused without being held in memory
@@ -110,6 +83,13 @@ class WctpController {
                 .flatMap(bytes -> handle(bytes, request.getSslInfo()))
                 .onErrorResume(DataBufferLimitException.class, tooBig -> answer(WctpXml.confirmation(301,
                         "Message over 64 KB", false)))
+                // anything else (storage or audit unavailable, say) is temporary for the sender: it resends the same
+                // messageID, which pages nobody twice — a WCTP answer, never an HTTP problem document
+                .onErrorResume(e -> !(e instanceof DataBufferLimitException), e -> {
+                    org.slf4j.LoggerFactory.getLogger(WctpController.class).warn(
+                            "WCTP submission answered 604 (temporary): {}", e.toString());
+                    return answer(WctpXml.confirmation(604, "Temporarily unable to accept; resend later", false));
+                })
                 // never an empty 200: a sender must always learn whether its message was taken
                 .switchIfEmpty(Mono.defer(() -> answer(WctpXml.confirmation(604,
                         "Internal error: the message was not accepted", false))));
@@ -257,8 +237,13 @@ class WctpController {
                     .flatMap(t -> pages.page(sender.orgId(), null, t[0], t[1], in.text(), in.priority(),
                                     in.choices(), key)
                             .switchIfEmpty(Mono.error(() -> new IllegalStateException("No page id")))
-                            .onErrorResume(e -> Mono.error(new WctpXml.Refused(403,
-                                    "Cannot page this recipient now"))))
+                            // a refusal (4xx: no route, nobody on call) is final for the sender; anything else —
+                            // storage or audit unavailable, an unexpected failure — is temporary (6xx), so the
+                            // sending system resends the same messageID, which pages nobody twice
+                            .onErrorResume(e -> Mono.error(e instanceof ProblemException p
+                                    && p.getStatusCode().is4xxClientError()
+                                            ? new WctpXml.Refused(403, "Cannot page this recipient now")
+                                            : new WctpXml.Refused(604, "Temporarily unable to page; resend later"))))
                     .flatMap(pageId -> submissions.insert(new WctpSubmissions.Submission(pageId, sender.orgId(),
                                     sender.senderId(), messageId, in.recipientId(), in.notifyDelivered(),
                                     in.notifyRead(), responseUrl, in.choices(), List.of(), clock.instant()))

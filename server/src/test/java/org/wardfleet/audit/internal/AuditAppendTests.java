@@ -32,10 +32,10 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
- * The chain under crashes and load: numbers are reserved before entries are written, so entries lost after that
- * (a crash between the two writes, storage that lost its newest writes) are a gap verification reports — where and
- * how many — and a restarted server never hands their numbers out again. Appends wait their turn, however many come
- * at once, on one instance or two.
+ * The chain under crashes and load: entries are written before the head moves, so entries lost after they were
+ * written (storage that lost them, a restore) are a gap verification reports — where and how many — and a restarted
+ * server never hands their numbers out again, while a server killed before or between the two writes leaves no gap.
+ * Appends wait their turn, however many come at once, on one instance or two.
  */
 @WardfleetTest
 class AuditAppendTests {

@@ -166,17 +166,19 @@ class EnforcementTests {
                 .returnResult(new ParameterizedTypeReference<ServerSentEvent<Map<String, Object>>>() {
                 }).getResponseBody();
         List<String> types = new CopyOnWriteArrayList<>();
-        var subscription = stream.filter(e -> e.event() != null).subscribe(e -> types.add(e.event()));
+        java.util.concurrent.atomic.AtomicBoolean open = new java.util.concurrent.atomic.AtomicBoolean();
+        var subscription = stream.doOnNext(e -> open.compareAndSet(false, "connected".equals(e.comment())))
+                .filter(e -> e.event() != null).subscribe(e -> types.add(e.event()));
         try {
-            Thread.sleep(500); // the change stream is open
+            await().atMost(Duration.ofSeconds(60)).untilTrue(open); // the stream (and its live feed) is open
             Map<String, Object> rooted = healthy(phone);
             rooted.put("rooted", true);
             report(phone, rooted);
-            await().atMost(Duration.ofSeconds(10)).until(() -> types.contains("device.rooted"));
+            await().atMost(Duration.ofSeconds(60)).until(() -> types.contains("device.rooted"));
         } finally {
             subscription.dispose();
         }
-        await().atMost(Duration.ofSeconds(10)).until(() -> RECEIVED.stream()
+        await().atMost(Duration.ofSeconds(60)).until(() -> RECEIVED.stream()
                 .anyMatch(r -> r.get("body").contains("device.rooted") && r.get("body").contains(phone.deviceId())));
         Map<String, String> delivery = RECEIVED.stream().filter(r -> r.get("body").contains(phone.deviceId())
                 && r.get("body").contains("device.rooted")).findFirst().orElseThrow();

@@ -37,7 +37,7 @@ class GroupCommitTests {
         Mono<String> beingWritten = commits.submit(() -> new Receipt("stuck", Sinks.one()), j -> j.done().asMono())
                 .cache();
         beingWritten.subscribe(v -> { }, e -> { });
-        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> written.contains("stuck"));
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> written.contains("stuck"));
         Mono<String> waiting = commits.submit(() -> new Receipt("other", Sinks.one()), j -> j.done().asMono())
                 .cache();
         waiting.subscribe(v -> { }, e -> { });
@@ -46,7 +46,7 @@ class GroupCommitTests {
         commits.stop();
 
         for (Mono<String> caller : List.of(beingWritten, waiting)) {
-            assertThatThrownBy(() -> caller.block(Duration.ofSeconds(5)))
+            assertThatThrownBy(() -> caller.block(Duration.ofSeconds(60)))
                     .isInstanceOfSatisfying(ProblemException.class,
                             e -> assertThat(e.problemType()).isEqualTo(ProblemType.UNAVAILABLE));
         }
@@ -74,7 +74,7 @@ class GroupCommitTests {
             }
             firstPass.tryEmitEmpty();
             for (Mono<String> caller : callers) {
-                assertThat(caller.block(Duration.ofSeconds(5))).isEqualTo("message-1");
+                assertThat(caller.block(Duration.ofSeconds(60))).isEqualTo("message-1");
             }
             // the first receipt's pass, then one pass for the 50 that queued while it was written
             assertThat(writes).containsExactly(1, 50);

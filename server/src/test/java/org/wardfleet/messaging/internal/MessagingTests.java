@@ -187,17 +187,19 @@ class MessagingTests {
         var a = sse(consultant.token(), consultantFeed);
         var b = sse(doctor.user().token(), doctorFeed);
         try {
-            Thread.sleep(500);
+            // both streams are open (their first comment arrived) before the message is sent
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(60))
+                    .until(() -> consultantFeed.contains(OPEN) && doctorFeed.contains(OPEN));
             String id = (String) send(doctor, conversation, UUID.randomUUID().toString(), "Can you see bed 3?",
                     "URGENT", true, 201).get("id");
-            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10))
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(60))
                     .until(() -> consultantFeed.stream().anyMatch(e -> e.contains(id)));
             http.get().uri("/api/v1/messages/" + id).headers(h -> h.setBearerAuth(consultant.token())).exchange()
                     .expectStatus().isOk().expectBody().jsonPath("$.text").isEqualTo("Can you see bed 3?");
             assertThat(state(doctor, id, new Person(consultant, null))).isEqualTo("DELIVERED");
             http.post().uri("/api/v1/messages/" + id + "/receipts").headers(h -> h.setBearerAuth(consultant.token()))
                     .bodyValue(Map.of("state", "DECLINED", "reason", "in theatre")).exchange().expectStatus().isOk();
-            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10))
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(60))
                     .until(() -> doctorFeed.stream().anyMatch(e -> e.contains("receipt") && e.contains(id)));
             http.get().uri("/api/v1/messages/" + id).headers(h -> h.setBearerAuth(doctor.user().token())).exchange()
                     .expectBody().jsonPath("$.recipients[0].state").isEqualTo("DECLINED")
@@ -208,13 +210,15 @@ class MessagingTests {
         }
     }
 
+    private static final String OPEN = "(stream open)";
+
     private reactor.core.Disposable sse(String token, List<String> into) {
         return http.get().uri("/api/v1/messages/stream").headers(h -> h.setBearerAuth(token))
                 .accept(org.springframework.http.MediaType.TEXT_EVENT_STREAM).exchange().expectStatus().isOk()
                 .returnResult(new org.springframework.core.ParameterizedTypeReference<
                         org.springframework.http.codec.ServerSentEvent<Map<String, Object>>>() {
-                }).getResponseBody().filter(e -> e.event() != null)
-                .subscribe(e -> into.add(e.event() + " " + e.data()));
+                }).getResponseBody().filter(e -> e.event() != null || "connected".equals(e.comment()))
+                .subscribe(e -> into.add(e.event() == null ? OPEN : e.event() + " " + e.data()));
     }
 
     @Test

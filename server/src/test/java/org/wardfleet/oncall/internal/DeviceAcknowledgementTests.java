@@ -63,7 +63,7 @@ class DeviceAcknowledgementTests {
                 .expectStatus().isOk();
 
         // the stored page itself follows the receipt (not only a view computed from receipts)
-        await().atMost(Duration.ofSeconds(30)).until(() -> "ACKNOWLEDGED".equals(stored(id).getString("state")));
+        await().atMost(Duration.ofSeconds(60)).until(() -> "ACKNOWLEDGED".equals(stored(id).getString("state")));
         assertThat(stored(id).getString("acknowledgedBy")).isEqualTo(doctor.id());
         http.get().uri("/api/v1/pages/" + id).headers(h -> h.setBearerAuth(admin.token())).exchange()
                 .expectStatus().isOk().expectBody()

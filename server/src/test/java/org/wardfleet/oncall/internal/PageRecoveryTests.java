@@ -46,6 +46,7 @@ class PageRecoveryTests {
     @Autowired PageIntentStore intentStore;
     @Autowired Escalation engine;
     @Autowired PageStore pages;
+    @Autowired BroadcastStore broadcasts;
     @Autowired Paging paging;
     @Autowired AuditLog audit;
     @Autowired Clock clock;
@@ -67,7 +68,7 @@ class PageRecoveryTests {
         died(Kind.PAGE, w, key, new PageStore.Target("user", w.nurse().id()));
 
         // two instances recover at once: one of them finishes it
-        PageIntents other = new PageIntents(intentStore, engine, pages, paging, audit, clock,
+        PageIntents other = new PageIntents(intentStore, engine, pages, broadcasts, paging, audit, clock,
                 new SimpleMeterRegistry(), Duration.ofSeconds(30), Duration.ofHours(1));
         Flux.merge(intents.recoverDue(clock.instant()), other.recoverDue(clock.instant())).blockLast();
 
@@ -138,9 +139,15 @@ class PageRecoveryTests {
         String key = UUID.randomUUID().toString();
         String id = paging.broadcast(w.orgId(), w.doctor().id(), List.of(w.nurse().id(), w.admin().id()),
                 "Major incident: report to ED", "STAT", List.of("available", "not available"), false, key).block();
-        died(Kind.BROADCAST, w, key, null);
+        died(Kind.BROADCAST, w, key, new PageStore.Target("all", null));
 
         intents.recoverDue(clock.instant()).block();
+        // and it is in the broadcast list, which it had not reached either
+        http.get().uri("/api/v1/broadcasts").headers(h -> h.setBearerAuth(w.admin().token())).exchange()
+                .expectStatus().isOk().expectBody()
+                .jsonPath("$.items[0].id").isEqualTo(id)
+                .jsonPath("$.items[0].audience.type").isEqualTo("all")
+                .jsonPath("$.items[0].recipients").isEqualTo(2);
 
         assertThat(audited(w.orgId(), "broadcast.send", id)).singleElement().satisfies(e -> {
             assertThat(e.get("details", Document.class).getString("recovered")).isEqualTo("true");

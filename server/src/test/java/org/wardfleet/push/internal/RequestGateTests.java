@@ -43,7 +43,7 @@ class RequestGateTests {
         for (int i = 0; i < 5; i++) {
             releases.get(i).tryEmitValue("r" + i);
             int done = i + 1;
-            await().atMost(Duration.ofSeconds(5)).until(() -> results.size() == done);
+            await().atMost(Duration.ofSeconds(60)).until(() -> results.size() == done);
         }
         assertThat(started).containsExactly("w0", "w1", "w2", "w3", "w4");
         assertThat(results).containsExactly("r0", "r1", "r2", "r3", "r4");
@@ -68,8 +68,8 @@ class RequestGateTests {
         })).subscribe(results::add);
         leaving.dispose();
         first.tryEmitValue("done");
-        await().atMost(Duration.ofSeconds(5)).until(() -> results.contains("y"));
+        await().atMost(Duration.ofSeconds(60)).until(() -> results.contains("y"));
         assertThat(ran).containsExactly("stayed");
-        await().atMost(Duration.ofSeconds(5)).until(() -> gate.running() == 0);
+        await().atMost(Duration.ofSeconds(60)).until(() -> gate.running() == 0);
     }
 }

@@ -40,7 +40,7 @@ class StreamRevocationTests {
         try (DeviceStream a = retired.client().openStream(events::add);
                 DeviceStream b = renewed.client().openStream(events::add);
                 DeviceStream c = untouched.client().openStream(events::add)) {
-            await().atMost(Duration.ofSeconds(10)).until(() -> events.stream().filter(e -> e.contains("hello"))
+            await().atMost(Duration.ofSeconds(60)).until(() -> events.stream().filter(e -> e.contains("hello"))
                     .count() == 3);
             maintenance.endRevoked().block();
             assertThat(a.closed()).isNotDone();
@@ -52,7 +52,7 @@ class StreamRevocationTests {
             renewed.client().renew(SoftwareKeyStore.generate());
 
             assertThat(maintenance.endRevoked().block()).isGreaterThanOrEqualTo(2);
-            await().atMost(Duration.ofSeconds(10)).until(() -> a.closed().isDone() && b.closed().isDone());
+            await().atMost(Duration.ofSeconds(60)).until(() -> a.closed().isDone() && b.closed().isDone());
             assertThat(c.closed()).isNotDone();
         }
     }

@@ -1,0 +1,46 @@
+package org.wardfleet.messaging.internal;
+
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.Map;
+
+import org.springframework.stereotype.Component;
+import org.wardfleet.identity.UserDirectory;
+
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/** A person's conversations as a list shows them, with the names of the people in them. */
+@Component
+class ConversationLists {
+
+    private final MessageStore store;
+    private final UserDirectory users;
+
+    ConversationLists(MessageStore store, UserDirectory users) {
+        this.store = store;
+        this.users = users;
+    }
+
+    Flux<MessageStore.Conversation> of(String orgId, String userId, int skip, int limit) {
+        return store.conversationsOf(orgId, userId, skip, limit);
+    }
+
+    Mono<Long> count(String orgId, String userId) {
+        return store.countConversationsOf(orgId, userId);
+    }
+
+    /** Display names of people in one read, Wardfleet itself included (the sender of notices). */
+    Mono<Map<String, String>> displayNames(String orgId, Collection<String> userIds) {
+        boolean system = userIds.contains(Messaging.SYSTEM);
+        return users.displayNames(orgId, userIds.stream().filter(u -> u != null && !Messaging.SYSTEM.equals(u))
+                        .toList())
+                .map(found -> {
+                    Map<String, String> names = new HashMap<>(found);
+                    if (system) {
+                        names.put(Messaging.SYSTEM, "Wardfleet");
+                    }
+                    return names;
+                });
+    }
+}

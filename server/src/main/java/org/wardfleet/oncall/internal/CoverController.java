@@ -1,0 +1,210 @@
+package org.wardfleet.oncall.internal;
+
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+import java.util.UUID;
+
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.PutMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import org.wardfleet.audit.AuditEvent;
+import org.wardfleet.audit.AuditEvent.Actor;
+import org.wardfleet.audit.AuditEvent.Outcome;
+import org.wardfleet.audit.AuditLog;
+import org.wardfleet.platform.security.Caller;
+import org.wardfleet.platform.security.Role;
+import org.wardfleet.platform.web.ProblemType;
+import org.wardfleet.platform.web.Problems;
+
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotBlank;
+import reactor.core.publisher.Mono;
+
+/**
+ * Overrides ("I cover Tuesday night": the newest override covering a moment wins over the rota) and leave (the rota
+ * user is away; with nobody overriding, that stretch is a gap). An {@code ADMIN} or the role's owners add, change and
+ * delete any of them; a person their own leave. Everyone of the organisation may read them, as they read the schedule.
+ */
+@RestController
+class CoverController {
+
+    static final Duration MAX_COVER = Duration.ofDays(92);
+
+    private final OnCallStore store;
+    private final References references;
+    private final PeopleNames names;
+    private final AuditLog audit;
+    private final Clock clock;
+
+    CoverController(OnCallStore store, References references, PeopleNames names, AuditLog audit, Clock clock) {
+        this.store = store;
+        this.references = references;
+        this.names = names;
+        this.audit = audit;
+        this.clock = clock;
+    }
+
+    /** {@code from}/{@code to}: an instant, or a local date-time in the role's zone. */
+    record CoverBody(@NotBlank String userId, @NotBlank String from, @NotBlank String to) {
+    }
+
+    /** {@code kind}: {@code OVERRIDE} or {@code LEAVE}. */
+    record CoverView(String id, String roleId, String kind, String userId, String displayName, Instant from,
+            Instant to) {
+    }
+
+    record CoverList(String roleId, Instant from, Instant to, List<CoverView> items) {
+    }
+
+    @Operation(summary = "Add an override: someone covers the role for a while (ADMIN or owners)")
+    @ApiResponse(responseCode = "201", description = "The override")
+    @Problems({"403 forbidden", "409 rota-unusable"})
+    @PostMapping("/api/v1/oncall/roles/{id}/overrides")
+    Mono<ResponseEntity<OnCallController.Created>> override(Caller caller, @PathVariable String id,
+            @Valid @RequestBody CoverBody body) {
+        return add(caller, id, "OVERRIDE", body);
+    }
+
+    @Operation(summary = "Add leave for a rota participant (ADMIN, owners, or the person)")
+    @ApiResponse(responseCode = "201", description = "The leave")
+    @Problems({"403 forbidden", "409 rota-unusable"})
+    @PostMapping("/api/v1/oncall/roles/{id}/leave")
+    Mono<ResponseEntity<OnCallController.Created>> leave(Caller caller, @PathVariable String id,
+            @Valid @RequestBody CoverBody body) {
+        return add(caller, id, "LEAVE", body);
+    }
+
+    /** The role's overrides and leave overlapping [from, to) (default: the coming 62 days), oldest decision first. */
+    @Operation(summary = "A role's overrides and leave in a window")
+    @Problems({"409 rota-unusable"})
+    @GetMapping("/api/v1/oncall/roles/{id}/covers")
+    Mono<CoverList> list(Caller caller, @PathVariable String id, @RequestParam(required = false) Instant from,
+            @RequestParam(required = false) Instant to) {
+        InputBounds.Window asked = InputBounds.window(from, to, clock.instant(), OnCallController.MAX_WINDOW,
+                OnCallController.MAX_WINDOW);
+        Instant start = asked.from();
+        Instant end = asked.to();
+        return role(caller, id)
+                .flatMap(role -> store.covers(caller.orgId(), id, start, end).collectList())
+                .flatMap(covers -> names.of(caller.orgId(), covers.stream().map(OnCallStore.StoredCover::userId)
+                                .toList())
+                        .map(named -> new CoverList(id, start, end, covers.stream()
+                                .map(c -> view(c, named.get(c.userId()))).toList())));
+    }
+
+    @Operation(summary = "An override or leave")
+    @Problems({"409 rota-unusable"})
+    @GetMapping("/api/v1/oncall/roles/{id}/covers/{coverId}")
+    Mono<CoverView> get(Caller caller, @PathVariable String id, @PathVariable String coverId) {
+        return role(caller, id).then(cover(caller, id, coverId)).flatMap(c -> named(caller, c));
+    }
+
+    /** Another person or other times for an override or leave; it then counts as the newest decision. */
+    @Operation(summary = "Change an override or leave (ADMIN, owners, or the person for their leave)")
+    @Problems({"403 forbidden", "409 rota-unusable"})
+    @PutMapping("/api/v1/oncall/roles/{id}/covers/{coverId}")
+    Mono<CoverView> change(Caller caller, @PathVariable String id, @PathVariable String coverId,
+            @Valid @RequestBody CoverBody body) {
+        return role(caller, id)
+                .flatMap(role -> cover(caller, id, coverId).flatMap(before -> {
+                    allowed(caller, role, before.kind(), before.userId(), body.userId());
+                    InputBounds.Window window = window(body, role);
+                    return references.activeUsers(caller.orgId(), List.of(body.userId()), "userId")
+                            .then(store.replace(caller.orgId(), new OnCallStore.StoredCover(coverId, id,
+                                    before.kind(), body.userId(), window.from(), window.to())));
+                }))
+                .switchIfEmpty(Mono.error(() -> notFound(coverId)))
+                .flatMap(c -> audited(caller, c, "change").thenReturn(c))
+                .flatMap(c -> named(caller, c));
+    }
+
+    @Operation(summary = "Delete an override or leave (ADMIN, owners, or the person for their leave)")
+    @ApiResponse(responseCode = "204", description = "Deleted")
+    @Problems({"403 forbidden", "409 rota-unusable"})
+    @DeleteMapping("/api/v1/oncall/roles/{id}/covers/{coverId}")
+    Mono<ResponseEntity<Void>> delete(Caller caller, @PathVariable String id, @PathVariable String coverId) {
+        return role(caller, id)
+                .flatMap(role -> cover(caller, id, coverId).flatMap(c -> {
+                    allowed(caller, role, c.kind(), c.userId(), c.userId());
+                    return store.delete(caller.orgId(), id, coverId).thenReturn(c);
+                }))
+                .flatMap(c -> audited(caller, c, "delete"))
+                .thenReturn(ResponseEntity.noContent().build());
+    }
+
+    private Mono<ResponseEntity<OnCallController.Created>> add(Caller caller, String roleId, String kind,
+            CoverBody body) {
+        return role(caller, roleId)
+                .flatMap(role -> {
+                    allowed(caller, role, kind, body.userId(), body.userId());
+                    InputBounds.Window window = window(body, role);
+                    return references.activeUsers(caller.orgId(), List.of(body.userId()), "userId")
+                            .then(store.insert(caller.orgId(), new OnCallStore.StoredCover(
+                                    UUID.randomUUID().toString(), roleId, kind, body.userId(), window.from(),
+                                    window.to())));
+                })
+                .flatMap(c -> audit.record(AuditEvent.of(caller.orgId(), Actor.user(caller.userId()),
+                        "oncall." + kind.toLowerCase(Locale.ROOT), roleId, Outcome.SUCCESS)
+                        .withDetail("userId", c.userId()).withDetail("from", c.from().toString())
+                        .withDetail("to", c.to().toString())).thenReturn(c))
+                .map(c -> ResponseEntity.created(URI.create("/api/v1/oncall/roles/" + roleId + "/covers/" + c.id()))
+                        .body(new OnCallController.Created(c.id())));
+    }
+
+    /** {@code ADMIN}, the role's owners, or — for leave — the person themself, before and after the change. */
+    private static void allowed(Caller caller, OnCallStore.Role role, String kind, String before, String after) {
+        boolean self = "LEAVE".equals(kind) && before.equals(caller.userId()) && after.equals(caller.userId());
+        if (!caller.has(Role.ADMIN) && !role.owners().contains(caller.userId()) && !self) {
+            throw ProblemType.FORBIDDEN.exception("Only ADMIN or the role's owners (or a person for their own leave)");
+        }
+    }
+
+    private static InputBounds.Window window(CoverBody body, OnCallStore.Role role) {
+        Instant from = InputBounds.instant("from", OnCallController.instant(body.from(), role.zone()));
+        Instant to = InputBounds.instant("to", OnCallController.instant(body.to(), role.zone()));
+        if (!to.isAfter(from) || Duration.between(from, to).compareTo(MAX_COVER) > 0) {
+            throw ProblemType.VALIDATION_FAILED.exception("from must be before to, at most 92 days apart");
+        }
+        return new InputBounds.Window(from, to);
+    }
+
+    private Mono<Void> audited(Caller caller, OnCallStore.StoredCover c, String change) {
+        return audit.record(AuditEvent.of(caller.orgId(), Actor.user(caller.userId()),
+                "oncall." + c.kind().toLowerCase(Locale.ROOT) + "." + change, c.roleId(), Outcome.SUCCESS)
+                .withDetail("coverId", c.id()).withDetail("userId", c.userId()).withDetail("from", c.from().toString())
+                .withDetail("to", c.to().toString()));
+    }
+
+    private Mono<OnCallStore.Role> role(Caller caller, String id) {
+        return store.role(caller.orgId(), id)
+                .switchIfEmpty(Mono.error(() -> ProblemType.NOT_FOUND.exception("No on-call role %s", id)));
+    }
+
+    private Mono<OnCallStore.StoredCover> cover(Caller caller, String roleId, String coverId) {
+        return store.cover(caller.orgId(), roleId, coverId).switchIfEmpty(Mono.error(() -> notFound(coverId)));
+    }
+
+    private static RuntimeException notFound(String coverId) {
+        return ProblemType.NOT_FOUND.exception("No override or leave %s for this role", coverId);
+    }
+
+    private Mono<CoverView> named(Caller caller, OnCallStore.StoredCover c) {
+        return names.of(caller.orgId(), List.of(c.userId())).map(n -> view(c, n.get(c.userId())));
+    }
+
+    private static CoverView view(OnCallStore.StoredCover c, String name) {
+        return new CoverView(c.id(), c.roleId(), c.kind(), c.userId(), name, c.from(), c.to());
+    }
+}
