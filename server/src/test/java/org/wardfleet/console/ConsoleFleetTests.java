@@ -122,7 +122,7 @@ class ConsoleFleetTests {
 
         browser.until(ExpectedConditions.textToBePresentInElementLocated(By.id("certificate-status"), "Revoked"));
         assertThat(browser.find(By.id("state")).getText()).isEqualTo("Retired");
-        assertThat(browser.find(By.id("done")).getText()).contains("Retire requested");
+        assertThat(browser.find(By.id("done")).getText()).contains("Device retired").contains("refused from its next request");
         assertThat(browser.driver().findElements(By.id("device-actions"))).isEmpty();
         browser.screenshot("device-retired");
         // the device itself is refused from now on
