@@ -46,6 +46,10 @@ public final class ConsoleBrowser implements AutoCloseable {
 
     /** A fresh browser (new profile: no cookies, no cache) for the server at {@code baseUrl}. */
     public static ConsoleBrowser start(String baseUrl) {
+        if (!Files.isExecutable(Path.of("/usr/bin/chromium")) || !Files.isExecutable(Path.of("/usr/bin/chromedriver"))) {
+            throw new IllegalStateException("The browser tests need /usr/bin/chromium and /usr/bin/chromedriver "
+                    + "(Debian/Ubuntu packages chromium and chromium-driver; .ci/run installs them)");
+        }
         try {
             Path profile = Files.createTempDirectory("wardfleet-chromium-");
             ChromeOptions options = new ChromeOptions();
