@@ -10,6 +10,7 @@ import java.util.UUID;
 
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.test.web.reactive.server.WebTestClient;
 import org.wardfleet.device.Device;
@@ -41,6 +42,7 @@ class FleetListBenchmark {
     @Autowired WebTestClient http;
 
     @Test
+    @Timeout(value = 30, unit = java.util.concurrent.TimeUnit.MINUTES)
     void aPageOfTenThousandDevices() throws Exception {
         TestApi.User admin = api.newOrganisation();
         String orgId = orgOf(admin);

@@ -186,6 +186,7 @@ class ConsoleFleetTests {
         TestDevice byod = api.enrolledDevice(api.adminToken(), "BYOD", nurse.id());
         api.enrolledDevice(api.adminToken(), "SHARED", null);
         browser.signIn(TestApi.ADMIN_EMAIL, TestApi.ADMIN_PASSWORD).open("/console/devices");
+        browser.screenshot("fleet");
         WebElement results = browser.find(By.id("results"));
         new Select(browser.find(By.id("ownership"))).selectByValue("BYOD");
         browser.until(ExpectedConditions.stalenessOf(results));
@@ -197,6 +198,13 @@ class ConsoleFleetTests {
         browser.waitForPage();
         assertThat(new Select(browser.find(By.id("ownership"))).getFirstSelectedOption().getText()).isEqualTo("BYOD");
         assertThat(browser.mainText()).contains(byod.deviceId().substring(0, 8));
+
+        // on a tablet the page fits the screen: the table scrolls inside its panel, the page itself does not
+        browser.size(ConsoleBrowser.TABLET).open("/console/devices");
+        Number pageWidth = (Number) ((org.openqa.selenium.JavascriptExecutor) browser.driver())
+                .executeScript("return document.documentElement.scrollWidth - window.innerWidth");
+        assertThat(pageWidth.intValue()).isLessThanOrEqualTo(0);
+        browser.screenshot("fleet-tablet");
     }
 
     /** Reads the QR code as a camera would, from what the browser drew. */
