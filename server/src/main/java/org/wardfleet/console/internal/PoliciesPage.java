@@ -62,6 +62,11 @@ class PoliciesPage {
     /** The editor's form: the text, and whether to only check it or to save it. */
     record DocumentForm(String document, String action) {
 
+        /** Browsers send a textarea's lines with CRLF (HTML form submission); the stored text keeps LF. */
+        DocumentForm {
+            document = document == null ? null : document.replace("\r\n", "\n");
+        }
+
         boolean saving() {
             return !"check".equals(action);
         }

@@ -38,21 +38,21 @@ record PolicyEditor(String text, List<PolicyError> errors, boolean checked) {
     }
 
     /** 1..n, one per line of the text (at least one). */
-    List<Integer> lines() {
+    public List<Integer> lines() {
         return IntStream.rangeClosed(1, Math.max(1, text.split("\n", -1).length)).boxed().toList();
     }
 
-    Set<Integer> errorLines() {
+    public Set<Integer> errorLines() {
         return errors.stream().map(PolicyError::line).filter(Objects::nonNull)
                 .collect(Collectors.toCollection(TreeSet::new));
     }
 
     /** For the textarea: the HTML parser drops one newline right after {@code <textarea>}, so give it one to drop. */
-    String textareaText() {
+    public String textareaText() {
         return "\n" + text;
     }
 
-    int rows() {
+    public int rows() {
         return lines().size() + 1;
     }
 }
