@@ -48,7 +48,10 @@ class PolicyAssignmentsPage {
         }
 
         String target() {
-            return "group".equals(targetType()) ? (group == null ? "" : group.trim()) : to.substring(to.indexOf(':') + 1);
+            if ("group".equals(targetType())) {
+                return group == null ? "" : group.trim();
+            }
+            return to == null ? "" : to.substring(to.indexOf(':') + 1);
         }
 
         int priorityOrZero() {
