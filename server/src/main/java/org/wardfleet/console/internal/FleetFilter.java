@@ -14,13 +14,15 @@ import org.wardfleet.device.DevicePlatform;
 import org.wardfleet.device.DeviceQuery;
 import org.wardfleet.device.DeviceState;
 import org.wardfleet.device.Ownership;
+import org.wardfleet.policy.SettingResult;
 
 /**
  * The fleet list's filters as the URL carries them ({@code /console/devices?ownership=COPE&seen=stale7d&page=2}), so a
  * filtered list can be bookmarked, shared and reloaded. Unknown or empty values mean "any".
  */
 record FleetFilter(String q, Ownership ownership, DevicePlatform platform, DeviceState state,
-        ComplianceState compliance, String seen, String user, Integer page) {
+        ComplianceState compliance, String seen, String user, String policy, String setting, SettingResult result,
+        Integer page) {
 
     static final int PAGE_SIZE = 50;
 
@@ -32,6 +34,10 @@ record FleetFilter(String q, Ownership ownership, DevicePlatform platform, Devic
         q = q == null || q.isBlank() ? null : q.trim();
         seen = seen != null && SEEN.containsKey(seen) ? seen : null;
         user = user == null || user.isBlank() ? null : user;
+        // a policy's rollout: its devices with this result (failed unless said) for one setting, or for any
+        policy = policy == null || policy.isBlank() ? null : policy;
+        setting = policy == null || setting == null || setting.isBlank() ? null : setting;
+        result = policy == null ? null : result == null ? SettingResult.FAILED : result;
         page = page == null || page < 0 ? 0 : page;
     }
 
@@ -60,12 +66,16 @@ record FleetFilter(String q, Ownership ownership, DevicePlatform platform, Devic
     public String without(String name) {
         Map<String, String> params = params(0);
         params.remove(name);
+        if ("policy".equals(name)) {
+            params.remove("setting");
+            params.remove("result");
+        }
         return url(params);
     }
 
     public boolean any() {
         return q != null || ownership != null || platform != null || state != null || compliance != null || seen != null
-                || user != null;
+                || user != null || policy != null;
     }
 
     private Map<String, String> params(int atPage) {
@@ -77,6 +87,9 @@ record FleetFilter(String q, Ownership ownership, DevicePlatform platform, Devic
         put(params, "compliance", compliance == null ? null : compliance.name());
         put(params, "seen", seen);
         put(params, "user", user);
+        put(params, "policy", policy);
+        put(params, "setting", setting);
+        put(params, "result", result == null ? null : result.name());
         put(params, "page", atPage == 0 ? null : Integer.toString(atPage));
         return params;
     }

@@ -50,6 +50,10 @@ class DevicePolicyStates {
         boolean reportedFailure() {
             return results.stream().anyMatch(r -> "FAILED".equals(r.status()));
         }
+
+        boolean reportedNotSupported() {
+            return results.stream().anyMatch(r -> "NOT_SUPPORTED".equals(r.status()));
+        }
     }
 
     /** Device id → (version, channel): one bulk write for the whole batch. */

@@ -1,10 +1,9 @@
 package org.wardfleet.policy.internal;
 
 import java.net.URI;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
+import java.util.Set;
 
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
@@ -17,12 +16,19 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
-import org.wardfleet.audit.AuditEvent.Actor;
 import org.wardfleet.platform.security.Caller;
 import org.wardfleet.platform.security.Role;
-import org.wardfleet.platform.web.ProblemType;
-import org.wardfleet.policy.PolicyProblems;
 import org.wardfleet.platform.web.Problems;
+import org.wardfleet.policy.Policies;
+import org.wardfleet.policy.PolicyDetail;
+import org.wardfleet.policy.PolicyError;
+import org.wardfleet.policy.PolicyProblems;
+import org.wardfleet.policy.PolicyRollouts;
+import org.wardfleet.policy.PolicySummary;
+import org.wardfleet.policy.PolicyVersion;
+import org.wardfleet.policy.Rollout;
+import org.wardfleet.policy.SettingResult;
+import org.wardfleet.policy.SubmittedPolicy;
 
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
@@ -40,30 +46,14 @@ class PolicyController {
     static final String[] DOCUMENT_TYPES = {"application/yaml", "application/x-yaml", "text/yaml",
         "application/json", "text/plain"};
 
+    private final Policies policies;
+    private final PolicyRollouts rollouts;
     private final PolicyCatalog catalog;
-    private final PolicyAssigner assigner;
-    private final PolicyRepository repository;
-    private final PolicyRollout rollout;
-    private final PolicyProperties properties;
-    private final BaselineInstaller baselines;
 
-    PolicyController(PolicyCatalog catalog, PolicyAssigner assigner, PolicyRepository repository,
-            PolicyRollout rollout, PolicyProperties properties, BaselineInstaller baselines) {
-        this.baselines = baselines;
+    PolicyController(Policies policies, PolicyRollouts rollouts, PolicyCatalog catalog) {
+        this.policies = policies;
+        this.rollouts = rollouts;
         this.catalog = catalog;
-        this.assigner = assigner;
-        this.repository = repository;
-        this.rollout = rollout;
-        this.properties = properties;
-    }
-
-    record SubmitResponse(String id, String name, int version, String hash, boolean created,
-            Integer publishedVersion) {
-
-        static SubmitResponse of(PolicyCatalog.Submitted s) {
-            return new SubmitResponse(s.policy().id(), s.policy().name(), s.version().version(), s.version().hash(),
-                    s.created(), s.policy().publishedVersion());
-        }
     }
 
     /** 201 for a new version; 200 when the same document was already the latest version (nothing stored). */
@@ -73,7 +63,7 @@ class PolicyController {
     @Problems({"403 forbidden", "400 policy-invalid", "409 policy-name-mismatch"})
     @PostMapping(consumes = {"application/yaml", "application/x-yaml", "text/yaml", "application/json",
         "text/plain"})
-    Mono<ResponseEntity<SubmitResponse>> create(Caller caller, @RequestBody String document) {
+    Mono<ResponseEntity<SubmittedPolicy>> create(Caller caller, @RequestBody String document) {
         return submit(caller, document, null);
     }
 
@@ -83,33 +73,28 @@ class PolicyController {
     @Problems({"403 forbidden", "400 policy-invalid", "409 policy-name-mismatch"})
     @PostMapping(value = "/{id}/versions", consumes = {"application/yaml", "application/x-yaml", "text/yaml",
         "application/json", "text/plain"})
-    Mono<ResponseEntity<SubmitResponse>> newVersion(Caller caller, @PathVariable String id,
+    Mono<ResponseEntity<SubmittedPolicy>> newVersion(Caller caller, @PathVariable String id,
             @RequestBody String document) {
         return submit(caller, document, id);
     }
 
-    private Mono<ResponseEntity<SubmitResponse>> submit(Caller caller, String document, String expectedId) {
-        caller.requireAny(Role.ADMIN);
-        if (document.length() > properties.maxDocumentSize()) {
-            return Mono.error(ProblemType.PAYLOAD_TOO_LARGE.exception("A policy document may have at most %d "
-                    + "characters", properties.maxDocumentSize()));
-        }
-        // the shipped baselines first, so an administrator's policy never takes a baseline's name by accident
-        return baselines.ensure(caller.orgId())
-                .then(catalog.submit(caller.orgId(), Actor.user(caller.userId()), document, "api", expectedId))
+    private Mono<ResponseEntity<SubmittedPolicy>> submit(Caller caller, String document, String expectedId) {
+        return policies.submit(caller, expectedId, document)
                 .map(s -> ResponseEntity.status(s.created() ? HttpStatus.CREATED : HttpStatus.OK)
-                        .location(URI.create("/api/v1/policies/" + s.policy().id() + "/versions/"
-                                + s.version().version()))
-                        .body(SubmitResponse.of(s)));
+                        .location(URI.create("/api/v1/policies/" + s.id() + "/versions/" + s.version()))
+                        .body(s));
     }
 
-    record PolicySummary(String id, String name, int latestVersion, Integer publishedVersion, String source,
-            Instant createdAt) {
+    record Validation(boolean valid, List<PolicyError> errors) {
+    }
 
-        static PolicySummary of(PolicyRepository.StoredPolicy p) {
-            return new PolicySummary(p.id(), p.name(), p.latestVersion(), p.publishedVersion(), p.source(),
-                    p.createdAt());
-        }
+    @Operation(summary = "Check a YAML (or JSON) document against the schema; nothing is stored (ADMIN, SECURITY)")
+    @ApiResponse(responseCode = "200", description = "{valid, errors: [{path, line, message}]}")
+    @Problems({"403 forbidden", "413 payload-too-large"})
+    @PostMapping(value = "/validate", consumes = {"application/yaml", "application/x-yaml", "text/yaml",
+        "application/json", "text/plain"})
+    Mono<Validation> validate(Caller caller, @RequestBody(required = false) String document) {
+        return policies.check(caller, document).map(errors -> new Validation(errors.isEmpty(), errors));
     }
 
     record PolicyList(List<PolicySummary> items) {
@@ -119,45 +104,21 @@ class PolicyController {
     @Problems({"403 forbidden"})
     @GetMapping
     Mono<PolicyList> list(Caller caller) {
-        caller.requireAny(Role.ADMIN, Role.SECURITY);
-        return baselines.ensure(caller.orgId()).thenMany(repository.list(caller.orgId())).map(PolicySummary::of).collectList().map(PolicyList::new);
-    }
-
-    record VersionSummary(int version, String hash, Instant createdAt, String createdBy, Instant publishedAt) {
-    }
-
-    record PolicyDetail(String id, String name, int latestVersion, Integer publishedVersion, String source,
-            List<VersionSummary> versions, List<AssignmentView> assignments) {
+        return policies.list(caller).map(PolicyList::new);
     }
 
     @Operation(summary = "A policy with its versions and assignments (ADMIN, SECURITY)")
     @Problems({"403 forbidden"})
     @GetMapping("/{id}")
     Mono<PolicyDetail> get(Caller caller, @PathVariable String id) {
-        caller.requireAny(Role.ADMIN, Role.SECURITY);
-        return catalog.policy(caller.orgId(), id).flatMap(p -> repository.versions(caller.orgId(), id)
-                .map(v -> new VersionSummary(v.version(), v.hash(), v.createdAt(), v.createdBy(), v.publishedAt()))
-                .collectList()
-                .zipWith(repository.assignments(caller.orgId(), id).map(AssignmentView::of).collectList())
-                .map(t -> new PolicyDetail(p.id(), p.name(), p.latestVersion(), p.publishedVersion(), p.source(),
-                        t.getT1(), t.getT2())));
-    }
-
-    record VersionDetail(String policyId, String name, int version, String description, String hash,
-            Map<String, Object> settings, String source, Instant createdAt, String createdBy, Instant publishedAt) {
+        return policies.detail(caller, id);
     }
 
     @Operation(summary = "One version of a policy, with its document (ADMIN, SECURITY)")
     @Problems({"403 forbidden"})
     @GetMapping("/{id}/versions/{version}")
-    Mono<VersionDetail> version(Caller caller, @PathVariable String id, @PathVariable int version) {
-        caller.requireAny(Role.ADMIN, Role.SECURITY);
-        return repository.version(caller.orgId(), id, version)
-                .switchIfEmpty(Mono.error(() -> ProblemType.NOT_FOUND.exception("No version %d of policy %s",
-                        version, id)))
-                .map(v -> new VersionDetail(v.policyId(), v.name(), v.version(), v.description(), v.hash(),
-                        EffectivePolicyCalculator.nested(PolicySnapshots.settings(v.settingsJson())),
-                        v.sourceText(), v.createdAt(), v.createdBy(), v.publishedAt()));
+    Mono<PolicyVersion> version(Caller caller, @PathVariable String id, @PathVariable int version) {
+        return policies.version(caller, id, version);
     }
 
     record Diff(String policyId, int from, int to, List<PolicyCatalog.Change> changes) {
@@ -182,8 +143,7 @@ class PolicyController {
     @PostMapping("/{id}/publish")
     Mono<PublishResponse> publish(Caller caller, @PathVariable String id,
             @Valid @RequestBody(required = false) PublishRequest body) {
-        caller.requireAny(Role.ADMIN);
-        return catalog.publish(caller.orgId(), Actor.user(caller.userId()), id, body == null ? null : body.version())
+        return policies.publish(caller, id, body == null ? null : body.version())
                 .map(p -> new PublishResponse(p.id(), p.name(), p.publishedVersion()));
     }
 
@@ -192,55 +152,44 @@ class PolicyController {
             @Min(-1000) @Max(1000) Integer priority) {
     }
 
-    record AssignmentView(String id, String policyId, String targetType, String target, int priority,
-            Instant createdAt) {
-
-        static AssignmentView of(PolicyRepository.StoredAssignment a) {
-            return new AssignmentView(a.id(), a.policyId(), a.targetType(), a.target(), a.priority(),
-                    a.createdAt());
-        }
-    }
-
     @Operation(summary = "Assign a policy to an ownership, group, platform or device (ADMIN)")
     @ApiResponse(responseCode = "201", description = "The assignment")
     @Problems({"403 forbidden", "400 assignment-invalid"})
     @PostMapping("/{id}/assignments")
-    Mono<ResponseEntity<AssignmentView>> assign(Caller caller, @PathVariable String id,
+    Mono<ResponseEntity<PolicyDetail.Assignment>> assign(Caller caller, @PathVariable String id,
             @Valid @RequestBody AssignmentRequest body) {
         caller.requireAny(Role.ADMIN);
-        List<PolicyAssigner.Target> targets = new ArrayList<>();
+        List<String[]> targets = new ArrayList<>();
         if (body.ownership() != null) {
-            targets.add(new PolicyAssigner.Target("ownership", body.ownership()));
+            targets.add(new String[] {"ownership", body.ownership()});
         }
         if (body.group() != null) {
-            targets.add(new PolicyAssigner.Target("group", body.group()));
+            targets.add(new String[] {"group", body.group()});
         }
         if (body.platform() != null) {
-            targets.add(new PolicyAssigner.Target("platform", body.platform()));
+            targets.add(new String[] {"platform", body.platform()});
         }
         if (body.deviceId() != null) {
-            targets.add(new PolicyAssigner.Target("deviceId", body.deviceId()));
+            targets.add(new String[] {"deviceId", body.deviceId()});
         }
         if (targets.size() != 1) {
             return Mono.error(PolicyProblems.ASSIGNMENT_INVALID.exception(
                     "Name exactly one of ownership, group, platform or deviceId (got %d)", targets.size()));
         }
-        return assigner.assign(caller.orgId(), Actor.user(caller.userId()), id, targets.get(0),
+        return policies.assign(caller, id, targets.get(0)[0], targets.get(0)[1],
                         body.priority() == null ? 0 : body.priority())
                 .map(a -> ResponseEntity.created(URI.create("/api/v1/policies/" + id + "/assignments/" + a.id()))
-                        .body(AssignmentView.of(a)));
+                        .body(a));
     }
 
-    record AssignmentList(List<AssignmentView> items) {
+    record AssignmentList(List<PolicyDetail.Assignment> items) {
     }
 
     @Operation(summary = "A policy's assignments (ADMIN, SECURITY)")
     @Problems({"403 forbidden"})
     @GetMapping("/{id}/assignments")
     Mono<AssignmentList> assignments(Caller caller, @PathVariable String id) {
-        caller.requireAny(Role.ADMIN, Role.SECURITY);
-        return catalog.policy(caller.orgId(), id).thenMany(repository.assignments(caller.orgId(), id))
-                .map(AssignmentView::of).collectList().map(AssignmentList::new);
+        return policies.detail(caller, id).map(p -> new AssignmentList(p.assignments()));
     }
 
     @Operation(summary = "Remove an assignment (ADMIN)")
@@ -249,15 +198,27 @@ class PolicyController {
     @DeleteMapping("/{id}/assignments/{assignmentId}")
     @ResponseStatus(HttpStatus.NO_CONTENT)
     Mono<Void> unassign(Caller caller, @PathVariable String id, @PathVariable String assignmentId) {
-        caller.requireAny(Role.ADMIN);
-        return assigner.unassign(caller.orgId(), Actor.user(caller.userId()), id, assignmentId);
+        return policies.unassign(caller, id, assignmentId);
     }
 
-    @Operation(summary = "A policy's rollout, setting by setting (ADMIN, SECURITY)")
+    @Operation(summary = "A policy's rollout, device by device and setting by setting, with each setting's controls "
+            + "(ADMIN, SECURITY)")
     @Problems({"403 forbidden"})
     @GetMapping("/{id}/rollout")
-    Mono<PolicyRollout.Rollout> rollout(Caller caller, @PathVariable String id) {
-        caller.requireAny(Role.ADMIN, Role.SECURITY);
-        return rollout.rollout(caller.orgId(), id);
+    Mono<Rollout> rollout(Caller caller, @PathVariable String id) {
+        return rollouts.rollout(caller, id);
+    }
+
+    record DeviceList(List<String> items) {
+    }
+
+    @Operation(summary = "The devices with a given result for one setting (or any) of a policy (ADMIN, SECURITY)")
+    @Problems({"403 forbidden", "400 validation-failed"})
+    @GetMapping("/{id}/rollout/devices")
+    Mono<DeviceList> rolloutDevices(Caller caller, @PathVariable String id,
+            @RequestParam(required = false) String setting,
+            @RequestParam(defaultValue = "FAILED") SettingResult result) {
+        return rollouts.devices(caller, id, setting, result).map(Set::stream)
+                .map(ids -> new DeviceList(ids.sorted().toList()));
     }
 }
