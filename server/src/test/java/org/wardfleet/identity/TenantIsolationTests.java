@@ -48,6 +48,9 @@ class TenantIsolationTests {
             "POST /api/v1/policies/{id}/versions",
             "GET /api/v1/policies/{id}/versions/{version}",
             "GET /api/v1/policies/{id}/diff",
+            // checked across organisations in ConsolePoliciesTests (validate reads no stored data)
+            "POST /api/v1/policies/validate",
+            "GET /api/v1/policies/{id}/rollout/devices",
             "POST /api/v1/policies/{id}/publish",
             "POST /api/v1/policies/{id}/assignments",
             "GET /api/v1/policies/{id}/assignments",
