@@ -1,6 +1,7 @@
 package org.wardfleet.compliance;
 
 import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -27,4 +28,16 @@ public interface DeviceCompliance {
      * the fleet list. Reads every such device and compliance record of the organisation.
      */
     Mono<Set<String>> devicesIn(Caller caller, ComplianceState state);
+
+    /** The organisation's counts now (what {@code GET /api/v1/compliance/summary} answers). */
+    Mono<ComplianceSummary> summary(Caller caller);
+
+    /**
+     * The counts of each of the last {@code days} days (1..90), oldest first, today's as of now: from the daily
+     * snapshots ({@code compliance_daily}), one read by id per day.
+     */
+    Mono<List<ComplianceDay>> daily(Caller caller, int days);
+
+    /** The enforcement ladder's steps still to run in the organisation, soonest first, at most {@code limit} (1..200). */
+    Mono<PendingEnforcement> pendingEnforcement(Caller caller, int limit);
 }

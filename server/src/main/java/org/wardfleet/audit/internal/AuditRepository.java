@@ -17,6 +17,7 @@ import org.bson.conversions.Bson;
 import org.reactivestreams.Publisher;
 import org.springframework.stereotype.Component;
 import org.wardfleet.audit.AuditEntry;
+import org.wardfleet.audit.AuditSearch;
 import org.wardfleet.platform.mongo.Documents;
 import org.wardfleet.platform.mongo.IndexedCollection;
 
@@ -101,16 +102,16 @@ class AuditRepository implements IndexedCollection {
         return Flux.from(entries.find(eq("orgId", orgId)).sort(Sorts.ascending("seq"))).map(AuditRepository::toEntry);
     }
 
-    Flux<AuditEntry> page(String orgId, AuditQuery query) {
+    Flux<AuditEntry> page(String orgId, AuditSearch query) {
         return Flux.from(entries.find(filter(orgId, query)).sort(Sorts.descending("seq"))
                 .skip(query.page() * query.size()).limit(query.size())).map(AuditRepository::toEntry);
     }
 
-    Mono<Long> count(String orgId, AuditQuery query) {
+    Mono<Long> count(String orgId, AuditSearch query) {
         return Mono.from(entries.countDocuments(filter(orgId, query)));
     }
 
-    private static Bson filter(String orgId, AuditQuery query) {
+    private static Bson filter(String orgId, AuditSearch query) {
         List<Bson> parts = new ArrayList<>();
         parts.add(eq("orgId", orgId));
         if (query.actor() != null) {
@@ -118,6 +119,9 @@ class AuditRepository implements IndexedCollection {
         }
         if (query.action() != null) {
             parts.add(eq("action", query.action()));
+        }
+        if (query.target() != null) {
+            parts.add(eq("target", query.target()));
         }
         if (query.from() != null) {
             parts.add(gte("at", Documents.date(query.from())));

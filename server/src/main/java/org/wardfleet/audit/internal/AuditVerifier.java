@@ -6,6 +6,7 @@ import java.util.List;
 
 import org.springframework.stereotype.Component;
 import org.wardfleet.audit.AuditEntry;
+import org.wardfleet.audit.ChainVerification;
 
 import reactor.core.publisher.Mono;
 
@@ -31,20 +32,7 @@ class AuditVerifier {
         this.log = log;
     }
 
-    /** Sequence numbers {@code from} to {@code to} (inclusive) have no entry. */
-    record Gap(long from, long to, long count) {
-    }
-
-    /**
-     * @param firstBrokenSeq the first entry that is missing, edited or mislinked (null when valid)
-     * @param headSeq the highest sequence number handed out
-     * @param missing how many numbers up to the head have no entry
-     */
-    record Verification(boolean valid, long entries, Long firstBrokenSeq, String reason, long headSeq, long missing,
-            List<Gap> gaps) {
-    }
-
-    Mono<Verification> verify(String orgId) {
+    Mono<ChainVerification> verify(String orgId) {
         // the head first, then this instance's batch in flight: every number up to the head is then written or lost
         return repository.head(orgId)
                 .flatMap(head -> log.settled(orgId).then(walk(orgId, head))
@@ -52,7 +40,7 @@ class AuditVerifier {
                                 : Mono.delay(RECHECK).then(walk(orgId, head))));
     }
 
-    private Mono<Verification> walk(String orgId, AuditRepository.Head head) {
+    private Mono<ChainVerification> walk(String orgId, AuditRepository.Head head) {
         return repository.chain(orgId)
                 .reduceWith(Walk::new, Walk::next)
                 .map(walk -> walk.finish(head));
@@ -66,7 +54,7 @@ class AuditVerifier {
         private Long brokenAt;
         private String reason;
         private long missing;
-        private final List<Gap> gaps = new ArrayList<>();
+        private final List<ChainVerification.Gap> gaps = new ArrayList<>();
 
         Walk next(AuditEntry entry) {
             seen++;
@@ -85,11 +73,11 @@ class AuditVerifier {
             return this;
         }
 
-        Verification finish(AuditRepository.Head head) {
+        ChainVerification finish(AuditRepository.Head head) {
             if (head.seq() > lastSeq) {
                 gap(lastSeq + 1, head.seq());
             }
-            return new Verification(brokenAt == null, seen, brokenAt, reason, Math.max(head.seq(), lastSeq),
+            return new ChainVerification(brokenAt == null, seen, brokenAt, reason, Math.max(head.seq(), lastSeq),
                     missing, List.copyOf(gaps));
         }
 
@@ -97,7 +85,7 @@ class AuditVerifier {
             long count = to - from + 1;
             missing += count;
             if (gaps.size() < MAX_GAPS_LISTED) {
-                gaps.add(new Gap(from, to, count));
+                gaps.add(new ChainVerification.Gap(from, to, count));
             }
             broken(from, count == 1 ? "entry " + from + " is missing"
                     : "entries " + from + " to " + to + " are missing (" + count + ")");

@@ -12,6 +12,7 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
 import org.wardfleet.compliance.ComplianceHistory;
 import org.wardfleet.compliance.ComplianceState;
+import org.wardfleet.compliance.ComplianceSummary;
 import org.wardfleet.compliance.DeviceCompliance;
 import org.wardfleet.compliance.DeviceAccess;
 import org.wardfleet.platform.security.Caller;
@@ -77,9 +78,8 @@ class ComplianceController {
     @Operation(summary = "Compliance counts of the organisation (ADMIN, SECURITY)")
     @Problems({"403 forbidden"})
     @GetMapping("/api/v1/compliance/summary")
-    Mono<ComplianceStatus.Summary> summary(Caller caller) {
-        caller.requireAny(Role.ADMIN, Role.SECURITY);
-        return status.summary(caller.orgId());
+    Mono<ComplianceSummary> summary(Caller caller) {
+        return compliance.summary(caller);
     }
 
     @Operation(summary = "A device's compliance now and its recent reports (ADMIN, SECURITY)")

@@ -1,5 +1,9 @@
 package org.wardfleet.compliance.internal;
 
+import java.time.Clock;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
@@ -9,7 +13,10 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 import org.springframework.stereotype.Component;
+import org.wardfleet.compliance.ComplianceDay;
 import org.wardfleet.compliance.ComplianceHistory;
+import org.wardfleet.compliance.ComplianceSummary;
+import org.wardfleet.compliance.PendingEnforcement;
 import org.wardfleet.compliance.ComplianceState;
 import org.wardfleet.compliance.DeviceCompliance;
 import org.wardfleet.device.Device;
@@ -27,18 +34,26 @@ import reactor.core.publisher.Mono;
 class ComplianceReader implements DeviceCompliance {
 
     static final int HISTORY = 50;
+    static final int MAX_DAYS = 90;
+    static final int MAX_STEPS = 200;
 
     private final Devices devices;
     private final DevicePolicies policies;
     private final ComplianceRepository repository;
     private final ComplianceStatus status;
+    private final ComplianceSnapshots snapshots;
+    private final EnforcementSteps steps;
+    private final Clock clock;
 
     ComplianceReader(Devices devices, DevicePolicies policies, ComplianceRepository repository,
-            ComplianceStatus status) {
+            ComplianceStatus status, ComplianceSnapshots snapshots, EnforcementSteps steps, Clock clock) {
         this.devices = devices;
         this.policies = policies;
         this.repository = repository;
         this.status = status;
+        this.snapshots = snapshots;
+        this.steps = steps;
+        this.clock = clock;
     }
 
     @Override
@@ -84,6 +99,45 @@ class ComplianceReader implements DeviceCompliance {
                             .filter(d -> status.now(d, t.getT2().apply(d), t.getT1().get(d.id())).state() == state)
                             .map(Device::id)
                             .collect(Collectors.toSet()));
+        });
+    }
+
+    @Override
+    public Mono<ComplianceSummary> summary(Caller caller) {
+        return Mono.defer(() -> status.summary(reader(caller).orgId()));
+    }
+
+    @Override
+    public Mono<List<ComplianceDay>> daily(Caller caller, int days) {
+        return Mono.defer(() -> {
+            String orgId = reader(caller).orgId();
+            if (days < 1 || days > MAX_DAYS) {
+                return Mono.error(ProblemType.VALIDATION_FAILED.exception("days must be 1..%d", MAX_DAYS));
+            }
+            LocalDate today = LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC);
+            List<LocalDate> wanted = today.minusDays(days - 1L).datesUntil(today).toList();
+            return snapshots.find(orgId, wanted).zipWith(status.summary(orgId))
+                    .map(t -> {
+                        List<ComplianceDay> out = new ArrayList<>();
+                        wanted.forEach(day -> out.add(new ComplianceDay(day, t.getT1().get(day))));
+                        out.add(new ComplianceDay(today, t.getT2().byState()));
+                        return out;
+                    });
+        });
+    }
+
+    @Override
+    public Mono<PendingEnforcement> pendingEnforcement(Caller caller, int limit) {
+        return Mono.defer(() -> {
+            String orgId = reader(caller).orgId();
+            if (limit < 1 || limit > MAX_STEPS) {
+                return Mono.error(ProblemType.VALIDATION_FAILED.exception("limit must be 1..%d", MAX_STEPS));
+            }
+            return steps.pending(orgId, limit)
+                    .map(s -> new PendingEnforcement.Step(s.deviceId(), s.action(), s.dueAt(), s.index()))
+                    .collectList()
+                    .zipWith(steps.countPending(orgId))
+                    .map(t -> new PendingEnforcement(t.getT1(), t.getT2()));
         });
     }
 

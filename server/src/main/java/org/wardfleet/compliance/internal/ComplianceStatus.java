@@ -11,6 +11,7 @@ import java.util.TreeMap;
 
 import org.springframework.stereotype.Component;
 import org.wardfleet.compliance.ComplianceState;
+import org.wardfleet.compliance.ComplianceSummary;
 import org.wardfleet.compliance.DeviceAccess;
 import org.wardfleet.device.Device;
 import org.wardfleet.device.DeviceState;
@@ -126,11 +127,7 @@ class ComplianceStatus implements DeviceAccess {
                 current.blocked());
     }
 
-    record Summary(int devices, Map<String, Integer> byState, Map<String, Integer> byReason,
-            Map<String, Map<String, Integer>> byOwnership, Map<String, Map<String, Integer>> byPlatform) {
-    }
-
-    Mono<Summary> summary(String orgId) {
+    Mono<ComplianceSummary> summary(String orgId) {
         return repository.all(orgId).collectMap(ComplianceRepository.Current::deviceId)
                 .zipWith(policies.evaluator(orgId))
                 .flatMap(t -> devices.reachable(orgId)
@@ -140,7 +137,7 @@ class ComplianceStatus implements DeviceAccess {
                 .map(ComplianceStatus::summarise);
     }
 
-    private static Summary summarise(List<Map.Entry<Device, Now>> entries) {
+    private static ComplianceSummary summarise(List<Map.Entry<Device, Now>> entries) {
         Map<String, Integer> byState = new LinkedHashMap<>();
         for (ComplianceState s : ComplianceState.values()) {
             byState.put(s.name(), 0);
@@ -157,6 +154,6 @@ class ComplianceStatus implements DeviceAccess {
             byPlatform.computeIfAbsent(e.getKey().platform().wire(), k -> new TreeMap<>()).merge(state, 1,
                     Integer::sum);
         }
-        return new Summary(entries.size(), byState, byReason, byOwnership, byPlatform);
+        return new ComplianceSummary(entries.size(), byState, byReason, byOwnership, byPlatform);
     }
 }

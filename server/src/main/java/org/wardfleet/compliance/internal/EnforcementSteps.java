@@ -88,6 +88,16 @@ class EnforcementSteps {
                 .map(r -> r.getModifiedCount());
     }
 
+    /** The organisation's steps still to run, soonest first (a scan in embedded mode: no non-unique index). */
+    Flux<Step> pending(String orgId, int limit) {
+        return Flux.from(steps.find(and(eq("orgId", orgId), eq("state", "PENDING"))).sort(Sorts.ascending("dueAt"))
+                .limit(limit)).map(EnforcementSteps::toStep);
+    }
+
+    Mono<Long> countPending(String orgId) {
+        return Mono.from(steps.countDocuments(and(eq("orgId", orgId), eq("state", "PENDING"))));
+    }
+
     Flux<Step> forDevice(String orgId, String deviceId) {
         return Flux.from(steps.find(and(eq("orgId", orgId), eq("deviceId", deviceId))).sort(Sorts.ascending("dueAt")))
                 .map(EnforcementSteps::toStep);

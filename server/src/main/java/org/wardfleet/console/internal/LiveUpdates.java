@@ -27,6 +27,8 @@ import reactor.core.publisher.Mono;
 class LiveUpdates {
 
     static final Duration HEARTBEAT = Duration.ofSeconds(15);
+    static final Duration SETTLE = Duration.ofSeconds(1);
+    static final Duration SESSION_CHECK = Duration.ofSeconds(5);
 
     private final ConsoleSessions sessions;
 
@@ -55,6 +57,28 @@ class LiveUpdates {
             return Flux.merge(changes, heartbeat)
                     .onErrorResume(SessionEnded.class, ended -> Flux.just(
                             ServerSentEvent.builder("ended").event("ended").build()));
+        });
+    }
+
+    /**
+     * Sends {@code changed} when {@code changes} emits (at most once per {@link #SETTLE}: a burst of changes is one
+     * re-fetch), with the same heartbeat, and {@code ended} then completes when the session ends (checked every
+     * {@link #SESSION_CHECK}). For parts that change on an event (a new security event) rather than a polled version.
+     */
+    Flux<ServerSentEvent<String>> follow(ServerWebExchange exchange, Flux<?> changes) {
+        return sessions.current(exchange).flatMapMany(session -> {
+            Flux<ServerSentEvent<String>> changed = changes.sample(SETTLE)
+                    .map(c -> ServerSentEvent.builder("changed").event("changed").build());
+            Flux<ServerSentEvent<String>> heartbeat = Flux.interval(HEARTBEAT, HEARTBEAT)
+                    .map(tick -> ServerSentEvent.<String>builder().comment("keep-alive").build());
+            Flux<ServerSentEvent<String>> ended = Flux.interval(SESSION_CHECK, SESSION_CHECK)
+                    .onBackpressureDrop()
+                    .concatMap(tick -> sessions.stillLive(session.id()))
+                    .filter(live -> !live)
+                    .next()
+                    .map(gone -> ServerSentEvent.builder("ended").event("ended").build())
+                    .flux();
+            return Flux.merge(changed, heartbeat, ended).takeUntil(e -> "ended".equals(e.event()));
         });
     }
 

@@ -15,6 +15,7 @@ import java.util.UUID;
 import org.bson.Document;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.stereotype.Component;
+import org.wardfleet.events.SecurityEvent;
 import org.wardfleet.events.SecurityEvents;
 import org.wardfleet.platform.mongo.Documents;
 
@@ -52,14 +53,6 @@ class EventStore implements SecurityEvents {
         this.feed = feed;
     }
 
-    record Event(String id, String orgId, String type, String subject, Instant at, Map<String, Object> details) {
-
-        Map<String, Object> wire() {
-            return Map.of("id", id, "orgId", orgId, "type", type, "subject", subject == null ? "" : subject,
-                    "at", at.toString(), "details", details);
-        }
-    }
-
     @Override
     public Mono<Void> publish(String orgId, String type, String subject, Map<String, Object> details) {
         Document doc = new Document("_id", UUID.randomUUID().toString()).append("orgId", orgId).append("type", type)
@@ -71,13 +64,13 @@ class EventStore implements SecurityEvents {
     }
 
     /** Events of this organisation inserted from now on, from any instance. */
-    Flux<Event> live(String orgId) {
+    Flux<SecurityEvent> live(String orgId) {
         return feed.inserts(events)
                 .filter(d -> orgId.equals(d.getString("orgId")))
                 .map(EventStore::toEvent);
     }
 
-    Flux<Event> recent(String orgId, Instant since, int limit) {
+    Flux<SecurityEvent> recent(String orgId, Instant since, int limit) {
         return Flux.from(events.find(and(eq("orgId", orgId), gte("at", Documents.date(since))))
                 .sort(Sorts.descending("at")).limit(limit)).map(EventStore::toEvent);
     }
@@ -88,7 +81,7 @@ class EventStore implements SecurityEvents {
                 gte("at", Documents.date(since)))));
     }
 
-    Flux<Event> deliverable(Instant now, int limit) {
+    Flux<SecurityEvent> deliverable(Instant now, int limit) {
         return Flux.from(events.find(and(eq("webhook", "PENDING"), lte("nextAttemptAt", Documents.date(now)),
                         or(eq("leaseUntil", null), lte("leaseUntil", Documents.date(now)))))
                 .sort(Sorts.ascending("at")).limit(limit)).map(EventStore::toEvent);
@@ -118,9 +111,9 @@ class EventStore implements SecurityEvents {
                 .then();
     }
 
-    private static Event toEvent(Document d) {
+    private static SecurityEvent toEvent(Document d) {
         Document details = d.get("details", Document.class);
-        return new Event(d.getString("_id"), d.getString("orgId"), d.getString("type"), d.getString("subject"),
+        return new SecurityEvent(d.getString("_id"), d.getString("orgId"), d.getString("type"), d.getString("subject"),
                 Documents.instant(d.getDate("at")), details == null ? Map.of() : new java.util.LinkedHashMap<>(details));
     }
 }

@@ -1,8 +1,6 @@
 package org.wardfleet.events.internal;
 
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Map;
 
 import org.springframework.http.MediaType;
@@ -10,6 +8,7 @@ import org.springframework.http.codec.ServerSentEvent;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
+import org.wardfleet.events.SecurityEventFeed;
 import org.wardfleet.platform.security.Caller;
 import org.wardfleet.platform.security.Role;
 import org.wardfleet.platform.web.Problems;
@@ -25,12 +24,10 @@ import reactor.core.publisher.Flux;
 @RestController
 class EventsController {
 
-    private final EventStore store;
-    private final Clock clock;
+    private final SecurityEventFeed feed;
 
-    EventsController(EventStore store, Clock clock) {
-        this.store = store;
-        this.clock = clock;
+    EventsController(SecurityEventFeed feed) {
+        this.feed = feed;
     }
 
     @Operation(summary = "Security events, live (server-sent events; ADMIN, SECURITY)")
@@ -39,14 +36,7 @@ class EventsController {
     Flux<ServerSentEvent<Map<String, Object>>> events(Caller caller,
             @RequestParam(defaultValue = "15") int sinceMinutes) {
         caller.requireAny(Role.ADMIN, Role.SECURITY);
-        Instant since = clock.instant().minus(Duration.ofMinutes(Math.max(0, Math.min(sinceMinutes, 1440))));
-        Flux<ServerSentEvent<Map<String, Object>>> events = store.recent(caller.orgId(), since, 200)
-                .collectList().flatMapMany(list -> {
-                    java.util.List<EventStore.Event> oldestFirst = new java.util.ArrayList<>(list);
-                    java.util.Collections.reverse(oldestFirst);
-                    return Flux.fromIterable(oldestFirst);
-                })
-                .concatWith(store.live(caller.orgId()))
+        Flux<ServerSentEvent<Map<String, Object>>> events = feed.follow(caller, Duration.ofMinutes(sinceMinutes))
                 .map(e -> ServerSentEvent.<Map<String, Object>>builder(e.wire()).id(e.id()).event(e.type()).build());
         Flux<ServerSentEvent<Map<String, Object>>> heartbeat = Flux.interval(Duration.ofSeconds(15))
                 .map(i -> ServerSentEvent.<Map<String, Object>>builder().comment("heartbeat").build());

@@ -60,7 +60,7 @@ class WebhookDelivery implements SmartLifecycle {
                 .reduce(0, Integer::sum);
     }
 
-    private Mono<Void> post(EventStore.Event event) {
+    private Mono<Void> post(org.wardfleet.events.SecurityEvent event) {
         String body = JSON.writeValueAsString(event.wire());
         String timestamp = Long.toString(clock.instant().getEpochSecond());
         return http.post().uri(properties.webhookUrl()).contentType(MediaType.APPLICATION_JSON)

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.wardfleet.audit.AuditEntry;
 import org.wardfleet.audit.AuditEvent;
+import org.wardfleet.audit.ChainVerification;
 import org.wardfleet.audit.AuditEvent.Actor;
 import org.wardfleet.audit.AuditEvent.Outcome;
 import org.wardfleet.platform.web.ProblemException;
@@ -57,12 +58,12 @@ class AuditAppendTests {
         Mono.from(db.getCollection("audit_entries").deleteMany(Filters.and(Filters.eq("orgId", org),
                 Filters.gte("seq", 8L)))).block();
 
-        AuditVerifier.Verification lost = verifier.verify(org).block();
+        ChainVerification lost = verifier.verify(org).block();
         assertThat(lost.valid()).isFalse();
         assertThat(lost.entries()).isEqualTo(7);
         assertThat(lost.firstBrokenSeq()).isEqualTo(8L);
         assertThat(lost.missing()).isEqualTo(3);
-        assertThat(lost.gaps()).containsExactly(new AuditVerifier.Gap(8, 10, 3));
+        assertThat(lost.gaps()).containsExactly(new ChainVerification.Gap(8, 10, 3));
         assertThat(lost.headSeq()).isEqualTo(10);
 
         // a restarted server (nothing cached) continues after the head, chained to the head's hash
@@ -71,10 +72,10 @@ class AuditAppendTests {
         assertThat(next.target()).isEqualTo("after");
         assertThat(next.prevHash()).isEqualTo(headHash);
         assertThat(repository.entry(org, 8).blockOptional()).isEmpty();
-        AuditVerifier.Verification after = verifier.verify(org).block();
+        ChainVerification after = verifier.verify(org).block();
         assertThat(after.valid()).isFalse();
         assertThat(after.missing()).isEqualTo(3);
-        assertThat(after.gaps()).containsExactly(new AuditVerifier.Gap(8, 10, 3));
+        assertThat(after.gaps()).containsExactly(new ChainVerification.Gap(8, 10, 3));
         assertThat(after.entries()).isEqualTo(8);
     }
 
@@ -101,7 +102,7 @@ class AuditAppendTests {
         // number 6 was never stored nor seen by anyone (storage answers only what it keeps): the next entry is 6
         restarted(repository).record(event(org, "after restart")).block();
         assertThat(repository.entry(org, 6).block().target()).isEqualTo("after restart");
-        AuditVerifier.Verification verified = verifier.verify(org).block();
+        ChainVerification verified = verifier.verify(org).block();
         assertThat(verified.valid()).isTrue();
         assertThat(verified.missing()).isZero();
     }
@@ -126,7 +127,7 @@ class AuditAppendTests {
         restarted(repository).record(event(org, "after restart")).block();
         assertThat(repository.entry(org, 6).block().target()).isEqualTo("written, head behind");
         assertThat(repository.entry(org, 7).block().target()).isEqualTo("after restart");
-        AuditVerifier.Verification verified = verifier.verify(org).block();
+        ChainVerification verified = verifier.verify(org).block();
         assertThat(verified.valid()).isTrue();
         assertThat(verified.entries()).isEqualTo(7);
     }
@@ -155,7 +156,7 @@ class AuditAppendTests {
             pool.shutdown();
         }
         CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).get(120, TimeUnit.SECONDS);
-        AuditVerifier.Verification verified = verifier.verify(org).block();
+        ChainVerification verified = verifier.verify(org).block();
         assertThat(verified.valid()).isTrue();
         assertThat(verified.entries()).isEqualTo((long) threads * each);
     }
@@ -171,7 +172,7 @@ class AuditAppendTests {
         List<Long> seqs = Flux.from(db.getCollection("audit_entries").find(Filters.eq("orgId", org)))
                 .map(d -> d.getLong("seq")).collectList().block();
         assertThat(seqs).hasSize(2 * each).doesNotHaveDuplicates();
-        AuditVerifier.Verification verified = verifier.verify(org).block();
+        ChainVerification verified = verifier.verify(org).block();
         assertThat(verified.valid()).as(String.valueOf(verified)).isTrue();
         assertThat(verified.headSeq()).isEqualTo(2L * each);
     }
