@@ -31,12 +31,12 @@ record OnCallCalendar(String view, LocalDate date, ZoneId zone, String title, Lo
     /** One local day: its length in minutes (1380 on a 23-hour day) and what covers it. */
     record Day(LocalDate date, String label, long minutes, boolean inMonth, boolean today, List<Block> blocks) {
 
-        boolean unusual() {
+        public boolean unusual() {
             return minutes != 24 * 60;
         }
 
         /** "23-hour day: clocks go forward" when the day is not 24 hours long. */
-        String note() {
+        public String note() {
             return minutes < 24 * 60 ? (minutes / 60) + "-hour day: clocks go forward"
                     : minutes > 24 * 60 ? (minutes / 60) + "-hour day: clocks go back" : "";
         }

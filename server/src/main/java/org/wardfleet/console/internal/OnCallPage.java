@@ -74,6 +74,10 @@ class OnCallPage {
         }
     }
 
+    /** The confirmed override, as the confirmation posts it. */
+    record Confirmed(String userId, String from, String to) {
+    }
+
     @GetMapping("/console/oncall")
     Mono<Rendering> show(Caller caller, @RequestParam(required = false) String role,
             @RequestParam(defaultValue = "week") String view, @RequestParam(required = false) String date,
@@ -118,9 +122,12 @@ class OnCallPage {
 
     /** Adds the confirmed override through the service; its refusals are shown on the form. */
     @PostMapping("/console/oncall/roles/{id}/overrides")
-    Mono<Rendering> add(Caller caller, @PathVariable String id, @RequestParam String userId,
-            @RequestParam String from, @RequestParam String to, Showing asked, ServerWebExchange exchange) {
+    Mono<Rendering> add(Caller caller, @PathVariable String id, Confirmed confirmed, Showing asked,
+            ServerWebExchange exchange) {
         Showing showing = asked.of(id);
+        String userId = confirmed.userId() == null ? "" : confirmed.userId();
+        String from = confirmed.from() == null ? "" : confirmed.from();
+        String to = confirmed.to() == null ? "" : confirmed.to();
         return schedules.addOverride(caller, id, userId, from, to)
                 .map(created -> Rendering.redirectTo("/console/oncall?" + showing.query() + "&done=added").build())
                 .onErrorResume(ProblemException.class, refused -> refused.getStatusCode().value() != 400
@@ -201,6 +208,7 @@ class OnCallPage {
                     .modelAttribute("showing", new Showing(role.id(), shown, day.toString()))
                     .modelAttribute("calendar", OnCallCalendar.of(shown, day, zone, today, schedule.segments()))
                     .modelAttribute("covers", schedule.covers())
+                    .modelAttribute("when", OnCallCalendar.WHEN)
                     .build());
         });
     }

@@ -76,12 +76,20 @@ class OnCallPoliciesPage {
         }
     }
 
+    /** A step's wait as the list shows it, in minutes. */
+    record Waits() {
+
+        public String of(int seconds) {
+            return asMinutes(seconds);
+        }
+    }
+
     @GetMapping("/console/oncall/policies")
     Mono<Rendering> list(Caller caller, @RequestParam(defaultValue = "") String done, ServerWebExchange exchange) {
         return policies.list(caller, 0, 200).map(page -> ConsoleViews.page(exchange, "console/oncall-policies", null,
                         "oncall")
                 .modelAttribute("policies", page.items()).modelAttribute("total", page.total())
-                .modelAttribute("done", done).build());
+                .modelAttribute("done", done).modelAttribute("waits", new Waits()).build());
     }
 
     @GetMapping("/console/oncall/policies/new")
