@@ -2,11 +2,8 @@ package org.wardfleet.oncall.internal;
 
 import java.net.URI;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Locale;
-import java.util.UUID;
 
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
@@ -17,12 +14,7 @@ import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
-import org.wardfleet.audit.AuditEvent;
-import org.wardfleet.audit.AuditEvent.Actor;
-import org.wardfleet.audit.AuditEvent.Outcome;
-import org.wardfleet.audit.AuditLog;
 import org.wardfleet.platform.security.Caller;
-import org.wardfleet.platform.security.Role;
 import org.wardfleet.platform.web.ProblemType;
 import org.wardfleet.platform.web.Problems;
 
@@ -40,20 +32,19 @@ import reactor.core.publisher.Mono;
 @RestController
 class CoverController {
 
-    static final Duration MAX_COVER = Duration.ofDays(92);
-
     private final OnCallStore store;
     private final References references;
     private final PeopleNames names;
-    private final AuditLog audit;
     private final Clock clock;
+    private final RoleSchedules schedules;
 
-    CoverController(OnCallStore store, References references, PeopleNames names, AuditLog audit, Clock clock) {
+    CoverController(OnCallStore store, References references, PeopleNames names, Clock clock,
+            RoleSchedules schedules) {
         this.store = store;
         this.references = references;
         this.names = names;
-        this.audit = audit;
         this.clock = clock;
+        this.schedules = schedules;
     }
 
     /** {@code from}/{@code to}: an instant, or a local date-time in the role's zone. */
@@ -119,14 +110,14 @@ class CoverController {
             @Valid @RequestBody CoverBody body) {
         return role(caller, id)
                 .flatMap(role -> cover(caller, id, coverId).flatMap(before -> {
-                    allowed(caller, role, before.kind(), before.userId(), body.userId());
-                    InputBounds.Window window = window(body, role);
+                    CoverRules.allowed(caller, role, before.kind(), before.userId(), body.userId());
+                    InputBounds.Window window = CoverRules.window(body.from(), body.to(), role);
                     return references.activeUsers(caller.orgId(), List.of(body.userId()), "userId")
                             .then(store.replace(caller.orgId(), new OnCallStore.StoredCover(coverId, id,
                                     before.kind(), body.userId(), window.from(), window.to())));
                 }))
                 .switchIfEmpty(Mono.error(() -> notFound(coverId)))
-                .flatMap(c -> audited(caller, c, "change").thenReturn(c))
+                .flatMap(c -> schedules.audited(caller, c, "change").thenReturn(c))
                 .flatMap(c -> named(caller, c));
     }
 
@@ -135,65 +126,22 @@ class CoverController {
     @Problems({"403 forbidden", "409 rota-unusable"})
     @DeleteMapping("/api/v1/oncall/roles/{id}/covers/{coverId}")
     Mono<ResponseEntity<Void>> delete(Caller caller, @PathVariable String id, @PathVariable String coverId) {
-        return role(caller, id)
-                .flatMap(role -> cover(caller, id, coverId).flatMap(c -> {
-                    allowed(caller, role, c.kind(), c.userId(), c.userId());
-                    return store.delete(caller.orgId(), id, coverId).thenReturn(c);
-                }))
-                .flatMap(c -> audited(caller, c, "delete"))
-                .thenReturn(ResponseEntity.noContent().build());
+        return schedules.deleteCover(caller, id, coverId).thenReturn(ResponseEntity.noContent().build());
     }
 
     private Mono<ResponseEntity<OnCallController.Created>> add(Caller caller, String roleId, String kind,
             CoverBody body) {
-        return role(caller, roleId)
-                .flatMap(role -> {
-                    allowed(caller, role, kind, body.userId(), body.userId());
-                    InputBounds.Window window = window(body, role);
-                    return references.activeUsers(caller.orgId(), List.of(body.userId()), "userId")
-                            .then(store.insert(caller.orgId(), new OnCallStore.StoredCover(
-                                    UUID.randomUUID().toString(), roleId, kind, body.userId(), window.from(),
-                                    window.to())));
-                })
-                .flatMap(c -> audit.record(AuditEvent.of(caller.orgId(), Actor.user(caller.userId()),
-                        "oncall." + kind.toLowerCase(Locale.ROOT), roleId, Outcome.SUCCESS)
-                        .withDetail("userId", c.userId()).withDetail("from", c.from().toString())
-                        .withDetail("to", c.to().toString())).thenReturn(c))
+        return schedules.add(caller, roleId, kind, body.userId(), body.from(), body.to())
                 .map(c -> ResponseEntity.created(URI.create("/api/v1/oncall/roles/" + roleId + "/covers/" + c.id()))
                         .body(new OnCallController.Created(c.id())));
     }
 
-    /** {@code ADMIN}, the role's owners, or — for leave — the person themself, before and after the change. */
-    private static void allowed(Caller caller, OnCallStore.Role role, String kind, String before, String after) {
-        boolean self = "LEAVE".equals(kind) && before.equals(caller.userId()) && after.equals(caller.userId());
-        if (!caller.has(Role.ADMIN) && !role.owners().contains(caller.userId()) && !self) {
-            throw ProblemType.FORBIDDEN.exception("Only ADMIN or the role's owners (or a person for their own leave)");
-        }
-    }
-
-    private static InputBounds.Window window(CoverBody body, OnCallStore.Role role) {
-        Instant from = InputBounds.instant("from", OnCallController.instant(body.from(), role.zone()));
-        Instant to = InputBounds.instant("to", OnCallController.instant(body.to(), role.zone()));
-        if (!to.isAfter(from) || Duration.between(from, to).compareTo(MAX_COVER) > 0) {
-            throw ProblemType.VALIDATION_FAILED.exception("from must be before to, at most 92 days apart");
-        }
-        return new InputBounds.Window(from, to);
-    }
-
-    private Mono<Void> audited(Caller caller, OnCallStore.StoredCover c, String change) {
-        return audit.record(AuditEvent.of(caller.orgId(), Actor.user(caller.userId()),
-                "oncall." + c.kind().toLowerCase(Locale.ROOT) + "." + change, c.roleId(), Outcome.SUCCESS)
-                .withDetail("coverId", c.id()).withDetail("userId", c.userId()).withDetail("from", c.from().toString())
-                .withDetail("to", c.to().toString()));
-    }
-
     private Mono<OnCallStore.Role> role(Caller caller, String id) {
-        return store.role(caller.orgId(), id)
-                .switchIfEmpty(Mono.error(() -> ProblemType.NOT_FOUND.exception("No on-call role %s", id)));
+        return schedules.role(caller.orgId(), id);
     }
 
     private Mono<OnCallStore.StoredCover> cover(Caller caller, String roleId, String coverId) {
-        return store.cover(caller.orgId(), roleId, coverId).switchIfEmpty(Mono.error(() -> notFound(coverId)));
+        return schedules.stored(caller, roleId, coverId);
     }
 
     private static RuntimeException notFound(String coverId) {

@@ -17,6 +17,7 @@ import org.wardfleet.audit.AuditEvent.Actor;
 import org.wardfleet.audit.AuditEvent.Outcome;
 import org.wardfleet.audit.AuditLog;
 import org.wardfleet.messaging.Paging;
+import org.wardfleet.oncall.PageTarget;
 import org.wardfleet.platform.security.Caller;
 import org.wardfleet.platform.security.Role;
 import org.wardfleet.platform.web.ProblemType;
@@ -54,7 +55,7 @@ class PagesController {
         this.names = names;
     }
 
-    record NewPage(@NotNull @Valid TargetBody to, @NotNull @Size(min = 1, max = 4096) String text,
+    record NewPage(@NotNull @Valid PageTarget to, @NotNull @Size(min = 1, max = 4096) String text,
             @NotNull @Pattern(regexp = "ROUTINE|URGENT|STAT") String priority,
             @Size(max = 64) String escalationPolicyId) {
     }
@@ -75,8 +76,8 @@ class PagesController {
             return Mono.error(org.wardfleet.messaging.MessagingProblems.IDEMPOTENCY_KEY_REQUIRED.exception(
                     "Send an Idempotency-Key (1-128 characters) so a retried request never pages twice"));
         }
-        return intents.trigger(caller.orgId(), caller.userId(), body.to().target(), body.text(), body.priority(),
-                        body.escalationPolicyId(), List.of(), idempotencyKey)
+        return intents.trigger(caller.orgId(), caller.userId(), Targets.of(body.to(), "to"), body.text(),
+                        body.priority(), body.escalationPolicyId(), List.of(), idempotencyKey)
                 // never an empty 2xx: a page either exists or its refusal says why (a bug otherwise: 500, logged)
                 .switchIfEmpty(Mono.error(() -> new IllegalStateException("Page trigger completed without a page")))
                 .map(p -> ResponseEntity.created(URI.create("/api/v1/pages/" + p.id()))
