@@ -73,6 +73,12 @@ import reactor.netty.resources.ConnectionProvider;
  */
 public final class FleetSimulator {
 
+    /**
+     * Handshakes in flight while connecting ({@code -Dsim.wave}, default 64): on a machine loaded far beyond its cores
+     * a smaller wave keeps handshakes under the server's 20 s read timeout.
+     */
+    static final int WAVE = Integer.getInteger("sim.wave", 64);
+
     private FleetSimulator() {
     }
 
@@ -206,8 +212,8 @@ public final class FleetSimulator {
         Disposable.Composite streams = Disposables.composite();
         Sinks.Many<Mono<Void>> work = Sinks.many().unicast().onBackpressureBuffer();
         streams.add(work.asFlux().flatMap(task -> task, 128).subscribe());
-        // connect in waves (64 handshakes at a time) so the server's accept queue is not flooded
-        java.util.concurrent.Semaphore waves = new java.util.concurrent.Semaphore(64);
+        // connect in waves (sim.wave handshakes at a time) so the server's accept queue is not flooded
+        java.util.concurrent.Semaphore waves = new java.util.concurrent.Semaphore(WAVE);
         for (int i = 0; i < phones.size(); i++) {
             Phone p = phones.get(i);
             int index = i;
@@ -462,7 +468,7 @@ public final class FleetSimulator {
         java.util.concurrent.atomic.AtomicReference<Phase> phase = new java.util.concurrent.atomic.AtomicReference<>(
                 new Phase(false, n, n));
         List<LeanSocket> sockets = Collections.synchronizedList(new ArrayList<>());
-        java.util.concurrent.Semaphore waves = new java.util.concurrent.Semaphore(64);
+        java.util.concurrent.Semaphore waves = new java.util.concurrent.Semaphore(WAVE);
         for (int i = 0; i < n; i++) {
             int index = i;
             Runnable free = slot(waves, group);
