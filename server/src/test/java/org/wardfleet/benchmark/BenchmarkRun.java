@@ -10,8 +10,8 @@ import java.util.List;
  * The rule every benchmark follows (issue 24): a run that did not do all its work — a phone, device or page that did
  * not complete, a simulator that stopped, a baseline that did not connect, a roll-up that never reached N — fails its
  * test with one line saying how many and why, and prints no ratio: a ratio over less work than asked for flatters, and
- * {@code 9,997 of 10,000} once printed {@code ratio -0.0} and passed. One instance per benchmark run; its result file is
- * removed when the run starts, so an earlier run's result is never read as this one's.
+ * {@code 9,997 of 10,000} once printed {@code ratio -0.0} and passed. One instance per benchmark run; its result file
+ * is removed when the run starts, so an earlier run's result is never read as this one's.
  */
 final class BenchmarkRun {
 
@@ -31,7 +31,8 @@ final class BenchmarkRun {
     /** Fails the run unless all {@code expected} {@code what} completed: "9997 of 10000 phones with it — why". */
     void require(String what, long done, long expected, String why) {
         if (done != expected) {
-            fail(String.format("%d of %d %s%s", done, expected, what, why == null || why.isEmpty() ? "" : " — " + why));
+            fail(String.format("%d of %d %s%s", done, expected, what,
+                    why == null || why.isEmpty() ? "" : " — " + why));
         }
     }
 

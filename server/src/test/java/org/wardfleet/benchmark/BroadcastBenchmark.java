@@ -1,5 +1,15 @@
 package org.wardfleet.benchmark;
 
+import static org.wardfleet.benchmark.ReferenceRuns.connected;
+import static org.wardfleet.benchmark.ReferenceRuns.done;
+import static org.wardfleet.benchmark.ReferenceRuns.floor;
+import static org.wardfleet.benchmark.ReferenceRuns.line;
+import static org.wardfleet.benchmark.ReferenceRuns.millis;
+import static org.wardfleet.benchmark.ReferenceRuns.mosquitto;
+import static org.wardfleet.benchmark.ReferenceRuns.settle;
+import static org.wardfleet.benchmark.ReferenceRuns.simulator;
+import static org.wardfleet.benchmark.ReferenceRuns.warmedUp;
+
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -33,10 +43,13 @@ import reactor.netty.resources.ConnectionProvider;
 
 /**
  * Mass notification at hospital scale: a 10,000-recipient broadcast (one enrolled phone per person, every phone
- * holding its stream in a separate simulator JVM) — time until every phone has fetched and decrypted it, and until the
- * sender's roll-up shows all delivered; against the same fan-out through Mosquitto (one QoS 1 publish to 10,000
- * subscribers, each answering with a receipt the publisher side counts) when {@code bench.mqttPort} names a running
- * Mosquitto; then inbound WCTP submissions per second against the same pages through the JSON API. Run:
+ * holding its stream in a separate simulator JVM) — time until the sender's stored roll-up shows all delivered;
+ * against the reference, the encrypted floor ({@link TransportFloor}: the same per-phone A256KW copies on a bare
+ * WebSocket server, receipts counted in memory), goal within {@link #GOAL}× of it; and the same fan-out through
+ * Mosquitto (one QoS 1 publish to 10,000 subscribers, each answering with a receipt one collector counts) as the
+ * outside reference when {@code bench.mqttPort} names a running Mosquitto. The three are interleaved over
+ * {@code bench.rounds} rounds, medians reported; incomplete work fails the run ({@link BenchmarkRun}). Then inbound
+ * WCTP submissions per second against the same pages through the JSON API. Run:
  * {@code server/bench/broadcast-benchmark.sh} (docs/benchmarks.md). Not part of the suite (tag "benchmark").
  */
 @Tag("benchmark")
@@ -165,7 +178,8 @@ class BroadcastBenchmark {
         out.append(String.format("  goal: Wardfleet all-delivered-and-rolled-up within %.1fx the encrypted floor: "
                 + "ratio %.2f — %s%n", GOAL, w / f, w / f <= GOAL ? "PASS" : "MISS"));
         out.append(MQTT_PORT == null
-                ? "  outside reference: mosquitto not run (bench.mqttPort not set; use server/bench/broadcast-benchmark.sh)\n"
+                ? "  outside reference: mosquitto not run (bench.mqttPort not set; use "
+                        + "server/bench/broadcast-benchmark.sh)\n"
                 : String.format("  outside reference: wardfleet / mosquitto %.2f; encrypted floor / mosquitto %.2f%n",
                         w / BenchmarkRun.median(mosquitto), f / BenchmarkRun.median(mosquitto)));
 
@@ -231,81 +245,6 @@ class BroadcastBenchmark {
         }
     }
 
-    /**
-     * The reference ({@link TransportFloor}, encrypted): the broadcast to as many phones on a bare reactor-netty
-     * WebSocket server in this JVM, each its own A256KW/A256GCM copy, receipts counted in memory — what the transport
-     * and the per-phone encryption cost before any of Wardfleet's own work. Returns ms until all receipts counted.
-     */
-    private static long floor(BenchmarkRun run, StringBuilder out) throws Exception {
-        try (TransportFloor floor = new TransportFloor(true)) {
-            Process sim = simulator("floor", String.valueOf(floor.port()), String.valueOf(RECIPIENTS));
-            try {
-                BufferedReader simOut = new BufferedReader(new InputStreamReader(sim.getInputStream(),
-                        StandardCharsets.UTF_8));
-                connected(run, "encrypted floor", simOut);
-                run.require("receipts counted by the encrypted floor in the warm-up", floor.broadcast(TEXT) < 0
-                        ? floor.counted() : RECIPIENTS, RECIPIENTS, "no new receipt for " + STALL_SECONDS + " s");
-                warmedUp(run, "encrypted floor", simOut);
-                double load = settle(sim.pid());
-                long cpu0 = FleetSimulator.cpuNanos();
-                long t0 = System.currentTimeMillis();
-                long last = floor.broadcast(TEXT);
-                long serverCpu = (FleetSimulator.cpuNanos() - cpu0) / 1_000_000;
-                run.require("receipts counted by the encrypted floor", last < 0 ? floor.counted() : RECIPIENTS,
-                        RECIPIENTS, "no new receipt for " + STALL_SECONDS + " s");
-                String simCpu = line(simOut, "CPU");
-                String[] d = done(run, "encrypted floor", line(simOut, "DONE"));
-                out.append(String.format("    encrypted floor (load %.1f; bare reactor-netty WebSocket, A256KW copy per "
-                                + "phone, counted in memory): phones with it p50 %d ms, last %d ms; all receipts "
-                                + "counted at %d ms; CPU server %.1f s, phones %.1f s%n", load,
-                        Long.parseLong(d[4]) - t0, Long.parseLong(d[6]) - t0, last - t0, serverCpu / 1e3,
-                        millis(simCpu) / 1e3));
-                return last - t0;
-            } finally {
-                sim.destroy();
-                sim.waitFor();
-            }
-        }
-    }
-
-    /**
-     * The outside reference: the same fan-out through Mosquitto (one QoS 1 publish to N subscribers, each answering
-     * with a receipt one collector counts), warm-up and idle wait as for the others. Returns ms until all receipts.
-     */
-    private static long mosquitto(BenchmarkRun run, StringBuilder out) throws Exception {
-        Process sim = simulator("mqtt", String.valueOf(MQTT_PORT), String.valueOf(RECIPIENTS));
-        try {
-            BufferedReader simOut = new BufferedReader(new InputStreamReader(sim.getInputStream(),
-                    StandardCharsets.UTF_8));
-            java.io.Writer go = new java.io.OutputStreamWriter(sim.getOutputStream(), StandardCharsets.UTF_8);
-            connected(run, "mosquitto", simOut);
-            go.write("GO\n");
-            go.flush();
-            warmedUp(run, "mosquitto", simOut);
-            long broker = FleetSimulator.mosquitto().map(ProcessHandle::pid).orElse(-1L);
-            double load = settle(sim.pid(), broker);
-            go.write("GO\n");
-            go.flush();
-            String cpu = line(simOut, "CPU"); // CPU clients broker
-            String result = line(simOut, "MQTT"); // MQTT all|partial t0 devices p50 last lastReceipt receipts
-            String[] m = result == null ? new String[0] : result.split(" ");
-            run.require(m.length > 7, "mosquitto: the MQTT simulator stopped without a result");
-            run.require("mosquitto receipts counted", Long.parseLong(m[7]), RECIPIENTS, "MQTT simulator reported "
-                    + m[1] + " (" + m[3] + " clients got the publish)");
-            long m0 = Long.parseLong(m[2]);
-            String[] c = cpu.split(" ");
-            out.append(String.format("    mosquitto (load %.1f): clients with it p50 %d ms, last %d ms; all receipts "
-                            + "counted at %d ms; CPU Mosquitto %s s, MQTT clients %.1f s%n", load,
-                    Long.parseLong(m[4]) - m0, Long.parseLong(m[5]) - m0, Long.parseLong(m[6]) - m0,
-                    c[2].startsWith("-") ? "?" : String.format("%.1f", Long.parseLong(c[2]) / 1e3),
-                    Long.parseLong(c[1]) / 1e3));
-            return Long.parseLong(m[6]) - m0;
-        } finally {
-            sim.destroy();
-            sim.waitFor();
-        }
-    }
-
     private String broadcast(WebClient http, TestApi.User admin) {
         return (String) http.post().uri("/api/v1/broadcasts").headers(h -> h.setBearerAuth(admin.token()))
                 .header("Idempotency-Key", "bench-" + UUID.randomUUID())
@@ -336,39 +275,11 @@ class BroadcastBenchmark {
                 progressed = now;
             }
             if (now - progressed > STALL_SECONDS * 1000 || now - t0 > 600_000) {
-                run.require("phones the roll-up of " + what + " showed delivered", delivered, RECIPIENTS,
+                run.require("phones delivered in the roll-up of " + what, delivered, RECIPIENTS,
                         "no progress for " + (now - progressed) / 1000 + " s");
             }
             Thread.sleep(Long.getLong("bench.rollupEveryMs", 20));
         }
-    }
-
-    private static void connected(BenchmarkRun run, String arm, BufferedReader simOut) throws java.io.IOException {
-        String ready = line(simOut, "CONNECT");
-        run.require(ready != null && ready.startsWith("CONNECTED"), arm + ": not every phone connected ("
-                + (ready == null ? "the simulator stopped" : ready.replace("CONNECT-FAILED", "only")
-                        + " of " + RECIPIENTS + " ready") + ")");
-    }
-
-    private static void warmedUp(BenchmarkRun run, String arm, BufferedReader simOut) throws java.io.IOException {
-        String warm = line(simOut, "WARM"); // WARM all|partial phones unanswered
-        run.require(warm != null, arm + ": the simulator stopped during the warm-up");
-        String[] w = warm.split(" ");
-        run.require(arm + " phones with the warm-up broadcast", "all".equals(w[1]) ? RECIPIENTS : Long.parseLong(w[2]),
-                RECIPIENTS, w[3].equals("0") ? "" : w[3] + " receipts not answered");
-    }
-
-    /** The simulator's DONE line, required complete: {@code DONE all n first p50 p99 last}. */
-    private static String[] done(BenchmarkRun run, String arm, String done) {
-        run.require(done != null, arm + ": the simulator stopped without a result");
-        String[] d = done.split(" ");
-        run.require(arm + " phones with the broadcast", "all".equals(d[1]) ? RECIPIENTS : Long.parseLong(d[2]),
-                RECIPIENTS, "the simulator reported " + done);
-        return d;
-    }
-
-    private static long millis(String cpuLine) {
-        return cpuLine == null ? -1 : Long.parseLong(cpuLine.split(" ")[1]);
     }
 
     /** Inbound WCTP submissions per second vs the same pages through {@code POST /api/v1/pages}, 8 in flight. */
@@ -416,51 +327,4 @@ class BroadcastBenchmark {
                 .reduce(0L, Long::sum).block(Duration.ofMinutes(10));
     }
 
-    /**
-     * Waits (at most two minutes) until the benchmark is idle — this JVM (server and floor) and the given processes
-     * (the simulator, Mosquitto) together under a fifth of a core for a whole second — so that no run competes with
-     * work the setup or an earlier run left (the policy fan-out after 10,000 enrollments, receipts, heartbeats). The
-     * other tenants of a shared machine cannot be waited for: the load average at the start is reported instead.
-     */
-    private static double settle(long... pids) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
-        while (System.nanoTime() < deadline) {
-            long cpu = busyMillis(pids);
-            Thread.sleep(1000);
-            if (busyMillis(pids) - cpu < 200) {
-                break;
-            }
-        }
-        return java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
-    }
-
-    private static long busyMillis(long... pids) {
-        long total = FleetSimulator.cpuNanos() / 1_000_000;
-        for (long pid : pids) {
-            total += pid < 0 ? 0 : Math.max(0, FleetSimulator.cpuMillis(pid));
-        }
-        return total;
-    }
-
-    /** The simulator's next line starting with {@code prefix} (other output, e.g. the JVM's, is skipped). */
-    private static String line(BufferedReader in, String prefix) throws java.io.IOException {
-        String line;
-        while ((line = in.readLine()) != null && !line.startsWith(prefix)) {
-            System.out.println("simulator: " + line);
-        }
-        return line;
-    }
-
-    /** A simulator JVM; this JVM's {@code sim.*} properties (e.g. {@code -Dsim.dropReceipts=3}) are passed on. */
-    private static Process simulator(String... args) throws Exception {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-                .toString(), "-Xmx3g", System.getProperty("bench.simJvmArg", "-Dsim=1"),
-                "-Dsim.stallSeconds=" + STALL_SECONDS));
-        System.getProperties().stringPropertyNames().stream().filter(name -> name.startsWith("sim."))
-                .filter(name -> !name.equals("sim.stallSeconds"))
-                .forEach(name -> command.add("-D" + name + "=" + System.getProperty(name)));
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"), FleetSimulator.class.getName()));
-        command.addAll(List.of(args));
-        return new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-    }
 }

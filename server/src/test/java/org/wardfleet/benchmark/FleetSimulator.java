@@ -78,11 +78,14 @@ public final class FleetSimulator {
      * a smaller wave keeps handshakes under the server's 20 s read timeout.
      */
     static final int WAVE = Integer.getInteger("sim.wave", 64);
+    /** This JVM's arm: ws, floor or mqtt. */
+    private static String arm = "";
 
     private FleetSimulator() {
     }
 
     public static void main(String[] args) throws Exception {
+        arm = args[0];
         if ("ws".equals(args[0])) {
             String mode = args.length < 4 ? "keys,stream,push" : args[3];
             ws(Integer.parseInt(args[1]), Path.of(args[2]), mode.contains("keys"), mode.contains("stream"),
@@ -140,9 +143,13 @@ public final class FleetSimulator {
             }
         }
 
-        /** {@code -Dsim.dropReceipts=k}: in the timed phase the first k phones ignore the broadcast (a fault, injected). */
+        /**
+         * {@code -Dsim.dropReceipts=k}: in the timed phase the first k phones ignore the broadcast (an injected fault);
+         * {@code -Dsim.dropIn=ws|floor|mqtt}: only in that arm (default: every arm).
+         */
         boolean drops(int phone) {
-            return timed && phone < Integer.getInteger("sim.dropReceipts", 0);
+            return timed && phone < Integer.getInteger("sim.dropReceipts", 0)
+                    && System.getProperty("sim.dropIn", arm).equals(arm);
         }
 
         void started() {
@@ -565,8 +572,8 @@ public final class FleetSimulator {
             AtomicInteger ids = new AtomicInteger(1);
             CountDownLatch subscribed = new CountDownLatch(n + 1);
             // receipts counted by the collector: Phase.has / all; copies the devices got: Phase.woken
-            java.util.concurrent.atomic.AtomicReference<Phase> phase = new java.util.concurrent.atomic.AtomicReference<>(
-                    new Phase(false, n, 0));
+            java.util.concurrent.atomic.AtomicReference<Phase> phase =
+                    new java.util.concurrent.atomic.AtomicReference<>(new Phase(false, n, 0));
             // the "roll-up": one client counting receipts
             Channel collector = connect(group, port, "collector", subscribed,
                     (ctx, publish) -> phase.get().has(publish.payload().toString(StandardCharsets.UTF_8)), ACKS);
