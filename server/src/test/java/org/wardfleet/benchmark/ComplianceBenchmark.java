@@ -106,7 +106,7 @@ class ComplianceBenchmark {
         String result = String.format("compliance benchmark: java %s, %d cores, %d reports from %d devices%n"
                         + "  raw ES256 verification of the reports (%d threads): %.0f /s%n"
                         + "  HTTP POST /device/v1/attestation, verified + evaluated + stored: %.0f /s (%d ok)%n"
-                        + "  ratio HTTP/raw: %.2f (goal >= 0.50)%n"
+                        + "  ratio HTTP/raw: %.2f (goal >= 0.35, issue 24)%n"
                         + "  Android key-attestation chains verified (Sony factory chain, RSA-4096 root): %.0f /s%n",
                 System.getProperty("java.version"), THREADS, N, DEVICES, THREADS, raw, httpRate, ok.get(),
                 httpRate / raw, chains);

@@ -83,7 +83,7 @@ final class ReferenceRuns {
             String[] m = result == null ? new String[0] : result.split(" ");
             run.require(m.length > 7, "mosquitto: the MQTT simulator stopped without a result");
             run.require("mosquitto receipts counted", Long.parseLong(m[7]), RECIPIENTS, "MQTT simulator reported "
-                    + m[1] + " (" + m[3] + " clients got the publish)");
+                    + m[1] + " (" + m[3] + " clients answered the publish)");
             long m0 = Long.parseLong(m[2]);
             String[] c = cpu.split(" ");
             out.append(String.format("    mosquitto (load %.1f): clients with it p50 %d ms, last %d ms; all receipts "
