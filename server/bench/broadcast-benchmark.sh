@@ -23,6 +23,6 @@ MOSQUITTO=$!
 trap 'kill $MOSQUITTO 2>/dev/null || true' EXIT INT TERM
 sleep 1
 mvn -B -q test -pl server -am -Dtest=BroadcastBenchmark -Dgroups=benchmark -Dwardfleet.excluded-groups=none \
-    -Dsurefire.failIfNoSpecifiedTests=false -Djunit.jupiter.execution.timeout.default=60m \
+    -Dsurefire.failIfNoSpecifiedTests=false -Djunit.jupiter.execution.timeout.default=180m \
     -Dbench.recipients="$RECIPIENTS" -Dbench.mqttPort="$PORT" "$@"
 cat server/target/broadcast-benchmark.txt

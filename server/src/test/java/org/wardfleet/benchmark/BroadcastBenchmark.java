@@ -1,5 +1,15 @@
 package org.wardfleet.benchmark;
 
+import static org.wardfleet.benchmark.ReferenceRuns.connected;
+import static org.wardfleet.benchmark.ReferenceRuns.done;
+import static org.wardfleet.benchmark.ReferenceRuns.floor;
+import static org.wardfleet.benchmark.ReferenceRuns.line;
+import static org.wardfleet.benchmark.ReferenceRuns.millis;
+import static org.wardfleet.benchmark.ReferenceRuns.mosquitto;
+import static org.wardfleet.benchmark.ReferenceRuns.settle;
+import static org.wardfleet.benchmark.ReferenceRuns.simulator;
+import static org.wardfleet.benchmark.ReferenceRuns.warmedUp;
+
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -33,10 +43,13 @@ import reactor.netty.resources.ConnectionProvider;
 
 /**
  * Mass notification at hospital scale: a 10,000-recipient broadcast (one enrolled phone per person, every phone
- * holding its stream in a separate simulator JVM) — time until every phone has fetched and decrypted it, and until the
- * sender's roll-up shows all delivered; against the same fan-out through Mosquitto (one QoS 1 publish to 10,000
- * subscribers, each answering with a receipt the publisher side counts) when {@code bench.mqttPort} names a running
- * Mosquitto; then inbound WCTP submissions per second against the same pages through the JSON API. Run:
+ * holding its stream in a separate simulator JVM) — time until the sender's stored roll-up shows all delivered;
+ * against the reference, the encrypted floor ({@link TransportFloor}: the same per-phone A256KW copies on a bare
+ * WebSocket server, receipts counted in memory), goal within {@link #GOAL}× of it; and the same fan-out through
+ * Mosquitto (one QoS 1 publish to 10,000 subscribers, each answering with a receipt one collector counts) as the
+ * outside reference when {@code bench.mqttPort} names a running Mosquitto. The three are interleaved over
+ * {@code bench.rounds} rounds, medians reported; incomplete work fails the run ({@link BenchmarkRun}). Then inbound
+ * WCTP submissions per second against the same pages through the JSON API. Run:
  * {@code server/bench/broadcast-benchmark.sh} (docs/benchmarks.md). Not part of the suite (tag "benchmark").
  */
 @Tag("benchmark")
@@ -46,6 +59,13 @@ class BroadcastBenchmark {
     static final int RECIPIENTS = Integer.getInteger("bench.recipients", 10_000);
     static final int WCTP_REQUESTS = Integer.getInteger("bench.wctpRequests", 2_000);
     static final Integer MQTT_PORT = Integer.getInteger("bench.mqttPort");
+    /** Rounds of the three runs (Wardfleet, encrypted floor, Mosquitto), interleaved; medians reported. */
+    static final int ROUNDS = Integer.getInteger("bench.rounds", 3);
+    /** Issue 24: Wardfleet all-delivered-and-rolled-up within this many times the encrypted floor. */
+    static final double GOAL = 2.0;
+    /** A run whose count stops moving this long did not do its work (also given to the simulators). */
+    static final long STALL_SECONDS = Long.getLong("bench.stallSeconds", 60);
+    static final String TEXT = "Code blue drill, ward 7: are you available?";
     /** Phones hold a message key (A256KW per message); {@code -Dbench.messageKeys=false}: ECDH-ES per message. */
     static final boolean MESSAGE_KEYS = !"false".equals(System.getProperty("bench.messageKeys"));
     /** Woken phones ask on their stream; {@code -Dbench.fetch=http}: GET /device/v1/messages with a device token. */
@@ -68,6 +88,7 @@ class BroadcastBenchmark {
 
     @Test
     void broadcastToTenThousand() throws Exception {
+        BenchmarkRun run = new BenchmarkRun("broadcast benchmark", "broadcast-benchmark.txt");
         StringBuilder out = new StringBuilder(String.format("broadcast benchmark: java %s, %d cores, %d recipients, "
                 + "%s, %s%n", System.getProperty("java.version"), Runtime.getRuntime().availableProcessors(), RECIPIENTS,
                 MESSAGE_KEYS ? "phones hold message keys (A256KW)" : "ECDH-ES per message",
@@ -120,6 +141,10 @@ class BroadcastBenchmark {
                             return r.get("deviceId") + "\t" + userId + "\t"
                                     + b64.encodeToString(device.keys().getPrivate().getEncoded()) + "\t"
                                     + b64.encodeToString(device.keys().getPublic().getEncoded());
+                        })
+                        .onErrorResume(e -> {
+                            System.out.println("enrollment failed: " + e); // counted below: the run fails
+                            return Mono.empty();
                         })), 8).collectList().block(Duration.ofMinutes(20));
         // each person would sign in on their phone while enrolling it (bound to them); 10,000 sign-ins would only
         // measure Argon2id, so the devices are marked bound directly
@@ -130,162 +155,135 @@ class BroadcastBenchmark {
         out.append(String.format("  setup: %d people, %d phones enrolled in %.0f s%n", userIds.size(), enrolled.get(),
                 (System.nanoTime() - setup) / 1e9));
 
-        // every phone connects its stream (simulator JVM), then the broadcast goes out
-        Process sim = simulator("ws", String.valueOf(port), devices.toAbsolutePath().toString(),
-                (MESSAGE_KEYS ? "keys" : "ecdh") + (OVER_STREAM ? ",stream" : ",http") + (PUSH ? ",push" : ""));
-        BufferedReader simOut = new BufferedReader(new InputStreamReader(sim.getInputStream(), StandardCharsets.UTF_8));
-        String ready = line(simOut, "CONNECT");
-        if (ready == null || !ready.startsWith("CONNECTED")) {
-            throw new IllegalStateException("simulator: " + ready);
-        }
-        // -Dbench.jfr=<file>: a flight recording of the server during the broadcast only (not the setup)
-        jdk.jfr.Recording recording = null;
-        if (System.getProperty("bench.jfr") != null) {
-            recording = new jdk.jfr.Recording(jdk.jfr.Configuration.getConfiguration(System.getProperty("bench.jfrSettings", "profile")));
-            recording.start();
-        }
-        settle();
-        long cpu0 = FleetSimulator.cpuNanos();
-        long t0 = System.currentTimeMillis();
-        String id = (String) http.post().uri("/api/v1/broadcasts").headers(h -> h.setBearerAuth(admin.token()))
-                .header("Idempotency-Key", "bench-" + UUID.randomUUID())
-                .bodyValue(Map.of("audience", Map.of("all", true), "text", "Code blue drill, ward 7: are you available?",
-                        "priority", "STAT", "choices", List.of("available", "not available"), "drill", true))
-                .retrieve().bodyToMono(Map.class).block(Duration.ofMinutes(10)).get("id");
-        long accepted = System.currentTimeMillis();
-        long rolledUp = 0;
-        int delivered = 0;
-        long progressed = t0;
-        while (System.currentTimeMillis() - t0 < 600_000 && System.currentTimeMillis() - progressed < 60_000) {
-            Map<?, ?> rollup = http.get().uri("/api/v1/broadcasts/" + id).headers(h -> h.setBearerAuth(admin.token()))
-                    .retrieve().bodyToMono(Map.class).block();
-            int now = ((Number) ((Map<?, ?>) rollup.get("counts")).get("delivered")).intValue();
-            if (now > delivered) {
-                progressed = System.currentTimeMillis();
-            }
-            delivered = now;
-            if (delivered >= RECIPIENTS) {
-                rolledUp = System.currentTimeMillis();
-                break;
-            }
-            Thread.sleep(Long.getLong("bench.rollupEveryMs", 200));
-        }
-        long serverCpu = (FleetSimulator.cpuNanos() - cpu0) / 1_000_000;
-        if (recording != null) {
-            recording.dump(Path.of(System.getProperty("bench.jfr")));
-            recording.close();
-        }
-        String fallback = line(simOut, "FALLBACK"); // FALLBACK n: pushed copies a phone could not open, fetched
-        String simCpu = line(simOut, "CPU"); // CPU ms
-        String woken = line(simOut, "WOKEN"); // WOKEN first p50 last; fetch ms p50 p99 max
-        String done = line(simOut, "DONE"); // DONE all n first p50 p99 last
-        sim.waitFor();
-        String[] d = done == null ? new String[0] : done.split(" ");
-        out.append(String.format("  wardfleet: broadcast accepted in %d ms; devices with it: %s %s; first %d ms, "
-                        + "p50 %d ms, p99 %d ms, last %d ms; roll-up showed %d delivered at %d ms%n",
-                accepted - t0, d.length > 2 ? d[1] : "?", d.length > 2 ? d[2] : "?",
-                d.length > 6 ? Long.parseLong(d[3]) - t0 : -1, d.length > 6 ? Long.parseLong(d[4]) - t0 : -1,
-                d.length > 6 ? Long.parseLong(d[5]) - t0 : -1, d.length > 6 ? Long.parseLong(d[6]) - t0 : -1,
-                delivered, rolledUp == 0 ? -1 : rolledUp - t0));
-        if (fallback != null) {
-            out.append(String.format("  pushed copies a phone could not open and fetched instead: %s%n",
-                    fallback.split(" ")[1]));
-        }
-        long wardfleetAll = rolledUp == 0 ? -1 : rolledUp - t0;
-        out.append(String.format("  CPU from the broadcast until all delivered: server (with embedded MongoDB) %.1f s, "
-                + "simulated phones %.1f s%n", serverCpu / 1e3, simCpu == null ? -1 : Long.parseLong(simCpu.split(" ")[1])
-                / 1e3));
-        if (woken != null) {
-            String[] w = woken.split("[ ;]+");
-            out.append(String.format("  %s reached devices: first %d ms, p50 %d ms, last %d ms; %s round trip %s%n",
-                    PUSH ? "pushed copies" : "wake-up events", Long.parseLong(w[1]) - t0, Long.parseLong(w[2]) - t0,
-                    Long.parseLong(w[3]) - t0, PUSH ? "receipt (delivered → recorded)" : "device fetch",
-                    woken.substring(woken.indexOf("fetch"))));
-        }
+        run.require("phones enrolled", enrolled.get(), RECIPIENTS, "enrollment refused or timed out");
 
-        long mqttAll = -1;
-        if (MQTT_PORT != null) {
-            Process mqtt = simulator("mqtt", String.valueOf(MQTT_PORT), String.valueOf(RECIPIENTS));
-            BufferedReader mqttOut = new BufferedReader(new InputStreamReader(mqtt.getInputStream(),
-                    StandardCharsets.UTF_8));
-            String line;
-            String result = null;
-            String clientCpu = null;
-            String brokerCpu = null;
-            while ((line = mqttOut.readLine()) != null) {
-                if (line.startsWith("MQTT") || line.startsWith("CONNECT-FAILED")) {
-                    result = line;
-                } else if (line.startsWith("CPU")) {
-                    clientCpu = line.split(" ")[1];
-                    brokerCpu = line.split(" ")[2];
-                }
+        // the three runs, interleaved over rounds (A B C A B C ...) so that a load change hits all of them alike;
+        // each from an idle benchmark (settle), each after the same untimed warm-up broadcast to every phone
+        List<Long> wardfleet = new ArrayList<>();
+        List<Long> floor = new ArrayList<>();
+        List<Long> mosquitto = new ArrayList<>();
+        for (int round = 1; round <= ROUNDS; round++) {
+            out.append(String.format("  round %d of %d%n", round, ROUNDS));
+            wardfleet.add(wardfleet(run, out, http, admin, devices, round));
+            floor.add(floor(run, out));
+            if (MQTT_PORT != null) {
+                mosquitto.add(mosquitto(run, out));
             }
-            mqtt.waitFor();
-            String[] m = result == null ? new String[0] : result.split(" ");
-            if (m.length > 6) {
-                long m0 = Long.parseLong(m[2]);
-                mqttAll = Long.parseLong(m[6]) - m0;
-                out.append(String.format("  mosquitto baseline: devices with it: %s %s; p50 %d ms, last %d ms; all "
-                                + "receipts counted at %d ms; CPU Mosquitto %.1f s, MQTT clients %.1f s%n", m[1], m[3],
-                        Long.parseLong(m[4]) - m0, Long.parseLong(m[5]) - m0, mqttAll,
-                        brokerCpu == null || brokerCpu.startsWith("-") ? Double.NaN : Long.parseLong(brokerCpu) / 1e3,
-                        clientCpu == null ? -1 : Long.parseLong(clientCpu) / 1e3));
-                out.append(String.format("  ratio (all delivered, wardfleet / mosquitto): %.1f%n",
-                        wardfleetAll / (double) Math.max(1, mqttAll)));
-            } else {
-                out.append("  mosquitto baseline: ").append(result).append('\n');
-            }
-        } else {
-            out.append("  mosquitto baseline: not run (bench.mqttPort not set; use server/bench/broadcast-benchmark.sh)\n");
         }
+        double w = BenchmarkRun.median(wardfleet);
+        double f = BenchmarkRun.median(floor);
+        out.append(String.format("  medians over %d rounds: wardfleet all delivered and rolled up %.0f ms; encrypted "
+                + "floor all receipts counted %.0f ms%s%n", ROUNDS, w, f, MQTT_PORT == null ? ""
+                        : String.format("; mosquitto all receipts counted %.0f ms", BenchmarkRun.median(mosquitto))));
+        out.append(String.format("  goal: Wardfleet all-delivered-and-rolled-up within %.1fx the encrypted floor: "
+                + "ratio %.2f — %s%n", GOAL, w / f, w / f <= GOAL ? "PASS" : "MISS"));
+        out.append(MQTT_PORT == null
+                ? "  outside reference: mosquitto not run (bench.mqttPort not set; use "
+                        + "server/bench/broadcast-benchmark.sh)\n"
+                : String.format("  outside reference: wardfleet / mosquitto %.2f; encrypted floor / mosquitto %.2f%n",
+                        w / BenchmarkRun.median(mosquitto), f / BenchmarkRun.median(mosquitto)));
 
-        // -Dbench.floor=false skips the floor: the same fan-out on the bare transport, plain and then encrypted per phone
-        if (!"false".equals(System.getProperty("bench.floor"))) {
-            out.append(floor(false, mqttAll)).append(floor(true, mqttAll));
-        }
-
-        out.append(wctpThroughput(http, admin, template));
-        System.out.print(out);
-        Files.writeString(Path.of("target", "broadcast-benchmark.txt"), out.toString());
+        out.append(wctpThroughput(run, http, admin, template));
+        run.report(out.toString());
     }
 
     /**
-     * The floor ({@link TransportFloor}): the broadcast to as many phones on a bare reactor-netty WebSocket server in
-     * this JVM, counted in memory — what the transport (and, with {@code jwe}, the per-phone encryption) costs before
-     * any of Wardfleet's own work.
+     * One Wardfleet run: a simulator JVM connects every phone's stream, an untimed warm-up broadcast reaches all of
+     * them (and its roll-up all N), then, from an idle benchmark, the timed broadcast: from the POST until the stored
+     * roll-up shows all N delivered. Returns that time in ms.
      */
-    private static String floor(boolean jwe, long mqttAll) throws Exception {
-        try (TransportFloor floor = new TransportFloor(jwe)) {
-            Process sim = simulator("floor", String.valueOf(floor.port()), String.valueOf(RECIPIENTS));
+    private long wardfleet(BenchmarkRun run, StringBuilder out, WebClient http, TestApi.User admin, Path devices,
+            int round) throws Exception {
+        Process sim = simulator("ws", String.valueOf(port), devices.toAbsolutePath().toString(),
+                (MESSAGE_KEYS ? "keys" : "ecdh") + (OVER_STREAM ? ",stream" : ",http") + (PUSH ? ",push" : ""));
+        try {
             BufferedReader simOut = new BufferedReader(new InputStreamReader(sim.getInputStream(),
                     StandardCharsets.UTF_8));
-            String ready = line(simOut, "CONNECT");
-            if (ready == null || !ready.startsWith("CONNECTED")) {
-                sim.destroy();
-                return "  floor: simulator " + ready + "\n";
+            connected(run, "wardfleet", simOut);
+            rolledUp(run, http, admin, broadcast(http, admin), System.currentTimeMillis(), "the warm-up broadcast");
+            warmedUp(run, "wardfleet", simOut);
+            double load = settle(sim.pid());
+            // -Dbench.jfr=<file>: a flight recording of the server during the first round's timed broadcast only
+            jdk.jfr.Recording recording = null;
+            if (System.getProperty("bench.jfr") != null && round == 1) {
+                recording = new jdk.jfr.Recording(jdk.jfr.Configuration.getConfiguration(
+                        System.getProperty("bench.jfrSettings", "profile")));
+                recording.start();
             }
-            settle();
             long cpu0 = FleetSimulator.cpuNanos();
             long t0 = System.currentTimeMillis();
-            long last = floor.broadcast("Code blue drill, ward 7: are you available?", 120);
+            String id = broadcast(http, admin);
+            long accepted = System.currentTimeMillis();
+            long rolledUp = rolledUp(run, http, admin, id, t0, "the broadcast");
             long serverCpu = (FleetSimulator.cpuNanos() - cpu0) / 1_000_000;
-            String simCpu = line(simOut, "CPU");
-            String done = line(simOut, "DONE");
+            if (recording != null) {
+                recording.dump(Path.of(System.getProperty("bench.jfr")));
+                recording.close();
+            }
+            String fallback = line(simOut, "FALLBACK"); // FALLBACK n: pushed copies a phone could not open, fetched
+            String simCpu = line(simOut, "CPU"); // CPU ms
+            String woken = line(simOut, "WOKEN"); // WOKEN first p50 last; fetch ms p50 p99 max (or WOKEN -)
+            String[] d = done(run, "wardfleet", line(simOut, "DONE"));
+            out.append(String.format("    wardfleet (load %.1f): accepted in %d ms; phones with it: first %d ms, "
+                            + "p50 %d ms, p99 %d ms, last %d ms; roll-up showed all %d delivered at %d ms; CPU server "
+                            + "(with embedded MongoDB) %.1f s, phones %.1f s; pushed copies fetched instead: %s%n",
+                    load, accepted - t0, Long.parseLong(d[3]) - t0, Long.parseLong(d[4]) - t0,
+                    Long.parseLong(d[5]) - t0, Long.parseLong(d[6]) - t0, RECIPIENTS, rolledUp - t0, serverCpu / 1e3,
+                    millis(simCpu) / 1e3, fallback == null ? "?" : fallback.split(" ")[1]));
+            if (woken != null && woken.contains("fetch")) {
+                String[] wk = woken.split("[ ;]+");
+                out.append(String.format("      %s reached phones: first %d ms, p50 %d ms, last %d ms; %s %s%n",
+                        PUSH ? "pushed copies" : "wake-up events", Long.parseLong(wk[1]) - t0,
+                        Long.parseLong(wk[2]) - t0, Long.parseLong(wk[3]) - t0,
+                        PUSH ? "receipt round trip (delivered → recorded)" : "device fetch round trip",
+                        woken.substring(woken.indexOf("fetch") + 6)));
+            }
+            return rolledUp - t0;
+        } finally {
+            sim.destroy();
             sim.waitFor();
-            String[] d = done == null ? new String[0] : done.split(" ");
-            long all = last < 0 ? -1 : last - t0;
-            return String.format("  floor (bare reactor-netty WebSocket, %s, counted in memory): devices with it: "
-                            + "%s %s; p50 %d ms, last %d ms; all receipts counted at %d ms; CPU server %.1f s, phones "
-                            + "%.1f s; ratio to mosquitto %s%n",
-                    jwe ? "A256KW copy per phone" : "plain JSON", d.length > 6 ? d[1] : "?", d.length > 6 ? d[2] : "?",
-                    d.length > 6 ? Long.parseLong(d[4]) - t0 : -1, d.length > 6 ? Long.parseLong(d[6]) - t0 : -1, all,
-                    serverCpu / 1e3, simCpu == null ? -1 : Long.parseLong(simCpu.split(" ")[1]) / 1e3,
-                    mqttAll < 0 || all < 0 ? "n/a" : String.format("%.1f", all / (double) mqttAll));
+        }
+    }
+
+    private String broadcast(WebClient http, TestApi.User admin) {
+        return (String) http.post().uri("/api/v1/broadcasts").headers(h -> h.setBearerAuth(admin.token()))
+                .header("Idempotency-Key", "bench-" + UUID.randomUUID())
+                .bodyValue(Map.of("audience", Map.of("all", true), "text", TEXT, "priority", "STAT",
+                        "choices", List.of("available", "not available"), "drill", true))
+                .retrieve().bodyToMono(Map.class).block(Duration.ofMinutes(10)).get("id");
+    }
+
+    /**
+     * Polls the stored roll-up every {@code bench.rollupEveryMs} (20 ms; a poll answers in a few ms, so polling adds
+     * well under 50 ms) until it shows all N delivered; returns when it did (epoch ms). Fails the run when the count
+     * stops moving for {@code bench.stallSeconds} (60 s) or after 10 minutes.
+     */
+    private static long rolledUp(BenchmarkRun run, WebClient http, TestApi.User admin, String id, long t0, String what)
+            throws InterruptedException {
+        int delivered = 0;
+        long progressed = System.currentTimeMillis();
+        while (true) {
+            Map<?, ?> rollup = http.get().uri("/api/v1/broadcasts/" + id).headers(h -> h.setBearerAuth(admin.token()))
+                    .retrieve().bodyToMono(Map.class).block(Duration.ofMinutes(1));
+            long now = System.currentTimeMillis();
+            int count = ((Number) ((Map<?, ?>) rollup.get("counts")).get("delivered")).intValue();
+            if (count >= RECIPIENTS) {
+                return now;
+            }
+            if (count > delivered) {
+                delivered = count;
+                progressed = now;
+            }
+            if (now - progressed > STALL_SECONDS * 1000 || now - t0 > 600_000) {
+                run.require("phones delivered in the roll-up of " + what, delivered, RECIPIENTS,
+                        "no progress for " + (now - progressed) / 1000 + " s");
+            }
+            Thread.sleep(Long.getLong("bench.rollupEveryMs", 20));
         }
     }
 
     /** Inbound WCTP submissions per second vs the same pages through {@code POST /api/v1/pages}, 8 in flight. */
-    private String wctpThroughput(WebClient http, TestApi.User admin, TestApi.User target) {
+    private String wctpThroughput(BenchmarkRun run, WebClient http, TestApi.User admin, TestApi.User target) {
         String sender = "bench-" + UUID.randomUUID().toString().substring(0, 8);
         http.post().uri("/api/v1/wctp/senders").headers(h -> h.setBearerAuth(admin.token()))
                 .bodyValue(Map.of("senderId", sender, "securityCode", "bench-security-code-1",
@@ -299,6 +297,8 @@ class BroadcastBenchmark {
         long b = System.nanoTime();
         long wctpOk = runWctp(http, sender, target, WCTP_REQUESTS);
         double wctp = WCTP_REQUESTS / ((System.nanoTime() - b) / 1e9);
+        run.require("pages accepted through the JSON API", jsonOk, WCTP_REQUESTS, "refused or failed");
+        run.require("pages accepted through WCTP", wctpOk, WCTP_REQUESTS, "refused or failed");
         return String.format("  inbound pages, %d each, 8 in flight: JSON API %.0f/s (%d ok), WCTP %.0f/s (%d ok); "
                 + "ratio WCTP/JSON %.2f%n", WCTP_REQUESTS, json, jsonOk, wctp, wctpOk, wctp / json);
     }
@@ -327,35 +327,4 @@ class BroadcastBenchmark {
                 .reduce(0L, Long::sum).block(Duration.ofMinutes(10));
     }
 
-    /** The simulator's next line starting with {@code prefix} (other output, e.g. the JVM's, is skipped). */
-    /**
-     * Waits (at most two minutes) until the server is idle — under a fifth of a core for a whole second — so the
-     * broadcast does not compete with work left from the setup (the policy fan-out after 10,000 enrollments, the
-     * streams' first heartbeats), as Mosquitto does not.
-     */
-    private static void settle() throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
-        while (System.nanoTime() < deadline) {
-            long cpu = FleetSimulator.cpuNanos();
-            Thread.sleep(1000);
-            if (FleetSimulator.cpuNanos() - cpu < 200_000_000L) {
-                return;
-            }
-        }
-    }
-
-    private static String line(BufferedReader in, String prefix) throws java.io.IOException {
-        String line;
-        while ((line = in.readLine()) != null && !line.startsWith(prefix)) {
-            System.out.println("simulator: " + line);
-        }
-        return line;
-    }
-
-    private static Process simulator(String... args) throws Exception {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-                .toString(), "-Xmx3g", System.getProperty("bench.simJvmArg", "-Dsim=1"), "-cp", System.getProperty("java.class.path"), FleetSimulator.class.getName()));
-        command.addAll(List.of(args));
-        return new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-    }
 }

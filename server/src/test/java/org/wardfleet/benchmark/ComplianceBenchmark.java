@@ -50,6 +50,7 @@ class ComplianceBenchmark {
 
     @Test
     void postureReportsPerSecondAgainstRawEs256() throws Exception {
+        BenchmarkRun run = new BenchmarkRun("compliance benchmark", "compliance-benchmark.txt");
         TestApi.User admin = api.newOrganisation();
         WebClient http = WebClient.create("http://127.0.0.1:" + port);
         List<TestDevice> devices = new ArrayList<>();
@@ -72,8 +73,13 @@ class ComplianceBenchmark {
                             senders.add(d);
                         }
                         return i + "|" + d.signReport(posture((String) c.get("nonce")));
+                    })
+                    .onErrorResume(e -> {
+                        System.out.println("challenge failed: " + e); // counted below: the run fails
+                        return reactor.core.publisher.Mono.empty();
                     });
         }, 16).collectList().block(Duration.ofMinutes(5));
+        run.require("reports signed over a fresh challenge", reports.size(), N + 500, "challenge refused or failed");
         List<TestDevice> byReport = new ArrayList<>();
         List<String> bodies = new ArrayList<>();
         for (String r : reports) {
@@ -88,29 +94,34 @@ class ComplianceBenchmark {
 
         double raw = rawRate(bodies.subList(0, Math.min(N, bodies.size())), byReport);
         // warm-up with the first 500, then the measured N
-        send(http, bodies.subList(N, N + 500), authorizations.subList(N, N + 500));
+        run.require("warm-up reports accepted", send(http, bodies.subList(N, N + 500),
+                authorizations.subList(N, N + 500)), 500, "refused or failed");
         AtomicInteger ok = new AtomicInteger();
         long start = System.nanoTime();
         ok.set(send(http, bodies.subList(0, N), authorizations.subList(0, N)));
         double httpRate = ok.get() / ((System.nanoTime() - start) / 1e9);
+        run.require("reports verified, evaluated and stored", ok.get(), N, "refused or failed");
 
-        double chains = androidChainsPerSecond();
+        double chains = androidChainsPerSecond(run);
         String result = String.format("compliance benchmark: java %s, %d cores, %d reports from %d devices%n"
                         + "  raw ES256 verification of the reports (%d threads): %.0f /s%n"
                         + "  HTTP POST /device/v1/attestation, verified + evaluated + stored: %.0f /s (%d ok)%n"
-                        + "  ratio HTTP/raw: %.2f (goal >= 0.50)%n"
+                        + "  ratio HTTP/raw: %.2f (goal >= 0.35, issue 24)%n"
                         + "  Android key-attestation chains verified (Sony factory chain, RSA-4096 root): %.0f /s%n",
                 System.getProperty("java.version"), THREADS, N, DEVICES, THREADS, raw, httpRate, ok.get(),
                 httpRate / raw, chains);
-        System.out.print(result);
-        java.nio.file.Files.writeString(java.nio.file.Path.of("target", "compliance-benchmark.txt"), result);
+        run.report(result);
     }
 
     private static int send(WebClient http, List<String> bodies, List<String> authorizations) {
         return Flux.range(0, bodies.size()).flatMap(i -> http.post().uri("/device/v1/attestation")
                         .header("Authorization", authorizations.get(i))
-                        .bodyValue(Map.of("report", bodies.get(i))).retrieve().toBodilessEntity(), 32)
-                .count().block(Duration.ofMinutes(10)).intValue();
+                        .bodyValue(Map.of("report", bodies.get(i))).retrieve().toBodilessEntity().thenReturn(1)
+                        .onErrorResume(e -> {
+                            System.out.println("report failed: " + e); // counted: the run fails
+                            return reactor.core.publisher.Mono.just(0);
+                        }), 32)
+                .reduce(0, Integer::sum).block(Duration.ofMinutes(10));
     }
 
     private static double rawRate(List<String> reports, List<TestDevice> by) throws Exception {
@@ -134,7 +145,7 @@ class ComplianceBenchmark {
         }
     }
 
-    private double androidChainsPerSecond() throws Exception {
+    private double androidChainsPerSecond(BenchmarkRun run) throws Exception {
         List<byte[]> chain = new ArrayList<>();
         try (var in = getClass().getClassLoader().getResourceAsStream(
                 "vectors/android-key-attestation/tee-locked-sony-xperia10iii-sdk33.pem")) {
@@ -149,9 +160,7 @@ class ComplianceBenchmark {
         long start = System.nanoTime();
         long valid = Flux.range(0, n).flatMap(i -> evidence.androidKeyChain(chain, challenge, at), THREADS * 2)
                 .filter(a -> a.valid()).count().block();
-        if (valid != n) {
-            throw new IllegalStateException("only " + valid + " chains valid");
-        }
+        run.require("Android key-attestation chains valid", valid, n, "a chain the verifier refused");
         return n / ((System.nanoTime() - start) / 1e9);
     }
 

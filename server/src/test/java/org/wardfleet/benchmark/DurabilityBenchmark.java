@@ -1,8 +1,5 @@
 package org.wardfleet.benchmark;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -39,18 +36,19 @@ class DurabilityBenchmark {
     @Test
     @Timeout(value = 60, unit = java.util.concurrent.TimeUnit.MINUTES)
     void pagesPerSecondWithAndWithoutDurableReplies(@TempDir Path dir) throws Exception {
+        BenchmarkRun run = new BenchmarkRun("durability benchmark", "durability-benchmark.txt");
         List<Double> sync = new ArrayList<>();
         List<Double> none = new ArrayList<>();
         // a first pair, not counted: the JVM's first server runs on colder code than every later one
-        run(dir.resolve("warm-none"), "NONE");
-        run(dir.resolve("warm-sync"), "SYNC");
+        run(run, dir.resolve("warm-none"), "NONE");
+        run(run, dir.resolve("warm-sync"), "SYNC");
         double load = java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
         for (int round = 0; round < ROUNDS; round++) {
-            none.add(run(dir.resolve("none-" + round), "NONE"));
-            sync.add(run(dir.resolve("sync-" + round), "SYNC"));
+            none.add(run(run, dir.resolve("none-" + round), "NONE"));
+            sync.add(run(run, dir.resolve("sync-" + round), "SYNC"));
         }
-        double medianSync = median(sync);
-        double medianNone = median(none);
+        double medianSync = BenchmarkRun.median(sync);
+        double medianNone = BenchmarkRun.median(none);
         String report = String.format("Durability benchmark: %d STAT pages per round, %d concurrent callers, %d rounds"
                 + " after a warm-up pair (JDK %s, %d cores, load average %.1f at the start, %.1f at the end)%n"
                 + "  embedded-durability=NONE: %s pages/s (median %.0f)%n"
@@ -58,11 +56,10 @@ class DurabilityBenchmark {
                 PAGES, CONCURRENCY, ROUNDS, Runtime.version().feature(), Runtime.getRuntime().availableProcessors(),
                 load, java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(),
                 rates(none), medianNone, rates(sync), medianSync, medianSync / medianNone);
-        System.out.print(report);
-        Files.writeString(Path.of("target/durability-benchmark.txt"), report);
+        run.report(report);
     }
 
-    private static double run(Path dataDir, String durability) {
+    private static double run(BenchmarkRun run, Path dataDir, String durability) {
         try (RunningServer server = RunningServer.start(Map.of("wardfleet.tls.enabled", "false",
                 "wardfleet.data-dir", dataDir.toString(), "wardfleet.mongodb.embedded-durability", durability,
                 "wardfleet.bootstrap.admin-password", PASSWORD))) {
@@ -78,7 +75,7 @@ class DurabilityBenchmark {
             long start = System.nanoTime();
             int accepted = send(http, admin, clinician, PAGES);
             double seconds = (System.nanoTime() - start) / 1e9;
-            assertThat(accepted).as("pages answered 201 with durability %s", durability).isEqualTo(PAGES);
+            run.require("pages answered 201 with durability " + durability, accepted, PAGES, "refused or failed");
             return PAGES / seconds;
         }
     }
@@ -100,9 +97,4 @@ class DurabilityBenchmark {
         return values.stream().map(v -> String.format("%.0f", v)).reduce((a, b) -> a + ", " + b).orElse("");
     }
 
-    private static double median(List<Double> values) {
-        List<Double> sorted = values.stream().sorted().toList();
-        int n = sorted.size();
-        return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
-    }
 }

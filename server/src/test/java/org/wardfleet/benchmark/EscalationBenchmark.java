@@ -41,6 +41,7 @@ class EscalationBenchmark {
 
     @Test
     void escalationLateness() throws Exception {
+        BenchmarkRun run = new BenchmarkRun("escalation benchmark", "escalation-benchmark.txt");
         TestApi.User admin = api.newOrganisation();
         TestApi.User doctor = api.createUser(admin.token(), "CLINICIAN");
         List<String> users = new ArrayList<>();
@@ -55,43 +56,50 @@ class EscalationBenchmark {
                         Map.of("targets", List.of(Map.of("userId", users.get(1))), "waitSeconds", 10))))
                 .retrieve().bodyToMono(Map.class).block().get("id");
 
-        String one = run(http, doctor, users, policy, "one engine");
+        String one = run(run, http, doctor, users, policy, "one engine");
         // a second engine, as a second instance on the same database would run it
         Class<?> type = Class.forName("org.wardfleet.oncall.internal.Escalation");
         Object second = secondEngine(type);
         ((org.springframework.context.SmartLifecycle) second).start();
         String two;
         try {
-            two = run(http, doctor, users, policy, "two engines");
+            two = run(run, http, doctor, users, policy, "two engines");
         } finally {
             ((org.springframework.context.SmartLifecycle) second).stop();
         }
         String result = String.format("escalation benchmark: java %s, %d cores, %d pages x 2 steps, tick 1 s%n%s%s",
                 System.getProperty("java.version"), Runtime.getRuntime().availableProcessors(), PAGES, one, two);
-        System.out.print(result);
-        java.nio.file.Files.writeString(java.nio.file.Path.of("target", "escalation-benchmark.txt"), result);
+        run.report(result);
     }
 
-    private String run(WebClient http, TestApi.User doctor, List<String> users, String policy, String label)
-            throws InterruptedException {
+    private String run(BenchmarkRun run, WebClient http, TestApi.User doctor, List<String> users, String policy,
+            String label) throws InterruptedException {
         String batch = UUID.randomUUID().toString();
         long start = System.nanoTime();
         List<String> ids = Flux.range(0, PAGES).flatMap(i -> http.post().uri("/api/v1/pages")
                         .headers(h -> h.setBearerAuth(doctor.token())).header("Idempotency-Key", batch + i)
                         .bodyValue(Map.of("to", Map.of("userId", users.get(i % users.size())),
                                 "text", "bench page " + i, "priority", "STAT", "escalationPolicyId", policy))
-                        .retrieve().bodyToMono(Map.class).map(m -> (String) m.get("id")), 16)
+                        .retrieve().bodyToMono(Map.class).map(m -> (String) m.get("id"))
+                        .onErrorResume(e -> {
+                            System.out.println("page refused: " + e); // counted below: the run fails
+                            return Mono.empty();
+                        }), 16)
                 .collectList().block(Duration.ofMinutes(5));
         double createSeconds = (System.nanoTime() - start) / 1e9;
+        run.require(label + ": pages created", ids.size(), PAGES, "refused or failed");
         long deadline = System.currentTimeMillis() + 180_000;
+        long failed = 0;
         while (System.currentTimeMillis() < deadline) {
-            long failed = Mono.from(db.getCollection("pages").countDocuments(Filters.and(Filters.in("_id", ids),
+            failed = Mono.from(db.getCollection("pages").countDocuments(Filters.and(Filters.in("_id", ids),
                     Filters.eq("state", "FAILED")))).block();
             if (failed == ids.size()) {
                 break;
             }
             Thread.sleep(1000);
         }
+        // nobody answers: every page must have run both steps and FAILED, or its lateness was never measured
+        run.require(label + ": pages through both steps to FAILED", failed, PAGES, "not there 180 s after creation");
         List<Double> late = new ArrayList<>();
         int steps = 0;
         for (Document page : Flux.from(db.getCollection("pages").find(Filters.in("_id", ids))).collectList()
@@ -103,6 +111,7 @@ class EscalationBenchmark {
                 }
             }
         }
+        run.require(label + ": escalation steps fired", steps, 2L * PAGES, "two per page expected");
         Collections.sort(late);
         return String.format("  %s: %d pages created in %.1f s; %d steps fired; lateness p50 %.0f ms, p99 %.0f ms, "
                 + "max %.0f ms%n", label, ids.size(), createSeconds, steps, pct(late, 50), pct(late, 99),

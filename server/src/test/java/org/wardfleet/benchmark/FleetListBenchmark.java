@@ -1,7 +1,5 @@
 package org.wardfleet.benchmark;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -44,6 +42,7 @@ class FleetListBenchmark {
     @Test
     @Timeout(value = 30, unit = java.util.concurrent.TimeUnit.MINUTES)
     void aPageOfTenThousandDevices() throws Exception {
+        BenchmarkRun run = new BenchmarkRun("fleet list benchmark", "fleet-list-benchmark.txt");
         TestApi.User admin = api.newOrganisation();
         String orgId = orgOf(admin);
         List<String> people = new ArrayList<>();
@@ -52,8 +51,9 @@ class FleetListBenchmark {
         }
         Random random = new Random(42);
         long started = System.nanoTime();
-        Flux.range(0, DEVICES).flatMap(i -> devices.register(device(orgId, i, random, people)), 16)
-                .then().block(Duration.ofMinutes(10));
+        long registered = Flux.range(0, DEVICES).flatMap(i -> devices.register(device(orgId, i, random, people)), 16)
+                .count().block(Duration.ofMinutes(10));
+        run.require("devices registered", registered, DEVICES, "registration failed");
         double seconds = (System.nanoTime() - started) / 1e9;
         ConsoleForms.Session session = ConsoleForms.signIn(http, admin.email(), admin.password());
 
@@ -72,8 +72,7 @@ class FleetListBenchmark {
                 {"first page, again", "/console/devices"}}) {
             report.append(measure(page[0], page[1], session, admin.token())).append('\n');
         }
-        Files.writeString(Path.of("target", "fleet-list-benchmark.txt"), report);
-        System.out.println(report);
+        run.report(report.append('\n').toString());
     }
 
     private String measure(String name, String uri, ConsoleForms.Session session, String token) {

@@ -66,14 +66,26 @@ import reactor.netty.resources.ConnectionProvider;
  * the baseline: n MQTT clients subscribed to one topic on Mosquitto, each answering a QoS 1 publish with a receipt on
  * an acks topic; {@code floor <port> <n>}: n phones on {@link TransportFloor}. Every arm's sockets are plain Netty on
  * a two-thread event loop group ({@link LeanSocket} for WebSockets). Reports lines on stdout:
- * {@code CONNECTED n} when ready, {@code DONE ...} with epoch-millisecond times when every device has the message.
+ * {@code CONNECTED n} when ready, {@code WARM all|partial n ...} after an untimed warm-up broadcast, then
+ * {@code DONE ...} (MQTT: {@code MQTT ...}) with epoch-millisecond times when every device has the timed one, or
+ * {@code partial} when some did not (after {@code sim.stallSeconds} without progress). {@code -Dsim.dropReceipts=k}: the
+ * first k phones ignore the timed broadcast, so that the benchmark's failure on incomplete work can be seen.
  */
 public final class FleetSimulator {
+
+    /**
+     * Handshakes in flight while connecting ({@code -Dsim.wave}, default 64): on a machine loaded far beyond its cores
+     * a smaller wave keeps handshakes under the server's 20 s read timeout.
+     */
+    static final int WAVE = Integer.getInteger("sim.wave", 64);
+    /** This JVM's arm: ws, floor or mqtt. */
+    private static String arm = "";
 
     private FleetSimulator() {
     }
 
     public static void main(String[] args) throws Exception {
+        arm = args[0];
         if ("ws".equals(args[0])) {
             String mode = args.length < 4 ? "keys,stream,push" : args[3];
             ws(Integer.parseInt(args[1]), Path.of(args[2]), mode.contains("keys"), mode.contains("stream"),
@@ -99,6 +111,84 @@ public final class FleetSimulator {
     // ---- Wardfleet: device streams, fetch, decrypt
 
     /**
+     * One broadcast as the simulator sees it. Every run has two: an untimed warm-up to every phone, then the timed one
+     * (each arm of the benchmark warms up the same way); each phase ends with a line on stdout.
+     */
+    static final class Phase {
+        final boolean timed;
+        final CountDownLatch all;
+        /** pushed copies: a phone is done when its receipt is answered (closing earlier would lose receipts) */
+        final CountDownLatch recorded;
+        final Map<String, Boolean> done = new ConcurrentHashMap<>();
+        final List<Long> received = Collections.synchronizedList(new ArrayList<>());
+        final List<Long> woken = Collections.synchronizedList(new ArrayList<>());
+        final List<Long> fetchMs = Collections.synchronizedList(new ArrayList<>());
+        final AtomicInteger errors = new AtomicInteger();
+        /** pushed copies a phone could not open (a key it never got): it fetches instead, as a real phone does */
+        final AtomicInteger fallbacks = new AtomicInteger();
+        /** the phones' CPU from the first copy or wake-up (as the MQTT clients' from the publish), not while idle */
+        final AtomicLong cpu = new AtomicLong(-1);
+
+        Phase(boolean timed, int n, int receipts) {
+            this.timed = timed;
+            this.all = new CountDownLatch(n);
+            this.recorded = new CountDownLatch(receipts);
+        }
+
+        /** A phone has the message (first time only). */
+        void has(String phone) {
+            if (done.putIfAbsent(phone, true) == null) {
+                received.add(System.currentTimeMillis());
+                all.countDown();
+            }
+        }
+
+        /**
+         * {@code -Dsim.dropReceipts=k}: in the timed phase the first k phones ignore the broadcast (an injected fault);
+         * {@code -Dsim.dropIn=ws|floor|mqtt}: only in that arm (default: every arm).
+         */
+        boolean drops(int phone) {
+            return timed && phone < Integer.getInteger("sim.dropReceipts", 0)
+                    && System.getProperty("sim.dropIn", arm).equals(arm);
+        }
+
+        void started() {
+            cpu.compareAndSet(-1, cpuNanos());
+        }
+
+        /** Waits until every phone has it (and its receipt is answered); false if it stalled. */
+        boolean await() throws InterruptedException {
+            return FleetSimulator.await(all, cpu) & FleetSimulator.await(recorded, cpu);
+        }
+
+        long cpuMillis() {
+            return cpu.get() < 0 ? 0 : (cpuNanos() - cpu.get()) / 1_000_000;
+        }
+    }
+
+    /**
+     * Waits for {@code latch}: true when it reached zero; false after {@code sim.stallSeconds} (default 60) without
+     * progress once the phase has started ({@code started} set), or after 10 minutes.
+     */
+    static boolean await(CountDownLatch latch, AtomicLong started) throws InterruptedException {
+        long stall = Long.getLong("sim.stallSeconds", 60) * 1000;
+        long deadline = System.currentTimeMillis() + 600_000;
+        long left = latch.getCount();
+        long progressed = System.currentTimeMillis();
+        while (!latch.await(250, TimeUnit.MILLISECONDS)) {
+            long now = System.currentTimeMillis();
+            if (latch.getCount() != left || started.get() < 0) {
+                left = latch.getCount();
+                progressed = now;
+            }
+            if (now - progressed > stall || now > deadline) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
      * {@code messageKeys}: each phone asks for a message key when it connects (else ECDH-ES per message);
      * {@code overStream}: a woken phone asks for its messages on its stream (else GET /device/v1/messages);
      * {@code push} (with message keys): each phone subscribes its stream to messages, so the server pushes its copy
@@ -122,25 +212,18 @@ public final class FleetSimulator {
                 .codecs(c -> c.defaultCodecs().maxInMemorySize(1024 * 1024)).build();
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
         CountDownLatch connected = new CountDownLatch(phones.size());
-        List<Long> received = Collections.synchronizedList(new ArrayList<>());
-        List<Long> woken = Collections.synchronizedList(new ArrayList<>());
-        List<Long> fetchMs = Collections.synchronizedList(new ArrayList<>());
-        AtomicInteger errors = new AtomicInteger();
-        // pushed copies a phone could not open (a key it never got): it fetches instead, as a real phone does
-        AtomicInteger fallbacks = new AtomicInteger();
-        // pushed copies: a phone is done when its receipt is answered (closing earlier would lose receipts in flight)
-        CountDownLatch recorded = new CountDownLatch(push && messageKeys ? phones.size() : 0);
-        Map<String, Boolean> done = new ConcurrentHashMap<>();
-        CountDownLatch all = new CountDownLatch(phones.size());
-        // the phones' CPU from the first copy or wake-up (as the MQTT clients' from the publish), not while idle
-        AtomicLong cpu = new AtomicLong(-1);
+        int receipts = push && messageKeys ? phones.size() : 0;
+        java.util.concurrent.atomic.AtomicReference<Phase> phase = new java.util.concurrent.atomic.AtomicReference<>(
+                new Phase(false, phones.size(), receipts));
         List<LeanSocket> sockets = Collections.synchronizedList(new ArrayList<>());
         Disposable.Composite streams = Disposables.composite();
         Sinks.Many<Mono<Void>> work = Sinks.many().unicast().onBackpressureBuffer();
         streams.add(work.asFlux().flatMap(task -> task, 128).subscribe());
-        // connect in waves (64 handshakes at a time) so the server's accept queue is not flooded
-        java.util.concurrent.Semaphore waves = new java.util.concurrent.Semaphore(64);
-        for (Phone p : phones) {
+        // connect in waves (sim.wave handshakes at a time) so the server's accept queue is not flooded
+        java.util.concurrent.Semaphore waves = new java.util.concurrent.Semaphore(WAVE);
+        for (int i = 0; i < phones.size(); i++) {
+            Phone p = phones.get(i);
+            int index = i;
             Runnable free = slot(waves, group);
             AtomicLong started = new AtomicLong();
             java.util.concurrent.atomic.AtomicBoolean ready = new java.util.concurrent.atomic.AtomicBoolean();
@@ -153,6 +236,7 @@ public final class FleetSimulator {
             LeanSocket.connect(group, URI.create("ws://127.0.0.1:" + port + "/device/v1/stream"),
                     Map.of("Authorization", "Device " + p.device().jwt("GET", "/device/v1/stream")),
                     (socket, event) -> {
+                        Phase now = phase.get();
                         if (event.contains("\"hello\"")) {
                             if (push && messageKeys) {
                                 // ready once the server confirms the subscription
@@ -165,45 +249,45 @@ public final class FleetSimulator {
                         } else if (event.startsWith("{\"type\":\"subscribed\"")) {
                             isReady.run();
                         } else if (event.startsWith("{\"type\":\"deliver\"")) {
-                            cpu.compareAndSet(-1, cpuNanos());
-                            woken.add(System.currentTimeMillis());
+                            if (now.drops(index)) {
+                                return;
+                            }
+                            now.started();
+                            now.woken.add(System.currentTimeMillis());
                             started.set(System.nanoTime());
-                            String receipts;
+                            String answer;
                             try {
-                                receipts = receipts(JSON.readValue(event, Map.class), p.key().get() == null ? null
+                                answer = receipts(JSON.readValue(event, Map.class), p.key().get() == null ? null
                                         : p.key().get().toSecretKey("AES"));
-                            } catch (Exception cannotOpen) {
+                            } catch (RuntimeException cannotOpen) {
                                 // a copy under a key this phone does not hold: fetch it, naming the key it holds
-                                fallbacks.incrementAndGet();
+                                now.fallbacks.incrementAndGet();
                                 p.fellBack().set(true);
                                 socket.send("{\"type\":\"fetch\",\"after\":\"" + p.cursor().get() + "\",\"kid\":\""
                                         + p.heldKid() + "\"}");
                                 return;
                             }
-                            if (done.putIfAbsent(p.device().deviceId(), true) == null) {
-                                received.add(System.currentTimeMillis());
-                                all.countDown();
-                            }
-                            socket.send("{\"type\":\"delivered\",\"messages\":" + receipts + "}");
+                            now.has(p.device().deviceId());
+                            socket.send("{\"type\":\"delivered\",\"messages\":" + answer + "}");
                         } else if (event.startsWith("{\"type\":\"recorded\"")) {
-                            fetchMs.add((System.nanoTime() - started.get()) / 1_000_000);
-                            recorded.countDown();
+                            now.fetchMs.add((System.nanoTime() - started.get()) / 1_000_000);
+                            now.recorded.countDown();
                         } else if (event.startsWith("{\"type\":\"messages\"")) {
                             int count = decrypt(p, JSON.readValue(event, Map.class));
-                            fetchMs.add((System.nanoTime() - started.get()) / 1_000_000);
-                            if (count > 0 && done.putIfAbsent(p.device().deviceId(), true) == null) {
-                                received.add(System.currentTimeMillis());
-                                all.countDown();
+                            now.fetchMs.add((System.nanoTime() - started.get()) / 1_000_000);
+                            if (count > 0) {
+                                now.has(p.device().deviceId());
                             }
                             if (count > 0 && p.fellBack().compareAndSet(true, false)) {
-                                recorded.countDown(); // the fetch made it DELIVERED: no receipt will follow
+                                now.recorded.countDown(); // the fetch made it DELIVERED: no receipt will follow
                             }
                         } else if (event.startsWith("{\"type\":\"error\"")) {
-                            errors.incrementAndGet();
+                            now.errors.incrementAndGet();
                             System.err.println("stream request refused: " + event);
-                        } else if (event.contains("\"message\"") && !done.containsKey(p.device().deviceId())) {
-                            cpu.compareAndSet(-1, cpuNanos());
-                            woken.add(System.currentTimeMillis());
+                        } else if (event.contains("\"message\"") && !now.done.containsKey(p.device().deviceId())
+                                && !now.drops(index)) {
+                            now.started();
+                            now.woken.add(System.currentTimeMillis());
                             started.set(System.nanoTime());
                             if (overStream) {
                                 socket.send("{\"type\":\"fetch\",\"after\":\"" + p.cursor().get() + "\",\"kid\":\""
@@ -213,10 +297,9 @@ public final class FleetSimulator {
                             // fetches wait for a free connection here, so each device token is made just before
                             // its request goes out (a token made earlier could expire while queued)
                             work.emitNext(Mono.defer(() -> fetchAndDecrypt(http, p)).doOnNext(count -> {
-                                fetchMs.add((System.nanoTime() - started.get()) / 1_000_000);
-                                if (count > 0 && done.putIfAbsent(p.device().deviceId(), true) == null) {
-                                    received.add(System.currentTimeMillis());
-                                    all.countDown();
+                                now.fetchMs.add((System.nanoTime() - started.get()) / 1_000_000);
+                                if (count > 0) {
+                                    now.has(p.device().deviceId());
                                 }
                             }).then(), Sinks.EmitFailureHandler.busyLooping(Duration.ofSeconds(5)));
                         }
@@ -235,25 +318,38 @@ public final class FleetSimulator {
         }
         System.out.println("CONNECTED " + phones.size());
         System.out.flush();
-        boolean everyone = all.await(10, TimeUnit.MINUTES);
-        if (!recorded.await(2, TimeUnit.MINUTES)) {
-            System.err.println("receipts not answered: " + recorded.getCount());
+        Phase warm = phase.get();
+        boolean warmedUp = warm.await();
+        Phase timed = new Phase(true, phones.size(), receipts);
+        phase.set(timed); // before the WARM line: the benchmark sends the timed broadcast only after reading it
+        warm(warmedUp, warm.received.size(), warm.recorded.getCount());
+        boolean everyone = timed.await();
+        if (timed.recorded.getCount() > 0) {
+            System.err.println("receipts not answered: " + timed.recorded.getCount());
         }
-        System.out.printf("FALLBACK %d%n", fallbacks.get());
-        System.out.printf("CPU %d%n", cpu.get() < 0 ? 0 : (cpuNanos() - cpu.get()) / 1_000_000);
-        List<Long> w = new ArrayList<>(woken);
+        System.out.printf("FALLBACK %d%n", timed.fallbacks.get());
+        System.out.printf("CPU %d%n", timed.cpuMillis());
+        List<Long> w = new ArrayList<>(timed.woken);
         Collections.sort(w);
-        List<Long> f = new ArrayList<>(fetchMs);
+        List<Long> f = new ArrayList<>(timed.fetchMs);
         Collections.sort(f);
         if (!w.isEmpty() && !f.isEmpty()) {
             System.out.printf("WOKEN %d %d %d; fetch ms p50 %d p99 %d max %d (%d answered, %d error events)%n",
                     w.get(0), w.get(w.size() / 2), w.get(w.size() - 1), f.get(f.size() / 2),
-                    f.get((int) (f.size() * 0.99)), f.get(f.size() - 1), f.size(), errors.get());
+                    f.get((int) (f.size() * 0.99)), f.get(f.size() - 1), f.size(), timed.errors.get());
+        } else {
+            System.out.println("WOKEN -");
         }
-        report(received, everyone);
+        report(timed.received, everyone);
         streams.dispose();
         sockets.forEach(LeanSocket::close);
         group.shutdownGracefully();
+    }
+
+    /** The warm-up's line: {@code WARM all|partial <phones with it> <receipts not answered>}. */
+    private static void warm(boolean everyone, int phones, long unanswered) {
+        System.out.printf("WARM %s %d %d%n", everyone ? "all" : "partial", phones, unanswered);
+        System.out.flush();
     }
 
     /**
@@ -324,7 +420,7 @@ public final class FleetSimulator {
     private static final tools.jackson.databind.json.JsonMapper JSON = tools.jackson.databind.json.JsonMapper.builder()
             .build();
 
-    /** Decrypts an inbox (HTTP answer or stream event), moves the phone's cursor; returns how many messages. */
+    /** Decrypts an inbox (HTTP answer or stream event), moves the phone's cursor; returns how many messages opened. */
     private static int decrypt(Phone p, Map<?, ?> inbox) {
         int n = 0;
         for (Object o : (List<?>) inbox.get("messages")) {
@@ -338,7 +434,8 @@ public final class FleetSimulator {
                 }
                 n++;
             } catch (Exception e) {
-                throw new IllegalStateException(e);
+                // not counted: a phone that cannot open its copy never completes, and the run fails saying so
+                System.err.println("a fetched copy did not open: " + e);
             }
         }
         p.cursor().set(Long.parseLong((String) inbox.get("cursor")));
@@ -376,17 +473,17 @@ public final class FleetSimulator {
     static void floor(int port, int n) throws Exception {
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
         CountDownLatch connected = new CountDownLatch(n);
-        CountDownLatch all = new CountDownLatch(n);
-        CountDownLatch recorded = new CountDownLatch(n);
-        AtomicLong cpu = new AtomicLong(-1); // from the first copy, as in ws()
-        List<Long> received = Collections.synchronizedList(new ArrayList<>());
+        java.util.concurrent.atomic.AtomicReference<Phase> phase = new java.util.concurrent.atomic.AtomicReference<>(
+                new Phase(false, n, n));
         List<LeanSocket> sockets = Collections.synchronizedList(new ArrayList<>());
-        java.util.concurrent.Semaphore waves = new java.util.concurrent.Semaphore(64);
+        java.util.concurrent.Semaphore waves = new java.util.concurrent.Semaphore(WAVE);
         for (int i = 0; i < n; i++) {
+            int index = i;
             Runnable free = slot(waves, group);
             java.util.concurrent.atomic.AtomicReference<javax.crypto.SecretKey> key =
                     new java.util.concurrent.atomic.AtomicReference<>();
             LeanSocket.connect(group, URI.create("ws://127.0.0.1:" + port + "/floor"), Map.of(), (socket, event) -> {
+                Phase now = phase.get();
                 if (event.startsWith("{\"type\":\"hello\"")) {
                     Map<?, ?> hello = JSON.readValue(event, Map.class);
                     if (hello.get("key") != null) {
@@ -396,14 +493,13 @@ public final class FleetSimulator {
                     receipts((Map<?, ?>) hello.get("sample"), key.get()); // warms up the deliver path
                     connected.countDown();
                     free.run();
-                } else if (event.startsWith("{\"type\":\"deliver\"")) {
-                    cpu.compareAndSet(-1, cpuNanos());
+                } else if (event.startsWith("{\"type\":\"deliver\"") && !now.drops(index)) {
+                    now.started();
                     String receipts = receipts(JSON.readValue(event, Map.class), key.get());
-                    received.add(System.currentTimeMillis());
-                    all.countDown();
+                    now.has(String.valueOf(index));
                     socket.send("{\"type\":\"delivered\",\"messages\":" + receipts + "}");
                 } else if (event.startsWith("{\"type\":\"recorded\"")) {
-                    recorded.countDown();
+                    now.recorded.countDown();
                 }
             }).whenComplete((socket, failure) -> {
                 if (failure != null) {
@@ -420,12 +516,17 @@ public final class FleetSimulator {
         }
         System.out.println("CONNECTED " + n);
         System.out.flush();
-        boolean everyone = all.await(10, TimeUnit.MINUTES);
-        if (!recorded.await(2, TimeUnit.MINUTES)) {
-            System.err.println("receipts not answered: " + recorded.getCount());
+        Phase warm = phase.get();
+        boolean warmedUp = warm.await();
+        Phase timed = new Phase(true, n, n);
+        phase.set(timed); // before the WARM line, as in ws()
+        warm(warmedUp, warm.received.size(), warm.recorded.getCount());
+        boolean everyone = timed.await();
+        if (timed.recorded.getCount() > 0) {
+            System.err.println("receipts not answered: " + timed.recorded.getCount());
         }
-        System.out.printf("CPU %d%n", cpu.get() < 0 ? 0 : (cpuNanos() - cpu.get()) / 1_000_000);
-        report(received, everyone);
+        System.out.printf("CPU %d%n", timed.cpuMillis());
+        report(timed.received, everyone);
         sockets.forEach(LeanSocket::close);
         group.shutdownGracefully();
     }
@@ -459,28 +560,33 @@ public final class FleetSimulator {
     static final String TOPIC = "wardfleet/bench/all";
     static final String ACKS = "wardfleet/bench/acks";
 
+    /**
+     * Each of the two publishes (warm-up, then timed) waits for a {@code GO} line on stdin, so the benchmark can wait
+     * for an idle machine first, as it does before the other arms' broadcasts.
+     */
     static void mqtt(int port, int n) throws Exception {
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
+        java.io.BufferedReader commands = new java.io.BufferedReader(new java.io.InputStreamReader(System.in,
+                StandardCharsets.UTF_8));
         try {
-            List<Long> received = Collections.synchronizedList(new ArrayList<>());
             AtomicInteger ids = new AtomicInteger(1);
             CountDownLatch subscribed = new CountDownLatch(n + 1);
-            CountDownLatch acked = new CountDownLatch(n);
-            AtomicLong lastAck = new AtomicLong();
-            Map<String, Boolean> ackedBy = new ConcurrentHashMap<>();
+            // receipts counted by the collector: Phase.has / all; copies the devices got: Phase.woken
+            java.util.concurrent.atomic.AtomicReference<Phase> phase =
+                    new java.util.concurrent.atomic.AtomicReference<>(new Phase(false, n, 0));
             // the "roll-up": one client counting receipts
-            Channel collector = connect(group, port, "collector", subscribed, (ctx, publish) -> {
-                String who = publish.payload().toString(StandardCharsets.UTF_8);
-                if (ackedBy.putIfAbsent(who, true) == null) {
-                    lastAck.set(System.currentTimeMillis());
-                    acked.countDown();
-                }
-            }, ACKS);
+            Channel collector = connect(group, port, "collector", subscribed,
+                    (ctx, publish) -> phase.get().has(publish.payload().toString(StandardCharsets.UTF_8)), ACKS);
             List<Channel> devices = new ArrayList<>();
             for (int i = 0; i < n; i++) {
                 String id = "device-" + i;
+                int index = i;
                 devices.add(connect(group, port, id, subscribed, (ctx, publish) -> {
-                    received.add(System.currentTimeMillis());
+                    Phase now = phase.get();
+                    if (now.drops(index)) {
+                        return;
+                    }
+                    now.woken.add(System.currentTimeMillis());
                     ctx.writeAndFlush(MqttMessageBuilders.publish().topicName(ACKS).qos(MqttQoS.AT_LEAST_ONCE)
                             .messageId(ids.updateAndGet(x -> x % 65_000 + 1))
                             .payload(Unpooled.copiedBuffer(id, StandardCharsets.UTF_8)).build());
@@ -493,26 +599,38 @@ public final class FleetSimulator {
                 System.out.println("CONNECT-FAILED " + (n + 1 - subscribed.getCount()));
                 return;
             }
-            System.out.println("CONNECTED " + n);
             Channel publisher = connect(group, port, "publisher", new CountDownLatch(1), (c, p) -> { }, null);
             Thread.sleep(500);
+            System.out.println("CONNECTED " + n);
+            System.out.flush();
             byte[] body = ("{\"type\":\"broadcast\",\"priority\":\"STAT\",\"drill\":true,\"text\":\"Code blue drill, "
                     + "ward 7: are you available?\",\"choices\":[\"available\",\"not available\"]}")
                     .getBytes(StandardCharsets.UTF_8);
-            long cpu = cpuNanos();
-            long broker = brokerCpuMillis();
-            long t0 = System.currentTimeMillis();
+            Phase warm = phase.get();
+            commands.readLine(); // GO
+            warm.started();
             publisher.writeAndFlush(MqttMessageBuilders.publish().topicName(TOPIC).qos(MqttQoS.AT_LEAST_ONCE)
                     .messageId(1).payload(Unpooled.wrappedBuffer(body)).build());
-            boolean all = acked.await(5, TimeUnit.MINUTES);
+            warm(warm.await(), warm.received.size(), 0);
+            Phase timed = new Phase(true, n, 0);
+            phase.set(timed);
+            commands.readLine(); // GO
+            long broker = brokerCpuMillis();
+            timed.started();
+            long t0 = System.currentTimeMillis();
+            publisher.writeAndFlush(MqttMessageBuilders.publish().topicName(TOPIC).qos(MqttQoS.AT_LEAST_ONCE)
+                    .messageId(2).payload(Unpooled.wrappedBuffer(body)).build());
+            boolean all = timed.await();
             long brokerNow = brokerCpuMillis();
-            System.out.printf("CPU %d %d%n", (cpuNanos() - cpu) / 1_000_000, // the clients' CPU, then Mosquitto's
+            System.out.printf("CPU %d %d%n", timed.cpuMillis(), // the clients' CPU, then Mosquitto's
                     broker < 0 || brokerNow < 0 ? -1 : brokerNow - broker);
-            List<Long> times = new ArrayList<>(received);
+            List<Long> times = new ArrayList<>(timed.woken);
             Collections.sort(times);
-            System.out.printf("MQTT %s %d %d %d %d %d%n", all ? "all" : "partial", t0, times.size(),
+            List<Long> acks = new ArrayList<>(timed.received);
+            Collections.sort(acks);
+            System.out.printf("MQTT %s %d %d %d %d %d %d%n", all ? "all" : "partial", t0, times.size(),
                     times.isEmpty() ? 0 : times.get(times.size() / 2), times.isEmpty() ? 0 : times.get(times.size() - 1),
-                    lastAck.get());
+                    acks.isEmpty() ? 0 : acks.get(acks.size() - 1), acks.size());
             System.out.flush();
             devices.forEach(Channel::close);
             collector.close();
@@ -524,18 +642,26 @@ public final class FleetSimulator {
 
     /** The Mosquitto process's CPU time so far (user + system, from /proc), or -1 where that cannot be read. */
     static long brokerCpuMillis() {
+        return mosquitto().map(p -> cpuMillis(p.pid())).orElse(-1L);
+    }
+
+    /** The running Mosquitto broker, if any. */
+    static java.util.Optional<ProcessHandle> mosquitto() {
         return ProcessHandle.allProcesses()
                 .filter(p -> p.info().command().map(c -> c.endsWith("/mosquitto") || c.equals("mosquitto"))
                         .orElse(false))
-                .findFirst().map(p -> {
-                    try {
-                        String stat = Files.readString(Path.of("/proc", String.valueOf(p.pid()), "stat"));
-                        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                        return (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10; // utime, stime; 100 ticks/s
-                    } catch (Exception e) {
-                        return -1L;
-                    }
-                }).orElse(-1L);
+                .findFirst();
+    }
+
+    /** A process's CPU time so far (user + system, from /proc), or -1 where that cannot be read. */
+    static long cpuMillis(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc", String.valueOf(pid), "stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10; // utime, stime; 100 ticks/s
+        } catch (Exception e) {
+            return -1L;
+        }
     }
 
     interface OnPublish {

@@ -55,6 +55,7 @@ class PageLatencyBenchmark {
 
     @Test
     void pageLatency() throws Exception {
+        BenchmarkRun run = new BenchmarkRun("page latency benchmark", "page-latency-benchmark.txt");
         TestApi.User admin = api.newOrganisation();
         WebClient http = WebClient.create("http://127.0.0.1:" + port);
         TestApi.User doctor = api.createUser(admin.token(), "CLINICIAN");
@@ -122,9 +123,10 @@ class PageLatencyBenchmark {
                                 });
                             }).then()).subscribe());
         }
-        if (!connected.await(2, TimeUnit.MINUTES)) {
-            throw new IllegalStateException("streams did not connect");
-        }
+        run.require(connected.await(2, TimeUnit.MINUTES), (phones.size() - connected.getCount()) + " of "
+                + phones.size() + " device streams connected within 2 minutes");
+        run.require("baseline deliveries (fetch + decrypt at once)", baseline.size(),
+                (long) Math.min(PAGES, 50) * PER_USER, "a fetch did not return the page");
         long start = System.nanoTime();
         for (int i = 0; i < PAGES; i++) {
             String user = users.get(i % USERS);
@@ -139,6 +141,8 @@ class PageLatencyBenchmark {
         boolean all = delivered.await(3, TimeUnit.MINUTES);
         double seconds = (System.nanoTime() - start) / 1e9;
         streams.dispose();
+        run.require("deliveries via stream notification", latencies.size(), (long) PAGES * PER_USER,
+                "not fetched and decrypted within 3 minutes of the last page");
 
         Collections.sort(latencies);
         List<Double> base = new ArrayList<>(baseline);
@@ -151,8 +155,7 @@ class PageLatencyBenchmark {
                 PER_USER, pct(base, 50), pct(base, 99), PAGES, all ? "all " + latencies.size()
                         : "only " + latencies.size(), seconds, pct(latencies, 50), pct(latencies, 99),
                 latencies.isEmpty() ? 0 : latencies.get(latencies.size() - 1), pct(latencies, 50) / pct(base, 50));
-        System.out.print(result);
-        java.nio.file.Files.writeString(java.nio.file.Path.of("target", "page-latency-benchmark.txt"), result);
+        run.report(result);
     }
 
     private static long page(WebClient http, TestApi.User doctor, String conversation, int i) {

@@ -46,6 +46,7 @@ class PolicyRolloutBenchmark {
 
     @Test
     void publishToConnectedDevices() throws Exception {
+        BenchmarkRun run = new BenchmarkRun("policy rollout benchmark", "policy-rollout-benchmark.txt");
         TestApi.User admin = api.newOrganisation();
         WebClient http = WebClient.create("http://127.0.0.1:" + port);
         String keys;
@@ -99,9 +100,8 @@ class PolicyRolloutBenchmark {
                                 });
                             }).then()).subscribe());
         }
-        if (!connected.await(2, TimeUnit.MINUTES)) {
-            throw new IllegalStateException("Only " + (N - connected.getCount()) + " streams connected");
-        }
+        run.require(connected.await(2, TimeUnit.MINUTES), (N - connected.getCount()) + " of " + N
+                + " device streams connected within 2 minutes");
 
         String policyId = (String) http.post().uri("/api/v1/policies").headers(h -> h.setBearerAuth(admin.token()))
                 .contentType(MediaType.parseMediaType("application/yaml"))
@@ -115,6 +115,8 @@ class PolicyRolloutBenchmark {
         boolean all = applied.await(5, TimeUnit.MINUTES);
         double totalSeconds = (System.nanoTime() - start) / 1e9;
         streams.dispose();
+        run.require("devices that applied the policy via stream notification", appliedAt.size(), N,
+                "not applied within 5 minutes of the assignment");
 
         List<Double> latencies = new ArrayList<>();
         appliedAt.values().forEach(t -> latencies.add((t - start) / 1e6));
@@ -128,8 +130,7 @@ class PolicyRolloutBenchmark {
                 totalSeconds, all ? "all " + N : "only " + appliedAt.size(), percentile(latencies, 50),
                 percentile(latencies, 99), latencies.isEmpty() ? 0 : latencies.get(latencies.size() - 1),
                 totalSeconds / baselineSeconds);
-        System.out.print(result);
-        java.nio.file.Files.writeString(java.nio.file.Path.of("target", "policy-rollout-benchmark.txt"), result);
+        run.report(result);
     }
 
     private Mono<Void> applyPolicy(WebClient http, TestDevice d, String keys) {

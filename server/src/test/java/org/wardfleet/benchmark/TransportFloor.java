@@ -105,12 +105,17 @@ final class TransportFloor implements AutoCloseable {
 
     /**
      * Sends the broadcast to every connected phone (in chunks of 250 on parallel workers, as Wardfleet pushes) and
-     * waits until every one has answered; returns the epoch millisecond of the last receipt counted, or -1.
+     * waits until every one has answered; returns the epoch millisecond of the last receipt counted, or -1 when the
+     * receipts stopped coming ({@code -Dsim.stallSeconds}, default 60, without a new one; {@link #counted()} says how
+     * many came). Each call is a new broadcast: receipts are counted afresh.
      */
-    long broadcast(String text, long timeoutSeconds) throws InterruptedException {
+    long broadcast(String text) throws InterruptedException {
         List<Integer> targets = new ArrayList<>(phones.keySet());
+        counted.clear();
         all = new CountDownLatch(targets.size());
+        lastCounted.set(0);
         String sentAt = Instant.now().toString();
+        AtomicLong started = new AtomicLong(System.nanoTime());
         Flux.fromIterable(targets).buffer(250).flatMap(chunk -> Mono.fromRunnable(() -> {
             for (int phone : chunk) {
                 Phone p = phones.get(phone);
@@ -118,8 +123,18 @@ final class TransportFloor implements AutoCloseable {
                     emit(p.out(), deliver(phone, p, text, sentAt));
                 }
             }
-        }).subscribeOn(Schedulers.parallel())).blockLast(Duration.ofSeconds(timeoutSeconds));
-        return all.await(timeoutSeconds, TimeUnit.SECONDS) ? lastCounted.get() : -1;
+        }).subscribeOn(Schedulers.parallel())).blockLast(Duration.ofMinutes(10));
+        return FleetSimulator.await(all, started) ? lastCounted.get() : -1;
+    }
+
+    /** Phones connected now. */
+    int connected() {
+        return phones.size();
+    }
+
+    /** Distinct receipts counted for the last broadcast. */
+    int counted() {
+        return counted.size();
     }
 
     private String deliver(int phone, Phone p, String text, String sentAt) {
