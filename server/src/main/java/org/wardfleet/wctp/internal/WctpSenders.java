@@ -14,6 +14,7 @@ import java.util.List;
 import org.bson.Document;
 import org.springframework.stereotype.Component;
 import org.wardfleet.platform.mongo.Documents;
+import org.wardfleet.wctp.WctpSenderAdministration.Registered;
 
 import com.mongodb.client.model.Sorts;
 import com.mongodb.client.model.Updates;
@@ -77,11 +78,6 @@ class WctpSenders {
     /** The WCTP sign-in lookup: by sender id alone, as WCTP carries no organisation. */
     Mono<Sender> find(String senderId) {
         return Mono.from(senders.find(eq("_id", senderId)).first()).map(WctpSenders::toSender);
-    }
-
-    /** A sender as its organisation's administrators see it: never its code's hash or salt. */
-    record Registered(String senderId, List<String> allowedRecipients, List<String> responseUrls,
-            String clientCertificateSha256, Instant createdAt, Instant securityCodeChangedAt) {
     }
 
     Mono<Registered> find(String orgId, String senderId) {
