@@ -83,4 +83,11 @@ public interface WctpSenderAdministration {
 
     /** ADMIN, SECURITY. */
     Mono<GatewayStatus> gateway(Caller caller);
+
+    /** 32 URL-safe characters (192 bits): a code for the sending system's configuration, shown once. */
+    static String newCode() {
+        byte[] bytes = new byte[24];
+        new java.security.SecureRandom().nextBytes(bytes);
+        return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
 }

@@ -61,11 +61,11 @@ class PagesBroadcastPage {
             return new BroadcastForm("all", "", "URGENT", "", null, UUID.randomUUID().toString());
         }
 
-        boolean isDrill() {
+        public boolean isDrill() {
             return "on".equals(drill) || "true".equals(drill);
         }
 
-        List<String> choiceList() {
+        public List<String> choiceList() {
             return choices == null ? List.of() : Arrays.stream(choices.split("\\R")).map(String::trim)
                     .filter(c -> !c.isEmpty()).toList();
         }
@@ -137,7 +137,7 @@ class PagesBroadcastPage {
 
     private Mono<Rendering> render(Caller caller, ServerWebExchange exchange, Boolean drill, String priority,
             int page, BroadcastForm form, Map<String, String> errors) {
-        String wanted = PageHistory.PRIORITIES.contains(priority) ? priority : null;
+        String wanted = priority != null && PageHistory.PRIORITIES.contains(priority) ? priority : null;
         String fragment = errors.isEmpty() ? "results" : "compose";
         return Mono.zip(broadcasts.list(caller, new Broadcasts.Filter(drill, wanted, null), page, PAGE_SIZE),
                         broadcasts.roles(caller))

@@ -17,8 +17,8 @@ record PagesFilter(String state, String priority, String sender, String role, In
     static final int PAGE_SIZE = 50;
 
     PagesFilter {
-        state = PageHistory.STATES.contains(state) ? state : null;
-        priority = PageHistory.PRIORITIES.contains(priority) ? priority : null;
+        state = state != null && PageHistory.STATES.contains(state) ? state : null;
+        priority = priority != null && PageHistory.PRIORITIES.contains(priority) ? priority : null;
         sender = sender == null || sender.isBlank() || sender.length() > 64 ? null : sender.trim();
         role = role == null || role.isBlank() || role.length() > 64 ? null : role.trim();
         page = page == null || page < 0 ? 0 : page;

@@ -87,7 +87,7 @@ class WctpSenderDesk implements WctpSenderAdministration {
     public Mono<CodeChanged> changeCode(Caller caller, String id, String chosen) {
         caller.requireAny(Role.ADMIN);
         boolean generated = chosen == null;
-        String code = generated ? WctpSenders.newCode() : chosen;
+        String code = generated ? WctpSenderAdministration.newCode() : chosen;
         return senders.changeCode(caller.orgId(), id, code, clock.instant())
                 .switchIfEmpty(Mono.error(() -> notFound(id)))
                 .flatMap(s -> audit.record(AuditEvent.of(caller.orgId(), Actor.user(caller.userId()),

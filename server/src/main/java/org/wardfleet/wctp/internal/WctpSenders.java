@@ -119,13 +119,6 @@ class WctpSenders {
                 .flatMap(r -> find(orgId, senderId));
     }
 
-    /** 32 URL-safe characters (192 bits): a code for the sending system's configuration, shown once. */
-    static String newCode() {
-        byte[] bytes = new byte[24];
-        RANDOM.nextBytes(bytes);
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
-    }
-
     private static final org.bson.conversions.Bson SHOWN = com.mongodb.client.model.Projections.include(
             "allowedRecipients", "responseUrls", "clientCertificateSha256", "createdAt", "securityCodeChangedAt");
 
