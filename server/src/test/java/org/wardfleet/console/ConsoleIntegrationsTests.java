@@ -31,6 +31,8 @@ class ConsoleIntegrationsTests {
     @LocalServerPort int port;
     @Autowired TestApi api;
     @Autowired WebTestClient http;
+    @Autowired com.mongodb.reactivestreams.client.MongoDatabase db;
+    @Autowired org.wardfleet.identity.Tenants tenants;
 
     @BeforeEach
     void freshVisitor() {
@@ -143,15 +145,26 @@ class ConsoleIntegrationsTests {
 
     @Test
     void theGatewayStatusIsEachOrganisationsOwn() {
-        TestApi.User admin = api.newOrganisation();
+        String email = "admin-" + java.util.UUID.randomUUID() + "@gateway.test";
+        org.wardfleet.identity.Tenants.NewTenant tenant = tenants.create("Gateway Hospital", email,
+                "pw-gateway-admin-1").block();
+        TestApi.User admin = new TestApi.User(tenant.adminUserId(), email, "pw-gateway-admin-1",
+                api.token(email, "pw-gateway-admin-1"));
         TestApi.User outsider = api.newOrganisation();
+        java.time.Instant sent = java.time.Instant.parse("2026-12-01T03:12:07Z");
+        // a pager message the gateway took for the first organisation, as the pager fallback records it
+        reactor.core.publisher.Mono.from(db.getCollection("pager_fallbacks").insertOne(new org.bson.Document("_id",
+                "m-" + System.nanoTime() + ":u").append("orgId", tenant.orgId()).append("outcome", "PAGER_SENT")
+                .append("outcomeAt", java.util.Date.from(sent)).append("code", 200))).block();
+
         http.get().uri("/api/v1/wctp/gateway").headers(h -> h.setBearerAuth(admin.token())).exchange()
-                .expectStatus().isOk().expectBody().jsonPath("$.configured").isBoolean();
+                .expectStatus().isOk().expectBody().jsonPath("$.configured").isBoolean()
+                .jsonPath("$.lastSuccessAt").isEqualTo("2026-12-01T03:12:07Z");
+        http.get().uri("/api/v1/wctp/gateway").headers(h -> h.setBearerAuth(outsider.token())).exchange()
+                .expectStatus().isOk().expectBody().jsonPath("$.lastSuccessAt").doesNotExist();
         TestApi.User nurse = api.createUser(admin.token(), "CLINICIAN");
         http.get().uri("/api/v1/wctp/gateway").headers(h -> h.setBearerAuth(nurse.token())).exchange()
                 .expectStatus().isForbidden();
-        http.get().uri("/api/v1/wctp/gateway").headers(h -> h.setBearerAuth(outsider.token())).exchange()
-                .expectStatus().isOk().expectBody().jsonPath("$.lastSuccessAt").doesNotExist();
     }
 
     private static String submit(String sender, String code, String email) {

@@ -78,8 +78,8 @@ class ConsolePagesTests {
         browser.until(ExpectedConditions.urlMatches("/console/pages/broadcasts/[^/?]+"));
         assertThat(browser.find(By.id("drill-mark")).getText()).isEqualTo("DRILL");
         String id = browser.driver().getCurrentUrl().replaceAll(".*/broadcasts/([^/?]+).*", "$1");
-        // everyone active: the three clinicians and the administrator
-        assertThat(browser.find(By.id("count-recipients")).getText()).isEqualTo("4");
+        // everyone but its sender: the three clinicians
+        assertThat(browser.find(By.id("count-recipients")).getText()).isEqualTo("3");
         assertThat(browser.find(By.id("count-acknowledged")).getText()).isEqualTo("0");
         assertThat(browser.find(By.id("pending")).getText()).contains("Amara Okafor").contains("Ben Clarke")
                 .contains("Chloe Duval");

@@ -119,6 +119,7 @@ class PagesBroadcastPage {
         return broadcasts.rollup(caller, id).map(r -> ConsoleViews.page(exchange, "console/pages-broadcast", null,
                         "pages")
                 .modelAttribute("r", r)
+                .modelAttribute("version", PagesLiveSince.of(r))
                 .modelAttribute("sent", sent != null)
                 .build());
     }
@@ -131,8 +132,9 @@ class PagesBroadcastPage {
 
     @GetMapping(path = "/console/pages/broadcasts/{id}/live", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
     @ResponseBody
-    Flux<ServerSentEvent<String>> live(Caller caller, @PathVariable String id, ServerWebExchange exchange) {
-        return live.watch(exchange, LIVE_EVERY, () -> broadcasts.rollup(caller, id));
+    Flux<ServerSentEvent<String>> live(Caller caller, @PathVariable String id,
+            @RequestParam(name = "v", required = false) String rendered, ServerWebExchange exchange) {
+        return live.watch(exchange, LIVE_EVERY, PagesLiveSince.from(rendered, () -> broadcasts.rollup(caller, id)));
     }
 
     private Mono<Rendering> render(Caller caller, ServerWebExchange exchange, Boolean drill, String priority,

@@ -8,6 +8,7 @@ import org.springframework.http.codec.ServerSentEvent;
 import org.springframework.stereotype.Controller;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.ResponseBody;
 import org.springframework.web.reactive.result.view.Rendering;
 import org.springframework.web.server.ServerWebExchange;
@@ -59,6 +60,7 @@ class PagesListPage {
     Mono<Rendering> show(Caller caller, @PathVariable String id, ServerWebExchange exchange) {
         return history.page(caller, id).map(p -> ConsoleViews.page(exchange, "console/pages-detail", null, "pages")
                 .modelAttribute("p", p)
+                .modelAttribute("version", PagesLiveSince.of(version(p)))
                 .modelAttribute("timeline", timeline(p))
                 .modelAttribute("recipients", recipients(p))
                 .build());
@@ -74,9 +76,15 @@ class PagesListPage {
 
     @GetMapping(path = "/console/pages/{id}/live", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
     @ResponseBody
-    Flux<ServerSentEvent<String>> live(Caller caller, @PathVariable String id, ServerWebExchange exchange) {
-        return live.watch(exchange, LIVE_EVERY, () -> history.page(caller, id)
-                .map(p -> List.of(p.state(), p.step(), p.round(), p.timeline().size(), p.recipients())));
+    Flux<ServerSentEvent<String>> live(Caller caller, @PathVariable String id,
+            @RequestParam(name = "v", required = false) String rendered, ServerWebExchange exchange) {
+        return live.watch(exchange, LIVE_EVERY, PagesLiveSince.from(rendered, () -> history.page(caller, id)
+                .map(PagesListPage::version)));
+    }
+
+    /** What the live part shows changes exactly when this does. */
+    private static List<Object> version(PageHistory.PageView p) {
+        return List.of(p.state(), p.step(), p.round(), p.timeline().size(), p.recipients());
     }
 
     /** A recipient as the page shows them: by name, their receipt's state and since when. */

@@ -11,7 +11,7 @@ import java.util.Map;
  * person reads: what happened, to or by whom (names, as {@code PageHistory} adds them), and the few facts that matter.
  * Events carry metadata only (the page's text is never in them), so nothing here can show a message.
  */
-record PagesTimeline(Instant at, String event, String people, String detail) {
+record PagesTimeline(Instant at, String event, String lead, String people, String detail) {
 
     static PagesTimeline of(Map<String, Object> e) {
         Map<?, ?> names = e.get("names") instanceof Map<?, ?> m ? m : Map.of();
@@ -47,8 +47,18 @@ record PagesTimeline(Instant at, String event, String people, String detail) {
             facts.add("late");
         }
         Instant at = e.get("at") instanceof String s ? parse(s) : null;
-        return new PagesTimeline(at, String.valueOf(e.get("event")), String.join(", ", people),
+        String event = String.valueOf(e.get("event"));
+        return new PagesTimeline(at, event, people.isEmpty() ? "" : lead(event), String.join(", ", people),
                 String.join(" · ", facts));
+    }
+
+    /** How the people join the event: sent "to", acknowledged "by", failed (owners) "told". */
+    private static String lead(String event) {
+        return switch (event) {
+            case "ACKNOWLEDGED", "RESOLVED", "DECLINED" -> "by";
+            case "FAILED" -> "— told";
+            default -> "to";
+        };
     }
 
     private static String name(Map<?, ?> names, String given, String id) {
