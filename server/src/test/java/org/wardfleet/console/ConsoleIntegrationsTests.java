@@ -2,8 +2,13 @@ package org.wardfleet.console;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Instant;
+import java.util.Date;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
+
+import org.bson.Document;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -15,9 +20,15 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.WebTestClient;
 import org.springframework.web.reactive.function.BodyInserters;
+import org.wardfleet.identity.Tenants;
 import org.wardfleet.support.ConsoleBrowser;
+import org.wardfleet.support.ConsoleForms;
 import org.wardfleet.support.TestApi;
 import org.wardfleet.support.WardfleetTest;
+
+import com.mongodb.reactivestreams.client.MongoDatabase;
+
+import reactor.core.publisher.Mono;
 
 /**
  * IT connects the nurse-call system in real Chromium: registers it, hands it the code shown once, later gives it a new
@@ -31,8 +42,8 @@ class ConsoleIntegrationsTests {
     @LocalServerPort int port;
     @Autowired TestApi api;
     @Autowired WebTestClient http;
-    @Autowired com.mongodb.reactivestreams.client.MongoDatabase db;
-    @Autowired org.wardfleet.identity.Tenants tenants;
+    @Autowired MongoDatabase db;
+    @Autowired Tenants tenants;
 
     @BeforeEach
     void freshVisitor() {
@@ -145,26 +156,28 @@ class ConsoleIntegrationsTests {
 
     @Test
     void theGatewayStatusIsEachOrganisationsOwn() {
-        String email = "admin-" + java.util.UUID.randomUUID() + "@gateway.test";
-        org.wardfleet.identity.Tenants.NewTenant tenant = tenants.create("Gateway Hospital", email,
+        String email = "admin-" + UUID.randomUUID() + "@gateway.test";
+        Tenants.NewTenant tenant = tenants.create("Gateway Hospital", email,
                 "pw-gateway-admin-1").block();
         TestApi.User admin = new TestApi.User(tenant.adminUserId(), email, "pw-gateway-admin-1",
                 api.token(email, "pw-gateway-admin-1"));
         TestApi.User outsider = api.newOrganisation();
-        java.time.Instant sent = java.time.Instant.parse("2026-12-01T03:12:07Z");
+        Instant sent = Instant.parse("2026-12-01T03:12:07Z");
         // a pager message the gateway took for the first organisation, as the pager fallback records it
-        reactor.core.publisher.Mono.from(db.getCollection("pager_fallbacks").insertOne(new org.bson.Document("_id",
+        Mono.from(db.getCollection("pager_fallbacks").insertOne(new Document("_id",
                 "m-" + System.nanoTime() + ":u").append("orgId", tenant.orgId()).append("outcome", "PAGER_SENT")
-                .append("outcomeAt", java.util.Date.from(sent)).append("code", 200))).block();
+                .append("outcomeAt", Date.from(sent)).append("code", 200))).block();
 
-        http.get().uri("/api/v1/wctp/gateway").headers(h -> h.setBearerAuth(admin.token())).exchange()
-                .expectStatus().isOk().expectBody().jsonPath("$.configured").isBoolean()
-                .jsonPath("$.lastSuccessAt").isEqualTo("2026-12-01T03:12:07Z");
-        http.get().uri("/api/v1/wctp/gateway").headers(h -> h.setBearerAuth(outsider.token())).exchange()
-                .expectStatus().isOk().expectBody().jsonPath("$.lastSuccessAt").doesNotExist();
-        TestApi.User nurse = api.createUser(admin.token(), "CLINICIAN");
-        http.get().uri("/api/v1/wctp/gateway").headers(h -> h.setBearerAuth(nurse.token())).exchange()
-                .expectStatus().isForbidden();
+        // each administrator's console shows their own organisation's gateway history only
+        assertThat(gatewayPanel(admin)).contains("1 Dec 2026, 03:12 UTC");
+        assertThat(gatewayPanel(outsider)).contains("No pager message yet").doesNotContain("1 Dec 2026");
+    }
+
+    private String gatewayPanel(TestApi.User who) {
+        ConsoleForms.Session session = ConsoleForms.signIn(http, who.email(), who.password());
+        String html = http.get().uri("/console/integrations").cookie("wardfleet_console", session.cookie()).exchange()
+                .expectStatus().isOk().expectBody(String.class).returnResult().getResponseBody();
+        return html.substring(html.indexOf("id=\"gateway\""), html.indexOf("id=\"webhook\""));
     }
 
     private static String submit(String sender, String code, String email) {

@@ -90,8 +90,12 @@ class PagesBroadcastPage {
         Map<String, String> errors = new LinkedHashMap<>();
         Broadcasts.NewBroadcast body = toBroadcast(form, errors);
         if (!errors.isEmpty()) {
-            return render(caller, exchange, null, null, 0, form, errors)
-;
+            if (Htmx.request(exchange)) {
+                // the form again with what is wrong, in place of the form (not where the confirmation would go)
+                exchange.getResponse().getHeaders().set("HX-Retarget", "#compose");
+                exchange.getResponse().getHeaders().set("HX-Reswap", "outerHTML");
+            }
+            return render(caller, exchange, null, null, 0, form, errors);
         }
         return audienceName(caller, body.audience()).map(audience -> {
             Confirmation c = confirmation(form, body, audience);
@@ -140,10 +144,12 @@ class PagesBroadcastPage {
     private Mono<Rendering> render(Caller caller, ServerWebExchange exchange, Boolean drill, String priority,
             int page, BroadcastForm form, Map<String, String> errors) {
         String wanted = priority != null && PageHistory.PRIORITIES.contains(priority) ? priority : null;
-        String fragment = errors.isEmpty() ? "results" : "compose";
+        boolean formOnly = !errors.isEmpty() && Htmx.request(exchange);
         return Mono.zip(broadcasts.list(caller, new Broadcasts.Filter(drill, wanted, null), page, PAGE_SIZE),
                         broadcasts.roles(caller))
-                .map(t -> ConsoleViews.page(exchange, "console/pages-broadcasts", fragment, "pages")
+                .map(t -> (formOnly ? Rendering.view("console/pages-broadcasts :: compose")
+                                .modelAttribute("section", "pages")
+                        : ConsoleViews.page(exchange, "console/pages-broadcasts", "results", "pages"))
                         .status(errors.isEmpty() ? HttpStatus.OK : HttpStatus.BAD_REQUEST)
                         .modelAttribute("list", t.getT1())
                         .modelAttribute("roles", t.getT2())

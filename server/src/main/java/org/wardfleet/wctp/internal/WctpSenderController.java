@@ -14,7 +14,6 @@ import org.wardfleet.platform.security.Caller;
 import org.wardfleet.platform.web.Problems;
 import org.wardfleet.wctp.WctpSenderAdministration;
 import org.wardfleet.wctp.WctpSenderAdministration.CodeChanged;
-import org.wardfleet.wctp.WctpSenderAdministration.GatewayStatus;
 import org.wardfleet.wctp.WctpSenderAdministration.NewSender;
 import org.wardfleet.wctp.WctpSenderAdministration.Registered;
 import org.wardfleet.wctp.WctpSenderAdministration.SenderChange;
@@ -93,12 +92,5 @@ class WctpSenderController {
     Mono<CodeChanged> changeCode(Caller caller, @PathVariable String id,
             @Valid @RequestBody(required = false) CodeChange body) {
         return senders.changeCode(caller, id, body == null ? null : body.securityCode());
-    }
-
-    @Operation(summary = "The paging gateway: configured or not, last pager message taken and refused (ADMIN, SECURITY)")
-    @Problems({"403 forbidden"})
-    @GetMapping("/api/v1/wctp/gateway")
-    Mono<GatewayStatus> gateway(Caller caller) {
-        return senders.gateway(caller);
     }
 }
