@@ -3,7 +3,6 @@ package org.wardfleet.oncall.internal;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 
 import org.springframework.stereotype.Component;
 import org.wardfleet.identity.UserDirectory;
@@ -86,13 +85,10 @@ class BroadcastDesk implements Broadcasts {
 
     @Override
     public Mono<Map<String, String>> roles(Caller caller) {
-        return roles.roles(caller.orgId()).collectList().map(all -> {
-            Map<String, String> byName = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
-            all.forEach(r -> byName.put(r.name(), r.id()));
-            Map<String, String> byId = new java.util.LinkedHashMap<>();
-            byName.forEach((name, id) -> byId.put(id, name));
-            return byId;
-        });
+        return roles.roles(caller.orgId())
+                .sort(java.util.Comparator.comparing(OnCallStore.Role::name, String.CASE_INSENSITIVE_ORDER))
+                .collect(java.util.LinkedHashMap<String, String>::new, (byId, r) -> byId.put(r.id(), r.name()))
+                .map(byId -> (Map<String, String>) byId);
     }
 
     private Mono<List<BroadcastSummary>> summaries(String orgId, List<BroadcastStore.Broadcast> list) {
