@@ -78,7 +78,8 @@ class ConsoleIntegrationsTests {
         String first = browser.find(By.id("security-code")).getText();
         assertThat(first).hasSizeGreaterThanOrEqualTo(32);
         assertThat(browser.find(By.id("new-code")).getText()).contains("shown only this once");
-        assertThat(browser.find(By.id("sender-" + sender)).getText()).contains("user:*").contains("role:rapid-response");
+        assertThat(browser.find(By.id("sender-" + sender)).getText()).contains("user:*")
+                .contains("role:rapid-response");
         browser.screenshot("integrations-code-shown");
         assertThat(api.wctp(submit(sender, first, nurse.email()))).contains("successCode=\"200\"");
         // shown once: the page, opened again, has no code

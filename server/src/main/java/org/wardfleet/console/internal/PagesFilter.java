@@ -10,7 +10,8 @@ import org.wardfleet.oncall.PageHistory;
 
 /**
  * The page list's filters as the URL carries them ({@code /console/pages?state=ESCALATED&role=R&page=1}), so a filtered
- * list can be bookmarked and reloaded. Unknown or empty values mean "any" (the list never answers a typo with an error).
+ * list can be bookmarked and reloaded. Unknown or empty values mean "any" (the list never answers a typo with an
+ * error).
  */
 record PagesFilter(String state, String priority, String sender, String role, Integer page) {
 
