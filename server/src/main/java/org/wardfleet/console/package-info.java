@@ -6,6 +6,6 @@
  */
 @org.springframework.modulith.ApplicationModule(displayName = "Console",
         allowedDependencies = {"platform :: web", "platform :: mongo", "platform :: security", "platform :: time",
-            "platform :: tls", "audit", "identity", "device", "enrollment", "compliance", "policy", "events",
-            "oncall"})
+            "platform :: tls", "audit", "identity", "device", "enrollment", "compliance", "policy", "oncall", "wctp",
+            "events", "push"})
 package org.wardfleet.console;

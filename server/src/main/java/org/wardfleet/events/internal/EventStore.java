@@ -111,6 +111,28 @@ class EventStore implements SecurityEvents {
                 .then();
     }
 
+    /** What the organisation's webhook deliveries look like now. */
+    record WebhookCounts(long pending, long failed, Instant lastDeliveredAt, String lastError) {
+    }
+
+    /** Three counts and two reads of the organisation's events (the embedded server scans; MongoDB: orgId index). */
+    Mono<WebhookCounts> webhookCounts(String orgId) {
+        Mono<Long> pending = Mono.from(events.countDocuments(and(eq("orgId", orgId), eq("webhook", "PENDING"))));
+        Mono<Long> failed = Mono.from(events.countDocuments(and(eq("orgId", orgId), eq("webhook", "FAILED"))));
+        Mono<java.util.Optional<Instant>> delivered = Mono.from(events.find(and(eq("orgId", orgId),
+                        eq("webhook", "DELIVERED"))).sort(Sorts.descending("deliveredAt")).first())
+                .map(d -> java.util.Optional.ofNullable(Documents.instant(d.getDate("deliveredAt"))))
+                .defaultIfEmpty(java.util.Optional.empty());
+        Mono<java.util.Optional<String>> lastError = Mono.from(events.find(and(eq("orgId", orgId),
+                        com.mongodb.client.model.Filters.ne("lastError", null),
+                        com.mongodb.client.model.Filters.ne("webhook", "DELIVERED")))
+                        .sort(Sorts.descending("at")).first())
+                .map(d -> java.util.Optional.ofNullable(d.getString("lastError")))
+                .defaultIfEmpty(java.util.Optional.empty());
+        return Mono.zip(pending, failed, delivered, lastError).map(t -> new WebhookCounts(t.getT1(), t.getT2(),
+                t.getT3().orElse(null), t.getT4().orElse(null)));
+    }
+
     private static SecurityEvent toEvent(Document d) {
         Document details = d.get("details", Document.class);
         return new SecurityEvent(d.getString("_id"), d.getString("orgId"), d.getString("type"), d.getString("subject"),

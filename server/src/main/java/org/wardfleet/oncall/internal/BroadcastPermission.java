@@ -13,9 +13,9 @@ import org.wardfleet.audit.AuditEvent;
 import org.wardfleet.audit.AuditEvent.Actor;
 import org.wardfleet.audit.AuditEvent.Outcome;
 import org.wardfleet.audit.AuditLog;
+import org.wardfleet.oncall.Broadcasts;
 import org.wardfleet.platform.mongo.Documents;
 import org.wardfleet.platform.security.Caller;
-import org.wardfleet.platform.security.Role;
 import org.wardfleet.platform.web.ProblemType;
 
 import com.mongodb.client.model.ReplaceOptions;
@@ -52,8 +52,8 @@ class BroadcastPermission {
     }
 
     /** Completes when {@code caller} may send this broadcast; {@code people} is the audience it resolved to. */
-    Mono<Void> check(Caller caller, BroadcastController.Audience audience, List<String> people, boolean drill) {
-        if (caller.has(Role.INCIDENT_LEAD) || caller.has(Role.ADMIN)) {
+    Mono<Void> check(Caller caller, Broadcasts.Audience audience, List<String> people, boolean drill) {
+        if (Broadcasts.mayBroadcastToAnyone(caller)) {
             return Mono.empty();
         }
         if (audience.groupId() == null || !people.contains(caller.userId())) {

@@ -1,9 +1,7 @@
 package org.wardfleet.oncall.internal;
 
 import java.net.URI;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -17,6 +15,7 @@ import org.wardfleet.audit.AuditEvent.Actor;
 import org.wardfleet.audit.AuditEvent.Outcome;
 import org.wardfleet.audit.AuditLog;
 import org.wardfleet.messaging.Paging;
+import org.wardfleet.oncall.PageHistory;
 import org.wardfleet.oncall.PageTarget;
 import org.wardfleet.platform.security.Caller;
 import org.wardfleet.platform.security.Role;
@@ -43,16 +42,16 @@ class PagesController {
     private final Paging paging;
     private final AuditLog audit;
     private final java.time.Clock clock;
-    private final PeopleNames names;
+    private final PageHistory history;
 
     PagesController(PageIntents intents, PageStore store, Paging paging, AuditLog audit, java.time.Clock clock,
-            PeopleNames names) {
+            PageHistory history) {
         this.intents = intents;
         this.store = store;
         this.paging = paging;
         this.audit = audit;
         this.clock = clock;
-        this.names = names;
+        this.history = history;
     }
 
     record NewPage(@NotNull @Valid PageTarget to, @NotNull @Size(min = 1, max = 4096) String text,
@@ -84,60 +83,14 @@ class PagesController {
                         .body(new PageCreated(p.id(), p.state())));
     }
 
-    /** {@code at}: when the recipient reached that state (delivered, read, acknowledged, declined). */
-    @io.swagger.v3.oas.annotations.media.Schema(name = "PageRecipient")
-    record RecipientView(String userId, String state, String at, String displayName) {
-    }
-
-    /** Timeline events carry {@code displayName} next to a {@code userId} and {@code names} for the people named. */
-    record PageView(String id, String state, int step, int round, String priority, String acknowledgedBy,
-            List<RecipientView> recipients, List<Map<String, Object>> timeline, String senderId, String senderName,
-            String acknowledgedByName) {
-    }
-
     /**
      * The page's state and timeline: for its sender and recipients, and — metadata only, as the text lives in the
      * message — for ADMIN and SECURITY. Anyone else: 404.
      */
     @Operation(summary = "A page: state, recipients and timeline, people named (no text)")
     @GetMapping("/api/v1/pages/{id}")
-    Mono<PageView> get(Caller caller, @PathVariable String id) {
-        return store.page(caller.orgId(), id)
-                .zipWhen(p -> paging.receipts(caller.orgId(), id).defaultIfEmpty(Map.of()))
-                .filter(t -> t.getT1().senderId().equals(caller.userId()) || t.getT2().containsKey(caller.userId())
-                        || caller.has(Role.ADMIN) || caller.has(Role.SECURITY))
-                .switchIfEmpty(Mono.error(() -> ProblemType.NOT_FOUND.exception("No page %s", id)))
-                .flatMap(t -> followReceipts(t.getT1(), t.getT2()).flatMap(p -> view(p, t.getT2())));
-    }
-
-    /** The page with the people it mentions named, in one read of the directory. */
-    private Mono<PageView> view(PageStore.Page page, Map<String, List<String>> receipts) {
-        List<String> people = new ArrayList<>(receipts.keySet());
-        people.add(page.senderId());
-        people.add(page.acknowledgedBy());
-        page.timeline().forEach(event -> people.addAll(PeopleNames.mentioned(event)));
-        return names.of(page.orgId(), people).map(named -> new PageView(page.id(), page.state(), page.step(),
-                page.round(), page.priority(), page.acknowledgedBy(), receipts.entrySet().stream()
-                        .map(e -> new RecipientView(e.getKey(), e.getValue().get(0), e.getValue().get(1),
-                                named.get(e.getKey())))
-                        .toList(),
-                page.timeline().stream().map(event -> PeopleNames.named(event, named)).toList(), page.senderId(),
-                named.get(page.senderId()), page.acknowledgedBy() == null ? null : named.get(page.acknowledgedBy())));
-    }
-
-    /**
-     * The page follows its receipts: an acknowledgement it has not recorded yet (missed by {@link PageAcknowledgements}
-     * — its instance stopped between the two writes — on a ROUTINE page, which no tick looks at) is recorded now.
-     */
-    private Mono<PageStore.Page> followReceipts(PageStore.Page page, Map<String, List<String>> receipts) {
-        if (!PageStore.ACTIVE.contains(page.state())) {
-            return Mono.just(page);
-        }
-        return receipts.entrySet().stream().filter(e -> "ACKNOWLEDGED".equals(e.getValue().get(0))).findFirst()
-                .map(e -> store.acknowledged(page.orgId(), page.id(), e.getKey(), e.getValue().get(1) == null
-                                ? clock.instant() : java.time.Instant.parse(e.getValue().get(1)))
-                        .then(store.page(page.orgId(), page.id())))
-                .orElse(Mono.just(page));
+    Mono<PageHistory.PageView> get(Caller caller, @PathVariable String id) {
+        return history.page(caller, id);
     }
 
     /** Closes the page (its sender or an ADMIN): no further steps or re-alerts. */

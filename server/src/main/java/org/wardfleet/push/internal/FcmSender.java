@@ -45,7 +45,7 @@ import reactor.core.scheduler.Schedulers;
  * of {@link #BATCH}. Dead tokens are reported for removal; quota and availability errors are retried with back-off.
  */
 @Component
-class FcmSender implements DisposableBean {
+class FcmSender implements DisposableBean, org.wardfleet.push.FcmStatus {
 
     static final int BATCH = 500;
     static final String COLLAPSE_KEY = "wf-sync";
@@ -85,6 +85,16 @@ class FcmSender implements DisposableBean {
 
     boolean enabled() {
         return messaging != null;
+    }
+
+    @Override
+    public boolean configured() {
+        return enabled();
+    }
+
+    @Override
+    public String projectId() {
+        return app == null ? null : app.getOptions().getProjectId();
     }
 
     /**

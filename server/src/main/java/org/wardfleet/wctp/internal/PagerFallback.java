@@ -22,6 +22,7 @@ import org.wardfleet.messaging.Paging;
 import org.wardfleet.oncall.Pages;
 import org.wardfleet.platform.mongo.Documents;
 import org.wardfleet.platform.time.PeriodicTask;
+import org.wardfleet.wctp.WctpSenderAdministration;
 
 import com.mongodb.reactivestreams.client.MongoCollection;
 import com.mongodb.reactivestreams.client.MongoDatabase;
@@ -123,6 +124,24 @@ class PagerFallback extends PeriodicTask {
                 .map(com.mongodb.client.result.DeleteResult::getDeletedCount);
     }
 
+    /**
+     * The organisation's last pager message the gateway took and the last it refused (or was unreachable for), from
+     * the claims kept for the retention period: two reads of the organisation's claims (the embedded server scans).
+     */
+    Mono<WctpSenderAdministration.GatewayStatus> status(String orgId) {
+        return Mono.zip(last(orgId, "PAGER_SENT"), last(orgId, "PAGER_FAILED"))
+                .map(t -> new WctpSenderAdministration.GatewayStatus(gateway.configured(), gateway.target(),
+                        t.getT1().map(d -> Documents.instant(d.getDate("outcomeAt"))).orElse(null),
+                        t.getT2().map(d -> Documents.instant(d.getDate("outcomeAt"))).orElse(null),
+                        t.getT2().map(d -> d.getInteger("code", 0)).orElse(0)));
+    }
+
+    private Mono<java.util.Optional<Document>> last(String orgId, String outcome) {
+        return Mono.from(claims.find(com.mongodb.client.model.Filters.and(eq("orgId", orgId), eq("outcome", outcome)))
+                        .sort(com.mongodb.client.model.Sorts.descending("outcomeAt")).first())
+                .map(java.util.Optional::of).defaultIfEmpty(java.util.Optional.empty());
+    }
+
     private Mono<Boolean> claim(Paging.OpenRecipient u) {
         return Mono.from(claims.insertOne(new Document("_id", claimId(u))
                         .append("orgId", u.orgId()).append("at", Documents.date(clock.instant()))))
@@ -140,7 +159,11 @@ class PagerFallback extends PeriodicTask {
                             outcome.code(), "attempts", outcome.attempts());
                     return pages.note(u.orgId(), u.messageId(), event)
                             .then(Mono.from(claims.updateOne(eq("_id", claimId(u)),
-                                    com.mongodb.client.model.Updates.set("outcome", event.get("event")))))
+                                    com.mongodb.client.model.Updates.combine(
+                                            com.mongodb.client.model.Updates.set("outcome", event.get("event")),
+                                            com.mongodb.client.model.Updates.set("outcomeAt",
+                                                    Documents.date(clock.instant())),
+                                            com.mongodb.client.model.Updates.set("code", outcome.code())))))
                             .then(audit.record(AuditEvent.of(u.orgId(), Actor.system(), "page.pager", u.messageId(),
                                     outcome.accepted() ? Outcome.SUCCESS : Outcome.FAILURE)
                                     .withDetail("userId", u.userId())))

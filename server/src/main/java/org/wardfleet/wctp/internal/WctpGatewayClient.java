@@ -58,6 +58,15 @@ class WctpGatewayClient {
         return url != null && !url.isBlank();
     }
 
+    /** Where pager messages go, as people may see it: scheme, host and port only (a path may carry a token). */
+    String target() {
+        if (!configured()) {
+            return null;
+        }
+        java.net.URI uri = java.net.URI.create(url.trim());
+        return uri.getScheme() + "://" + uri.getHost() + (uri.getPort() < 0 ? "" : ":" + uri.getPort());
+    }
+
     /** The only text a pager gets (the hospital's pager policy default). */
     static String pagerText(String priority, String reference) {
         return priority + " - open Wardfleet - ref " + reference;

@@ -14,6 +14,7 @@ import java.util.List;
 import org.bson.Document;
 import org.springframework.stereotype.Component;
 import org.wardfleet.platform.mongo.Documents;
+import org.wardfleet.wctp.WctpSenderAdministration.Registered;
 
 import com.mongodb.client.model.Sorts;
 import com.mongodb.client.model.Updates;
@@ -79,11 +80,6 @@ class WctpSenders {
         return Mono.from(senders.find(eq("_id", senderId)).first()).map(WctpSenders::toSender);
     }
 
-    /** A sender as its organisation's administrators see it: never its code's hash or salt. */
-    record Registered(String senderId, List<String> allowedRecipients, List<String> responseUrls,
-            String clientCertificateSha256, Instant createdAt, Instant securityCodeChangedAt) {
-    }
-
     Mono<Registered> find(String orgId, String senderId) {
         return Mono.from(senders.find(and(eq("_id", senderId), eq("orgId", orgId))).projection(SHOWN).first())
                 .map(WctpSenders::toRegistered);
@@ -121,13 +117,6 @@ class WctpSenders {
                         Updates.set("securityCodeChangedAt", Documents.date(at)))))
                 .filter(r -> r.getMatchedCount() == 1)
                 .flatMap(r -> find(orgId, senderId));
-    }
-
-    /** 32 URL-safe characters (192 bits): a code for the sending system's configuration, shown once. */
-    static String newCode() {
-        byte[] bytes = new byte[24];
-        RANDOM.nextBytes(bytes);
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     }
 
     private static final org.bson.conversions.Bson SHOWN = com.mongodb.client.model.Projections.include(
