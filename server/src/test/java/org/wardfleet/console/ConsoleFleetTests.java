@@ -7,6 +7,7 @@ import java.io.ByteArrayInputStream;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 
 import javax.imageio.ImageIO;
 
@@ -198,6 +199,20 @@ class ConsoleFleetTests {
         browser.waitForPage();
         assertThat(new Select(browser.find(By.id("ownership"))).getFirstSelectedOption().getText()).isEqualTo("BYOD");
         assertThat(browser.mainText()).contains(byod.deviceId().substring(0, 8));
+
+        // a group: only its devices (a shared tablet of one ward), and the address keeps it
+        String ward = "Ward-" + UUID.randomUUID().toString().substring(0, 6);
+        Map<String, Object> body = Map.of("ownership", "SHARED", "platform", "android", "groups", List.of(ward));
+        TestDevice tablet = TestDevice.p256();
+        api.enroll((String) api.invitation(api.adminToken(), body).get("secret"), tablet, "android", Map.of());
+        browser.open("/console/devices");
+        WebElement before = browser.find(By.id("results"));
+        browser.find(By.id("group")).sendKeys(ward);
+        browser.until(ExpectedConditions.stalenessOf(before));
+        browser.waitForPage();
+        assertThat(browser.driver().findElements(By.cssSelector("#devices tbody tr"))).singleElement()
+                .satisfies(r -> assertThat(r.getText()).contains(tablet.deviceId().substring(0, 8)));
+        assertThat(browser.driver().getCurrentUrl()).contains("group=" + ward);
 
         // on a tablet the page fits the screen: the table scrolls inside its panel, the page itself does not
         browser.size(ConsoleBrowser.TABLET).open("/console/devices");

@@ -21,7 +21,7 @@ import org.wardfleet.policy.SettingResult;
  * filtered list can be bookmarked, shared and reloaded. Unknown or empty values mean "any".
  */
 record FleetFilter(String q, Ownership ownership, DevicePlatform platform, DeviceState state,
-        ComplianceState compliance, String seen, String user, String policy, String setting, SettingResult result,
+        ComplianceState compliance, String seen, String group, String user, String policy, String setting, SettingResult result,
         Integer page) {
 
     static final int PAGE_SIZE = 50;
@@ -34,6 +34,9 @@ record FleetFilter(String q, Ownership ownership, DevicePlatform platform, Devic
         q = q == null || q.isBlank() ? null : q.trim();
         seen = seen != null && SEEN.containsKey(seen) ? seen : null;
         user = user == null || user.isBlank() ? null : user;
+        // a group's name exactly as given at enrollment (at most 64 characters there)
+        group = group == null || group.isBlank() ? null : group.trim().length() > 64 ? group.trim().substring(0, 64)
+                : group.trim();
         // a policy's rollout: its devices with this result (failed unless said) for one setting, or for any
         policy = policy == null || policy.isBlank() ? null : policy;
         setting = policy == null || setting == null || setting.isBlank() ? null : setting;
@@ -53,7 +56,7 @@ record FleetFilter(String q, Ownership ownership, DevicePlatform platform, Devic
             default -> null;
         };
         String text = q == null ? null : q.length() > DeviceQuery.MAX_TEXT ? q.substring(0, DeviceQuery.MAX_TEXT) : q;
-        return new DeviceQuery(state, ownership, platform, null, text, user, after, before, ids,
+        return new DeviceQuery(state, ownership, platform, group, text, user, after, before, ids,
                 DeviceQuery.Sort.LAST_SEEN, page, PAGE_SIZE);
     }
 
@@ -75,7 +78,7 @@ record FleetFilter(String q, Ownership ownership, DevicePlatform platform, Devic
 
     public boolean any() {
         return q != null || ownership != null || platform != null || state != null || compliance != null || seen != null
-                || user != null || policy != null;
+                || group != null || user != null || policy != null;
     }
 
     private Map<String, String> params(int atPage) {
@@ -86,6 +89,7 @@ record FleetFilter(String q, Ownership ownership, DevicePlatform platform, Devic
         put(params, "state", state == null ? null : state.name());
         put(params, "compliance", compliance == null ? null : compliance.name());
         put(params, "seen", seen);
+        put(params, "group", group);
         put(params, "user", user);
         put(params, "policy", policy);
         put(params, "setting", setting);
