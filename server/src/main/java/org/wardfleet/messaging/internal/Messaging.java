@@ -271,7 +271,9 @@ class Messaging implements org.wardfleet.messaging.Paging {
                 .withDetail("devices", Integer.toString(targets.size()));
         Mono<Void> told = recorded
                 .then(audit.record(resumed ? sent.withDetail("resumed", "true") : sent))
-                .then(signals.publish(message.recipients().keySet().stream().map(userId -> new UserSignals.Signal(
+                // escalation fans an existing message out to people added since it was read: they are told too
+                .then(signals.publish(java.util.stream.Stream.concat(message.recipients().keySet().stream(),
+                                eligible.keySet().stream()).distinct().map(userId -> new UserSignals.Signal(
                         message.orgId(), userId, "message", message.id())).toList()));
         Mono<Void> reached = pushHere(message, targets, recorded)
                 .flatMap(pushed -> wake.wake(message.orgId(), targets.stream().filter(d -> !pushed.contains(d.id()))
@@ -403,7 +405,10 @@ class Messaging implements org.wardfleet.messaging.Paging {
                 .switchIfEmpty(Mono.error(() -> MessagingProblems.RECALL_TOO_LATE.exception(
                         "A recipient has already read it")))
                 .flatMap(m -> audit.record(AuditEvent.of(orgId, Actor.user(senderId), "message.recall", messageId,
-                        Outcome.SUCCESS)).thenReturn(m));
+                        Outcome.SUCCESS)).thenReturn(m))
+                // open screens take it away at once (devices learn it at their next fetch, as before)
+                .flatMap(m -> signals.publish(m.recipients().keySet().stream().map(userId -> new UserSignals.Signal(
+                        orgId, userId, "recalled", messageId)).toList()).thenReturn(m));
     }
 
     record Fetched(List<Map<String, Object>> messages, long cursor, boolean blocked) {
