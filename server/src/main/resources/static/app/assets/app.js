@@ -146,7 +146,7 @@
 
   function view(title, ...content) {
     const v = $('view');
-    v.replaceChildren(h('h1', { text: title }), ...content);
+    v.replaceChildren(h('h1', { text: title }), ...content.filter((c) => c !== null && c !== undefined));
     return v;
   }
 
@@ -230,6 +230,10 @@
     }
     const id = event.messageId;
     if (type === 'message') {
+      if (event.alert && !state.alert) {
+        // the signal says "a page that waits for you": alert now, fill in the text as soon as it is here
+        raise({ id, priority: event.alert, pending: true, choices: [] });
+      }
       arrived(id);
     } else if (type === 'receipt') {
       answered(id);
@@ -252,12 +256,17 @@
     if (state.view && state.view.conversation === m.conversationId) {
       showConversation(m.conversationId);
     }
-    if (!mine || ANSWERED.includes(mine.state) || m.recalledAt || m.senderId === state.me) {
+    const waiting = mine && !ANSWERED.includes(mine.state) && !m.recalledAt && m.senderId !== state.me;
+    if (!waiting || isBroadcast(m)) {
+      if (state.alert && state.alert.id === m.id && state.alert.pending) {
+        closeAlert();
+      }
+      if (waiting) {
+        banner(m);
+      }
       return;
     }
-    if (isBroadcast(m)) {
-      banner(m);
-    } else if (m.requiresAck && m.priority !== 'ROUTINE') {
+    if (m.requiresAck && m.priority !== 'ROUTINE') {
       raise(m);
     }
   }
@@ -285,7 +294,8 @@
       state.banners.get(id).remove();
       state.banners.delete(id);
     }
-    document.querySelectorAll('[data-message="' + CSS.escape(id) + '"]').forEach((el) => el.remove());
+    const shown = '[data-message="' + CSS.escape(id) + '"]';
+    document.querySelectorAll('#view ' + shown + ', #broadcasts ' + shown).forEach((el) => el.remove());
   }
 
   /* ---------- the STAT alert: full screen, a tone that repeats until someone answers ---------- */
@@ -354,14 +364,15 @@
   }
 
   function raise(m) {
+    const again = state.alert && state.alert.id === m.id && !$('alert').hidden;
     state.alert = m;
     const a = $('alert');
     a.dataset.message = m.id;
     a.dataset.priority = m.priority;
     a.classList.toggle('urgent', m.priority === 'URGENT');
     $('alert-priority').textContent = (m.priority === 'STAT' ? 'STAT' : 'Urgent') + ' — acknowledgement needed';
-    $('alert-title').textContent = 'From ' + nameOf(m.senderId);
-    $('alert-text').textContent = m.text || '(no text: open the conversation)';
+    $('alert-title').textContent = m.pending ? 'A page for you' : 'From ' + nameOf(m.senderId);
+    $('alert-text').textContent = m.pending ? 'Loading…' : (m.text || '(no text: open the conversation)');
     $('alert-ref').hidden = !m.patientRef;
     $('alert-ref').textContent = m.patientRef ? 'Patient reference: ' + m.patientRef : '';
     $('alert-outcome').textContent = '';
@@ -373,18 +384,21 @@
       type: 'button', class: 'button ack', text: c, on: { click: () => answer(m, 'ACKNOWLEDGED', null, c) }
     })));
     a.hidden = false;
-    a.dataset.raisedAt = String(Date.now());
-    document.body.classList.add('alerting');
-    startTone(m.priority === 'STAT');
-    notify(m);
-    (a.querySelector('.alert-choices button') || $('alert-ack')).focus();
-    if (!state.names.has(m.senderId)) {
+    if (!m.pending && !state.names.has(m.senderId)) {
       refreshInbox().then(() => {
         if (state.alert === m) {
           $('alert-title').textContent = 'From ' + nameOf(m.senderId);
         }
       });
     }
+    if (again) {
+      return; // the same alert, now with its text: the tone and the notification are already going
+    }
+    a.dataset.raisedAt = String(Date.now());
+    document.body.classList.add('alerting');
+    startTone(m.priority === 'STAT');
+    notify(m);
+    (a.querySelector('.alert-choices button') || $('alert-ack')).focus();
   }
 
   async function answer(m, receipt, reason, choice) {
@@ -849,7 +863,7 @@
       h('ol', { class: 'timeline', id: 'timeline' }, (p.timeline || []).map((t) => h('li', {},
         h('span', { class: 'time', text: time(t.at) }), ' ', h('strong', { text: String(t.event || '').toLowerCase().replace(/_/g, ' ') }),
         t.displayName || t.userId ? ' ' + (t.displayName || nameOf(t.userId)) : '',
-        t.names ? ' ' + Object.values(t.names).join(', ') : '',
+        t.names && !t.displayName ? ' ' + Object.values(t.names).join(', ') : '',
         t.channel ? ' (' + t.channel + ')' : ''))));
     if (!done) {
       // steps and pager fallback are not signalled to the sender's screen: look again every few seconds
