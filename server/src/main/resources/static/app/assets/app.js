@@ -675,7 +675,8 @@
           $('compose-ack').checked = false;
           $('compose-ref').value = '';
           status.textContent = sent.undeliverable && sent.undeliverable.length
-            ? 'Sent. Not delivered yet to ' + sent.undeliverable.map(nameOf).join(', ') + ': no device of theirs can receive it.'
+            ? 'Sent. ' + sent.undeliverable.map(nameOf).join(', ') + ' cannot get it on a phone now (no approved, '
+              + 'compliant device): they see it only while Wardfleet is open in a browser.'
             : 'Sent.';
           showConversation(conversationId);
         } catch (err) {

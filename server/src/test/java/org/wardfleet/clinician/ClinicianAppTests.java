@@ -201,14 +201,15 @@ class ClinicianAppTests {
         sender.find(By.id("compose-text")).sendKeys("Can you see Mr Jones in bay 2 after the ward round?");
         sender.find(By.id("compose-send")).click();
         sender.until(d -> sender.find(By.id("messages")).getText().contains("Mr Jones"));
+        onCall.open("/app#inbox");
+        onCall.until(d -> onCall.find(By.cssSelector("#inbox-list li")).getText().contains("1 unread"));
+        onCall.screenshot("app-inbox");
+        onCall.size(PHONE).screenshot("app-inbox-phone");
         onCall.open("/app#c/" + chat);
         onCall.until(d -> onCall.find(By.id("messages")).getText().contains("Mr Jones"));
         assertThat(onCall.find(By.id("messages")).getText()).doesNotContain("Wrong patient");
         sender.find(By.cssSelector("#messages .receipt.read[data-user='" + ben.id() + "']"));
         sender.screenshot("app-conversation");
-        onCall.open("/app#inbox");
-        onCall.find(By.cssSelector("#inbox-list li"));
-        onCall.screenshot("app-inbox");
     }
 
     @Test
