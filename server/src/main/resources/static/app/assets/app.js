@@ -499,10 +499,17 @@
         }
       }
     })));
+    const from = () => (m.drill ? 'Drill' : 'Broadcast') + ' from ' + nameOf(m.senderId);
+    const head = h('strong', { text: from() });
+    if (!state.names.has(m.senderId)) {
+      refreshInbox().then(() => {
+        head.textContent = from();
+      });
+    }
     const el = h('div', { class: 'banner' + (m.drill ? ' drill' : ''), 'data-message': m.id, role: 'region',
       'aria-label': m.drill ? 'Drill' : 'Broadcast' },
       h('p', { class: 'banner-head' }, m.drill ? h('span', { class: 'badge drill', text: 'DRILL — exercise only' }) : null,
-        badge(m.priority), h('strong', { text: (m.drill ? 'Drill' : 'Broadcast') + ' from ' + nameOf(m.senderId) })),
+        badge(m.priority), head),
       h('p', { class: 'banner-text', text: m.text || '' }), buttons, outcome);
     state.banners.set(m.id, el);
     $('broadcasts').append(el);

@@ -156,6 +156,7 @@ class ClinicianAppTests {
                 .exchange().expectStatus().isCreated().expectBody(Map.class).returnResult().getResponseBody()
                 .get("id");
         WebElement banner = onCall.find(By.cssSelector(".banner[data-message='" + id + "']"));
+        onCall.until(d -> banner.getText().contains("Drill from Sam Lead"));
         assertThat(banner.getText()).contains("DRILL", "Major incident exercise", "Available", "Not available");
         onCall.screenshot("app-broadcast");
         banner.findElements(By.tagName("button")).stream().filter(b -> b.getText().equals("Available")).findFirst()
