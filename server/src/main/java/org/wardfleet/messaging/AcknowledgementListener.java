@@ -20,4 +20,13 @@ public interface AcknowledgementListener {
     }
 
     Mono<Void> acknowledged(Acknowledged acknowledged);
+
+    /**
+     * A recipient DECLINED the message (with their reason): told the same way, once per message per written pass (the
+     * first user that pass moved to DECLINED). A page whose every recipient has declined escalates now rather than
+     * waiting out its step.
+     */
+    default Mono<Void> declined(Acknowledged declined) {
+        return Mono.empty();
+    }
 }

@@ -120,7 +120,10 @@ class TenantIsolationTests {
             "GET /api/v1/oncall/roles/{id}/covers",
             "GET /api/v1/oncall/roles/{id}/covers/{coverId}",
             "PUT /api/v1/oncall/roles/{id}/covers/{coverId}",
-            "DELETE /api/v1/oncall/roles/{id}/covers/{coverId}");
+            "DELETE /api/v1/oncall/roles/{id}/covers/{coverId}",
+            // cross-tenant and cross-person checks in messaging.InboxApiTests
+            "GET /api/v1/me/inbox",
+            "GET /api/v1/conversations/{id}/messages");
 
     @Autowired WebTestClient http;
     @Autowired TestApi api;

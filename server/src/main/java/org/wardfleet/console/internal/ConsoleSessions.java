@@ -1,165 +1,25 @@
 package org.wardfleet.console.internal;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.security.SecureRandom;
 import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
-import java.util.Base64;
-import java.util.HexFormat;
 
-import org.springframework.http.HttpCookie;
-import org.springframework.http.ResponseCookie;
 import org.springframework.stereotype.Component;
-import org.springframework.web.server.ServerWebExchange;
-import org.wardfleet.audit.AuditEvent;
-import org.wardfleet.audit.AuditEvent.Actor;
-import org.wardfleet.audit.AuditEvent.Outcome;
 import org.wardfleet.audit.AuditLog;
+import org.wardfleet.console.sessions.BrowserSessions;
+import org.wardfleet.console.sessions.SessionArea;
+import org.wardfleet.console.sessions.SessionStore;
 import org.wardfleet.identity.SignIns;
-import org.wardfleet.platform.security.Caller;
 import org.wardfleet.platform.tls.TlsProperties;
 import org.wardfleet.platform.web.PublicUrl;
 
-import reactor.core.publisher.Mono;
-
-/**
- * Server-side sessions behind an {@code HttpOnly; Secure; SameSite=Strict} cookie scoped to {@code /console}: a new
- * random value at every sign-in (no fixation), ended by the idle or the absolute timeout or by signing out (deleted
- * at once, so the cookie is worthless everywhere), and re-checked on every request against the person as they are now
- * (disabled, password reset, roles). {@code Secure} is left out only when nothing between the browser and this server
- * speaks HTTPS (TLS off and an {@code http:} public URL: tests on loopback).
- */
+/** The console's sessions: cookie {@value #COOKIE} on {@code /console}, timeouts from {@link ConsoleProperties}. */
 @Component
-class ConsoleSessions {
+class ConsoleSessions extends BrowserSessions {
 
     static final String COOKIE = "wardfleet_console";
-    private static final String RESOLVED = ConsoleSessions.class.getName() + ".resolved";
-    private static final SecureRandom RANDOM = new SecureRandom();
-
-    private final SessionStore store;
-    private final SignIns signIns;
-    private final ConsoleProperties properties;
-    private final AuditLog audit;
-    private final Clock clock;
-    private final boolean secureCookies;
 
     ConsoleSessions(SessionStore store, SignIns signIns, ConsoleProperties properties, AuditLog audit, Clock clock,
             TlsProperties tls, PublicUrl publicUrl) {
-        this.store = store;
-        this.signIns = signIns;
-        this.properties = properties;
-        this.audit = audit;
-        this.clock = clock;
-        this.secureCookies = tls.enabled() || "https".equals(publicUrl.publicUrl().getScheme());
-    }
-
-    /** Signs {@code caller} in on this browser: a new session and cookie, replacing any session it had. */
-    Mono<ConsoleSession> start(ServerWebExchange exchange, Caller caller, SignIns.Method method) {
-        Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
-        String token = random(32);
-        ConsoleSession session = new ConsoleSession(hash(token), caller, method, random(32), now,
-                now.plus(properties.idleTimeout()), now.plus(properties.absoluteTimeout()));
-        return endPrevious(exchange)
-                .then(store.insert(session))
-                .then(Mono.fromRunnable(() -> {
-                    exchange.getResponse().addCookie(cookie(COOKIE, token, "/console", "Strict", null));
-                    exchange.getAttributes().put(RESOLVED, Mono.just(session));
-                }))
-                .thenReturn(session);
-    }
-
-    /**
-     * The live session of this request, once per request: empty without a cookie, and for a session that has ended
-     * (which is then deleted and its cookie cleared) or whose person may no longer sign in.
-     */
-    Mono<ConsoleSession> current(ServerWebExchange exchange) {
-        Mono<ConsoleSession> resolved = exchange.getAttribute(RESOLVED);
-        if (resolved == null) {
-            resolved = resolve(exchange).cache();
-            exchange.getAttributes().put(RESOLVED, resolved);
-        }
-        return resolved;
-    }
-
-    /** Ends this browser's session at once (sign-out); audited as {@code auth.logout}. */
-    Mono<Void> end(ServerWebExchange exchange) {
-        return current(exchange)
-                .flatMap(session -> store.delete(session.id())
-                        .then(audit.record(AuditEvent.of(session.caller().orgId(),
-                                Actor.user(session.caller().userId()), "auth.logout", session.caller().userId(),
-                                Outcome.SUCCESS))))
-                .then(Mono.fromRunnable(() -> {
-                    clearCookie(exchange);
-                    exchange.getAttributes().put(RESOLVED, Mono.empty());
-                }));
-    }
-
-    /** For a long-lived response (a live update stream): has the session ended meanwhile? Does not extend it. */
-    Mono<Boolean> stillLive(String sessionId) {
-        return store.find(sessionId).map(s -> s.liveAt(clock.instant())).defaultIfEmpty(false);
-    }
-
-    /** A cookie for the console's paths, {@code Secure} as above; {@code maxAge} null: ends with the browser. */
-    ResponseCookie cookie(String name, String value, String path, String sameSite, Duration maxAge) {
-        ResponseCookie.ResponseCookieBuilder cookie = ResponseCookie.from(name, value).httpOnly(true)
-                .secure(secureCookies).sameSite(sameSite).path(path);
-        return (maxAge == null ? cookie : cookie.maxAge(maxAge)).build();
-    }
-
-    private Mono<ConsoleSession> resolve(ServerWebExchange exchange) {
-        HttpCookie cookie = exchange.getRequest().getCookies().getFirst(COOKIE);
-        if (cookie == null || cookie.getValue().isEmpty() || cookie.getValue().length() > 64) {
-            return Mono.empty();
-        }
-        Instant now = clock.instant();
-        return store.find(hash(cookie.getValue()))
-                .flatMap(session -> session.liveAt(now) ? stillAllowed(session)
-                        .switchIfEmpty(Mono.defer(() -> ended(exchange, session)))
-                        : ended(exchange, session));
-    }
-
-    private Mono<ConsoleSession> stillAllowed(ConsoleSession session) {
-        return signIns.current(session.caller(), session.signedInAt(), session.method())
-                .flatMap(person -> touch(session).thenReturn(session.as(person)));
-    }
-
-    /** Moves the idle deadline, at most once per twentieth of the timeout (45 s for 15 min): not a write per click. */
-    private Mono<Void> touch(ConsoleSession session) {
-        Instant idleUntil = clock.instant().plus(properties.idleTimeout());
-        Duration step = properties.idleTimeout().dividedBy(20);
-        return idleUntil.isAfter(session.idleUntil().plus(step)) ? store.extend(session, idleUntil) : Mono.empty();
-    }
-
-    private Mono<ConsoleSession> ended(ServerWebExchange exchange, ConsoleSession session) {
-        return store.delete(session.id()).then(Mono.fromRunnable(() -> clearCookie(exchange)));
-    }
-
-    private Mono<Void> endPrevious(ServerWebExchange exchange) {
-        HttpCookie previous = exchange.getRequest().getCookies().getFirst(COOKIE);
-        return previous == null || previous.getValue().length() > 64 ? Mono.empty()
-                : store.delete(hash(previous.getValue())).then();
-    }
-
-    private void clearCookie(ServerWebExchange exchange) {
-        exchange.getResponse().addCookie(cookie(COOKIE, "", "/console", "Strict", Duration.ZERO));
-    }
-
-    static String random(int bytes) {
-        byte[] b = new byte[bytes];
-        RANDOM.nextBytes(b);
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
-    }
-
-    static String hash(String token) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                    .digest(token.getBytes(StandardCharsets.US_ASCII)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        super(new SessionArea("console", COOKIE, "/console", properties.idleTimeout(), properties.absoluteTimeout()),
+                store, signIns, audit, clock, tls, publicUrl);
     }
 }

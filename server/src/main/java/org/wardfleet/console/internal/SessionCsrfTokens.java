@@ -1,62 +1,15 @@
 package org.wardfleet.console.internal;
 
-import java.time.Duration;
-
-import org.springframework.http.HttpCookie;
-import org.springframework.security.web.server.csrf.CsrfToken;
-import org.springframework.security.web.server.csrf.DefaultCsrfToken;
-import org.springframework.security.web.server.csrf.ServerCsrfTokenRepository;
 import org.springframework.stereotype.Component;
-import org.springframework.web.server.ServerWebExchange;
+import org.wardfleet.console.sessions.SessionCsrf;
 
-import reactor.core.publisher.Mono;
-
-/**
- * CSRF tokens for the console, checked by Spring Security's {@code CsrfWebFilter} on every POST: a signed-in browser's
- * token is its session's (made at sign-in, never sent in a cookie); before sign-in, the sign-in form's token is held in
- * an {@code HttpOnly; SameSite=Strict} cookie (double submit), so a forged sign-in from another site fails too. Forms
- * send it as {@code _csrf}, htmx requests as the {@code X-CSRF-TOKEN} header (console.js reads it from a meta tag).
- */
+/** The console's CSRF tokens (see {@link SessionCsrf}). */
 @Component
-class SessionCsrfTokens implements ServerCsrfTokenRepository {
+class SessionCsrfTokens extends SessionCsrf {
 
-    static final String HEADER = "X-CSRF-TOKEN";
-    static final String PARAMETER = "_csrf";
-    static final String SIGN_IN_COOKIE = "wardfleet_console_csrf";
-
-    private final ConsoleSessions sessions;
+    static final String SIGN_IN_COOKIE = ConsoleSessions.COOKIE + "_csrf";
 
     SessionCsrfTokens(ConsoleSessions sessions) {
-        this.sessions = sessions;
-    }
-
-    @Override
-    public Mono<CsrfToken> generateToken(ServerWebExchange exchange) {
-        return Mono.fromCallable(() -> token(ConsoleSessions.random(32)));
-    }
-
-    /** Only the sign-in form's token is saved here; a session's is saved with the session. */
-    @Override
-    public Mono<Void> saveToken(ServerWebExchange exchange, CsrfToken token) {
-        return sessions.current(exchange).hasElement().doOnNext(signedIn -> {
-            if (!signedIn) {
-                exchange.getResponse().addCookie(sessions.cookie(SIGN_IN_COOKIE, token == null ? "" : token.getToken(),
-                        "/console", "Strict", token == null ? Duration.ZERO : null));
-            }
-        }).then();
-    }
-
-    @Override
-    public Mono<CsrfToken> loadToken(ServerWebExchange exchange) {
-        return sessions.current(exchange).map(session -> token(session.csrfToken()))
-                .switchIfEmpty(Mono.defer(() -> {
-                    HttpCookie cookie = exchange.getRequest().getCookies().getFirst(SIGN_IN_COOKIE);
-                    return cookie == null || cookie.getValue().isEmpty() ? Mono.empty()
-                            : Mono.just(token(cookie.getValue()));
-                }));
-    }
-
-    private static CsrfToken token(String value) {
-        return new DefaultCsrfToken(HEADER, PARAMETER, value);
+        super(sessions);
     }
 }

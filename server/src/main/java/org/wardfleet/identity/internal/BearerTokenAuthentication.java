@@ -10,6 +10,7 @@ import java.util.Set;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.security.authentication.BadCredentialsException;
@@ -29,6 +30,7 @@ import org.springframework.security.oauth2.jwt.NimbusReactiveJwtDecoder;
 import org.springframework.security.oauth2.server.resource.authentication.JwtIssuerReactiveAuthenticationManagerResolver;
 import org.springframework.security.oauth2.server.resource.authentication.JwtReactiveAuthenticationManager;
 import org.springframework.web.server.ServerWebExchange;
+import org.wardfleet.identity.BrowserSessionCheck;
 import org.wardfleet.identity.UserTokens;
 import org.wardfleet.platform.security.Caller;
 import org.wardfleet.platform.security.CallerAuthentication;
@@ -57,9 +59,9 @@ class BearerTokenAuthentication {
 
     @Bean
     Issuers trustedIssuers(SigningKeys keys, IdentityProperties identity, OidcProperties oidc, UserRepository users,
-            OidcUsers oidcUsers) {
+            OidcUsers oidcUsers, ObjectProvider<BrowserSessionCheck> sessions) {
         Map<String, ReactiveAuthenticationManager> byIssuer = new java.util.HashMap<>();
-        byIssuer.put(identity.issuer(), expiryTold(ownTokens(keys, identity, users)));
+        byIssuer.put(identity.issuer(), expiryTold(ownTokens(keys, identity, users, sessions)));
         if (oidc.enabled()) {
             log.info("Accepting bearer tokens from the identity provider {}", oidc.issuerUri());
             byIssuer.put(oidc.issuerUri(), expiryTold(providerTokens(oidc, oidcUsers)));
@@ -85,7 +87,7 @@ class BearerTokenAuthentication {
     }
 
     private static ReactiveAuthenticationManager ownTokens(SigningKeys keys, IdentityProperties identity,
-            UserRepository users) {
+            UserRepository users, ObjectProvider<BrowserSessionCheck> sessions) {
         NimbusReactiveJwtDecoder decoder = NimbusReactiveJwtDecoder
                 .withJwkSource(jwt -> keys.byId(jwt.getHeader().getKeyID()))
                 .jwsAlgorithm(org.springframework.security.oauth2.jose.jws.SignatureAlgorithm.ES256)
@@ -95,6 +97,7 @@ class BearerTokenAuthentication {
         manager.setJwtAuthenticationConverter(jwt -> users
                 .find(jwt.getClaimAsString("org"), jwt.getSubject())
                 .filter(user -> stillValid(user, jwt))
+                .filterWhen(user -> sessionLive(sessions, jwt))
                 .map(user -> new CallerAuthentication(new Caller(user.id(), user.orgId(), user.email(),
                         user.roles())))
                 .switchIfEmpty(Mono.error(() -> new BadCredentialsException("User disabled or token revoked"))));
@@ -146,6 +149,16 @@ class BearerTokenAuthentication {
         }
         return new DelegatingOAuth2TokenValidator<>(base,
                 new JwtClaimValidator<List<String>>("aud", aud -> aud != null && aud.contains(audience)));
+    }
+
+    /** A token minted for a browser session ({@code sid}) is good only while that session is live. */
+    private static Mono<Boolean> sessionLive(ObjectProvider<BrowserSessionCheck> sessions, Jwt jwt) {
+        String sessionId = jwt.getClaimAsString(TokenIssuer.SESSION);
+        if (sessionId == null) {
+            return Mono.just(true);
+        }
+        BrowserSessionCheck check = sessions.getIfAvailable();
+        return check == null ? Mono.just(false) : check.live(sessionId);
     }
 
     /** {@code iat_ms}: iat has second precision, too coarse to order a token against a reset in the same second. */

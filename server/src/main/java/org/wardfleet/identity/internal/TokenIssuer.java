@@ -1,6 +1,7 @@
 package org.wardfleet.identity.internal;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
 import java.util.UUID;
@@ -23,6 +24,8 @@ class TokenIssuer {
 
     static final String AUDIENCE = "wardfleet-api";
     static final String ISSUED_AT_MILLIS = "iat_ms";
+    /** The browser session a token was minted for ({@link org.wardfleet.identity.SessionTokens}). */
+    static final String SESSION = "sid";
 
     private final SigningKeys keys;
     private final IdentityProperties properties;
@@ -38,9 +41,14 @@ class TokenIssuer {
     }
 
     AccessToken issue(StoredUser user) {
+        return issue(user, null, properties.tokenTtl());
+    }
+
+    /** With {@code sessionId} set, the token also carries {@code sid}: good only while that browser session is. */
+    AccessToken issue(StoredUser user, String sessionId, Duration ttl) {
         Instant now = clock.instant();
-        Instant expires = now.plus(properties.tokenTtl());
-        JWTClaimsSet claims = new JWTClaimsSet.Builder()
+        Instant expires = now.plus(ttl);
+        JWTClaimsSet.Builder builder = new JWTClaimsSet.Builder()
                 .issuer(properties.issuer())
                 .audience(AUDIENCE)
                 .subject(user.id())
@@ -51,8 +59,8 @@ class TokenIssuer {
                 .claim(ISSUED_AT_MILLIS, now.toEpochMilli())
                 .claim("org", user.orgId())
                 .claim("email", user.email())
-                .claim("roles", user.roles().stream().map(Role::name).sorted().toList())
-                .build();
+                .claim("roles", user.roles().stream().map(Role::name).sorted().toList());
+        JWTClaimsSet claims = (sessionId == null ? builder : builder.claim(SESSION, sessionId)).build();
         ECKey key = keys.current();
         SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.ES256).keyID(key.getKeyID())
                 .type(JOSEObjectType.JWT).build(), claims);
@@ -61,6 +69,6 @@ class TokenIssuer {
         } catch (JOSEException e) {
             throw new IllegalStateException("Cannot sign an access token", e);
         }
-        return new AccessToken(jwt.serialize(), properties.tokenTtl().toSeconds());
+        return new AccessToken(jwt.serialize(), ttl.toSeconds());
     }
 }

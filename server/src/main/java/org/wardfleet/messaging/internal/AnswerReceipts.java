@@ -91,14 +91,20 @@ class AnswerReceipts implements org.springframework.context.SmartLifecycle {
      * answered: a phone that acknowledged a page and then asks for it finds it ACKNOWLEDGED.
      */
     private Mono<Void> acknowledged(Job first, List<Job> jobs, MessageStore.Moved written) {
+        return told(first, jobs, written, "ACKNOWLEDGED")
+                .then(Mono.defer(() -> told(first, jobs, written, "DECLINED")));
+    }
+
+    private Mono<Void> told(Job first, List<Job> jobs, MessageStore.Moved written, String state) {
         for (int i = 0; i < jobs.size(); i++) {
             MessageStore.Move move = jobs.get(i).move();
-            if (written.moved().get(i) && "ACKNOWLEDGED".equals(move.state())) {
-                AcknowledgementListener.Acknowledged ack = new AcknowledgementListener.Acknowledged(first.orgId(),
+            if (written.moved().get(i) && state.equals(move.state())) {
+                AcknowledgementListener.Acknowledged answer = new AcknowledgementListener.Acknowledged(first.orgId(),
                         first.messageId(), move.userId(), move.at());
                 return Flux.fromStream(listeners.orderedStream())
                         .concatMap(listener -> failures.isolate("acknowledgement-listeners",
-                                "message " + first.messageId(), listener.acknowledged(ack)))
+                                "message " + first.messageId(), "DECLINED".equals(state)
+                                        ? listener.declined(answer) : listener.acknowledged(answer)))
                         .then();
             }
         }

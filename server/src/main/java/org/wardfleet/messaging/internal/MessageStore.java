@@ -430,6 +430,27 @@ class MessageStore implements IndexedCollection {
                 .map(MessageStore::toMessage));
     }
 
+    /**
+     * What a person's inbox needs of the messages in these conversations: no body, and of the receipts only their own
+     * ({@code recipients.<userId>}), so a broadcast's 10,000 entries are not read for it.
+     */
+    Flux<Message> headers(String orgId, java.util.Collection<String> conversationIds, String userId) {
+        if (conversationIds.isEmpty()) {
+            return Flux.empty();
+        }
+        return Flux.from(messages.find(and(eq("orgId", orgId), in("conversationId", List.copyOf(conversationIds))))
+                        .projection(com.mongodb.client.model.Projections.include("orgId", "conversationId", "senderId",
+                                "priority", "requiresAck", "sentAt", "recalledAt", "drill", "choices",
+                                "recipients." + userId)))
+                .map(MessageStore::toMessage);
+    }
+
+    /** The newest {@code limit} messages of a conversation, newest first, with their receipts. */
+    Flux<Message> messagesOf(String orgId, String conversationId, int limit) {
+        return withReceipts(Flux.from(messages.find(and(eq("orgId", orgId), eq("conversationId", conversationId)))
+                .sort(Sorts.descending("sentAt", "_id")).limit(limit)).map(MessageStore::toMessage));
+    }
+
     /** One recipient moving forward to {@code state} (an answer: READ, ACKNOWLEDGED with a choice, DECLINED...). */
     record Move(String userId, String state, String reason, String choice, Instant at) {
     }

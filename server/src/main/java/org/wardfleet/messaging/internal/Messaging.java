@@ -251,6 +251,12 @@ class Messaging implements org.wardfleet.messaging.Paging {
                 .then(store.fannedOut(message.orgId(), message.id()));
     }
 
+    /** What an open screen may raise before fetching: a page that waits for an answer (not a broadcast's roll-call). */
+    private static String alert(MessageStore.Message m) {
+        return m.requiresAck() && !m.drill() && m.choices().isEmpty() && !"ROUTINE".equals(m.priority())
+                ? m.priority() : null;
+    }
+
     private Mono<Void> fanOut(MessageStore.Message message, Map<String, List<Device>> eligible, boolean resumed) {
         List<Device> targets = eligible.values().stream().flatMap(List::stream).toList();
         // the durable record first — every device's delivery history and inbox entry, so a device whose stream drops
@@ -271,8 +277,10 @@ class Messaging implements org.wardfleet.messaging.Paging {
                 .withDetail("devices", Integer.toString(targets.size()));
         Mono<Void> told = recorded
                 .then(audit.record(resumed ? sent.withDetail("resumed", "true") : sent))
-                .then(signals.publish(message.recipients().keySet().stream().map(userId -> new UserSignals.Signal(
-                        message.orgId(), userId, "message", message.id())).toList()));
+                // escalation fans an existing message out to people added since it was read: they are told too
+                .then(signals.publish(java.util.stream.Stream.concat(message.recipients().keySet().stream(),
+                                eligible.keySet().stream()).distinct().map(userId -> new UserSignals.Signal(
+                        message.orgId(), userId, "message", message.id(), alert(message))).toList()));
         Mono<Void> reached = pushHere(message, targets, recorded)
                 .flatMap(pushed -> wake.wake(message.orgId(), targets.stream().filter(d -> !pushed.contains(d.id()))
                         .map(d -> new DeviceWake.WakeTarget(d.id(), d.platform().wire(), d.pushTokens())).toList(),
@@ -403,7 +411,10 @@ class Messaging implements org.wardfleet.messaging.Paging {
                 .switchIfEmpty(Mono.error(() -> MessagingProblems.RECALL_TOO_LATE.exception(
                         "A recipient has already read it")))
                 .flatMap(m -> audit.record(AuditEvent.of(orgId, Actor.user(senderId), "message.recall", messageId,
-                        Outcome.SUCCESS)).thenReturn(m));
+                        Outcome.SUCCESS)).thenReturn(m))
+                // open screens take it away at once (devices learn it at their next fetch, as before)
+                .flatMap(m -> signals.publish(m.recipients().keySet().stream().map(userId -> new UserSignals.Signal(
+                        orgId, userId, "recalled", messageId)).toList()).thenReturn(m));
     }
 
     record Fetched(List<Map<String, Object>> messages, long cursor, boolean blocked) {

@@ -115,19 +115,21 @@ class MessagingController {
             @Size(max = 64) @Pattern(regexp = "[A-Za-z0-9:._-]*") String patientRef, @Size(max = 64) String replyTo) {
     }
 
-    record RecipientView(String userId, String state, Instant at, String reason, int eligibleDevices) {
+    record RecipientView(String userId, String state, Instant at, String reason, int eligibleDevices, String choice) {
     }
 
+    /** {@code choices}: the answers offered (a broadcast's "available"…); {@code drill}: an exercise, not real. */
     record MessageView(String id, String conversationId, String senderId, String priority, boolean requiresAck,
             String patientRef, String replyTo, Instant sentAt, Instant recalledAt, String text,
-            List<RecipientView> recipients, List<String> undeliverable) {
+            List<RecipientView> recipients, List<String> undeliverable, List<String> choices, boolean drill) {
 
         static MessageView of(MessageStore.Message m, String text) {
             List<RecipientView> recipients = m.recipients().values().stream().map(r -> new RecipientView(r.userId(),
-                    r.state(), r.at(), r.reason(), r.eligibleDevices())).toList();
+                    r.state(), r.at(), r.reason(), r.eligibleDevices(), r.choice())).toList();
             return new MessageView(m.id(), m.conversationId(), m.senderId(), m.priority(), m.requiresAck(),
                     m.patientRef(), m.replyTo(), m.sentAt(), m.recalledAt(), text, recipients,
-                    recipients.stream().filter(r -> r.eligibleDevices() == 0).map(RecipientView::userId).toList());
+                    recipients.stream().filter(r -> r.eligibleDevices() == 0).map(RecipientView::userId).toList(),
+                    m.choices(), m.drill());
         }
     }
 

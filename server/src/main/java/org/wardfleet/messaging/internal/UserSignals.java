@@ -40,7 +40,15 @@ class UserSignals {
         this.feed = feed;
     }
 
-    record Signal(String orgId, String userId, String type, String messageId) {
+    /**
+     * {@code alert}: the priority (STAT, URGENT) of a message that asks its recipient's screen to raise an alert at
+     * once, before it has fetched the message — no text, no sender, like a pager's tone; null otherwise.
+     */
+    record Signal(String orgId, String userId, String type, String messageId, String alert) {
+
+        Signal(String orgId, String userId, String type, String messageId) {
+            this(orgId, userId, type, messageId, null);
+        }
     }
 
     /** People per signal document: a broadcast to 10,000 is ten inserts, not 10,000. */
@@ -56,15 +64,16 @@ class UserSignals {
         }
         var at = Documents.date(clock.instant());
         Map<List<String>, List<String>> byEvent = new LinkedHashMap<>();
-        batch.forEach(s -> byEvent.computeIfAbsent(List.of(s.orgId(), s.type(), s.messageId()), k -> new ArrayList<>())
-                .add(s.userId()));
+        batch.forEach(s -> byEvent.computeIfAbsent(List.of(s.orgId(), s.type(), s.messageId(),
+                s.alert() == null ? "" : s.alert()), k -> new ArrayList<>()).add(s.userId()));
         List<Document> documents = new ArrayList<>();
         byEvent.forEach((event, users) -> {
             for (int from = 0; from < users.size(); from += USERS_PER_DOCUMENT) {
                 documents.add(new Document("_id", UUID.randomUUID().toString()).append("orgId", event.get(0))
                         .append("userIds", List.copyOf(users.subList(from, Math.min(users.size(),
                                 from + USERS_PER_DOCUMENT))))
-                        .append("type", event.get(1)).append("messageId", event.get(2)).append("at", at));
+                        .append("type", event.get(1)).append("messageId", event.get(2)).append("at", at)
+                        .append("alert", event.get(3).isEmpty() ? null : event.get(3)));
             }
         });
         return feed.insert(signals, documents);
@@ -73,7 +82,10 @@ class UserSignals {
     Flux<Map<String, Object>> live(String orgId, String userId) {
         return feed.inserts(signals)
                 .filter(d -> orgId.equals(d.getString("orgId")) && addressedTo(d, userId))
-                .map(d -> Map.<String, Object>of("type", d.getString("type"), "messageId", d.getString("messageId")));
+                .map(d -> d.getString("alert") == null
+                        ? Map.<String, Object>of("type", d.getString("type"), "messageId", d.getString("messageId"))
+                        : Map.<String, Object>of("type", d.getString("type"), "messageId", d.getString("messageId"),
+                                "alert", d.getString("alert")));
     }
 
     /** For this person: in {@code userIds}, or (written by an instance before 2026-12-04) its single {@code userId}. */

@@ -2,6 +2,7 @@ package org.wardfleet.oncall.internal;
 
 import org.springframework.stereotype.Component;
 import org.wardfleet.messaging.AcknowledgementListener;
+import org.wardfleet.messaging.Paging;
 
 import reactor.core.publisher.Mono;
 
@@ -16,13 +17,25 @@ import reactor.core.publisher.Mono;
 class PageAcknowledgements implements AcknowledgementListener {
 
     private final PageStore pages;
+    private final Paging paging;
 
-    PageAcknowledgements(PageStore pages) {
+    PageAcknowledgements(PageStore pages, Paging paging) {
         this.pages = pages;
+        this.paging = paging;
     }
 
     @Override
     public Mono<Void> acknowledged(Acknowledged ack) {
         return pages.acknowledged(ack.orgId(), ack.messageId(), ack.userId(), ack.at()).then();
+    }
+
+    /** Everyone the page reached has declined: it escalates now (nothing when someone may still answer). */
+    @Override
+    public Mono<Void> declined(Acknowledged declined) {
+        return paging.states(declined.orgId(), declined.messageId())
+                .filter(states -> !states.isEmpty() && states.values().stream().allMatch("DECLINED"::equals))
+                .flatMap(all -> pages.declinedByAll(declined.orgId(), declined.messageId(), declined.userId(),
+                        declined.at()))
+                .then();
     }
 }

@@ -240,6 +240,18 @@ class PageStore implements IndexedCollection {
                 .map(r -> r.getModifiedCount() == 1);
     }
 
+    /**
+     * Every recipient so far declined: the next step is due now, not at the end of this one's wait (the escalation
+     * loop takes it from there, leased and step-fenced as ever). Only pulls a due time forward, never back.
+     */
+    Mono<Boolean> declinedByAll(String orgId, String id, String userId, Instant at) {
+        return Mono.from(pages.updateOne(and(eq("_id", id), eq("orgId", orgId), in("state", ACTIVE),
+                        com.mongodb.client.model.Filters.gt("nextDueAt", Documents.date(at))),
+                Updates.combine(Updates.set("nextDueAt", Documents.date(at)), Updates.push("timeline",
+                        new Document("at", at.toString()).append("event", "DECLINED").append("userId", userId)))))
+                .map(r -> r.getModifiedCount() == 1);
+    }
+
     Mono<Void> note(String orgId, String id, Map<String, Object> event) {
         return Mono.from(pages.updateOne(and(eq("_id", id), eq("orgId", orgId)),
                 Updates.push("timeline", new Document(event)))).then();

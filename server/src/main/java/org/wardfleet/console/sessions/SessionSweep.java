@@ -1,4 +1,4 @@
-package org.wardfleet.console.internal;
+package org.wardfleet.console.sessions;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -8,7 +8,7 @@ import org.wardfleet.platform.time.PeriodicTask;
 
 import reactor.core.publisher.Mono;
 
-/** Deletes ended console sessions every minute: the embedded store has no TTL expiry. */
+/** Deletes ended browser sessions (console and app) every minute: the embedded store has no TTL expiry. */
 @Component
 class SessionSweep extends PeriodicTask {
 
