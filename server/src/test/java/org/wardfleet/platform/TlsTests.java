@@ -64,9 +64,12 @@ class TlsTests {
 
     @Test
     void prodProfileRefusesToStartWithoutACaPassphrase() {
+        // every other prod secret given, so that the missing passphrase is what stops it, whatever the bean order
         assertThatThrownBy(() -> RunningServer.start(Map.of(
                 "wardfleet.tls.enabled", "false",
                 "wardfleet.mongodb.embedded", "MEMORY",
+                "wardfleet.data-key", "prod-test-data-key-of-at-least-32-characters",
+                "wardfleet.messaging.master-key", "prod-test-messaging-master-key-0123456789",
                 "wardfleet.bootstrap.admin-password", "tls-test-password-1"), "prod").close())
                 .hasStackTraceContaining("needs a CA passphrase");
     }

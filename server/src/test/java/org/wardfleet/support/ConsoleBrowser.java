@@ -126,8 +126,10 @@ public final class ConsoleBrowser implements AutoCloseable {
         return find(By.id("main")).getText();
     }
 
+    /** Waits for {@code condition}; an element redrawn meanwhile (live pages redraw) is looked up again. */
     public <T> T until(Function<WebDriver, T> condition) {
-        return new WebDriverWait(driver, PATIENCE).until(condition::apply);
+        return new WebDriverWait(driver, PATIENCE).ignoring(org.openqa.selenium.StaleElementReferenceException.class)
+                .until(condition::apply);
     }
 
     /** Waits for the document, and for htmx to have nothing in flight. */
