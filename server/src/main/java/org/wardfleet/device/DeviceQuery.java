@@ -22,9 +22,10 @@ public record DeviceQuery(DeviceState state, Ownership ownership, DevicePlatform
     public enum Sort { ENROLLED, LAST_SEEN }
 
     public DeviceQuery {
-        if (page < 0 || size < 1 || size > MAX_SIZE || (text != null && text.length() > MAX_TEXT)) {
-            throw ProblemType.VALIDATION_FAILED.exception("page >= 0, size 1..%d, text at most %d characters",
-                    MAX_SIZE, MAX_TEXT);
+        if (page < 0 || size < 1 || size > MAX_SIZE || (long) page * size > Integer.MAX_VALUE
+                || (text != null && text.length() > MAX_TEXT)) {
+            throw ProblemType.VALIDATION_FAILED.exception("page >= 0 (and page × size within 2^31), size 1..%d, text "
+                    + "at most %d characters", MAX_SIZE, MAX_TEXT);
         }
         text = text == null || text.isBlank() ? null : text.trim();
         ids = ids == null ? null : Set.copyOf(ids);

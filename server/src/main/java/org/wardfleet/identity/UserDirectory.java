@@ -21,8 +21,8 @@ public interface UserDirectory {
     reactor.core.publisher.Flux<UserSummary> matching(String orgId, String text, int limit);
 
     /**
-     * The display names of these users of {@code orgId}, by id, in one read: what timelines and roll-ups show next to
-     * ids. Ids of no user of the organisation are left out.
+     * The display names of these users of {@code orgId} (their email when they have none), by id, in one read: what
+     * timelines, roll-ups and lists show next to ids. Ids of no user of the organisation are left out.
      */
     Mono<java.util.Map<String, String>> displayNames(String orgId, java.util.Collection<String> userIds);
 }

@@ -14,6 +14,12 @@
     if (token) {
       event.detail.headers[meta('csrf-header') || 'X-CSRF-TOKEN'] = token;
     }
+    // a live panel refreshing itself after the server said "changed" is not the person acting: it must not keep an
+    // unattended session open (ConsoleSessions.BACKGROUND)
+    var trigger = event.detail.triggeringEvent;
+    if (trigger && typeof trigger.type === 'string' && trigger.type.indexOf('sse:') === 0) {
+      event.detail.headers['X-Wardfleet-Background'] = '1';
+    }
   });
 
   // <button data-print> prints the page (the print stylesheet shows only what is meant for paper)

@@ -131,6 +131,19 @@ class ConsoleSessionTests {
     }
 
     @Test
+    void whatALivePageFetchesByItselfDoesNotKeepAnUnattendedSessionOpen() {
+        browser.signIn(TestApi.ADMIN_EMAIL, TestApi.ADMIN_PASSWORD);
+        String session = browser.cookie("wardfleet_console");
+        clock.advance(Duration.ofMinutes(14));
+        // a live panel refreshing itself (console.js marks what an SSE "changed" triggers) and the stream's reconnect
+        http.get().uri("/console/devices").cookie("wardfleet_console", session).header("HX-Request", "true")
+                .header("X-Wardfleet-Background", "1").exchange().expectStatus().isOk();
+        clock.advance(Duration.ofMinutes(2)); // 16 minutes since the person last did anything
+        browser.open("/console/devices");
+        assertThat(browser.driver().getCurrentUrl()).contains("/console/signin");
+    }
+
+    @Test
     void aSessionEndsAnHourAfterSignInEvenWhileInUse() {
         browser.signIn(TestApi.ADMIN_EMAIL, TestApi.ADMIN_PASSWORD);
         for (int i = 0; i < 4; i++) {

@@ -30,6 +30,16 @@ class DeviceListTests {
     @Autowired WebTestClient http;
 
     @Test
+    void aPageFarBeyondTheEndIsABadRequestNotAServerError() {
+        TestApi.User admin = api.newOrganisation();
+        http.get().uri("/api/v1/devices?page=50000000&size=100").headers(h -> h.setBearerAuth(admin.token()))
+                .exchange().expectStatus().isBadRequest().expectBody().jsonPath("$.type")
+                .isEqualTo("urn:wardfleet:problem:validation-failed");
+        http.get().uri("/api/v1/audit?page=50000000&size=100").headers(h -> h.setBearerAuth(admin.token()))
+                .exchange().expectStatus().isBadRequest();
+    }
+
+    @Test
     void aPageLimitedToHundredsOfIdsIsTheSamePageInTheSameOrderAsTheListItFilters() {
         TestApi.User admin = api.newOrganisation();
         Caller it = caller(admin);

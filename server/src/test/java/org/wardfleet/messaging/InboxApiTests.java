@@ -109,6 +109,25 @@ class InboxApiTests {
         assertThat(forSender.get("text")).isNull();
     }
 
+    @Test
+    void aRecipientSeesTheirOwnReceiptAndTheSenderSeesEveryonesReceipts() {
+        TestApi.User admin = api.newOrganisation();
+        TestApi.User ana = api.createUser(admin.token(), "CLINICIAN", "Ana Ito");
+        TestApi.User ben = api.createUser(admin.token(), "CLINICIAN", "Ben Ode");
+        TestApi.User cy = api.createUser(admin.token(), "CLINICIAN", "Cy Pym");
+        String chat = (String) http.post().uri("/api/v1/conversations").headers(h -> h.setBearerAuth(ana.token()))
+                .bodyValue(Map.of("participants", List.of(ben.id(), cy.id()))).exchange().expectStatus().isCreated()
+                .expectBody(Map.class).returnResult().getResponseBody().get("id");
+        send(ana, chat, "Handover at 8", "ROUTINE", false);
+
+        List<?> forBen = (List<?>) ((Map<?, ?>) ((List<?>) messages(ben, chat).expectBody(Map.class).returnResult()
+                .getResponseBody().get("messages")).get(0)).get("recipients");
+        assertThat(forBen).singleElement().satisfies(r -> assertThat(((Map<?, ?>) r).get("userId")).isEqualTo(ben.id()));
+        List<?> forAna = (List<?>) ((Map<?, ?>) ((List<?>) messages(ana, chat).expectBody(Map.class).returnResult()
+                .getResponseBody().get("messages")).get(0)).get("recipients");
+        assertThat(forAna).hasSize(2);
+    }
+
     private String start(TestApi.User who, TestApi.User other) {
         return (String) http.post().uri("/api/v1/conversations").headers(h -> h.setBearerAuth(who.token()))
                 .bodyValue(Map.of("participants", List.of(other.id()))).exchange().expectStatus().isCreated()

@@ -27,7 +27,8 @@ class AuditReader implements AuditTrail {
     public Mono<AuditPage> search(Caller caller, AuditSearch search) {
         return Mono.defer(() -> {
             String orgId = reader(caller).orgId();
-            if (search.page() < 0 || search.size() < 1 || search.size() > AuditSearch.MAX_SIZE) {
+            if (search.page() < 0 || search.size() < 1 || search.size() > AuditSearch.MAX_SIZE
+                    || (long) search.page() * search.size() > Integer.MAX_VALUE) {
                 return Mono.error(ProblemType.VALIDATION_FAILED.exception("page must be >= 0 and size 1..%d",
                         AuditSearch.MAX_SIZE));
             }

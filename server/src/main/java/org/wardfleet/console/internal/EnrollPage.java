@@ -133,9 +133,11 @@ class EnrollPage {
 
     private Mono<Rendering> render(Caller caller, ServerWebExchange exchange, String fragment, int page,
             Outcome outcome, String revoked) {
-        return invitations.list(caller, page, PAGE_SIZE).flatMap(p -> Flux.fromIterable(p.items())
-                        .concatMap(i -> person(caller, i.assignedUserId()).map(name -> new Row(i, name)))
-                        .collectList()
+        return invitations.list(caller, page, PAGE_SIZE).flatMap(p -> users.displayNames(caller.orgId(),
+                        p.items().stream().map(InvitationView::assignedUserId).filter(java.util.Objects::nonNull)
+                                .collect(java.util.stream.Collectors.toSet()))
+                        .map(names -> p.items().stream().map(i -> new Row(i, i.assignedUserId() == null ? ""
+                                : names.getOrDefault(i.assignedUserId(), i.assignedUserId()))).toList())
                         .map(rows -> ConsoleViews.page(exchange, "console/enroll", fragment, "enroll")
                                 .status(outcome.errors().isEmpty() && outcome.refused().isEmpty() ? HttpStatus.OK
                                         : HttpStatus.BAD_REQUEST)

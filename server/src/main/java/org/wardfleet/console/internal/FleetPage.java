@@ -99,13 +99,10 @@ class FleetPage {
                         t.getT1().get(d.id()))).toList());
     }
 
-    /** The display names of the page's people: one lookup each, at most 50. */
+    /** The display names of the page's people, in one read. */
     private Mono<Map<String, String>> names(Caller caller, List<Device> devices) {
-        return Flux.fromIterable(devices.stream().map(Device::assignedUserId).filter(Objects::nonNull)
-                        .collect(Collectors.toSet()))
-                .flatMap(id -> users.find(caller.orgId(), id), 8)
-                .collectMap(UserSummary::id, ConsoleViews::name)
-                .map(Function.identity());
+        return users.displayNames(caller.orgId(), devices.stream().map(Device::assignedUserId)
+                .filter(Objects::nonNull).collect(Collectors.toSet()));
     }
 
     private Mono<String> userChip(Caller caller, FleetFilter filter) {

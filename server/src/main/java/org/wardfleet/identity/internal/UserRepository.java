@@ -97,8 +97,10 @@ class UserRepository implements IndexedCollection {
             return Mono.just(java.util.Map.of());
         }
         return Flux.from(users.find(and(in("_id", new java.util.LinkedHashSet<>(ids)), eq("orgId", orgId)))
-                        .projection(Projections.include("displayName")).batchSize(10_000))
-                .collectMap(d -> d.getString("_id"), d -> String.valueOf(d.getString("displayName")));
+                        .projection(Projections.include("displayName", "email")).batchSize(10_000))
+                .collectMap(d -> d.getString("_id"), d -> d.getString("displayName") != null
+                        && !d.getString("displayName").isBlank() ? d.getString("displayName")
+                        : String.valueOf(d.getString("email")));
     }
 
     /**

@@ -61,8 +61,8 @@ class InboxController {
     }
 
     /**
-     * The newest messages of one of the caller's conversations, oldest first, with text and each recipient's
-     * receipt; a recalled message is shown to its sender only (marked recalled, without text). Reading does not mark
+     * The newest messages of one of the caller's conversations, oldest first, with text and receipts (the sender
+     * sees each recipient's, a recipient only their own); a recalled message is shown to its sender only (marked recalled, without text). Reading does not mark
      * anything read: the client sends a READ receipt for what the person actually saw.
      */
     @Operation(summary = "A conversation of yours: its newest messages with receipts")
@@ -75,8 +75,8 @@ class InboxController {
                         .filter(m -> m.senderId().equals(caller.userId())
                                 || m.recipients().containsKey(caller.userId()) && m.recalledAt() == null)
                         .concatMap(m -> (m.recalledAt() != null ? Mono.<String>empty() : messaging.text(m))
-                                .map(t -> MessagingController.MessageView.of(m, t))
-                                .defaultIfEmpty(MessagingController.MessageView.of(m, null)))
+                                .map(t -> MessagingController.MessageView.forViewer(m, t, caller.userId()))
+                                .defaultIfEmpty(MessagingController.MessageView.forViewer(m, null, caller.userId())))
                         .collectList()
                         .flatMap(list -> named(caller, c, list)));
     }

@@ -123,6 +123,21 @@ class MessagingController {
             String patientRef, String replyTo, Instant sentAt, Instant recalledAt, String text,
             List<RecipientView> recipients, List<String> undeliverable, List<String> choices, boolean drill) {
 
+        /**
+         * As {@code viewerId} may see it: the sender sees every recipient's receipt; anyone else only their own (a
+         * broadcast's 10,000 receipts, others' decline reasons and answers are not theirs to read).
+         */
+        static MessageView forViewer(MessageStore.Message m, String text, String viewerId) {
+            MessageView all = of(m, text);
+            if (m.senderId().equals(viewerId)) {
+                return all;
+            }
+            List<RecipientView> own = all.recipients().stream().filter(r -> r.userId().equals(viewerId)).toList();
+            return new MessageView(all.id(), all.conversationId(), all.senderId(), all.priority(), all.requiresAck(),
+                    all.patientRef(), all.replyTo(), all.sentAt(), all.recalledAt(), all.text(), own, List.of(),
+                    all.choices(), all.drill());
+        }
+
         static MessageView of(MessageStore.Message m, String text) {
             List<RecipientView> recipients = m.recipients().values().stream().map(r -> new RecipientView(r.userId(),
                     r.state(), r.at(), r.reason(), r.eligibleDevices(), r.choice())).toList();
