@@ -171,7 +171,12 @@ public final class FleetSimulator {
      * progress once the phase has started ({@code started} set), or after 10 minutes.
      */
     static boolean await(CountDownLatch latch, AtomicLong started) throws InterruptedException {
-        long stall = Long.getLong("sim.stallSeconds", 60) * 1000;
+        return await(latch, started, Long.getLong("sim.stallSeconds", 60));
+    }
+
+    /** As {@link #await(CountDownLatch, AtomicLong)}, with the stall time given. */
+    static boolean await(CountDownLatch latch, AtomicLong started, long stallSeconds) throws InterruptedException {
+        long stall = stallSeconds * 1000;
         long deadline = System.currentTimeMillis() + 600_000;
         long left = latch.getCount();
         long progressed = System.currentTimeMillis();

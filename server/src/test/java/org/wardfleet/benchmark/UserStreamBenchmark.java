@@ -75,8 +75,8 @@ class UserStreamBenchmark {
      * {@code -Dsim.dropReceipts} for the phones), so that the run's failure on incomplete work can be seen.
      */
     static final int DROP_APPS = Integer.getInteger("bench.dropApps", 0);
-    /** An arm whose count stops moving this long did not do its work (as in the simulator). */
-    static final long STALL_SECONDS = Long.getLong("sim.stallSeconds", 60);
+    /** An arm whose count stops moving this long ({@code bench.stallSeconds}, also the simulator's) is incomplete. */
+    static final long STALL_SECONDS = BroadcastBenchmark.STALL_SECONDS;
 
     @Autowired TestApi api;
     @Autowired MongoDatabase db;
@@ -197,13 +197,13 @@ class UserStreamBenchmark {
         try {
             BufferedReader simOut = new BufferedReader(new InputStreamReader(sim.getInputStream(),
                     StandardCharsets.UTF_8));
-            connected(run, "device streams", simOut, USERS);
+            connected(run, "device-stream", simOut, USERS);
             BroadcastBenchmark.broadcast(http, sender);
-            warmedUp(run, "device streams", simOut, USERS);
+            warmedUp(run, "device-stream", simOut, USERS);
             double load = settle(sim.pid());
             long t0 = System.currentTimeMillis();
             BroadcastBenchmark.broadcast(http, sender);
-            String[] d = done(run, "device streams", line(simOut, "DONE"), USERS); // DONE all n first p50 p99 last
+            String[] d = done(run, "device-stream", line(simOut, "DONE"), USERS); // DONE all n first p50 p99 last
             return result(out, "device streams", load, Long.parseLong(d[4]) - t0, Long.parseLong(d[5]) - t0,
                     Long.parseLong(d[6]) - t0);
         } finally {
@@ -262,7 +262,7 @@ class UserStreamBenchmark {
 
         /** Waits until every stream has it or none got it for the stall time; returns how many have it. */
         long await() throws InterruptedException {
-            FleetSimulator.await(all, new AtomicLong(0));
+            FleetSimulator.await(all, new AtomicLong(0), STALL_SECONDS);
             return at.size();
         }
     }
