@@ -95,67 +95,22 @@ class BroadcastBenchmark {
                 PUSH ? "copies pushed on subscribed streams, receipts sent back on the stream"
                         : OVER_STREAM ? "fetch on the stream" : "fetch over HTTP with a device token each"));
         TestApi.User admin = api.newOrganisation();
-        WebClient http = WebClient.builder().baseUrl("http://127.0.0.1:" + port)
-                .clientConnector(new ReactorClientHttpConnector(reactor.netty.http.client.HttpClient.create(
-                        ConnectionProvider.builder("bench").maxConnections(64).pendingAcquireMaxCount(100_000)
-                                .pendingAcquireTimeout(Duration.ofMinutes(5)).build())))
-                .codecs(c -> c.defaultCodecs().maxInMemorySize(16 * 1024 * 1024)).build();
+        WebClient http = client(port);
         // the organisation's baseline policies are installed on first use (and fan out to its devices): do it now, as
         // a hospital's would have been long before a broadcast, not in the middle of one
         http.get().uri("/api/v1/policies").headers(h -> h.setBearerAuth(admin.token())).retrieve().toBodilessEntity()
                 .block(Duration.ofMinutes(1));
 
-        // people: one made through the API, the rest cloned from it in batches (Argon2id for 10,000 passwords would
-        // only measure password hashing)
+        // people: one made through the API, the rest cloned from it; one phone each, enrolled through the real API
         long setup = System.nanoTime();
         TestApi.User template = api.createUser(admin.token(), "CLINICIAN");
-        Document original = Mono.from(db.getCollection("users").find(new Document("_id", template.id())).first())
-                .block();
-        List<String> userIds = new ArrayList<>(List.of(template.id()));
-        List<Document> clones = new ArrayList<>();
-        for (int i = 1; i < RECIPIENTS; i++) {
-            Document copy = new Document(original);
-            String id = UUID.randomUUID().toString();
-            copy.put("_id", id);
-            copy.put("email", "staff-" + i + "-" + id.substring(0, 8) + "@bench.test");
-            clones.add(copy);
-            userIds.add(id);
-        }
-        Flux.fromIterable(clones).buffer(1000).concatMap(batch -> Mono.from(db.getCollection("users")
-                .insertMany(batch))).blockLast();
-
-        // one phone each, enrolled through the real API (invitation + CSR)
-        AtomicInteger enrolled = new AtomicInteger();
-        List<String> lines = Flux.fromIterable(userIds).flatMap(userId -> Mono.fromCallable(TestDevice::p256)
-                .flatMap(device -> http.post().uri("/api/v1/enrollment/invitations")
-                        .headers(h -> h.setBearerAuth(admin.token()))
-                        .bodyValue(Map.of("ownership", "COPE", "platform", "android", "assignedUserId", userId))
-                        .retrieve().bodyToMono(Map.class)
-                        .flatMap(inv -> http.post().uri("/device/v1/enroll").bodyValue(Map.of("token",
-                                inv.get("secret"), "csr", device.csrPem(), "platform", "android", "model", "Pixel 8",
-                                "osVersion", "15", "securityPatchLevel", "2026-10-05", "appVersion", "1.0.0"))
-                                .retrieve().bodyToMono(Map.class))
-                        .map(r -> {
-                            enrolled.incrementAndGet();
-                            Base64.Encoder b64 = Base64.getEncoder();
-                            return r.get("deviceId") + "\t" + userId + "\t"
-                                    + b64.encodeToString(device.keys().getPrivate().getEncoded()) + "\t"
-                                    + b64.encodeToString(device.keys().getPublic().getEncoded());
-                        })
-                        .onErrorResume(e -> {
-                            System.out.println("enrollment failed: " + e); // counted below: the run fails
-                            return Mono.empty();
-                        })), 8).collectList().block(Duration.ofMinutes(20));
-        // each person would sign in on their phone while enrolling it (bound to them); 10,000 sign-ins would only
-        // measure Argon2id, so the devices are marked bound directly
-        Mono.from(db.getCollection("devices").updateMany(new Document("userBoundAt", null),
-                new Document("$set", new Document("userBoundAt", new java.util.Date())))).block();
+        List<String> userIds = people(db, template, RECIPIENTS).stream().map(p -> p.getString("_id")).toList();
         Path devices = Path.of("target", "bench-devices.tsv");
-        Files.write(devices, lines);
-        out.append(String.format("  setup: %d people, %d phones enrolled in %.0f s%n", userIds.size(), enrolled.get(),
+        int enrolled = enrollPhones(http, db, admin, userIds, devices);
+        out.append(String.format("  setup: %d people, %d phones enrolled in %.0f s%n", userIds.size(), enrolled,
                 (System.nanoTime() - setup) / 1e9));
 
-        run.require("phones enrolled", enrolled.get(), RECIPIENTS, "enrollment refused or timed out");
+        run.require("phones enrolled", enrolled, RECIPIENTS, "enrollment refused or timed out");
 
         // the three runs, interleaved over rounds (A B C A B C ...) so that a load change hits all of them alike;
         // each from an idle benchmark (settle), each after the same untimed warm-up broadcast to every phone
@@ -245,7 +200,74 @@ class BroadcastBenchmark {
         }
     }
 
-    private String broadcast(WebClient http, TestApi.User admin) {
+    /** The benchmark's own HTTP client to the server on {@code port}: 64 connections, requests queued for them. */
+    static WebClient client(int port) {
+        return WebClient.builder().baseUrl("http://127.0.0.1:" + port)
+                .clientConnector(new ReactorClientHttpConnector(reactor.netty.http.client.HttpClient.create(
+                        ConnectionProvider.builder("bench").maxConnections(64).pendingAcquireMaxCount(100_000)
+                                .pendingAcquireTimeout(Duration.ofMinutes(5)).build())))
+                .codecs(c -> c.defaultCodecs().maxInMemorySize(16 * 1024 * 1024)).build();
+    }
+
+    /**
+     * {@code n} people in {@code template}'s organisation: {@code template} (made through the API) first, the rest
+     * cloned from it in batches of 1,000 (Argon2id for thousands of passwords would only measure password hashing).
+     */
+    static List<Document> people(MongoDatabase db, TestApi.User template, int n) {
+        Document original = Mono.from(db.getCollection("users").find(new Document("_id", template.id())).first())
+                .block();
+        List<Document> people = new ArrayList<>(List.of(original));
+        for (int i = 1; i < n; i++) {
+            Document copy = new Document(original);
+            String id = UUID.randomUUID().toString();
+            copy.put("_id", id);
+            copy.put("email", "staff-" + i + "-" + id.substring(0, 8) + "@bench.test");
+            people.add(copy);
+        }
+        Flux.fromIterable(people.subList(1, n)).buffer(1000).concatMap(batch -> Mono.from(db.getCollection("users")
+                .insertMany(batch))).blockLast();
+        return people;
+    }
+
+    /**
+     * One phone each for {@code userIds}, enrolled through the real API (invitation + CSR, 8 in flight) and marked
+     * bound to its person; writes the simulator's devices file ({@link FleetSimulator}: id, user, private and public
+     * key). Returns how many enrolled (a refused one is logged; the caller requires all).
+     */
+    static int enrollPhones(WebClient http, MongoDatabase db, TestApi.User admin, List<String> userIds, Path devices)
+            throws java.io.IOException {
+        // one phone each, enrolled through the real API (invitation + CSR)
+        AtomicInteger enrolled = new AtomicInteger();
+        List<String> lines = Flux.fromIterable(userIds).flatMap(userId -> Mono.fromCallable(TestDevice::p256)
+                .flatMap(device -> http.post().uri("/api/v1/enrollment/invitations")
+                        .headers(h -> h.setBearerAuth(admin.token()))
+                        .bodyValue(Map.of("ownership", "COPE", "platform", "android", "assignedUserId", userId))
+                        .retrieve().bodyToMono(Map.class)
+                        .flatMap(inv -> http.post().uri("/device/v1/enroll").bodyValue(Map.of("token",
+                                inv.get("secret"), "csr", device.csrPem(), "platform", "android", "model", "Pixel 8",
+                                "osVersion", "15", "securityPatchLevel", "2026-10-05", "appVersion", "1.0.0"))
+                                .retrieve().bodyToMono(Map.class))
+                        .map(r -> {
+                            enrolled.incrementAndGet();
+                            Base64.Encoder b64 = Base64.getEncoder();
+                            return r.get("deviceId") + "\t" + userId + "\t"
+                                    + b64.encodeToString(device.keys().getPrivate().getEncoded()) + "\t"
+                                    + b64.encodeToString(device.keys().getPublic().getEncoded());
+                        })
+                        .onErrorResume(e -> {
+                            System.out.println("enrollment failed: " + e); // counted below: the run fails
+                            return Mono.empty();
+                        })), 8).collectList().block(Duration.ofMinutes(20));
+        // each person would sign in on their phone while enrolling it (bound to them); 10,000 sign-ins would only
+        // measure Argon2id, so the devices are marked bound directly
+        Mono.from(db.getCollection("devices").updateMany(new Document("userBoundAt", null),
+                new Document("$set", new Document("userBoundAt", new java.util.Date())))).block();
+        Files.write(devices, lines);
+        return enrolled.get();
+    }
+
+    /** A STAT drill broadcast to everyone in {@code admin}'s organisation; returns its id. */
+    static String broadcast(WebClient http, TestApi.User admin) {
         return (String) http.post().uri("/api/v1/broadcasts").headers(h -> h.setBearerAuth(admin.token()))
                 .header("Idempotency-Key", "bench-" + UUID.randomUUID())
                 .bodyValue(Map.of("audience", Map.of("all", true), "text", TEXT, "priority", "STAT",

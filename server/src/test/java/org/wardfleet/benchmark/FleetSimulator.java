@@ -171,7 +171,12 @@ public final class FleetSimulator {
      * progress once the phase has started ({@code started} set), or after 10 minutes.
      */
     static boolean await(CountDownLatch latch, AtomicLong started) throws InterruptedException {
-        long stall = Long.getLong("sim.stallSeconds", 60) * 1000;
+        return await(latch, started, Long.getLong("sim.stallSeconds", 60));
+    }
+
+    /** As {@link #await(CountDownLatch, AtomicLong)}, with the stall time given. */
+    static boolean await(CountDownLatch latch, AtomicLong started, long stallSeconds) throws InterruptedException {
+        long stall = stallSeconds * 1000;
         long deadline = System.currentTimeMillis() + 600_000;
         long left = latch.getCount();
         long progressed = System.currentTimeMillis();
@@ -454,13 +459,21 @@ public final class FleetSimulator {
     }
 
     private static void report(List<Long> received, boolean everyone) {
-        List<Long> times = new ArrayList<>(received);
-        Collections.sort(times);
-        long p50 = times.isEmpty() ? 0 : times.get(Math.max(0, times.size() / 2 - 1));
-        long p99 = times.isEmpty() ? 0 : times.get(Math.max(0, (int) Math.ceil(times.size() * 0.99) - 1));
-        System.out.printf("DONE %s %d %d %d %d %d%n", everyone ? "all" : "partial", times.size(),
-                times.isEmpty() ? 0 : times.get(0), p50, p99, times.isEmpty() ? 0 : times.get(times.size() - 1));
+        long[] q = quantiles(received);
+        System.out.printf("DONE %s %d %d %d %d %d%n", everyone ? "all" : "partial", received.size(), q[0], q[1], q[2],
+                q[3]);
         System.out.flush();
+    }
+
+    /** First, p50, p99 and last of {@code values} (nearest rank; zeros when empty), as the DONE line reports them. */
+    static long[] quantiles(List<Long> values) {
+        List<Long> times = new ArrayList<>(values);
+        Collections.sort(times);
+        if (times.isEmpty()) {
+            return new long[4];
+        }
+        return new long[] {times.get(0), times.get(Math.max(0, times.size() / 2 - 1)),
+                times.get(Math.max(0, (int) Math.ceil(times.size() * 0.99) - 1)), times.get(times.size() - 1)};
     }
 
     // ---- Floor: the same fan-out on a bare reactor-netty WebSocket server (TransportFloor), same client stack

@@ -99,26 +99,40 @@ final class ReferenceRuns {
     }
 
     static void connected(BenchmarkRun run, String arm, BufferedReader simOut) throws java.io.IOException {
+        connected(run, arm, simOut, RECIPIENTS);
+    }
+
+    /** The simulator's CONNECTED line, required: all {@code phones} ready. */
+    static void connected(BenchmarkRun run, String arm, BufferedReader simOut, long phones) throws java.io.IOException {
         String ready = line(simOut, "CONNECT");
         run.require(ready != null && ready.startsWith("CONNECTED"), arm + ": not every phone connected ("
                 + (ready == null ? "the simulator stopped" : ready.replace("CONNECT-FAILED", "only")
-                        + " of " + RECIPIENTS + " ready") + ")");
+                        + " of " + phones + " ready") + ")");
     }
 
     static void warmedUp(BenchmarkRun run, String arm, BufferedReader simOut) throws java.io.IOException {
+        warmedUp(run, arm, simOut, RECIPIENTS);
+    }
+
+    /** The simulator's WARM line, required complete: all {@code phones} had the warm-up broadcast. */
+    static void warmedUp(BenchmarkRun run, String arm, BufferedReader simOut, long phones) throws java.io.IOException {
         String warm = line(simOut, "WARM"); // WARM all|partial phones unanswered
         run.require(warm != null, arm + ": the simulator stopped during the warm-up");
         String[] w = warm.split(" ");
-        run.require(arm + " phones with the warm-up broadcast", "all".equals(w[1]) ? RECIPIENTS : Long.parseLong(w[2]),
-                RECIPIENTS, w[3].equals("0") ? "" : w[3] + " receipts not answered");
+        run.require(arm + " phones with the warm-up broadcast", "all".equals(w[1]) ? phones : Long.parseLong(w[2]),
+                phones, w[3].equals("0") ? "" : w[3] + " receipts not answered");
     }
 
-    /** The simulator's DONE line, required complete: {@code DONE all n first p50 p99 last}. */
     static String[] done(BenchmarkRun run, String arm, String done) {
+        return done(run, arm, done, RECIPIENTS);
+    }
+
+    /** The simulator's DONE line, required complete: {@code DONE all n first p50 p99 last}, all {@code phones}. */
+    static String[] done(BenchmarkRun run, String arm, String done, long phones) {
         run.require(done != null, arm + ": the simulator stopped without a result");
         String[] d = done.split(" ");
-        run.require(arm + " phones with the broadcast", "all".equals(d[1]) ? RECIPIENTS : Long.parseLong(d[2]),
-                RECIPIENTS, "the simulator reported " + done);
+        run.require(arm + " phones with the broadcast", "all".equals(d[1]) ? phones : Long.parseLong(d[2]),
+                phones, "the simulator reported " + done);
         return d;
     }
 
