@@ -309,6 +309,15 @@ class WebPushTests {
                 .exchange().expectStatus().isNotFound();
     }
 
+    @Test
+    void theServiceWorkerIsServedToAnyoneAsAScriptUnderTheAppScope() {
+        // the browser fetches it again in the background, perhaps after the session ended
+        http.get().uri("/app/sw.js").exchange().expectStatus().isOk()
+                .expectHeader().contentTypeCompatibleWith("text/javascript")
+                .expectBody(String.class).value(js -> assertThat(js).contains("showNotification")
+                        .contains("'Open Wardfleet'").doesNotContain("innerHTML"));
+    }
+
     private String orgOf(TestApi.User user) {
         return (String) http.get().uri("/api/v1/me").headers(h -> h.setBearerAuth(user.token())).exchange()
                 .expectStatus().isOk().expectBody(Map.class).returnResult().getResponseBody().get("orgId");
