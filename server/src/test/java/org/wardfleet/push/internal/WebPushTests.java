@@ -223,7 +223,10 @@ class WebPushTests {
         assertThat(jwt.verify(new ECDSAVerifier(point(Base64.getUrlDecoder().decode(served))))).isTrue();
         assertThat(jwt.getJWTClaimsSet().getAudience())
                 .containsExactly("http://127.0.0.1:" + pushService.getAddress().getPort());
-        assertThat(jwt.getJWTClaimsSet().getExpirationTime()).isInTheFuture();
+        assertThat(jwt.getPayload().toJSONObject().get("aud")).as("one audience, as a string").isInstanceOf(String.class);
+        assertThat(jwt.getHeader().getAlgorithm().getName()).isEqualTo("ES256");
+        assertThat(jwt.getJWTClaimsSet().getExpirationTime()).isInTheFuture()
+                .isBefore(new java.util.Date(System.currentTimeMillis() + Duration.ofHours(24).toMillis()));
         assertThat(jwt.getJWTClaimsSet().getSubject()).isNotBlank();
 
         byte[] plaintext = nursesBrowser.decrypt(push.body());
