@@ -5,5 +5,5 @@
  */
 @org.springframework.modulith.ApplicationModule(displayName = "Push",
         allowedDependencies = {"platform :: web", "platform :: time", "platform :: mongo",
-            "platform :: security", "device"})
+            "platform :: security", "platform :: secrets", "device"})
 package org.wardfleet.push;

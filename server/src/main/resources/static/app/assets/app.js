@@ -363,6 +363,37 @@
     };
   }
 
+  const fromBase64url = (s) => Uint8Array.from(atob(s.replace(/-/g, '+').replace(/_/g, '/')
+    + '==='.slice((s.length + 3) % 4)), (c) => c.charCodeAt(0));
+
+  /**
+   * Web Push: the service worker (/app/sw.js) shows the same notification when no Wardfleet tab is open. Subscribed
+   * when notifications are allowed and the browser has a PushManager; the server keeps one subscription per browser.
+   */
+  async function subscribePush() {
+    if (!('serviceWorker' in navigator) || !('PushManager' in window) || !('Notification' in window)
+        || Notification.permission !== 'granted') {
+      return;
+    }
+    try {
+      const registration = await navigator.serviceWorker.register('/app/sw.js', { scope: '/app/' });
+      const key = fromBase64url((await api('GET', '/api/v1/me/web-push/key')).publicKey);
+      let sub = await registration.pushManager.getSubscription();
+      const current = sub && sub.options.applicationServerKey
+        && new Uint8Array(sub.options.applicationServerKey).join() === key.join();
+      if (sub && !current) {
+        await sub.unsubscribe(); // made for another server key: the push service would refuse our messages
+        sub = null;
+      }
+      sub = sub || await registration.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: key });
+      const json = sub.toJSON();
+      await api('POST', '/api/v1/me/web-push/subscriptions',
+        { endpoint: json.endpoint, keys: { p256dh: json.keys.p256dh, auth: json.keys.auth } });
+    } catch (e) {
+      // no push service (offline, blocked, or refused): notifications still come while a tab is open
+    }
+  }
+
   function raise(m) {
     const again = state.alert && state.alert.id === m.id && !$('alert').hidden;
     state.alert = m;
@@ -946,6 +977,7 @@
       await Notification.requestPermission();
     }
     $('setup').hidden = true;
+    subscribePush();
   });
 
   window.addEventListener('hashchange', route);
@@ -957,6 +989,7 @@
     }
     route();
     listen();
+    subscribePush(); // already allowed: keeps this browser's subscription with the person signed in now
     setInterval(renew, RENEW_EVERY_MS);
   })();
 })();

@@ -25,6 +25,9 @@ class TenantIsolationTests {
     static final Set<String> COVERED = Set.of(
             "POST /api/v1/auth/token",
             "GET /api/v1/me",
+            "GET /api/v1/me/web-push/key", // the server's public key, the same for everyone: WebPushTests
+            "POST /api/v1/me/web-push/subscriptions", // the caller's own only: WebPushTests
+            "DELETE /api/v1/me/web-push/subscriptions/{id}", // refused across people and organisations: WebPushTests
             "POST /api/v1/users",
             "GET /api/v1/users",
             "GET /api/v1/users/{id}",

@@ -46,7 +46,7 @@ class AppSecurity {
                 .headers(SecurityHeaders::apply)
                 .authorizeExchange(auth -> auth
                         .pathMatchers(SIGN_IN, SIGN_IN + "/**", "/app/signout", "/app/assets/**",
-                                "/app/manifest.webmanifest", "/enroll")
+                                "/app/manifest.webmanifest", "/app/sw.js", "/enroll")
                         .permitAll()
                         .anyExchange().hasAnyRole(Role.CLINICIAN.name(), Role.INCIDENT_LEAD.name()))
                 .exceptionHandling(ex -> ex

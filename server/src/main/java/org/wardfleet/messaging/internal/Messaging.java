@@ -29,6 +29,7 @@ import org.wardfleet.identity.UserDirectory;
 import org.wardfleet.messaging.MessagingProblems;
 import org.wardfleet.platform.web.ProblemType;
 import org.wardfleet.push.DeviceWake;
+import org.wardfleet.push.WebPush;
 import org.wardfleet.push.StreamDelivery;
 
 import com.nimbusds.jose.EncryptionMethod;
@@ -71,10 +72,13 @@ class Messaging implements org.wardfleet.messaging.Paging {
     private final AnswerReceipts answers;
     private final MessageKeys messageKeys;
     private final StreamDelivery streams;
+    private final WebPush webPush;
 
     Messaging(MessageStore store, MessageCrypto crypto, Devices devices, DeviceAccess access, DeviceWake wake,
             UserDirectory users, AuditLog audit, MessagingProperties properties, Clock clock, UserSignals signals,
-            DeliveryReceipts receipts, AnswerReceipts answers, MessageKeys messageKeys, StreamDelivery streams) {
+            DeliveryReceipts receipts, AnswerReceipts answers, MessageKeys messageKeys, StreamDelivery streams,
+            WebPush webPush) {
+        this.webPush = webPush;
         this.answers = answers;
         this.messageKeys = messageKeys;
         this.streams = streams;
@@ -257,6 +261,21 @@ class Messaging implements org.wardfleet.messaging.Paging {
                 ? m.priority() : null;
     }
 
+    /** The recipients, and people escalation added since (eligible but not yet recipients). */
+    private static List<String> told(MessageStore.Message message, Map<String, List<Device>> eligible) {
+        return java.util.stream.Stream.concat(message.recipients().keySet().stream(), eligible.keySet().stream())
+                .distinct().toList();
+    }
+
+    /**
+     * A page that raises an alert also notifies the browsers where these people turned notifications on (Web Push),
+     * for a background or closed app tab: a wake-up like FCM, never counted as delivery, never failing the send.
+     */
+    private Mono<Void> browsersNotified(MessageStore.Message message, List<String> people) {
+        String alert = alert(message);
+        return alert == null ? Mono.empty() : webPush.notify(message.orgId(), people, alert, message.id()).then();
+    }
+
     private Mono<Void> fanOut(MessageStore.Message message, Map<String, List<Device>> eligible, boolean resumed) {
         List<Device> targets = eligible.values().stream().flatMap(List::stream).toList();
         // the durable record first — every device's delivery history and inbox entry, so a device whose stream drops
@@ -278,9 +297,9 @@ class Messaging implements org.wardfleet.messaging.Paging {
         Mono<Void> told = recorded
                 .then(audit.record(resumed ? sent.withDetail("resumed", "true") : sent))
                 // escalation fans an existing message out to people added since it was read: they are told too
-                .then(signals.publish(java.util.stream.Stream.concat(message.recipients().keySet().stream(),
-                                eligible.keySet().stream()).distinct().map(userId -> new UserSignals.Signal(
-                        message.orgId(), userId, "message", message.id(), alert(message))).toList()));
+                .then(signals.publish(told(message, eligible).stream().map(userId -> new UserSignals.Signal(
+                        message.orgId(), userId, "message", message.id(), alert(message))).toList()))
+                .then(browsersNotified(message, told(message, eligible)));
         Mono<Void> reached = pushHere(message, targets, recorded)
                 .flatMap(pushed -> wake.wake(message.orgId(), targets.stream().filter(d -> !pushed.contains(d.id()))
                         .map(d -> new DeviceWake.WakeTarget(d.id(), d.platform().wire(), d.pushTokens())).toList(),

@@ -1,28 +1,21 @@
 package org.wardfleet.wctp.internal;
 
 import java.net.ConnectException;
-import java.net.Inet4Address;
-import java.net.Inet6Address;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.SocketAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.UnknownHostException;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
 
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.core.env.Environment;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Component;
+import org.wardfleet.platform.web.OutboundAddresses;
 import org.wardfleet.platform.web.ProblemType;
 
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelOutboundHandlerAdapter;
-import io.netty.channel.ChannelPromise;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
@@ -44,11 +37,6 @@ class ResponseUrlTargets {
 
     static final ProblemType REFUSED = new ProblemType("response-url-refused", HttpStatus.BAD_REQUEST,
             "Response URL refused");
-
-    /** Metadata services outside link-local: AWS over IPv6, Alibaba Cloud. */
-    private static final Set<InetAddress> METADATA = Set.of(literal("fd00:ec2::254"), literal("100.100.100.200"));
-    /** RFC 6052 NAT64 well-known prefix 64:ff9b::/96: the IPv4 address is the last 32 bits. */
-    private static final byte[] NAT64 = {0, 0x64, (byte) 0xff, (byte) 0x9b, 0, 0, 0, 0, 0, 0, 0, 0};
 
     private final boolean allowLoopback;
 
@@ -97,45 +85,7 @@ class ResponseUrlTargets {
 
     /** Why a notification may not go to {@code address} (e.g. {@code link-local}), or null when it may. */
     String refusal(InetAddress address) {
-        InetAddress embedded = embeddedIpv4(address);
-        if (embedded != null && refusal(embedded) != null) {
-            return refusal(embedded);
-        }
-        byte[] bytes = address.getAddress();
-        if (address.isAnyLocalAddress() || (address instanceof Inet4Address && bytes[0] == 0)) {
-            return "unspecified"; // 0.0.0.0 reaches this host on Linux
-        }
-        if (address.isLoopbackAddress()) {
-            return allowLoopback ? null : "loopback";
-        }
-        if (address.isLinkLocalAddress()) {
-            return "link-local";
-        }
-        if (address.isMulticastAddress()) {
-            return "multicast";
-        }
-        if (address instanceof Inet4Address && Arrays.equals(bytes, new byte[] {-1, -1, -1, -1})) {
-            return "broadcast";
-        }
-        return METADATA.contains(address) ? "cloud metadata" : null;
-    }
-
-    /** The IPv4 address inside an IPv4-compatible (::a.b.c.d) or NAT64 IPv6 address, else null. */
-    private static InetAddress embeddedIpv4(InetAddress address) {
-        if (!(address instanceof Inet6Address v6)) {
-            return null;
-        }
-        byte[] bytes = v6.getAddress();
-        byte[] prefix = Arrays.copyOf(bytes, 12);
-        boolean compatible = Arrays.equals(prefix, new byte[12]) && !v6.isAnyLocalAddress() && !v6.isLoopbackAddress();
-        if (!compatible && !Arrays.equals(prefix, NAT64)) {
-            return null;
-        }
-        try {
-            return InetAddress.getByAddress(Arrays.copyOfRange(bytes, 12, 16));
-        } catch (UnknownHostException e) {
-            return null;
-        }
+        return OutboundAddresses.refusal(address, allowLoopback);
     }
 
     /**
@@ -145,37 +95,14 @@ class ResponseUrlTargets {
     HttpClient httpClient() {
         return HttpClient.newConnection().followRedirect(false)
                 .doOnChannelInit((observer, channel, remote) -> channel.pipeline()
-                        .addFirst("wardfleet.responseUrlGuard", new ConnectGuard()));
+                        .addFirst("wardfleet.responseUrlGuard", OutboundAddresses.connectGuard(this::refusal,
+                                why -> new RefusedAddress("Response URL address refused (" + why + ")"))));
     }
 
     /** The address a notification was about to connect to is refused. */
     static final class RefusedAddress extends ConnectException {
         RefusedAddress(String message) {
             super(message);
-        }
-    }
-
-    /** Sees the resolved address of the connect itself: what the socket would really reach. */
-    private final class ConnectGuard extends ChannelOutboundHandlerAdapter {
-        @Override
-        public void connect(ChannelHandlerContext ctx, SocketAddress remote, SocketAddress local,
-                ChannelPromise promise) {
-            String why = remote instanceof InetSocketAddress inet && !inet.isUnresolved()
-                    ? refusal(inet.getAddress()) : "unresolved";
-            if (why != null) {
-                promise.setFailure(new RefusedAddress("Response URL address refused (" + why + ")"));
-                ctx.close();
-                return;
-            }
-            ctx.connect(remote, local, promise);
-        }
-    }
-
-    private static InetAddress literal(String ip) {
-        try {
-            return InetAddress.getByName(ip); // a literal: no lookup
-        } catch (UnknownHostException e) {
-            throw new IllegalStateException(e);
         }
     }
 }
