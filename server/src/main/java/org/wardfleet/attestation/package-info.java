@@ -4,5 +4,6 @@
  * device (locked bootloader, patch level), which compliance evaluates.
  */
 @org.springframework.modulith.ApplicationModule(displayName = "Attestation",
-        allowedDependencies = {"platform :: web", "platform :: mongo", "platform :: security"})
+        allowedDependencies = {"platform :: web", "platform :: mongo", "platform :: security",
+            "platform :: time"})
 package org.wardfleet.attestation;

@@ -3,6 +3,7 @@
  * proof of which device is calling ({@code /device/v1/**}: mutual TLS or a device-signed JWT).
  */
 @org.springframework.modulith.ApplicationModule(displayName = "Device",
-        allowedDependencies = {"platform :: web", "platform :: mongo", "platform :: security", "audit", "pki",
+        allowedDependencies = {"platform :: web", "platform :: mongo", "platform :: security", "platform :: time",
+            "audit", "pki",
             "identity", "events"})
 package org.wardfleet.device;

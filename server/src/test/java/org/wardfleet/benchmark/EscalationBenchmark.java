@@ -14,6 +14,10 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.ApplicationContext;
 import org.springframework.web.reactive.function.client.WebClient;
+import org.wardfleet.platform.time.DueTimers;
+import org.wardfleet.platform.time.Engine;
+import org.wardfleet.platform.time.Job;
+import org.wardfleet.platform.time.JobFailures;
 import org.wardfleet.support.TestApi;
 import org.wardfleet.support.WardfleetTest;
 
@@ -33,6 +37,8 @@ import reactor.core.publisher.Mono;
 class EscalationBenchmark {
 
     static final int PAGES = Integer.getInteger("bench.pages", 1000);
+    /** 1: the one-instance run only; 2 (default): then again with a second engine racing the first. */
+    static final int ENGINES = Integer.getInteger("bench.engines", 2);
 
     @Autowired TestApi api;
     @Autowired MongoDatabase db;
@@ -57,15 +63,19 @@ class EscalationBenchmark {
                 .retrieve().bodyToMono(Map.class).block().get("id");
 
         String one = run(run, http, doctor, users, policy, "one engine");
-        // a second engine, as a second instance on the same database would run it
-        Class<?> type = Class.forName("org.wardfleet.oncall.internal.Escalation");
-        Object second = secondEngine(type);
-        ((org.springframework.context.SmartLifecycle) second).start();
-        String two;
-        try {
-            two = run(run, http, doctor, users, policy, "two engines");
-        } finally {
-            ((org.springframework.context.SmartLifecycle) second).stop();
+        String two = "";
+        if (ENGINES > 1) {
+            // a second engine, as a second instance on the same database would run it: its own escalation job
+            // (another instance id) in its own engine
+            Class<?> type = Class.forName("org.wardfleet.oncall.internal.EscalationJob");
+            Engine second = new Engine(List.of((Job) secondEngine(type)), JobFailures.logOnly(),
+                    new io.micrometer.core.instrument.simple.SimpleMeterRegistry(), null, Duration.ofSeconds(5));
+            second.start();
+            try {
+                two = run(run, http, doctor, users, policy, "two engines");
+            } finally {
+                second.stop();
+            }
         }
         String result = String.format("escalation benchmark: java %s, %d cores, %d pages x 2 steps, tick 1 s%n%s%s",
                 System.getProperty("java.version"), Runtime.getRuntime().availableProcessors(), PAGES, one, two);
@@ -125,11 +135,11 @@ class EscalationBenchmark {
         Class<?>[] types = ctor.getParameterTypes();
         for (int i = 0; i < args.length; i++) {
             if (types[i] == Duration.class) {
-                args[i] = i == 7 ? Duration.ofSeconds(1) : Duration.ofMinutes(2); // the tick, then re-alerts
-            } else if (types[i] == List.class) {
-                args[i] = List.of();
-            } else if (types[i] == io.micrometer.core.instrument.MeterRegistry.class) {
-                args[i] = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+                args[i] = Duration.ofSeconds(1); // the tick
+            } else if (types[i] == DueTimers.class) {
+                DueTimers own = new DueTimers(context.getBean(java.time.Clock.class)); // another process's timers
+                own.start();
+                args[i] = own;
             } else {
                 args[i] = context.getBean(types[i]);
             }

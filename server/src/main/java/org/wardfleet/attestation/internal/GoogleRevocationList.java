@@ -15,18 +15,16 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.bson.Document;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.core.io.DefaultResourceLoader;
 import org.springframework.stereotype.Component;
 import org.springframework.web.reactive.function.client.WebClient;
 import org.wardfleet.platform.mongo.Documents;
+import org.wardfleet.platform.time.Job;
 
 import com.mongodb.client.model.ReplaceOptions;
 import com.mongodb.reactivestreams.client.MongoCollection;
 import com.mongodb.reactivestreams.client.MongoDatabase;
 
-import reactor.core.Disposable;
-import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 import tools.jackson.databind.JsonNode;
@@ -38,7 +36,7 @@ import tools.jackson.databind.json.JsonMapper;
  * restarted offline one, has it. How old it is decides whether Android evidence can be judged at all.
  */
 @Component
-class GoogleRevocationList implements SmartLifecycle {
+class GoogleRevocationList implements Job {
 
     private static final Logger log = LoggerFactory.getLogger(GoogleRevocationList.class);
     private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -50,7 +48,8 @@ class GoogleRevocationList implements SmartLifecycle {
     private final Clock clock;
     private final WebClient http;
     private final AtomicReference<RevocationStatus> current = new AtomicReference<>(RevocationStatus.NONE);
-    private volatile Disposable refresher;
+    /** The stored copy is read once, before the first refresh. */
+    private volatile boolean loaded;
 
     GoogleRevocationList(MongoDatabase db, AttestationProperties properties, Clock clock) {
         this.copies = db.getCollection("attestation_revocation_list");
@@ -125,24 +124,27 @@ class GoogleRevocationList implements SmartLifecycle {
     }
 
     @Override
-    public void start() {
-        refresher = loadStored().onErrorResume(e -> Mono.empty())
-                .thenMany(Flux.interval(Duration.ZERO, properties.revocationRefresh(), Schedulers.parallel())
-                        .onBackpressureDrop() // a refresh slower than the period skips ticks; it never ends the loop
-                        .concatMap(tick -> refresh()))
-                .subscribe();
+    public String name() {
+        return "google-revocation-list";
+    }
+
+    /** Every instance keeps its own copy in memory: each refreshes (the stored copy is shared). */
+    @Override
+    public Duration interval() {
+        return properties.revocationRefresh();
     }
 
     @Override
-    public void stop() {
-        Disposable r = refresher;
-        if (r != null) {
-            r.dispose();
+    public Duration initialDelay() {
+        return Duration.ZERO;
+    }
+
+    /** The first run reads the stored copy first (a restarted offline instance has it at once), then refreshes. */
+    @Override
+    public Mono<?> run() {
+        if (loaded) {
+            return refresh();
         }
-    }
-
-    @Override
-    public boolean isRunning() {
-        return refresher != null && !refresher.isDisposed();
+        return loadStored().onErrorResume(e -> Mono.empty()).doOnTerminate(() -> loaded = true).then(refresh());
     }
 }

@@ -9,6 +9,9 @@ import java.time.ZoneOffset;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 import org.wardfleet.identity.Tenants;
+import org.wardfleet.platform.time.Job;
+import org.wardfleet.platform.time.JobFailures;
+import org.wardfleet.platform.time.JobRun;
 
 import reactor.core.publisher.Mono;
 
@@ -19,7 +22,10 @@ import reactor.core.publisher.Mono;
  * staleness rules per day on each view. Several instances write the same document: last one wins, same counts.
  */
 @Component
-class DailySnapshot extends org.wardfleet.platform.time.PeriodicTask {
+class DailySnapshot implements Job {
+
+    /** Failure isolation per item (page, step, organisation): counted under this job's name. */
+    private final JobRun items;
 
     private final Tenants tenants;
     private final ComplianceStatus status;
@@ -27,8 +33,10 @@ class DailySnapshot extends org.wardfleet.platform.time.PeriodicTask {
     private final Clock clock;
     private final Duration every;
 
-    DailySnapshot(Tenants tenants, ComplianceStatus status, ComplianceSnapshots snapshots, Clock clock,
+    DailySnapshot(JobFailures failures,
+            Tenants tenants, ComplianceStatus status, ComplianceSnapshots snapshots, Clock clock,
             @Value("${wardfleet.compliance.snapshot-every:1h}") Duration every) {
+        this.items = new JobRun(name(), failures);
         this.tenants = tenants;
         this.status = status;
         this.snapshots = snapshots;
@@ -40,24 +48,35 @@ class DailySnapshot extends org.wardfleet.platform.time.PeriodicTask {
     Mono<Integer> take(Instant now) {
         LocalDate day = LocalDate.ofInstant(now, ZoneOffset.UTC);
         return tenants.all()
-                .concatMap(org -> isolate("organisation " + org.id(), status.summary(org.id())
+                .concatMap(org -> items.isolate("organisation " + org.id(), status.summary(org.id())
                         .flatMap(summary -> snapshots.save(org.id(), day, summary, now))
                         .thenReturn(1)))
                 .reduce(0, Integer::sum);
     }
 
     @Override
-    protected Duration period() {
+    public String name() {
+        return "daily-snapshot";
+    }
+
+    /** A delete or write over shared records: one instance at a time is enough. */
+    @Override
+    public Scope scope() {
+        return Scope.ONE_INSTANCE;
+    }
+
+    @Override
+    public java.time.Duration interval() {
         return every;
     }
 
     @Override
-    protected Duration initialDelay() {
+    public java.time.Duration initialDelay() {
         return Duration.ofMinutes(1).compareTo(every) < 0 ? Duration.ofMinutes(1) : every;
     }
 
     @Override
-    protected Mono<?> runOnce() {
+    public Mono<?> run() {
         return take(clock.instant());
     }
 }

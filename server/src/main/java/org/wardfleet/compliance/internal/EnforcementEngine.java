@@ -20,8 +20,11 @@ import org.wardfleet.device.Device;
 import org.wardfleet.device.Devices;
 import org.wardfleet.device.Ownership;
 import org.wardfleet.events.SecurityEvents;
-import org.wardfleet.push.DeviceWake;
+import org.wardfleet.platform.time.Job;
+import org.wardfleet.platform.time.JobFailures;
+import org.wardfleet.platform.time.JobRun;
 import org.wardfleet.policy.EffectivePolicy;
+import org.wardfleet.push.DeviceWake;
 
 import reactor.core.publisher.Mono;
 
@@ -34,7 +37,10 @@ import reactor.core.publisher.Mono;
  * SELECTIVE_WIPE on personal devices), RETIRE.
  */
 @Component
-class EnforcementEngine extends org.wardfleet.platform.time.PeriodicTask {
+class EnforcementEngine implements Job {
+
+    /** Failure isolation per item (page, step, organisation): counted under this job's name. */
+    private final JobRun items;
 
     static final String ACTOR = "compliance-enforcement";
 
@@ -48,8 +54,10 @@ class EnforcementEngine extends org.wardfleet.platform.time.PeriodicTask {
     private final Clock clock;
     private final Duration tick;
 
-    EnforcementEngine(EnforcementSteps steps, Devices devices, ComplianceRepository repository, SecurityEvents events,
+    EnforcementEngine(JobFailures failures,
+            EnforcementSteps steps, Devices devices, ComplianceRepository repository, SecurityEvents events,
             DeviceWake wake, AuditLog audit, Clock clock, @Value("${wardfleet.compliance.enforcement-tick:30s}") Duration tick) {
+        this.items = new JobRun(name(), failures);
         this.steps = steps;
         this.devices = devices;
         this.repository = repository;
@@ -95,7 +103,7 @@ class EnforcementEngine extends org.wardfleet.platform.time.PeriodicTask {
      */
     Mono<Integer> runDue(Instant now) {
         return steps.due(now, 200)
-                .concatMap(step -> isolate("step " + step.id(), steps.claim(step.id(), instanceId, now)
+                .concatMap(step -> items.isolate("step " + step.id(), steps.claim(step.id(), instanceId, now)
                         .flatMap(claimed -> execute(claimed)
                                 .flatMap(outcome -> steps.done(claimed.id(), instanceId, now, outcome)
                                         .thenReturn(1)))))
@@ -143,12 +151,17 @@ class EnforcementEngine extends org.wardfleet.platform.time.PeriodicTask {
     }
 
     @Override
-    protected java.time.Duration period() {
+    public String name() {
+        return "enforcement-engine";
+    }
+
+    @Override
+    public java.time.Duration interval() {
         return tick;
     }
 
     @Override
-    protected Mono<?> runOnce() {
+    public Mono<?> run() {
         return runDue(clock.instant());
     }
 }

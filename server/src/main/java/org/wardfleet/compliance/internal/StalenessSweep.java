@@ -10,6 +10,9 @@ import org.springframework.stereotype.Component;
 import org.wardfleet.compliance.ComplianceState;
 import org.wardfleet.device.Devices;
 import org.wardfleet.events.SecurityEvents;
+import org.wardfleet.platform.time.Job;
+import org.wardfleet.platform.time.JobFailures;
+import org.wardfleet.platform.time.JobRun;
 import org.wardfleet.policy.DevicePolicies;
 
 import reactor.core.publisher.Mono;
@@ -20,7 +23,10 @@ import reactor.core.publisher.Mono;
  * ladder like any other non-compliance. The shortest possible window is 1 hour, so younger reports are not read.
  */
 @Component
-class StalenessSweep extends org.wardfleet.platform.time.PeriodicTask {
+class StalenessSweep implements Job {
+
+    /** Failure isolation per item (page, step, organisation): counted under this job's name. */
+    private final JobRun items;
 
     private final ComplianceRepository repository;
     private final ComplianceStatus status;
@@ -31,9 +37,11 @@ class StalenessSweep extends org.wardfleet.platform.time.PeriodicTask {
     private final Clock clock;
     private final Duration tick;
 
-    StalenessSweep(ComplianceRepository repository, ComplianceStatus status, EnforcementEngine enforcement,
+    StalenessSweep(JobFailures failures,
+            ComplianceRepository repository, ComplianceStatus status, EnforcementEngine enforcement,
             Devices devices, DevicePolicies policies, SecurityEvents events, Clock clock,
             @Value("${wardfleet.compliance.enforcement-tick:30s}") Duration tick) {
+        this.items = new JobRun(name(), failures);
         this.repository = repository;
         this.status = status;
         this.enforcement = enforcement;
@@ -47,7 +55,7 @@ class StalenessSweep extends org.wardfleet.platform.time.PeriodicTask {
     /** Marks the devices stale at {@code now}; returns how many. One device's failure skips that device only. */
     Mono<Integer> sweep(Instant now) {
         return repository.reportedBefore(now.minus(Duration.ofHours(1)))
-                .concatMap(current -> isolate("device " + current.deviceId(), devices.find(current.orgId(),
+                .concatMap(current -> items.isolate("device " + current.deviceId(), devices.find(current.orgId(),
                         current.deviceId())
                         .flatMap(device -> policies.effective(device.orgId(), device.id())
                                 .flatMap(policy -> {
@@ -71,12 +79,17 @@ class StalenessSweep extends org.wardfleet.platform.time.PeriodicTask {
     }
 
     @Override
-    protected java.time.Duration period() {
+    public String name() {
+        return "staleness-sweep";
+    }
+
+    @Override
+    public java.time.Duration interval() {
         return tick;
     }
 
     @Override
-    protected Mono<?> runOnce() {
+    public Mono<?> run() {
         return sweep(clock.instant());
     }
 }

@@ -8,22 +8,17 @@ import java.time.Instant;
 
 import org.bson.Document;
 import org.reactivestreams.Publisher;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 import org.wardfleet.platform.mongo.Documents;
 import org.wardfleet.platform.mongo.IndexedCollection;
+import org.wardfleet.platform.time.Job;
 
 import com.mongodb.client.model.IndexOptions;
 import com.mongodb.client.model.Indexes;
 import com.mongodb.reactivestreams.client.MongoCollection;
 import com.mongodb.reactivestreams.client.MongoDatabase;
 
-import reactor.core.Disposable;
-import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import reactor.core.scheduler.Schedulers;
 
 /**
  * Device JWT ids seen, shared by all instances: the insert under the unique {@code _id} is the check, so a token
@@ -31,14 +26,12 @@ import reactor.core.scheduler.Schedulers;
  * (the embedded store ignores TTL indexes; a real MongoDB also gets the TTL index).
  */
 @Component
-class ReplayCache implements IndexedCollection, SmartLifecycle {
+class ReplayCache implements IndexedCollection, Job {
 
-    private static final Logger log = LoggerFactory.getLogger(ReplayCache.class);
     static final Duration SWEEP_EVERY = Duration.ofMinutes(1);
 
     private final MongoCollection<Document> seen;
     private final Clock clock;
-    private volatile Disposable sweeper;
 
     ReplayCache(MongoDatabase db, Clock clock) {
         this.seen = db.getCollection("device_jwt_ids");
@@ -65,26 +58,23 @@ class ReplayCache implements IndexedCollection, SmartLifecycle {
     }
 
     @Override
-    public void start() {
-        sweeper = Flux.interval(SWEEP_EVERY, Schedulers.parallel())
-                .onBackpressureDrop() // a slow sweep skips ticks; it never ends the loop
-                .concatMap(tick -> sweep().onErrorResume(e -> {
-                    log.warn("Sweeping expired device token ids failed; will retry: {}", e.toString());
-                    return Mono.empty();
-                }))
-                .subscribe();
+    public String name() {
+        return "replay-cache-sweep";
     }
 
     @Override
-    public void stop() {
-        Disposable running = sweeper;
-        if (running != null) {
-            running.dispose();
-        }
+    public Duration interval() {
+        return SWEEP_EVERY;
+    }
+
+    /** A delete over shared records: one instance at a time is enough. */
+    @Override
+    public Scope scope() {
+        return Scope.ONE_INSTANCE;
     }
 
     @Override
-    public boolean isRunning() {
-        return sweeper != null && !sweeper.isDisposed();
+    public Mono<?> run() {
+        return sweep();
     }
 }

@@ -5,18 +5,14 @@ import java.time.Duration;
 import java.util.UUID;
 
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.http.MediaType;
 import org.springframework.stereotype.Component;
 import org.springframework.web.reactive.function.client.WebClient;
+import org.wardfleet.platform.time.Job;
 import org.wardfleet.platform.time.JobFailures;
+import org.wardfleet.platform.time.JobRun;
 
-import reactor.core.Disposable;
-import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import reactor.core.scheduler.Schedulers;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -25,11 +21,10 @@ import tools.jackson.databind.json.JsonMapper;
  * of {@code timestamp + "." + body} with the shared secret, so the receiver can check origin and freshness.
  */
 @Component
-class WebhookDelivery implements SmartLifecycle {
+class WebhookDelivery implements Job {
 
     static final String SIGNATURE = "X-Wardfleet-Signature";
     static final String TIMESTAMP = "X-Wardfleet-Timestamp";
-    private static final Logger log = LoggerFactory.getLogger(WebhookDelivery.class);
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final EventStore store;
@@ -37,11 +32,10 @@ class WebhookDelivery implements SmartLifecycle {
     private final Clock clock;
     private final WebClient http = WebClient.create();
     private final String instanceId = UUID.randomUUID().toString();
-    private final JobFailures failures;
-    private volatile Disposable running;
+    private final JobRun items;
 
     WebhookDelivery(EventStore store, EventsProperties properties, Clock clock, JobFailures failures) {
-        this.failures = failures;
+        this.items = new JobRun(name(), failures);
         this.store = store;
         this.properties = properties;
         this.clock = clock;
@@ -51,7 +45,7 @@ class WebhookDelivery implements SmartLifecycle {
     Mono<Integer> deliverDue() {
         var now = clock.instant();
         return store.deliverable(now, 100)
-                .concatMap(event -> failures.isolate("webhook-delivery", "event " + event.id(),
+                .concatMap(event -> items.isolate("event " + event.id(),
                         store.claim(event.id(), instanceId, now)
                                 .flatMap(attempts -> post(event).then(store.delivered(event.id(), clock.instant()))
                                         .thenReturn(1)
@@ -70,31 +64,24 @@ class WebhookDelivery implements SmartLifecycle {
     }
 
     @Override
-    public void start() {
-        if (properties.webhookUrl() == null) {
-            return;
-        }
-        running = Flux.interval(properties.deliveryTick(), Schedulers.parallel())
-                // a pass slower than the tick (a slow receiver, a busy machine) skips ticks: without this the interval
-                // overflowed and ended delivery for good
-                .onBackpressureDrop()
-                .concatMap(t -> deliverDue().onErrorResume(e -> {
-                    log.warn("Webhook delivery tick failed; will retry: {}", e.toString());
-                    return Mono.empty();
-                }))
-                .subscribe();
+    public String name() {
+        return "webhook-delivery";
+    }
+
+    /** Every {@code wardfleet.events.delivery-tick}; claims make each event go out from one instance. */
+    @Override
+    public Duration interval() {
+        return properties.deliveryTick();
+    }
+
+    /** Only with a webhook configured. */
+    @Override
+    public boolean enabled() {
+        return properties.webhookUrl() != null;
     }
 
     @Override
-    public void stop() {
-        Disposable r = running;
-        if (r != null) {
-            r.dispose();
-        }
-    }
-
-    @Override
-    public boolean isRunning() {
-        return running != null && !running.isDisposed();
+    public Mono<?> run() {
+        return deliverDue();
     }
 }

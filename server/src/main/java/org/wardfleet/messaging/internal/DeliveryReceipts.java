@@ -22,7 +22,7 @@ import reactor.core.publisher.Sinks;
  * 10,000 phones at once, that is a few round trips rather than 10,000, and the message document is not rewritten.
  */
 @Component
-class DeliveryReceipts implements org.springframework.context.SmartLifecycle {
+class DeliveryReceipts implements org.springframework.context.SmartLifecycle, org.wardfleet.platform.time.Job {
 
     private static final Logger log = LoggerFactory.getLogger(DeliveryReceipts.class);
     /** Receipts per pass: one insert of up to this many small documents (the driver splits it if it must). */
@@ -36,7 +36,6 @@ class DeliveryReceipts implements org.springframework.context.SmartLifecycle {
     /** Messages with receipts written here and not folded yet → when the last were written (nanoTime). */
     private final java.util.concurrent.ConcurrentHashMap<Unfolded, Long> unfolded =
             new java.util.concurrent.ConcurrentHashMap<>();
-    private volatile reactor.core.Disposable folding;
 
     private record Unfolded(String orgId, String messageId) {
     }
@@ -135,17 +134,27 @@ class DeliveryReceipts implements org.springframework.context.SmartLifecycle {
     @Override
     public void start() {
         commits.start();
-        folding = Flux.interval(FOLD_AFTER.dividedBy(2)).onBackpressureDrop().concatMap(tick -> foldQuiet(), 1)
-                .subscribe();
     }
 
     @Override
     public void stop() {
         commits.stop();
-        reactor.core.Disposable f = folding;
-        if (f != null) {
-            f.dispose();
-        }
+    }
+
+    /** The engine's job: folding this instance's quiet messages (what it wrote is known here only). */
+    @Override
+    public String name() {
+        return "receipt-fold";
+    }
+
+    @Override
+    public java.time.Duration interval() {
+        return FOLD_AFTER.dividedBy(2);
+    }
+
+    @Override
+    public Mono<?> run() {
+        return foldQuiet();
     }
 
     @Override

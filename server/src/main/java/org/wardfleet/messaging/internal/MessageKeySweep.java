@@ -10,7 +10,9 @@ import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 import org.wardfleet.device.Device;
 import org.wardfleet.device.Devices;
-import org.wardfleet.platform.time.PeriodicTask;
+import org.wardfleet.platform.time.Job;
+import org.wardfleet.platform.time.JobFailures;
+import org.wardfleet.platform.time.JobRun;
 
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -22,14 +24,18 @@ import reactor.core.publisher.Mono;
  * keys' ids, one device lookup per organisation, one delete per organisation.
  */
 @Component
-class MessageKeySweep extends PeriodicTask {
+class MessageKeySweep implements Job {
+
+    /** Failure isolation per item (page, step, organisation): counted under this job's name. */
+    private final JobRun items;
 
     private final MessageKeys keys;
     private final Devices devices;
     private final Duration every;
 
-    MessageKeySweep(MessageKeys keys, Devices devices,
+    MessageKeySweep(JobFailures failures, MessageKeys keys, Devices devices,
             @Value("${wardfleet.messaging.key-sweep:1h}") Duration every) {
+        this.items = new JobRun(name(), failures);
         this.keys = keys;
         this.devices = devices;
         this.every = every;
@@ -39,7 +45,7 @@ class MessageKeySweep extends PeriodicTask {
     Mono<Long> sweep() {
         return keys.holders()
                 .flatMapMany(byOrg -> Flux.fromIterable(byOrg.entrySet()))
-                .concatMap(org -> isolate("organisation " + org.getKey(), unusable(org.getKey(), org.getValue())
+                .concatMap(org -> items.isolate("organisation " + org.getKey(), unusable(org.getKey(), org.getValue())
                         .flatMap(gone -> gone.isEmpty() ? Mono.just(0L) : keys.forget(org.getKey(), gone))))
                 .reduce(0L, Long::sum);
     }
@@ -53,12 +59,23 @@ class MessageKeySweep extends PeriodicTask {
     }
 
     @Override
-    protected Duration period() {
+    public String name() {
+        return "message-key-sweep";
+    }
+
+    /** A delete or write over shared records: one instance at a time is enough. */
+    @Override
+    public Scope scope() {
+        return Scope.ONE_INSTANCE;
+    }
+
+    @Override
+    public java.time.Duration interval() {
         return every;
     }
 
     @Override
-    protected Mono<?> runOnce() {
+    public Mono<?> run() {
         return sweep();
     }
 }

@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Instant;
 
 import org.springframework.stereotype.Component;
+import org.wardfleet.platform.time.Job;
 
 import reactor.core.publisher.Mono;
 
@@ -13,7 +14,7 @@ import reactor.core.publisher.Mono;
  * {@code purge}). The embedded server has no TTL indexes, so this runs as a sweep in every mode.
  */
 @Component
-class RetentionSweep extends org.wardfleet.platform.time.PeriodicTask {
+class RetentionSweep implements Job {
 
     private final MessageStore store;
     private final MessagingProperties properties;
@@ -33,12 +34,23 @@ class RetentionSweep extends org.wardfleet.platform.time.PeriodicTask {
     }
 
     @Override
-    protected java.time.Duration period() {
+    public String name() {
+        return "retention-sweep";
+    }
+
+    /** A delete or write over shared records: one instance at a time is enough. */
+    @Override
+    public Scope scope() {
+        return Scope.ONE_INSTANCE;
+    }
+
+    @Override
+    public java.time.Duration interval() {
         return properties.retentionSweep();
     }
 
     @Override
-    protected Mono<?> runOnce() {
+    public Mono<?> run() {
         return sweep(clock.instant());
     }
 }

@@ -6,6 +6,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
+import org.wardfleet.platform.time.Job;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import reactor.core.publisher.Mono;
@@ -18,7 +19,7 @@ import reactor.core.publisher.Mono;
  * component {@code escalations}, which asks storage on every call) instead of freezing the count it would report.
  */
 @Component
-class EscalationWatchdog extends org.wardfleet.platform.time.PeriodicTask {
+class EscalationWatchdog implements Job {
 
     static final String GAUGE = "wardfleet.escalations.overdue";
 
@@ -44,17 +45,22 @@ class EscalationWatchdog extends org.wardfleet.platform.time.PeriodicTask {
     }
 
     @Override
-    protected Duration period() {
+    public String name() {
+        return "escalation-watchdog";
+    }
+
+    @Override
+    public java.time.Duration interval() {
         return every;
     }
 
     @Override
-    protected Duration initialDelay() {
+    public java.time.Duration initialDelay() {
         return Duration.ZERO;
     }
 
     @Override
-    protected Mono<?> runOnce() {
+    public Mono<?> run() {
         return overdue();
     }
 }

@@ -7,6 +7,9 @@ import java.time.Instant;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 import org.wardfleet.messaging.Paging;
+import org.wardfleet.platform.time.Job;
+import org.wardfleet.platform.time.JobFailures;
+import org.wardfleet.platform.time.JobRun;
 
 import reactor.core.publisher.Mono;
 
@@ -15,7 +18,10 @@ import reactor.core.publisher.Mono;
  * (the idempotency key is the role and the gap's start) — not discovered at 3 a.m.
  */
 @Component
-class GapNotices extends org.wardfleet.platform.time.PeriodicTask {
+class GapNotices implements Job {
+
+    /** Failure isolation per item (page, step, organisation): counted under this job's name. */
+    private final JobRun items;
 
     static final Duration AHEAD = Duration.ofDays(7);
 
@@ -25,8 +31,9 @@ class GapNotices extends org.wardfleet.platform.time.PeriodicTask {
     private final Clock clock;
     private final Duration every;
 
-    GapNotices(OnCallStore roles, Coverage coverage, Paging paging, Clock clock,
+    GapNotices(JobFailures failures, OnCallStore roles, Coverage coverage, Paging paging, Clock clock,
             @Value("${wardfleet.oncall.gap-check:1h}") Duration every) {
+        this.items = new JobRun(name(), failures);
         this.roles = roles;
         this.coverage = coverage;
         this.paging = paging;
@@ -42,10 +49,10 @@ class GapNotices extends org.wardfleet.platform.time.PeriodicTask {
      */
     Mono<Integer> check(Instant now) {
         return roles.allRoles()
-                .concatMap(role -> isolateMany("role " + role.id(), coverage.segments(role, now, now.plus(AHEAD))
+                .concatMap(role -> items.isolateMany("role " + role.id(), coverage.segments(role, now, now.plus(AHEAD))
                         .flatMapIterable(list -> list)
                         .filter(s -> s.userIds().isEmpty())
-                        .concatMap(gap -> isolate("role " + role.id() + " gap " + gap.start(), tell(role, gap))
+                        .concatMap(gap -> items.isolate("role " + role.id() + " gap " + gap.start(), tell(role, gap))
                                 .thenReturn(1))))
                 .reduce(0, Integer::sum);
     }
@@ -58,12 +65,17 @@ class GapNotices extends org.wardfleet.platform.time.PeriodicTask {
     }
 
     @Override
-    protected java.time.Duration period() {
+    public String name() {
+        return "gap-notices";
+    }
+
+    @Override
+    public java.time.Duration interval() {
         return every;
     }
 
     @Override
-    protected Mono<?> runOnce() {
+    public Mono<?> run() {
         return check(clock.instant());
     }
 }

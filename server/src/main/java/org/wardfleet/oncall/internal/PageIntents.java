@@ -20,7 +20,7 @@ import org.wardfleet.audit.AuditLog;
 import org.wardfleet.messaging.Paging;
 import org.wardfleet.oncall.internal.PageIntentStore.Intent;
 import org.wardfleet.oncall.internal.PageIntentStore.Kind;
-import org.wardfleet.platform.time.PeriodicTask;
+import org.wardfleet.platform.time.Job;
 import org.wardfleet.platform.web.ProblemException;
 
 import io.micrometer.core.instrument.MeterRegistry;
@@ -40,7 +40,7 @@ import reactor.core.publisher.Mono;
  * returns the same page, whether the first attempt finished, was recovered, or neither yet.
  */
 @Component
-class PageIntents extends PeriodicTask {
+class PageIntents implements Job {
 
     private static final Logger LOG = LoggerFactory.getLogger(PageIntents.class);
     static final int BATCH = 50;
@@ -120,18 +120,23 @@ class PageIntents extends PeriodicTask {
     }
 
     @Override
-    protected Duration period() {
+    public String name() {
+        return "page-intents";
+    }
+
+    @Override
+    public java.time.Duration interval() {
         return period;
     }
 
     /** Soon after start-up: intents a crash left behind are finished before the next period. */
     @Override
-    protected Duration initialDelay() {
+    public java.time.Duration initialDelay() {
         return Duration.ofSeconds(2);
     }
 
     @Override
-    protected Mono<?> runOnce() {
+    public Mono<?> run() {
         return recoverDue(clock.instant());
     }
 

@@ -210,8 +210,24 @@ class PageStore implements IndexedCollection {
                 .map(PageStore::toPage);
     }
 
+    /**
+     * The claimed step fired: the page is ESCALATED to {@code step} of {@code round}, next due at {@code nextDueAt};
+     * fenced like {@link #advance}.
+     */
+    Mono<Boolean> escalated(Page claimed, String owner, int step, int round, Instant nextDueAt,
+            Map<String, Object> event) {
+        return advance(claimed, owner, List.of(Updates.set("state", "ESCALATED"), Updates.set("step", step),
+                Updates.set("round", round), Updates.set("nextDueAt", Documents.date(nextDueAt))), event);
+    }
+
+    /** The claimed step was the last: the page is FAILED, with no timer left; fenced like {@link #advance}. */
+    Mono<Boolean> failed(Page claimed, String owner, Map<String, Object> event) {
+        return advance(claimed, owner, List.of(Updates.set("state", "FAILED"), Updates.set("nextDueAt", null),
+                Updates.set("realertAt", null)), event);
+    }
+
     /** Completes a claimed step; fenced: nothing happens if the page moved on meanwhile. */
-    Mono<Boolean> advance(Page claimed, String owner, List<Bson> changes, Map<String, Object> event) {
+    private Mono<Boolean> advance(Page claimed, String owner, List<Bson> changes, Map<String, Object> event) {
         List<Bson> all = new ArrayList<>(changes);
         all.add(Updates.set("leaseUntil", null));
         all.add(Updates.push("timeline", new Document(event)));

@@ -7,22 +7,23 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
+import org.wardfleet.platform.time.Job;
 import org.wardfleet.platform.time.JobFailures;
+import org.wardfleet.platform.time.JobRun;
 
 import reactor.core.Disposable;
-import reactor.core.Disposables;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import reactor.core.scheduler.Schedulers;
 import reactor.util.retry.Retry;
 
 /**
- * Per instance: delivers signals addressed to its streams, pings its streams and refreshes their presence every
- * heartbeat, ends the streams of devices that may no longer use them (retired, wiped, or holding a certificate other
- * than the one they connected with), and sweeps old signals.
+ * Per instance: delivers signals addressed to its streams (a watch held while the application runs), and — a job of
+ * the engine, every heartbeat — pings its streams, refreshes their presence and ends the streams of devices that may
+ * no longer use them (retired, wiped, or holding a certificate other than the one they connected with). Old signals
+ * are swept by {@link StreamSignalSweep}.
  */
 @Component
-class StreamMaintenance implements SmartLifecycle {
+class StreamMaintenance implements SmartLifecycle, Job {
 
     private static final Logger log = LoggerFactory.getLogger(StreamMaintenance.class);
 
@@ -31,12 +32,12 @@ class StreamMaintenance implements SmartLifecycle {
     private final Presence presence;
     private final PushProperties properties;
     private final org.wardfleet.device.Devices devices;
-    private final JobFailures failures;
-    private volatile Disposable.Composite running;
+    private final JobRun items;
+    private volatile Disposable running;
 
     StreamMaintenance(StreamSignals signals, StreamConnections connections, Presence presence,
             PushProperties properties, org.wardfleet.device.Devices devices, JobFailures failures) {
-        this.failures = failures;
+        this.items = new JobRun(name(), failures);
         this.devices = devices;
         this.signals = signals;
         this.connections = connections;
@@ -46,30 +47,36 @@ class StreamMaintenance implements SmartLifecycle {
 
     @Override
     public void start() {
+        running = Flux.defer(signals::watch)
+                .filter(s -> presence.instanceId.equals(s.instanceId()))
+                .doOnNext(s -> connections.send(s.deviceId(), s.event()))
+                .retryWhen(Retry.backoff(Long.MAX_VALUE, Duration.ofSeconds(1)).maxBackoff(Duration.ofSeconds(30))
+                        .doBeforeRetry(r -> log.warn("Device signal watch failed; resuming: {}",
+                                r.failure().toString())))
+                .subscribe();
+    }
+
+    @Override
+    public String name() {
+        return "stream-maintenance";
+    }
+
+    /** Every heartbeat: this instance's streams, so every instance runs it. */
+    @Override
+    public Duration interval() {
+        return properties.streamHeartbeat();
+    }
+
+    /**
+     * Pings every stream here and refreshes their presence (a failure there is counted and does not keep revoked
+     * streams open), then ends the revoked ones.
+     */
+    @Override
+    public Mono<?> run() {
         String ping = DeviceStreamHandler.event(Map.of("type", "ping"));
-        running = Disposables.composite(
-                Flux.defer(signals::watch)
-                        .filter(s -> presence.instanceId.equals(s.instanceId()))
-                        .doOnNext(s -> connections.send(s.deviceId(), s.event()))
-                        .retryWhen(Retry.backoff(Long.MAX_VALUE, Duration.ofSeconds(1)).maxBackoff(Duration.ofSeconds(30))
-                                .doBeforeRetry(r -> log.warn("Device signal watch failed; resuming: {}",
-                                        r.failure().toString())))
-                        .subscribe(),
-                Flux.interval(properties.streamHeartbeat(), Schedulers.parallel())
-                        // a heartbeat slower than the period skips ticks: without this the interval overflows and
-                        // ends the loop, and this instance stops counting as holding its streams
-                        .onBackpressureDrop()
-                        .concatMap(tick -> {
-                            var ids = connections.deviceIds();
-                            ids.forEach(id -> connections.send(id, ping));
-                            return presence.heartbeat(ids).onErrorResume(this::warn)
-                                    .then(endRevoked().onErrorResume(this::warn));
-                        })
-                        .subscribe(),
-                Flux.interval(Duration.ofMinutes(1), Schedulers.parallel())
-                        .onBackpressureDrop()
-                        .concatMap(tick -> signals.sweep().onErrorResume(this::warn))
-                        .subscribe());
+        var ids = connections.deviceIds();
+        ids.forEach(id -> connections.send(id, ping));
+        return items.isolate("presence", presence.heartbeat(ids)).then(endRevoked());
     }
 
     /**
@@ -81,7 +88,7 @@ class StreamMaintenance implements SmartLifecycle {
         java.util.Map<String, java.util.List<StreamConnections.Held>> byOrg = connections.held().stream()
                 .collect(java.util.stream.Collectors.groupingBy(StreamConnections.Held::orgId));
         return Flux.fromIterable(byOrg.entrySet())
-                .concatMap(e -> failures.isolate("stream-maintenance", "organisation " + e.getKey(),
+                .concatMap(e -> items.isolate("organisation " + e.getKey(),
                         devices.findAll(e.getKey(), e.getValue().stream().map(StreamConnections.Held::deviceId)
                                 .toList())
                         .collectMap(org.wardfleet.device.Device::id)
@@ -101,14 +108,9 @@ class StreamMaintenance implements SmartLifecycle {
                 .reduce(0, Integer::sum);
     }
 
-    private <T> Mono<T> warn(Throwable e) {
-        log.warn("Stream housekeeping failed; will retry: {}", e.toString());
-        return Mono.empty();
-    }
-
     @Override
     public void stop() {
-        Disposable.Composite r = running;
+        Disposable r = running;
         if (r != null) {
             r.dispose();
         }

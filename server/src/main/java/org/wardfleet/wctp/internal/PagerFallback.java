@@ -21,7 +21,9 @@ import org.wardfleet.audit.AuditLog;
 import org.wardfleet.messaging.Paging;
 import org.wardfleet.oncall.Pages;
 import org.wardfleet.platform.mongo.Documents;
-import org.wardfleet.platform.time.PeriodicTask;
+import org.wardfleet.platform.time.Job;
+import org.wardfleet.platform.time.JobFailures;
+import org.wardfleet.platform.time.JobRun;
 import org.wardfleet.wctp.WctpSenderAdministration;
 
 import com.mongodb.reactivestreams.client.MongoCollection;
@@ -39,7 +41,10 @@ import reactor.core.publisher.Mono;
  * patient data.
  */
 @Component
-class PagerFallback extends PeriodicTask {
+class PagerFallback implements Job {
+
+    /** Failure isolation per item (page, step, organisation): counted under this job's name. */
+    private final JobRun items;
 
     static final Duration LOOKBACK = Duration.ofHours(2);
     /** Gateway requests in flight at once (each retries on its own with back-off). */
@@ -54,8 +59,10 @@ class PagerFallback extends PeriodicTask {
     private final Clock clock;
     private final Duration every;
 
-    PagerFallback(Paging paging, Pages pages, ContactRules rules, WctpGatewayClient gateway, AuditLog audit,
+    PagerFallback(JobFailures failures,
+            Paging paging, Pages pages, ContactRules rules, WctpGatewayClient gateway, AuditLog audit,
             MongoDatabase db, Clock clock, @Value("${wardfleet.wctp.fallback-check:5s}") Duration every) {
+        this.items = new JobRun(name(), failures);
         this.paging = paging;
         this.pages = pages;
         this.rules = rules;
@@ -79,7 +86,7 @@ class PagerFallback extends PeriodicTask {
         return claimed(due).flatMap(done -> Flux.fromIterable(due)
                 .filter(u -> !done.contains(claimId(u)))
                 // a major incident may owe hundreds of pagers at once: a few gateway conversations in parallel
-                .flatMap(u -> isolate("page " + u.messageId() + " user " + u.userId(), claim(u)
+                .flatMap(u -> items.isolate("page " + u.messageId() + " user " + u.userId(), claim(u)
                         .filter(Boolean::booleanValue)
                         .flatMap(won -> send(u, byUser.get(u.userId()), now))), SENDS_IN_PARALLEL)
                 .reduce(0, Integer::sum));
@@ -185,12 +192,17 @@ class PagerFallback extends PeriodicTask {
     }
 
     @Override
-    protected Duration period() {
+    public String name() {
+        return "pager-fallback";
+    }
+
+    @Override
+    public java.time.Duration interval() {
         return every;
     }
 
     @Override
-    protected Mono<?> runOnce() {
+    public Mono<?> run() {
         return gateway.configured() ? check(clock.instant()) : Mono.empty();
     }
 }

@@ -6,7 +6,7 @@ import java.time.Instant;
 
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
-import org.wardfleet.platform.time.PeriodicTask;
+import org.wardfleet.platform.time.Job;
 
 import reactor.core.publisher.Mono;
 
@@ -18,7 +18,7 @@ import reactor.core.publisher.Mono;
  * audit log are kept under their own rules. The embedded server has no TTL indexes, so this runs in every mode.
  */
 @Component
-class WctpRetentionSweep extends PeriodicTask {
+class WctpRetentionSweep implements Job {
 
     private final WctpSubmissions submissions;
     private final PagerFallback fallback;
@@ -46,12 +46,23 @@ class WctpRetentionSweep extends PeriodicTask {
     }
 
     @Override
-    protected Duration period() {
+    public String name() {
+        return "wctp-retention-sweep";
+    }
+
+    /** A delete or write over shared records: one instance at a time is enough. */
+    @Override
+    public Scope scope() {
+        return Scope.ONE_INSTANCE;
+    }
+
+    @Override
+    public java.time.Duration interval() {
         return every;
     }
 
     @Override
-    protected Mono<?> runOnce() {
+    public Mono<?> run() {
         return sweep(clock.instant());
     }
 }

@@ -18,7 +18,9 @@ import org.wardfleet.audit.AuditEvent.Actor;
 import org.wardfleet.audit.AuditEvent.Outcome;
 import org.wardfleet.audit.AuditLog;
 import org.wardfleet.messaging.Paging;
-import org.wardfleet.platform.time.PeriodicTask;
+import org.wardfleet.platform.time.Job;
+import org.wardfleet.platform.time.JobFailures;
+import org.wardfleet.platform.time.JobRun;
 
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -33,7 +35,10 @@ import reactor.core.publisher.Mono;
  * actually connected to; a refused one fails at once ({@code final:address-refused}).
  */
 @Component
-class WctpStatusNotifier extends PeriodicTask {
+class WctpStatusNotifier implements Job {
+
+    /** Failure isolation per item (page, step, organisation): counted under this job's name. */
+    private final JobRun items;
 
     static final Duration LOOKBACK = Duration.ofHours(24);
 
@@ -46,11 +51,13 @@ class WctpStatusNotifier extends PeriodicTask {
     private final Duration backoff;
     private final WebClient http;
 
-    WctpStatusNotifier(WctpSubmissions submissions, ResponseUrlTargets targets, Paging paging, AuditLog audit,
+    WctpStatusNotifier(JobFailures failures,
+            WctpSubmissions submissions, ResponseUrlTargets targets, Paging paging, AuditLog audit,
             Clock clock,
             @Value("${wardfleet.wctp.status.check:2s}") Duration every,
             @Value("${wardfleet.wctp.status.attempts:8}") int attempts,
             @Value("${wardfleet.wctp.status.backoff:5s}") Duration backoff) {
+        this.items = new JobRun(name(), failures);
         this.submissions = submissions;
         this.http = WebClient.builder().clientConnector(new ReactorClientHttpConnector(targets.httpClient())).build();
         this.paging = paging;
@@ -64,9 +71,9 @@ class WctpStatusNotifier extends PeriodicTask {
     /** One pass at {@code now}: records what is newly owed, then POSTs what is due; returns how many POSTs succeeded. */
     Mono<Integer> check(Instant now) {
         return submissions.open(now.minus(LOOKBACK))
-                .concatMap(s -> isolate("submission " + s.pageId(), observe(s, now)))
+                .concatMap(s -> items.isolate("submission " + s.pageId(), observe(s, now)))
                 .then(Mono.defer(() -> submissions.due(now, 200)
-                        .flatMap(st -> isolate("status " + st.id(), post(st, now)), 8)
+                        .flatMap(st -> items.isolate("status " + st.id(), post(st, now)), 8)
                         .reduce(0, Integer::sum)));
     }
 
@@ -166,12 +173,17 @@ class WctpStatusNotifier extends PeriodicTask {
     }
 
     @Override
-    protected Duration period() {
+    public String name() {
+        return "wctp-status-notifier";
+    }
+
+    @Override
+    public java.time.Duration interval() {
         return every;
     }
 
     @Override
-    protected Mono<?> runOnce() {
+    public Mono<?> run() {
         return check(clock.instant());
     }
 }

@@ -28,6 +28,7 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 import org.wardfleet.audit.AuditLog;
 import org.wardfleet.device.Devices;
 import org.wardfleet.events.SecurityEvents;
+import org.wardfleet.platform.time.JobFailures;
 import org.wardfleet.push.DeviceWake;
 import org.wardfleet.support.TestApi;
 import org.wardfleet.support.TestDevice;
@@ -98,7 +99,7 @@ class EnforcementTests {
                 .jsonPath("$.reasons[0].code").isEqualTo("ACCESS_BLOCKED");
 
         // two instances reach the quarantine step at the same moment: it happens once
-        EnforcementEngine other = new EnforcementEngine(steps, devices, repository, events, wake, audit, clock,
+        EnforcementEngine other = new EnforcementEngine(JobFailures.logOnly(), steps, devices, repository, events, wake, audit, clock,
                 Duration.ofHours(1));
         Instant later = start.plus(Duration.ofHours(49));
         Flux.merge(engine.runDue(later), other.runDue(later)).collectList().block();
@@ -109,7 +110,7 @@ class EnforcementTests {
 
         // compliant again (a quarantined device may still report): pending steps cancelled, quarantine and block lifted
         report(phone, healthy(phone)).jsonPath("$.state").isEqualTo("COMPLIANT");
-        EnforcementEngine restarted = new EnforcementEngine(steps, devices, repository, events, wake, audit, clock,
+        EnforcementEngine restarted = new EnforcementEngine(JobFailures.logOnly(), steps, devices, repository, events, wake, audit, clock,
                 Duration.ofHours(1));
         restarted.runDue(start.plus(Duration.ofHours(200))).block();
         assertThat(done(admin, phone)).hasSize(4);
@@ -127,7 +128,7 @@ class EnforcementTests {
         bad.put("securityPatchLevel", LocalDate.now(ZoneOffset.UTC).minusDays(400).toString());
         report(phone, bad);
         // this process "dies" before anything ran; a new one (new instance id, same database) takes over
-        EnforcementEngine restarted = new EnforcementEngine(steps, devices, repository, events, wake, audit, clock,
+        EnforcementEngine restarted = new EnforcementEngine(JobFailures.logOnly(), steps, devices, repository, events, wake, audit, clock,
                 Duration.ofHours(1));
         restarted.runDue(start.plus(Duration.ofHours(73))).block();
         assertThat(done(admin, phone)).containsExactly("NOTIFY_USER", "NOTIFY_IT", "BLOCK_MESSAGING", "QUARANTINE");

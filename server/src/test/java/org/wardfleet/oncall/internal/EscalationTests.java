@@ -19,6 +19,8 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 import org.wardfleet.audit.AuditLog;
 import org.wardfleet.events.SecurityEvents;
 import org.wardfleet.messaging.Paging;
+import org.wardfleet.platform.time.DueTimers;
+import org.wardfleet.platform.time.JobFailures;
 import org.wardfleet.support.TestApi;
 import org.wardfleet.support.TestDevice;
 import org.wardfleet.support.WardfleetTest;
@@ -42,7 +44,10 @@ class EscalationTests {
 
     @Autowired WebTestClient http;
     @Autowired TestApi api;
-    @Autowired Escalation engine;
+    @Autowired EscalationJob engine;
+    @Autowired EscalationSteps steps;
+    @Autowired JobFailures failures;
+    @Autowired DueTimers timers;
     @Autowired PageStore pages;
     @Autowired Coverage coverage;
     @Autowired OnCallStore roles;
@@ -65,7 +70,7 @@ class EscalationTests {
         String id = page(t);
         assertThat(engine.tick(start.plusSeconds(5)).block()).isZero();
         // two instances reach step 2 at the same moment: it fires once
-        Escalation other = second();
+        EscalationJob other = second();
         Flux.merge(engine.tick(start.plusSeconds(125)), other.tick(start.plusSeconds(125))).blockLast();
         Map<?, ?> view = view(t.doctor(), id);
         assertThat(view.get("state")).isEqualTo("ESCALATED");
@@ -145,7 +150,7 @@ class EscalationTests {
     void aStoppedEngineStillShowsItsOverduePagesInTheMetricAndInHealth() {
         Team t = team();
         String id = page(t);
-        engine.stop();
+        // the escalation job does not run during this test (its tick is an hour): only the watchdog does
         try {
             Mono.from(db.getCollection("pages").updateOne(Filters.eq("_id", id), Updates.set("nextDueAt",
                     java.util.Date.from(clock.instant().minusSeconds(90))))).block();
@@ -158,7 +163,6 @@ class EscalationTests {
                     .exchange().expectStatus().isOk().expectBody(String.class).returnResult().getResponseBody();
             assertThat(scrape).containsPattern("wardfleet_escalations_overdue(\\{[^}]*\\})? [1-9]");
         } finally {
-            engine.start();
             http.post().uri("/api/v1/pages/" + id + "/resolve").headers(h -> h.setBearerAuth(t.doctor().token()))
                     .exchange().expectStatus().isOk();
         }
@@ -232,9 +236,9 @@ class EscalationTests {
         return counter == null ? 0 : counter.count();
     }
 
-    private Escalation second() {
-        return new Escalation(pages, coverage, roles, paging, events, audit, clock,
-                Duration.ofHours(1), List.of(), Duration.ofMinutes(2), Duration.ofMinutes(2), defaults);
+    /** Another instance's escalation job: its own instance id, the same database. */
+    private EscalationJob second() {
+        return new EscalationJob(failures, pages, steps, timers, clock, Duration.ofHours(1));
     }
 
     private Team team() {

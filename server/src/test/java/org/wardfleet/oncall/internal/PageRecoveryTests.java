@@ -44,7 +44,8 @@ class PageRecoveryTests {
     @Autowired TestApi api;
     @Autowired PageIntents intents;
     @Autowired PageIntentStore intentStore;
-    @Autowired Escalation engine;
+    @Autowired Escalation escalation;
+    @Autowired EscalationJob engine;
     @Autowired PageStore pages;
     @Autowired BroadcastStore broadcasts;
     @Autowired Paging paging;
@@ -68,7 +69,7 @@ class PageRecoveryTests {
         died(Kind.PAGE, w, key, new PageStore.Target("user", w.nurse().id()));
 
         // two instances recover at once: one of them finishes it
-        PageIntents other = new PageIntents(intentStore, engine, pages, broadcasts, paging, audit, clock,
+        PageIntents other = new PageIntents(intentStore, escalation, pages, broadcasts, paging, audit, clock,
                 new SimpleMeterRegistry(), Duration.ofSeconds(30), Duration.ofHours(1));
         Flux.merge(intents.recoverDue(clock.instant()), other.recoverDue(clock.instant())).blockLast();
 

@@ -47,7 +47,7 @@ class ReAlertingTests {
 
     @Autowired WebTestClient http;
     @Autowired TestApi api;
-    @Autowired Escalation engine;
+    @Autowired EscalationJob engine;
     @Autowired Clock clock;
 
     record Paged(TestApi.User doctor, String token, String pageId) {

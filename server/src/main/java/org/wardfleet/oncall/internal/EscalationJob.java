@@ -1,0 +1,113 @@
+package org.wardfleet.oncall.internal;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.UUID;
+
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.stereotype.Component;
+import org.wardfleet.platform.time.DueTimers;
+import org.wardfleet.platform.time.Job;
+import org.wardfleet.platform.time.JobFailures;
+import org.wardfleet.platform.time.JobRun;
+
+import reactor.core.publisher.Mono;
+
+/**
+ * The escalation engine, a job of the platform's engine: every {@code wardfleet.oncall.tick} (1 s), on every instance,
+ * the pages whose next step is due — or comes due before the next pass, on a timer for its due time — are claimed — a lease of {@link #LEASE}, fenced by the page's (round, step), so each
+ * step fires once whichever instance gets there — and fired by {@link EscalationSteps}; then the re-alerts that are
+ * due. Each page is isolated: one that cannot be read or fired is logged, counted
+ * ({@code wardfleet.jobs.failures{job="escalation"}}) and retried at a later pass, and never stops the others.
+ */
+@Component
+class EscalationJob implements Job {
+
+    static final Duration LEASE = Duration.ofSeconds(30);
+    /** Steps read per pass, and fired at once. */
+    static final int BATCH = 500;
+    static final int CONCURRENCY = 32;
+    /** How far ahead of a real-time pass steps get a timer (at most one tick: the next pass takes over from there). */
+    static final Duration AHEAD = Duration.ofSeconds(5);
+
+    final String instanceId = UUID.randomUUID().toString();
+    private final JobRun items;
+    private final PageStore store;
+    private final EscalationSteps steps;
+    private final DueTimers timers;
+    private final Clock clock;
+    private final Duration tick;
+
+    EscalationJob(JobFailures failures, PageStore store, EscalationSteps steps, DueTimers timers, Clock clock,
+            @Value("${wardfleet.oncall.tick:1s}") Duration tick) {
+        this.timers = timers;
+        this.items = new JobRun(name(), failures);
+        this.store = store;
+        this.steps = steps;
+        this.clock = clock;
+        this.tick = tick;
+    }
+
+    @Override
+    public String name() {
+        return "escalation";
+    }
+
+    @Override
+    public Duration interval() {
+        return tick;
+    }
+
+    @Override
+    public Mono<?> run() {
+        return tick(clock.instant(), true);
+    }
+
+    /** One pass at {@code now} (a test's chosen instant): due steps, then re-alerts; returns how many steps fired. */
+    Mono<Integer> tick(Instant now) {
+        return tick(now, false);
+    }
+
+    /**
+     * One pass: the steps due at {@code now} are claimed and fired, side by side (the claim makes that safe: one slow
+     * step must not make the others late), then the re-alerts. With {@code ahead} (the engine's real-time pass), the
+     * steps coming due before the next pass are not left to it — up to a tick late — but each gets a timer for its
+     * due time, claimed and fired then ({@link #onTime}).
+     */
+    private Mono<Integer> tick(Instant now, boolean ahead) {
+        Instant horizon = ahead ? now.plus(tick.compareTo(AHEAD) < 0 ? tick : AHEAD) : now;
+        return store.due(horizon, BATCH, items::skipped)
+                .filter(p -> {
+                    if (!p.nextDueAt().isAfter(now)) {
+                        return true;
+                    }
+                    onTime(p);
+                    return false;
+                })
+                .flatMap(p -> items.isolate("page " + p.id(), claimAndFire(p, now)), CONCURRENCY)
+                .reduce(0, Integer::sum)
+                .flatMap(fired -> store.realertsDue(now, priority -> steps.realertAt(priority, now), 200,
+                                items::skipped)
+                        .concatMap(p -> items.isolate("page " + p.id(), steps.realert(p, now)))
+                        .then(Mono.just(fired)));
+    }
+
+    private Mono<Integer> claimAndFire(PageStore.Page p, Instant now) {
+        return store.claim(p, instanceId, now, now.plus(LEASE)).flatMap(c -> steps.fire(c, instanceId, now));
+    }
+
+    /**
+     * A timer for a step due before the next pass: at its due time the step is claimed and fired (by whichever
+     * instance claims it first; a step already timed here is not timed twice). A timer lost with the process leaves
+     * the step due in storage: the next pass, here or elsewhere, fires it.
+     */
+    private void onTime(PageStore.Page p) {
+        timers.at(items, p.id() + "/" + p.round() + "/" + p.step(), "page " + p.id(), p.nextDueAt(),
+                () -> claimAndFire(p, laterOf(clock.instant(), p.nextDueAt())));
+    }
+
+    private static Instant laterOf(Instant a, Instant b) {
+        return a.isAfter(b) ? a : b;
+    }
+}
