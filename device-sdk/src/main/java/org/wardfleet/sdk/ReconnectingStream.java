@@ -168,7 +168,7 @@ public final class ReconnectingStream implements AutoCloseable {
     }
 
     private void onEvent(String event) {
-        if (event.startsWith("{\"type\":\"reconnect\"")) {
+        if (event.contains("\"type\":\"reconnect\"")) {
             long within;
             try {
                 JsonNode hint = Http.JSON.readTree(event);

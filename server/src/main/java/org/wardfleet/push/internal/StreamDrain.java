@@ -52,7 +52,10 @@ class StreamDrain implements SmartLifecycle {
             callback.run();
             return;
         }
-        String hint = DeviceStreamHandler.event(Map.of("type", "reconnect", "withinMs", handover.toMillis()));
+        Map<String, Object> fields = new java.util.LinkedHashMap<>();
+        fields.put("type", "reconnect"); // first: devices tell events apart by their start
+        fields.put("withinMs", handover.toMillis());
+        String hint = DeviceStreamHandler.event(fields);
         connections.held().forEach(h -> StreamConnections.send(h, hint));
         log.info("Shutting down: asked {} device streams to reconnect elsewhere within {} ms", held,
                 handover.toMillis());
