@@ -179,6 +179,22 @@ public final class DeviceClient {
         return DeviceStream.open(http, auth("GET", DeviceStream.PATH), onEvent);
     }
 
+    /**
+     * The device stream, kept open: reconnected with back-off and jitter whenever it drops, moved to another instance
+     * when the one holding it shuts down (a {@code reconnect} event), and {@link ReconnectingStream.Listener#connected}
+     * after every connection so the app subscribes and fetches what it missed. Close it to disconnect for good.
+     */
+    public ReconnectingStream keepStreamOpen(ReconnectingStream.Listener listener) {
+        return keepStreamOpen(listener, ReconnectingStream.Backoff.DEFAULT);
+    }
+
+    /** As {@link #keepStreamOpen(ReconnectingStream.Listener)} with a back-off of the app's choosing. */
+    public ReconnectingStream keepStreamOpen(ReconnectingStream.Listener listener, ReconnectingStream.Backoff backoff) {
+        // a fresh device token for every attempt: a reconnection minutes later must not reuse an expired one
+        return ReconnectingStream.start(onEvent -> DeviceStream.connect(http, auth("GET", DeviceStream.PATH), onEvent),
+                listener, backoff);
+    }
+
     /** A single-use nonce for the next posture report (valid 5 minutes). */
     public String attestationChallenge() {
         return http.postJson("/device/v1/attestation/challenge", Map.of(),

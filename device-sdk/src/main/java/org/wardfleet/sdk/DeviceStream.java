@@ -11,7 +11,8 @@ import java.util.function.Consumer;
 /**
  * The device's WebSocket to {@code /device/v1/stream}, authenticated on the upgrade request like any device call.
  * Events are tiny JSON texts; a {@code sync} event means "fetch your policy (or messages) now". If the stream drops,
- * the app reconnects with back-off and relies on check-in meanwhile.
+ * the app reconnects with back-off and jitter and relies on check-in meanwhile: {@link ReconnectingStream} does that, and
+ * follows a {@code reconnect} event (an instance that is shutting down) by moving to another instance at once.
  */
 public final class DeviceStream implements AutoCloseable {
 
@@ -26,11 +27,16 @@ public final class DeviceStream implements AutoCloseable {
     }
 
     static DeviceStream open(Http http, Map<String, String> headers, Consumer<String> onEvent) {
+        return connect(http, headers, onEvent).orTimeout(15, TimeUnit.SECONDS).join();
+    }
+
+    /** Opens the stream without waiting (what {@link ReconnectingStream} uses, for many phones on few threads). */
+    static CompletableFuture<DeviceStream> connect(Http http, Map<String, String> headers, Consumer<String> onEvent) {
         String url = http.baseUrl().replaceFirst("^http", "ws") + PATH;
         CompletableFuture<Void> closed = new CompletableFuture<>();
         WebSocket.Builder builder = http.client().newWebSocketBuilder();
         headers.forEach(builder::header);
-        WebSocket socket = builder.buildAsync(URI.create(url), new WebSocket.Listener() {
+        return builder.buildAsync(URI.create(url), new WebSocket.Listener() {
             private final StringBuilder partial = new StringBuilder();
 
             @Override
@@ -55,8 +61,7 @@ public final class DeviceStream implements AutoCloseable {
             public void onError(WebSocket webSocket, Throwable error) {
                 closed.completeExceptionally(error);
             }
-        }).orTimeout(15, TimeUnit.SECONDS).join();
-        return new DeviceStream(socket, closed);
+        }).orTimeout(15, TimeUnit.SECONDS).thenApply(socket -> new DeviceStream(socket, closed));
     }
 
     /**

@@ -59,14 +59,21 @@ final class EmbeddedStorage implements EmbeddedWireServer.Storage, AutoCloseable
     /** Guards the decisions on {@link #refusing} and {@link #storeFailed}. */
     private final Object state = new Object();
 
+    /** Where the wire server listens and the password it accepts (the in-process default: loopback, any port). */
+    record Listen(String host, int port, String password) {
+        static Listen loopback() {
+            return new Listen("127.0.0.1", 0, randomPassword());
+        }
+    }
+
     private EmbeddedStorage(Path file, DataDirectoryLock directory, StorageStatus status, long minFree, boolean sync,
-            MongoBackend memory) {
+            MongoBackend memory, Listen listen) {
         this.file = file;
         this.directory = directory;
         this.status = status;
         this.minFree = minFree;
         this.sync = sync;
-        this.password = randomPassword();
+        this.password = listen.password();
         if (memory != null) {
             this.backend = memory;
             memory.enableOplog();
@@ -82,7 +89,8 @@ final class EmbeddedStorage implements EmbeddedWireServer.Storage, AutoCloseable
             checks.scheduleWithFixedDelay(this::check, 0, CHECK.toMillis(), TimeUnit.MILLISECONDS);
         }
         try {
-            this.server = new EmbeddedWireServer(this, ScramSha256.forPassword(USER, password), "127.0.0.1");
+            this.server = new EmbeddedWireServer(this, ScramSha256.forPassword(USER, password), listen.host(),
+                    listen.port());
         } catch (RuntimeException e) {
             if (checks != null) {
                 checks.shutdownNow();
@@ -93,15 +101,20 @@ final class EmbeddedStorage implements EmbeddedWireServer.Storage, AutoCloseable
     }
 
     static EmbeddedStorage inMemory(StorageStatus status) {
-        return new EmbeddedStorage(null, null, status, 0, false, new KeyLookupIndex.Memory());
+        return new EmbeddedStorage(null, null, status, 0, false, new KeyLookupIndex.Memory(), Listen.loopback());
     }
 
     /** Locks {@code dataDir} and opens (or creates) {@code wardfleet.mv} in it. */
     static EmbeddedStorage h2(Path dataDir, StorageStatus status, long minFree, boolean sync) {
+        return h2(dataDir, status, minFree, sync, Listen.loopback());
+    }
+
+    /** As {@link #h2(Path, StorageStatus, long, boolean)}, listening where {@code listen} says ({@link StorageServer}). */
+    static EmbeddedStorage h2(Path dataDir, StorageStatus status, long minFree, boolean sync, Listen listen) {
         DataDirectoryLock directory = DataDirectoryLock.acquire(dataDir);
         try {
             return new EmbeddedStorage(directory.directory().resolve("wardfleet.mv"), directory, status, minFree,
-                    sync, null);
+                    sync, null, listen);
         } catch (RuntimeException e) {
             directory.close();
             throw e;
@@ -109,7 +122,7 @@ final class EmbeddedStorage implements EmbeddedWireServer.Storage, AutoCloseable
     }
 
     String connectionString() {
-        return "mongodb://127.0.0.1:" + server.address().getPort();
+        return "mongodb://" + server.address().getHostString() + ":" + server.address().getPort();
     }
 
     /** The client's credential; the password exists in this process's memory only. */

@@ -87,11 +87,11 @@ final class EmbeddedWireServer implements AutoCloseable {
             new DefaultThreadFactory("embedded-mongo-command", true));
     private final Channel channel;
 
-    EmbeddedWireServer(Storage storage, ScramSha256 credentials, String host) {
+    EmbeddedWireServer(Storage storage, ScramSha256 credentials, String host, int port) {
         ServerBootstrap bootstrap = new ServerBootstrap().group(boss, workers)
                 .channel(NioServerSocketChannel.class)
                 .option(ChannelOption.SO_BACKLOG, 100)
-                .localAddress(new InetSocketAddress(host, 0))
+                .localAddress(new InetSocketAddress(host, port))
                 .childOption(ChannelOption.TCP_NODELAY, Boolean.TRUE)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
