@@ -21,7 +21,7 @@ public final class DeviceStream implements AutoCloseable {
     private final WebSocket socket;
     private final CompletableFuture<Void> closed;
 
-    private DeviceStream(WebSocket socket, CompletableFuture<Void> closed) {
+    DeviceStream(WebSocket socket, CompletableFuture<Void> closed) {
         this.socket = socket;
         this.closed = closed;
     }
@@ -36,7 +36,7 @@ public final class DeviceStream implements AutoCloseable {
         CompletableFuture<Void> closed = new CompletableFuture<>();
         WebSocket.Builder builder = http.client().newWebSocketBuilder();
         headers.forEach(builder::header);
-        return builder.buildAsync(URI.create(url), new WebSocket.Listener() {
+        CompletableFuture<WebSocket> building = builder.buildAsync(URI.create(url), new WebSocket.Listener() {
             private final StringBuilder partial = new StringBuilder();
 
             @Override
@@ -61,7 +61,16 @@ public final class DeviceStream implements AutoCloseable {
             public void onError(WebSocket webSocket, Throwable error) {
                 closed.completeExceptionally(error);
             }
-        }).orTimeout(15, TimeUnit.SECONDS).thenApply(socket -> new DeviceStream(socket, closed));
+        });
+        // a handshake that completes after the caller gave up must not leave a stream open that nobody reads: the
+        // server would go on holding (and waking) the device there, and a retry would make a second one
+        CompletableFuture<WebSocket> bounded = building.copy().orTimeout(15, TimeUnit.SECONDS);
+        bounded.whenComplete((socket, error) -> {
+            if (error != null) {
+                building.thenAccept(WebSocket::abort);
+            }
+        });
+        return bounded.thenApply(socket -> new DeviceStream(socket, closed));
     }
 
     /**

@@ -8,7 +8,6 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Supplier;
 
 import tools.jackson.databind.JsonNode;
 
@@ -65,7 +64,8 @@ public final class ReconnectingStream implements AutoCloseable {
             daemon("wardfleet-sdk-reconnect"));
     private static final ExecutorService CALLBACKS = Executors.newCachedThreadPool(daemon("wardfleet-sdk-stream"));
 
-    private final Supplier<java.util.concurrent.CompletableFuture<DeviceStream>> opener;
+    private final java.util.function.Function<java.util.function.Consumer<String>,
+            java.util.concurrent.CompletableFuture<DeviceStream>> opener;
     private final Listener listener;
     private final Backoff backoff;
     private final AtomicInteger failures = new AtomicInteger();
@@ -75,8 +75,8 @@ public final class ReconnectingStream implements AutoCloseable {
     private boolean hinted; // guarded by lock: a reconnection for the current stream is already scheduled
     private boolean closed; // guarded by lock
 
-    private ReconnectingStream(Supplier<java.util.concurrent.CompletableFuture<DeviceStream>> opener,
-            Listener listener, Backoff backoff) {
+    private ReconnectingStream(java.util.function.Function<java.util.function.Consumer<String>,
+            java.util.concurrent.CompletableFuture<DeviceStream>> opener, Listener listener, Backoff backoff) {
         this.opener = opener;
         this.listener = listener;
         this.backoff = backoff;
@@ -85,10 +85,9 @@ public final class ReconnectingStream implements AutoCloseable {
     /** Opens the stream (asynchronously: {@link Listener#connected} says when) and keeps it open until closed. */
     static ReconnectingStream start(java.util.function.Function<java.util.function.Consumer<String>,
             java.util.concurrent.CompletableFuture<DeviceStream>> connect, Listener listener, Backoff backoff) {
-        ReconnectingStream[] self = new ReconnectingStream[1];
-        self[0] = new ReconnectingStream(() -> connect.apply(event -> self[0].onEvent(event)), listener, backoff);
-        self[0].attempt();
-        return self[0];
+        ReconnectingStream stream = new ReconnectingStream(connect, listener, backoff);
+        stream.attempt();
+        return stream;
     }
 
     /** Connections opened so far (1 after the first; each reconnection adds one). */
@@ -110,8 +109,9 @@ public final class ReconnectingStream implements AutoCloseable {
             }
         }
         java.util.concurrent.CompletableFuture<DeviceStream> opening;
+        java.util.concurrent.atomic.AtomicReference<DeviceStream> mine = new java.util.concurrent.atomic.AtomicReference<>();
         try {
-            opening = opener.get();
+            opening = opener.apply(event -> onEvent(mine.get(), event));
         } catch (RuntimeException e) {
             retryLater();
             return;
@@ -121,6 +121,7 @@ public final class ReconnectingStream implements AutoCloseable {
                 retryLater();
                 return;
             }
+            mine.set(stream);
             DeviceStream previous;
             synchronized (lock) {
                 if (closed) {
@@ -167,7 +168,7 @@ public final class ReconnectingStream implements AutoCloseable {
         retryLater();
     }
 
-    private void onEvent(String event) {
+    private void onEvent(DeviceStream from, String event) {
         if (event.contains("\"type\":\"reconnect\"")) {
             long within;
             try {
@@ -177,7 +178,8 @@ public final class ReconnectingStream implements AutoCloseable {
                 within = 0;
             }
             synchronized (lock) {
-                if (closed || hinted) {
+                // only the stream in use moves: a hint on one already replaced (or not yet in use) changes nothing
+                if (closed || hinted || from == null || from != current) {
                     return;
                 }
                 hinted = true;

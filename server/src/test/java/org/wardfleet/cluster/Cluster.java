@@ -47,6 +47,8 @@ final class Cluster implements AutoCloseable {
     static final Path HAPROXY = Path.of("/usr/sbin/haproxy");
     static final JsonMapper JSON = JsonMapper.builder().build();
     static final Duration WAIT = Duration.ofMinutes(4);
+    /** Starting a Wardfleet instance: seconds on an idle machine, minutes on a small shared CI machine. */
+    static final Duration START = Duration.ofMinutes(8);
 
     private final Path root;
     private final String[] extraArgs;
@@ -198,14 +200,26 @@ final class Cluster implements AutoCloseable {
                 "--wardfleet.data-key=" + secrets, "--wardfleet.pki.ca-passphrase=" + secrets,
                 "--wardfleet.messaging.master-key=" + secrets,
                 // leave the balancer first (it checks every 500 ms, two failures), then hand streams over
-                "--wardfleet.shutdown.drain-delay=3s", "--wardfleet.shutdown.stream-handover=3s"));
+                "--wardfleet.shutdown.drain-delay=5s", "--wardfleet.shutdown.stream-handover=3s"));
         args.addAll(List.of(extraArgs));
         node.server = PackagedServer.start(PackagedServer.currentJava(), node.dir, node.port,
                 List.of("-Xmx384m", "-XX:TieredStopAtLevel=1"), args.toArray(String[]::new));
     }
 
+    /** Waits until the instance's readiness answers 200 (bounded generously: instances start side by side). */
     void ready(Node node) throws Exception {
-        node.server.readiness(node.server.https());
+        HttpClient http = client();
+        PackagedServer server = node.server;
+        waitFor(node.name + " ready", START, () -> {
+            try {
+                return send(http, node, "GET", "/actuator/health/readiness", null).statusCode() == 200;
+            } catch (IOException notYet) {
+                return false;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }, () -> (server.process().isAlive() ? "" : "process ended; ") + "log:\n" + server.logText());
     }
 
     /** SIGKILL, as the OOM killer or a power cut would. */

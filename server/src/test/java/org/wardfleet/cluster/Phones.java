@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -49,6 +50,9 @@ final class Phones implements AutoCloseable {
         final List<Instant> dropped = new CopyOnWriteArrayList<>();
         final Map<String, AtomicInteger> received = new ConcurrentHashMap<>();
         final AtomicInteger fetchFailures = new AtomicInteger();
+        /** Message ids whose READ receipt the server answered 2xx (with {@link Phones#reading}). */
+        final Set<String> read = ConcurrentHashMap.newKeySet();
+        final Set<String> unread = ConcurrentHashMap.newKeySet();
         volatile ReconnectingStream stream;
 
         Phone(String deviceId, String userId, SoftwareKeyStore keys, DeviceClient client) {
@@ -71,31 +75,39 @@ final class Phones implements AutoCloseable {
     private final List<Phone> phones = new CopyOnWriteArrayList<>();
     /** Fetches run here, not on the WebSocket's thread. */
     private final ExecutorService fetches = Executors.newFixedThreadPool(8);
+    /** Whether each phone sends a READ receipt for every message it fetched (the person opened it). */
+    private volatile boolean reading;
+
+    /** From now on every phone sends READ receipts for what it fetches. */
+    void reading() {
+        reading = true;
+    }
 
     List<Phone> all() {
         return phones;
     }
 
-    /** {@code count} phones spread over the clinicians, enrolled 8 at a time through the balancer. */
+    /** {@code count} phones spread over the clinicians, enrolled 4 at a time through the balancer. */
     static Phones enroll(Cluster cluster, HttpClient http, String admin, List<Clinician> clinicians, int count)
             throws Exception {
         Phones phones = new Phones();
         X509Certificate server = cluster.serverCertificate();
-        ExecutorService enrolling = Executors.newFixedThreadPool(8);
+        ExecutorService enrolling = Executors.newFixedThreadPool(4);
         try {
             List<Future<Phone>> made = new ArrayList<>();
             for (int i = 0; i < count; i++) {
                 Clinician clinician = clinicians.get(i % clinicians.size());
                 made.add(enrolling.submit(() -> {
-                    String secret = cluster.json(cluster.send(http, "POST", "/api/v1/enrollment/invitations", admin,
-                            "{\"ownership\":\"COPE\",\"platform\":\"android\",\"assignedUserId\":\"" + clinician.id()
-                                    + "\"}", Map.of()), 201).path("secret").asString();
-                    SoftwareKeyStore keys = SoftwareKeyStore.generate();
-                    EnrolledDevice device = new EnrollmentClient(cluster.url(), MutualTls.trusting(server)).enroll(
-                            secret, keys, new EnrollmentClient.DeviceInfo("android", "Pixel 8", "15", "2026-10-05",
-                                    "1.0.0"), clinician.token());
-                    return new Phone(device.deviceId(), clinician.id(), keys, DeviceClient.withMutualTls(
-                            cluster.url(), MutualTls.context(keys, device.certificateChain(), server)));
+                    // a handshake the loaded machine did not finish in time is tried again with a new invitation
+                    for (int attempt = 1;; attempt++) {
+                        try {
+                            return enroll(cluster, http, admin, clinician, server);
+                        } catch (java.io.UncheckedIOException e) {
+                            if (attempt == 3) {
+                                throw e;
+                            }
+                        }
+                    }
                 }));
             }
             for (Future<Phone> phone : made) {
@@ -105,6 +117,19 @@ final class Phones implements AutoCloseable {
             enrolling.shutdownNow();
         }
         return phones;
+    }
+
+    private static Phone enroll(Cluster cluster, HttpClient http, String admin, Clinician clinician,
+            X509Certificate server) throws Exception {
+        String secret = cluster.json(cluster.send(http, "POST", "/api/v1/enrollment/invitations", admin,
+                "{\"ownership\":\"COPE\",\"platform\":\"android\",\"assignedUserId\":\"" + clinician.id()
+                        + "\"}", Map.of()), 201).path("secret").asString();
+        SoftwareKeyStore keys = SoftwareKeyStore.generate();
+        EnrolledDevice device = new EnrollmentClient(cluster.url(), MutualTls.trusting(server)).enroll(
+                secret, keys, new EnrollmentClient.DeviceInfo("android", "Pixel 8", "15", "2026-10-05",
+                        "1.0.0"), clinician.token());
+        return new Phone(device.deviceId(), clinician.id(), keys, DeviceClient.withMutualTls(
+                cluster.url(), MutualTls.context(keys, device.certificateChain(), server)));
     }
 
     /** Opens every phone's stream (kept open from now on). */
@@ -143,6 +168,15 @@ final class Phones implements AutoCloseable {
                         inbox.messages().forEach(m -> phone.received.computeIfAbsent(m.id(),
                                 id -> new AtomicInteger()).incrementAndGet());
                         phone.cursor.set(inbox.cursor());
+                        if (reading) {
+                            inbox.messages().forEach(m -> phone.unread.add(m.id()));
+                        }
+                        for (String id : List.copyOf(phone.unread)) {
+                            // idempotent: one that failed is sent again on the next attempt, as an app would
+                            phone.client.receipt(id, "READ", null);
+                            phone.unread.remove(id);
+                            phone.read.add(id);
+                        }
                         return;
                     } catch (RuntimeException e) {
                         phone.fetchFailures.incrementAndGet();

@@ -15,7 +15,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *        {@code fall × inter} + 1 s). 0 (the default): no balancer in front
  * @param streamHandover the window in which device streams are asked to move ({@code {"type":"reconnect",
  *        "withinMs":…}}: each device opens its new stream at a random moment in it, then drops this one); streams still
- *        here after it (plus a second) are closed
+ *        here after it (plus up to 10 s for connections under way) are closed
  */
 @ConfigurationProperties("wardfleet.shutdown")
 public record ShutdownProperties(@DefaultValue("0s") Duration drainDelay, @DefaultValue("5s") Duration streamHandover) {

@@ -16,22 +16,28 @@ import reactor.core.publisher.Flux;
  * On a graceful stop, after the load balancer has taken this instance out ({@link GracefulDrain}): every stream held
  * here gets {@code {"type":"reconnect","withinMs":n}} — the device opens a new stream (through the balancer, so on
  * another instance) at a random moment within n ms and then drops this one — and whatever is still here after the
- * handover window (plus a second) is closed, before the web server's graceful shutdown waits for requests in flight. A
+ * handover window (plus 10 s for connections under way) is closed, before the web server's graceful shutdown waits for requests in flight. A
  * device never has a gap: its new stream is open before the old one goes, and it fetches on every connection anyway.
+ * Without a drain delay (no balancer in front) the streams are closed right after the hint.
  */
 @Component
 class StreamDrain implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(StreamDrain.class);
     private static final Duration CHECK = Duration.ofMillis(100);
+    /** After the handover window, time for the last devices' new connections to complete (a busy machine). */
+    private static final Duration SLACK = Duration.ofSeconds(10);
 
     private final StreamConnections connections;
     private final Duration handover;
+    /** Without a balancer in front (no drain delay) a reconnection would only find this instance: no waiting. */
+    private final boolean balanced;
     private volatile boolean running;
 
     StreamDrain(StreamConnections connections, ShutdownProperties properties) {
         this.connections = connections;
         this.handover = properties.streamHandover();
+        this.balanced = !properties.drainDelay().isZero();
     }
 
     @Override
@@ -59,7 +65,7 @@ class StreamDrain implements SmartLifecycle {
         connections.held().forEach(h -> StreamConnections.send(h, hint));
         log.info("Shutting down: asked {} device streams to reconnect elsewhere within {} ms", held,
                 handover.toMillis());
-        long checks = handover.plusSeconds(1).toMillis() / CHECK.toMillis();
+        long checks = balanced ? handover.plus(SLACK).toMillis() / CHECK.toMillis() : 0;
         Flux.interval(CHECK).take(checks).takeUntil(tick -> connections.size() == 0)
                 .then()
                 .doFinally(signal -> {
