@@ -66,8 +66,9 @@ class MongoConfiguration {
     }
 
     @Bean
-    InsertFeed insertFeed(MongoProperties properties) {
-        return new InsertFeed(!properties.external());
+    SignalChannels signalChannels(MongoDatabase db, MongoProperties properties, SignalProperties signals, Clock clock,
+            MeterRegistry meters) {
+        return new SignalChannels(db, !properties.external(), signals, clock, meters);
     }
 
     @Bean
