@@ -26,6 +26,11 @@ public class TestApi {
         this.tenants = tenants;
     }
 
+    /** The API of a server started by a test itself ({@link RunningServer}), e.g. one of two instances. */
+    public static TestApi of(RunningServer server) {
+        return new TestApi(server.http(), server.bean(Tenants.class));
+    }
+
     public WebTestClient http() {
         return http;
     }

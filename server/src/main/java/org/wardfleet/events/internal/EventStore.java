@@ -43,14 +43,15 @@ class EventStore implements SecurityEvents {
     private final MongoCollection<Document> events;
     private final EventsProperties properties;
     private final Clock clock;
-    private final org.wardfleet.platform.mongo.InsertFeed feed;
+    private final org.wardfleet.platform.mongo.SignalChannel<Document> live;
 
     EventStore(MongoDatabase db, EventsProperties properties, Clock clock,
-            org.wardfleet.platform.mongo.InsertFeed feed) {
+            org.wardfleet.platform.mongo.SignalChannels channels) {
         this.events = db.getCollection("security_events");
         this.properties = properties;
         this.clock = clock;
-        this.feed = feed;
+        // the event log itself: never swept by the channel; a subscriber that may have missed events reloads recent
+        this.live = channels.open("security_events", d -> d, d -> d, null, Mono.empty());
     }
 
     @Override
@@ -60,12 +61,12 @@ class EventStore implements SecurityEvents {
                 .append("details", new Document(details))
                 .append("webhook", properties.webhookUrl() == null ? "NONE" : "PENDING").append("attempts", 0)
                 .append("nextAttemptAt", Documents.date(clock.instant()));
-        return feed.insert(events, java.util.List.of(doc));
+        return live.insert(java.util.List.of(doc));
     }
 
     /** Events of this organisation inserted from now on, from any instance. */
     Flux<SecurityEvent> live(String orgId) {
-        return feed.inserts(events)
+        return live.watch()
                 .filter(d -> orgId.equals(d.getString("orgId")))
                 .map(EventStore::toEvent);
     }

@@ -314,8 +314,8 @@ class Messaging implements org.wardfleet.messaging.Paging {
     private static final int PUSH_CHUNK = 250;
 
     /**
-     * The message itself, as a {@code deliver} event, onto the streams of the targets that are connected to this
-     * instance, subscribed to messages and hold a message key (A256KW: microseconds a device): no wake-up, no fetch.
+     * The message itself, as a {@code deliver} event, onto the streams of the targets that are connected (to this
+     * instance or, through the signals, another), subscribed to messages and hold a message key (A256KW: microseconds a device): no wake-up, no fetch.
      * Each copy carries inside its ciphertext a receipt token only this device can read, and the device proves
      * delivery by sending it back ({@link StreamDelivered}); until then the user stays SENT, and escalation and the
      * pager fallback go on as for any message. The keys are read while {@code recorded} is being written, and each
@@ -329,31 +329,36 @@ class Messaging implements org.wardfleet.messaging.Paging {
                 serials.put(d.id(), d.certificateSerial());
             }
         });
-        java.util.Set<String> here = streams.subscribedHere(message.orgId(), StreamDelivery.MESSAGES, serials);
-        if (here.isEmpty() || message.body() == null) {
-            return recorded.thenReturn(java.util.Set.of());
-        }
-        List<Device> local = targets.stream().filter(d -> here.contains(d.id())).toList();
+        return streams.reachable(message.orgId(), StreamDelivery.MESSAGES, serials)
+                .flatMap(here -> here.isEmpty() || message.body() == null ? recorded.thenReturn(java.util.Set.<String>of())
+                        : pushTo(message, targets.stream().filter(d -> here.contains(d.id())).toList(), recorded))
+                // never fails the send: every device not known to be pushed is woken instead (a device that got
+                // its copy anyway may fetch it again, and keeps messages by id); a failed record fails the send
+                .onErrorResume(e -> recorded.thenReturn(java.util.Set.<String>of())
+                        .doOnNext(none -> LOG.warn("Pushing message {} on streams failed, waking its devices instead: {}",
+                                message.id(), e.toString())));
+    }
+
+    /** Copies for {@code reachable} devices, on this instance's streams or handed to the instance holding each. */
+    private Mono<java.util.Set<String>> pushTo(MessageStore.Message message, List<Device> reachable,
+            Mono<Void> recorded) {
         return Mono.zip(text(message), crypto.derived(message.orgId(), StreamDelivered.PURPOSE))
                 .flatMapMany(t -> {
                     Map<String, Object> content = content(message, t.getT1());
-                    return messageKeys.currentInChunks(message.orgId(), local, PUSH_CHUNK)
+                    return messageKeys.currentInChunks(message.orgId(), reachable, PUSH_CHUNK)
                             .flatMap(chunk -> recorded.then(Mono.fromCallable(() -> {
                                 Map<String, StreamDelivery.Copy> copies = new LinkedHashMap<>();
                                 for (MessageKeys.Held held : chunk) {
                                     copies.put(held.device().id(), copy(message, content, held.device(), held.key(),
                                             t.getT2()));
                                 }
-                                return streams.send(message.orgId(), StreamDelivery.MESSAGES, copies);
-                            }).subscribeOn(Schedulers.parallel())));
+                                return copies;
+                            }).subscribeOn(Schedulers.parallel()))
+                                    .flatMap(copies -> streams.deliver(message.orgId(), StreamDelivery.MESSAGES,
+                                            copies)));
                 })
                 .collect(java.util.HashSet<String>::new, java.util.Set::addAll)
-                .<java.util.Set<String>>map(java.util.Set::copyOf)
-                // never fails the send: every device not known to be pushed is woken instead (a device that got
-                // its copy anyway may fetch it again, and keeps messages by id); a failed record fails the send
-                .onErrorResume(e -> recorded.thenReturn(java.util.Set.<String>of())
-                        .doOnNext(none -> LOG.warn("Pushing message {} on streams failed, waking its devices instead: {}",
-                                message.id(), e.toString())));
+                .map(java.util.Set::copyOf);
     }
 
     /** One device's {@code deliver} event: the content and its receipt token, under the device's message key. */

@@ -13,6 +13,8 @@ import org.springframework.core.env.Environment;
 
 import com.mongodb.ConnectionString;
 import com.mongodb.MongoClientSettings;
+import com.mongodb.ReadConcern;
+import com.mongodb.WriteConcern;
 import com.mongodb.reactivestreams.client.MongoClient;
 import com.mongodb.reactivestreams.client.MongoClients;
 import com.mongodb.reactivestreams.client.MongoDatabase;
@@ -56,7 +58,7 @@ class MongoConfiguration {
         if (properties.external()) {
             ConnectionString uri = new ConnectionString(properties.uri());
             log.info("Storage: external MongoDB at {}", redact(uri));
-            settings.applyConnectionString(uri);
+            settings = external(uri);
         } else {
             settings.applyConnectionString(new ConnectionString(embedded.storage().connectionString()))
                     .credential(embedded.storage().credential());
@@ -65,9 +67,31 @@ class MongoConfiguration {
                 .applyToClusterSettings(c -> c.serverSelectionTimeout(10, TimeUnit.SECONDS)).build());
     }
 
+    /**
+     * An external MongoDB: every write acknowledged by a majority of the replica set (a page or receipt answered 2xx
+     * survives the loss of the primary), reads of majority-committed data only (no page state that a failover rolls
+     * back), writes and reads retried once across a failover. Client-wide defaults, so every collection — pages,
+     * receipts, deliveries, audit — gets them; options in the URI ({@code w}, {@code readConcernLevel},
+     * {@code retryWrites}) still win, for an operator who must override them.
+     */
+    static MongoClientSettings.Builder external(ConnectionString uri) {
+        return MongoClientSettings.builder()
+                .writeConcern(WriteConcern.MAJORITY.withWTimeout(10, TimeUnit.SECONDS))
+                .readConcern(ReadConcern.MAJORITY)
+                .retryWrites(true)
+                .retryReads(true)
+                .applyConnectionString(uri);
+    }
+
     @Bean
-    InsertFeed insertFeed(MongoProperties properties) {
-        return new InsertFeed(!properties.external());
+    ReplicaSetCheck replicaSetCheck(MongoClient client, MongoProperties properties, Environment environment) {
+        return new ReplicaSetCheck(client, properties, environment);
+    }
+
+    @Bean
+    SignalChannels signalChannels(MongoDatabase db, MongoProperties properties, SignalProperties signals, Clock clock,
+            MeterRegistry meters) {
+        return new SignalChannels(db, !properties.external(), signals, clock, meters);
     }
 
     @Bean

@@ -49,7 +49,7 @@ class StreamMaintenance implements SmartLifecycle, Job {
     public void start() {
         running = Flux.defer(signals::watch)
                 .filter(s -> presence.instanceId.equals(s.instanceId()))
-                .doOnNext(s -> connections.send(s.deviceId(), s.event()))
+                .doOnNext(s -> AnyInstanceStreamDelivery.deliverHere(connections, s))
                 .retryWhen(Retry.backoff(Long.MAX_VALUE, Duration.ofSeconds(1)).maxBackoff(Duration.ofSeconds(30))
                         .doBeforeRetry(r -> log.warn("Device signal watch failed; resuming: {}",
                                 r.failure().toString())))

@@ -1,64 +1,78 @@
 package org.wardfleet.push.internal;
 
-import static com.mongodb.client.model.Filters.lt;
-
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 import org.bson.Document;
 import org.springframework.stereotype.Component;
 import org.wardfleet.platform.mongo.Documents;
-
-import com.mongodb.reactivestreams.client.MongoCollection;
-import com.mongodb.reactivestreams.client.MongoDatabase;
+import org.wardfleet.platform.mongo.SignalChannel;
+import org.wardfleet.platform.mongo.SignalChannels;
 
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
  * Events for streams held by other instances go through {@code device_signals}: the sender inserts them (one
- * {@code insertMany} per fan-out) and every instance watches the collection's change stream, delivering those
- * addressed to it. Signals are short-lived and swept, since the embedded server has no TTL indexes.
+ * {@code insertMany} per fan-out) and every instance watches the channel, delivering those addressed to it. Signals
+ * are short-lived and swept, since the embedded server has no TTL indexes. If this instance may have missed some (its
+ * change stream lost its history), every stream held here is told to sync: its device fetches what it missed.
  */
 @Component
 class StreamSignals {
 
     static final Duration KEEP = Duration.ofMinutes(5);
 
-    private final MongoCollection<Document> signals;
-    private final Clock clock;
-    private final org.wardfleet.platform.mongo.InsertFeed feed;
+    private final SignalChannel<Signal> channel;
 
-    StreamSignals(MongoDatabase db, Clock clock, org.wardfleet.platform.mongo.InsertFeed feed) {
-        this.signals = db.getCollection("device_signals");
-        this.clock = clock;
-        this.feed = feed;
+    StreamSignals(SignalChannels channels, Clock clock, StreamConnections connections) {
+        this.channel = channels.open("device_signals", s -> document(s, clock), StreamSignals::signal, KEEP,
+                Mono.fromRunnable(() -> {
+                    String sync = DeviceStreamHandler.event(Map.of("type", "sync", "reason", "resync"));
+                    connections.held().forEach(held -> StreamConnections.send(held, sync));
+                }));
     }
 
-    record Signal(String orgId, String deviceId, String instanceId, String event) {
+    /**
+     * @param topic null for a wake-up; else {@code event} is content for a stream subscribed to this topic and opened
+     *        with {@code certificateSerial} (the holder checks both, and wakes a stream that is not subscribed)
+     */
+    record Signal(String orgId, String deviceId, String instanceId, String event, String topic,
+            String certificateSerial) {
+
+        Signal(String orgId, String deviceId, String instanceId, String event) {
+            this(orgId, deviceId, instanceId, event, null, null);
+        }
     }
 
     Mono<Void> send(List<Signal> batch) {
-        if (batch.isEmpty()) {
-            return Mono.empty();
-        }
-        var at = Documents.date(clock.instant());
-        return feed.insert(signals, batch.stream().map(s -> new Document("_id", UUID.randomUUID().toString())
-                .append("orgId", s.orgId()).append("deviceId", s.deviceId()).append("instanceId", s.instanceId())
-                .append("event", s.event()).append("at", at)).toList());
+        return channel.insert(batch);
     }
 
-    /** Signals inserted from now on (an interrupted watch resumes "from now": devices also poll at check-in). */
+    /** Signals inserted from now on (or since this instance's saved position, see {@link SignalChannel}). */
     Flux<Signal> watch() {
-        return feed.inserts(signals)
-                .map(d -> new Signal(d.getString("orgId"), d.getString("deviceId"), d.getString("instanceId"),
-                        d.getString("event")));
+        return channel.watch();
     }
 
     Mono<Long> sweep() {
-        return Mono.from(signals.deleteMany(lt("at", Documents.date(clock.instant().minus(KEEP)))))
-                .map(r -> r.getDeletedCount());
+        return channel.sweep();
+    }
+
+    private static Document document(Signal s, Clock clock) {
+        Document d = new Document("_id", UUID.randomUUID().toString()).append("orgId", s.orgId())
+                .append("deviceId", s.deviceId()).append("instanceId", s.instanceId()).append("event", s.event())
+                .append("at", Documents.date(clock.instant()));
+        if (s.topic() != null) {
+            d.append("topic", s.topic()).append("certificateSerial", s.certificateSerial());
+        }
+        return d;
+    }
+
+    private static Signal signal(Document d) {
+        return new Signal(d.getString("orgId"), d.getString("deviceId"), d.getString("instanceId"),
+                d.getString("event"), d.getString("topic"), d.getString("certificateSerial"));
     }
 }
