@@ -147,6 +147,21 @@ class EscalationTests {
     }
 
     @Test
+    void aStepComingDueBeforeTheNextPassFiresAtItsDueTimeNotAtTheNextTick() {
+        Team t = team();
+        String id = page(t);
+        // the step comes due in 2 s; the next pass is an hour away (this context's tick)
+        Instant due = clock.instant().plusSeconds(2);
+        Mono.from(db.getCollection("pages").updateOne(Filters.eq("_id", id), Updates.set("nextDueAt",
+                java.util.Date.from(due)))).block();
+        engine.run().block(); // the engine's real-time pass
+        await().atMost(Duration.ofSeconds(60)).until(() -> "ESCALATED".equals(view(t.doctor(), id).get("state")));
+        Map<?, ?> step = events(view(t.doctor(), id), "ESCALATED").get(0);
+        assertThat(step.get("overdue")).isEqualTo(false);
+        assertThat(Instant.parse((String) step.get("at"))).isAfterOrEqualTo(due);
+    }
+
+    @Test
     void aStoppedEngineStillShowsItsOverduePagesInTheMetricAndInHealth() {
         Team t = team();
         String id = page(t);
