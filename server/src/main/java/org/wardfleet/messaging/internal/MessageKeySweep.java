@@ -16,10 +16,11 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
- * Deletes the message keys of devices that can no longer use them — retired, wiped or gone. A key serves only an
- * ACTIVE or QUARANTINED device's fetches and pushed copies; a retired phone's key, though sealed under the
- * organisation's data key, is data kept for nothing. Hourly ({@code wardfleet.messaging.key-sweep}): one read of the
- * keys' ids, one device lookup per organisation, one delete per organisation.
+ * The safety net behind {@link DeviceKeyEnding}: deletes the message keys of devices that can no longer use them —
+ * retired, wiped or gone — whose {@code DeviceRetired} event was lost (the process stopped between the device's write
+ * and the event; there are no transactions to tie them). A key serves only an ACTIVE or QUARANTINED device's fetches
+ * and pushed copies. Daily ({@code wardfleet.messaging.key-sweep}): one read of the keys' ids, one device lookup per
+ * organisation, one delete per organisation.
  */
 @Component
 class MessageKeySweep extends PeriodicTask {
@@ -29,7 +30,7 @@ class MessageKeySweep extends PeriodicTask {
     private final Duration every;
 
     MessageKeySweep(MessageKeys keys, Devices devices,
-            @Value("${wardfleet.messaging.key-sweep:1h}") Duration every) {
+            @Value("${wardfleet.messaging.key-sweep:24h}") Duration every) {
         this.keys = keys;
         this.devices = devices;
         this.every = every;

@@ -17,14 +17,18 @@ import reactor.core.scheduler.Schedulers;
 import reactor.util.retry.Retry;
 
 /**
- * Per instance: delivers signals addressed to its streams, pings its streams and refreshes their presence every
- * heartbeat, ends the streams of devices that may no longer use them (retired, wiped, or holding a certificate other
- * than the one they connected with), and sweeps old signals.
+ * Per instance: delivers signals addressed to its streams (a {@code stream-end} one ends the stream, see
+ * {@link StreamEnding}), pings its streams and refreshes their presence every heartbeat, every
+ * {@link #REVOCATION_SWEEP} ends the streams of devices that may no longer use them (retired, wiped, or holding a
+ * certificate other than the one they connected with) whose event was lost, and sweeps old signals.
  */
 @Component
 class StreamMaintenance implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(StreamMaintenance.class);
+
+    /** How often the streams here are checked against their devices' state, behind the events. */
+    static final Duration REVOCATION_SWEEP = Duration.ofMinutes(10);
 
     private final StreamSignals signals;
     private final StreamConnections connections;
@@ -32,11 +36,14 @@ class StreamMaintenance implements SmartLifecycle {
     private final PushProperties properties;
     private final org.wardfleet.device.Devices devices;
     private final JobFailures failures;
+    private final StreamEnding ending;
     private volatile Disposable.Composite running;
 
     StreamMaintenance(StreamSignals signals, StreamConnections connections, Presence presence,
-            PushProperties properties, org.wardfleet.device.Devices devices, JobFailures failures) {
+            PushProperties properties, org.wardfleet.device.Devices devices, JobFailures failures,
+            StreamEnding ending) {
         this.failures = failures;
+        this.ending = ending;
         this.devices = devices;
         this.signals = signals;
         this.connections = connections;
@@ -50,6 +57,7 @@ class StreamMaintenance implements SmartLifecycle {
         running = Disposables.composite(
                 Flux.defer(signals::watch)
                         .filter(s -> presence.instanceId.equals(s.instanceId()))
+                        .filter(s -> !ending.received(s))
                         .doOnNext(s -> connections.send(s.deviceId(), s.event()))
                         .retryWhen(Retry.backoff(Long.MAX_VALUE, Duration.ofSeconds(1)).maxBackoff(Duration.ofSeconds(30))
                                 .doBeforeRetry(r -> log.warn("Device signal watch failed; resuming: {}",
@@ -62,9 +70,13 @@ class StreamMaintenance implements SmartLifecycle {
                         .concatMap(tick -> {
                             var ids = connections.deviceIds();
                             ids.forEach(id -> connections.send(id, ping));
-                            return presence.heartbeat(ids).onErrorResume(this::warn)
-                                    .then(endRevoked().onErrorResume(this::warn));
+                            return presence.heartbeat(ids).onErrorResume(this::warn);
                         })
+                        .subscribe(),
+                // the safety net behind StreamEnding's events (one lost to a crash between a device's write and it)
+                Flux.interval(REVOCATION_SWEEP, Schedulers.parallel())
+                        .onBackpressureDrop()
+                        .concatMap(tick -> endRevoked().onErrorResume(this::warn))
                         .subscribe(),
                 Flux.interval(Duration.ofMinutes(1), Schedulers.parallel())
                         .onBackpressureDrop()
@@ -74,8 +86,9 @@ class StreamMaintenance implements SmartLifecycle {
 
     /**
      * Ends every stream here whose device is gone, RETIRED or WIPED, or now holds another certificate (renewed):
-     * one query per organisation. Every request on a stream is re-checked anyway; this takes the connection away
-     * within a heartbeat; one organisation's failure skips that organisation only. Returns how many streams ended.
+     * one query per organisation. Every request on a stream is re-checked anyway, and {@link StreamEnding} ends them
+     * at once on the device's events; this catches an event lost to a crash. One organisation's failure skips that
+     * organisation only. Returns how many streams ended.
      */
     Mono<Integer> endRevoked() {
         java.util.Map<String, java.util.List<StreamConnections.Held>> byOrg = connections.held().stream()
