@@ -23,13 +23,15 @@ class DeviceRegistry implements Devices {
 
     private final DeviceRepository devices;
     private final DeviceTimeline timeline;
+    private final DeviceLifecycleEvents lifecycle;
     private final Clock clock;
     /** Lazily: remote actions use the registry's repository too, and a constructor cycle helps nobody. */
     private final org.springframework.beans.factory.ObjectProvider<RemoteActions> remoteActions;
 
-    DeviceRegistry(DeviceRepository devices, DeviceTimeline timeline, Clock clock,
+    DeviceRegistry(DeviceRepository devices, DeviceTimeline timeline, DeviceLifecycleEvents lifecycle, Clock clock,
             org.springframework.beans.factory.ObjectProvider<RemoteActions> remoteActions) {
         this.devices = devices;
+        this.lifecycle = lifecycle;
         this.timeline = timeline;
         this.clock = clock;
         this.remoteActions = remoteActions;
@@ -60,7 +62,8 @@ class DeviceRegistry implements Devices {
     public Mono<Device> replaceCertificate(String orgId, String deviceId, String serial, Instant notAfter,
             String publicKey) {
         return devices.replaceCertificate(orgId, deviceId, serial, notAfter, publicKey)
-                .flatMap(d -> timeline.record(orgId, deviceId, "certificate.renewed", "serial " + serial)
+                .flatMap(d -> lifecycle.credentialReplaced(orgId, deviceId, serial)
+                        .then(timeline.record(orgId, deviceId, "certificate.renewed", "serial " + serial))
                         .thenReturn(d));
     }
 

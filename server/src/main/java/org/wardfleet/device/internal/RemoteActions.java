@@ -53,11 +53,14 @@ class RemoteActions {
     private final DeviceCertificates certificates;
     private final ObjectProvider<ActionWakeUp> wakeUps;
     private final AuditLog audit;
+    private final DeviceLifecycleEvents lifecycle;
     private final Clock clock;
 
     RemoteActions(ActionRepository actions, DeviceRepository devices, DeviceTimeline timeline,
-            DeviceCertificates certificates, ObjectProvider<ActionWakeUp> wakeUps, AuditLog audit, Clock clock) {
+            DeviceCertificates certificates, ObjectProvider<ActionWakeUp> wakeUps, AuditLog audit,
+            DeviceLifecycleEvents lifecycle, Clock clock) {
         this.actions = actions;
+        this.lifecycle = lifecycle;
         this.wakeUps = wakeUps;
         this.devices = devices;
         this.timeline = timeline;
@@ -113,7 +116,8 @@ class RemoteActions {
         return devices.transition(caller.orgId(), device.id(), List.of(DeviceState.ACTIVE, DeviceState.QUARANTINED),
                         DeviceState.RETIRED)
                 .flatMap(retired -> certificates.revoke(caller.orgId(), device.certificateSerial(),
-                        DeviceCertificates.RevocationReason.CESSATION_OF_OPERATION))
+                        DeviceCertificates.RevocationReason.CESSATION_OF_OPERATION)
+                        .then(lifecycle.retired(caller.orgId(), device.id(), DeviceState.RETIRED)))
                 .then(actions.closeAll(caller.orgId(), device.id(), "device retired", clock.instant()))
                 .then(timeline.record(caller.orgId(), device.id(), "state", "RETIRED; certificate revoked"));
     }
@@ -200,7 +204,8 @@ class RemoteActions {
         return recorded.then(devices.transition(orgId, deviceId, List.of(DeviceState.ACTIVE, DeviceState.QUARANTINED),
                         DeviceState.WIPED))
                 .flatMap(device -> certificates.revoke(orgId, device.certificateSerial(),
-                        DeviceCertificates.RevocationReason.CESSATION_OF_OPERATION))
+                        DeviceCertificates.RevocationReason.CESSATION_OF_OPERATION)
+                        .then(lifecycle.retired(orgId, deviceId, DeviceState.WIPED)))
                 .then(actions.closeAll(orgId, deviceId, "device wiped", clock.instant()))
                 .then(timeline.record(orgId, deviceId, "state", "WIPED; certificate revoked"));
     }

@@ -25,7 +25,7 @@ import reactor.core.publisher.Mono;
  * atomic step); if the certificate cannot be issued (bad CSR, weak key) the use is given back.
  */
 @Component
-class DeviceEnrollment {
+class DeviceEnrollment implements DeviceEnrollments {
 
     private final InvitationRepository invitations;
     private final CertificateIssuance issuance;
@@ -53,8 +53,8 @@ class DeviceEnrollment {
     record Result(Device device, CertificateIssuance.Issued certificate) {
     }
 
-    /** JSON API: the invitation secret is the token. */
-    Mono<Result> redeem(String secret, Request request) {
+    @Override
+    public Mono<Result> redeem(String secret, Request request) {
         if (secret == null || !secret.startsWith(Secrets.PREFIX) || secret.length() > 100) {
             return denied(null, "malformed-token", EnrollmentProblems.INVALID_INVITATION.exception(
                     "The enrollment token is not valid"));
@@ -72,8 +72,8 @@ class DeviceEnrollment {
                         .then(Mono.empty())));
     }
 
-    /** EST: HTTP Basic with the invitation id and secret. */
-    Mono<Result> redeem(String invitationId, String secret, Request request) {
+    @Override
+    public Mono<Result> redeem(String invitationId, String secret, Request request) {
         return invitations.findById(invitationId)
                 .filter(invitation -> Secrets.matches(secret, invitation.secretHash()))
                 .switchIfEmpty(Mono.defer(() -> denied(null, "bad-basic-credentials",
@@ -81,17 +81,15 @@ class DeviceEnrollment {
                 .flatMap(invitation -> enroll(invitation, request));
     }
 
-    /** Re-enrollment with the current certificate: same device, new certificate, the old one revoked. */
-    Mono<Result> renew(DevicePrincipal caller, String csr) {
+    /** Audited by {@link AuditedDeviceEnrollments} once done. */
+    @Override
+    public Mono<Result> renew(DevicePrincipal caller, String csr) {
         return devices.find(caller.orgId(), caller.deviceId())
                 .switchIfEmpty(Mono.error(() -> ProblemType.NOT_FOUND.exception("Unknown device")))
                 .flatMap(device -> issuance.issue(device.orgId(), device.id(), device.ownership(), csr)
                         .flatMap(issued -> devices.replaceCertificate(device.orgId(), device.id(), issued.serial(),
                                         issued.notAfter(), issued.publicKey())
                                 .flatMap(renewed -> issuance.supersede(device.orgId(), device.certificateSerial())
-                                        .then(audit.record(AuditEvent.of(device.orgId(), Actor.device(device.id()),
-                                                "device.renew", device.id(), Outcome.SUCCESS)
-                                                .withDetail("serial", issued.serial())))
                                         .thenReturn(new Result(renewed, issued)))));
     }
 

@@ -39,11 +39,11 @@ class EnrollController {
 
     private static final String BEARER = "Bearer ";
 
-    private final DeviceEnrollment enrollment;
+    private final DeviceEnrollments enrollment;
     private final PublicUrl publicUrl;
     private final UserTokens userTokens;
 
-    EnrollController(DeviceEnrollment enrollment, PublicUrl publicUrl, UserTokens userTokens) {
+    EnrollController(DeviceEnrollments enrollment, PublicUrl publicUrl, UserTokens userTokens) {
         this.enrollment = enrollment;
         this.publicUrl = publicUrl;
         this.userTokens = userTokens;

@@ -35,11 +35,11 @@ class EstController {
     static final ProblemType EST_AUTH = new ProblemType("est-authentication-required", HttpStatus.UNAUTHORIZED,
             "EST authentication required");
 
-    private final DeviceEnrollment enrollment;
+    private final DeviceEnrollments enrollment;
     private final CertificateIssuance issuance;
     private final Tenants tenants;
 
-    EstController(DeviceEnrollment enrollment, CertificateIssuance issuance, Tenants tenants) {
+    EstController(DeviceEnrollments enrollment, CertificateIssuance issuance, Tenants tenants) {
         this.enrollment = enrollment;
         this.issuance = issuance;
         this.tenants = tenants;

@@ -9,10 +9,6 @@ import java.util.UUID;
 
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Component;
-import org.wardfleet.audit.AuditEvent;
-import org.wardfleet.audit.AuditEvent.Actor;
-import org.wardfleet.audit.AuditEvent.Outcome;
-import org.wardfleet.audit.AuditLog;
 import org.wardfleet.device.Ownership;
 import org.wardfleet.enrollment.CreatedInvitation;
 import org.wardfleet.enrollment.InvitationFilter;
@@ -28,7 +24,10 @@ import org.wardfleet.platform.web.PublicUrl;
 
 import reactor.core.publisher.Mono;
 
-/** {@link Invitations}: who may create, read and revoke invitations, and what each one may be. */
+/**
+ * {@link Invitations}: who may create, read and revoke invitations, and what each one may be. Audited by
+ * {@link AuditedInvitations}, the bean other code gets.
+ */
 @Component
 class InvitationIssuer implements Invitations {
 
@@ -37,15 +36,12 @@ class InvitationIssuer implements Invitations {
 
     private final InvitationRepository invitations;
     private final UserDirectory users;
-    private final AuditLog audit;
     private final PublicUrl publicUrl;
     private final Clock clock;
 
-    InvitationIssuer(InvitationRepository invitations, UserDirectory users, AuditLog audit, PublicUrl publicUrl,
-            Clock clock) {
+    InvitationIssuer(InvitationRepository invitations, UserDirectory users, PublicUrl publicUrl, Clock clock) {
         this.invitations = invitations;
         this.users = users;
-        this.audit = audit;
         this.publicUrl = publicUrl;
         this.clock = clock;
     }
@@ -63,9 +59,6 @@ class InvitationIssuer implements Invitations {
             // the fragment never reaches a server log; the app reads the token from it
             String link = publicUrl.resolve("/enroll#token=" + secret);
             return invitations.insert(invitation)
-                    .then(audit.record(AuditEvent.of(caller.orgId(), Actor.user(caller.userId()),
-                            "enrollment.invitation.create", invitation.id(), Outcome.SUCCESS)
-                            .withDetail("ownership", body.ownership().name()).withDetail("maxUses", "" + maxUses)))
                     .thenReturn(new CreatedInvitation(invitation.id(), secret, link, QrCodes.pngDataUrl(link),
                             invitation.expiresAt(), invitation.ownership(), invitation.platform(), maxUses,
                             invitation.assignedUserId(), invitation.groups()));
@@ -100,9 +93,7 @@ class InvitationIssuer implements Invitations {
         return Mono.defer(() -> invitations.revoke(caller.requireAny(Role.ADMIN).orgId(), invitationId,
                         clock.instant()))
                 .switchIfEmpty(Mono.error(() -> notFound(invitationId)))
-                .flatMap(i -> audit.record(AuditEvent.of(caller.orgId(), Actor.user(caller.userId()),
-                        "enrollment.invitation.revoke", invitationId, Outcome.SUCCESS))
-                        .thenReturn(view(i, clock.instant())));
+                .map(i -> view(i, clock.instant()));
     }
 
     static InvitationView view(Invitation i, Instant now) {

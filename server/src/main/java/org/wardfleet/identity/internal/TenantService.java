@@ -21,11 +21,11 @@ class TenantService implements Tenants, UserDirectory {
 
     private final OrganisationRepository organisations;
     private final UserRepository users;
-    private final UserAdministration administration;
+    private final UserAccounts administration;
     private final AuditLog audit;
     private final Clock clock;
 
-    TenantService(OrganisationRepository organisations, UserRepository users, UserAdministration administration,
+    TenantService(OrganisationRepository organisations, UserRepository users, UserAccounts administration,
             AuditLog audit, Clock clock) {
         this.organisations = organisations;
         this.users = users;

@@ -7,10 +7,7 @@ import java.util.UUID;
 
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Component;
-import org.wardfleet.audit.AuditEvent;
 import org.wardfleet.audit.AuditEvent.Actor;
-import org.wardfleet.audit.AuditEvent.Outcome;
-import org.wardfleet.audit.AuditLog;
 import org.wardfleet.platform.mongo.Documents;
 import org.wardfleet.platform.security.Caller;
 import org.wardfleet.platform.security.Role;
@@ -18,9 +15,12 @@ import org.wardfleet.platform.web.ProblemType;
 
 import reactor.core.publisher.Mono;
 
-/** What an administrator does to users of their own organisation; every change is audited. */
+/**
+ * What an administrator does to users of their own organisation: the rules and the writes. Every change is audited by
+ * {@link AuditedUserAccounts}, the {@link UserAccounts} bean other code gets.
+ */
 @Component
-class UserAdministration {
+class UserAdministration implements UserAccounts {
 
     static final ProblemType EMAIL_TAKEN =
             new ProblemType("email-taken", HttpStatus.CONFLICT, "Email already in use");
@@ -34,17 +34,16 @@ class UserAdministration {
 
     private final UserRepository users;
     private final PasswordHasher hasher;
-    private final AuditLog audit;
     private final Clock clock;
 
-    UserAdministration(UserRepository users, PasswordHasher hasher, AuditLog audit, Clock clock) {
+    UserAdministration(UserRepository users, PasswordHasher hasher, Clock clock) {
         this.users = users;
         this.hasher = hasher;
-        this.audit = audit;
         this.clock = clock;
     }
 
-    Mono<StoredUser> create(String orgId, Actor actor, String rawEmail, String displayName, Set<Role> roles,
+    @Override
+    public Mono<StoredUser> create(String orgId, Actor actor, String rawEmail, String displayName, Set<Role> roles,
             String password) {
         String email = rawEmail.trim().toLowerCase(Locale.ROOT);
         String weakness = PasswordHasher.weakness(password, email);
@@ -56,23 +55,20 @@ class UserAdministration {
                 .map(hash -> new StoredUser(UUID.randomUUID().toString(), orgId, email, displayName, roles, hash,
                         false, clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS), null))
                 .flatMap(user -> users.insert(user).thenReturn(user))
-                .onErrorMap(Documents::isDuplicateKey, e -> EMAIL_TAKEN.exception("That email is already in use"))
-                .flatMap(user -> audit.record(AuditEvent.of(orgId, actor, "user.create", user.id(), Outcome.SUCCESS)
-                        .withDetail("roles", user.roles().toString())).thenReturn(user));
+                .onErrorMap(Documents::isDuplicateKey, e -> EMAIL_TAKEN.exception("That email is already in use"));
     }
 
-    Mono<StoredUser> setDisabled(Caller caller, String userId, boolean disabled) {
+    @Override
+    public Mono<StoredUser> setDisabled(Caller caller, String userId, boolean disabled) {
         if (disabled && caller.userId().equals(userId)) {
             return Mono.error(SELF_DISABLE.exception("An administrator cannot disable their own account"));
         }
         return users.setDisabled(caller.orgId(), userId, disabled, clock.instant())
-                .flatMap(found -> found ? users.find(caller.orgId(), userId) : Mono.error(notFound(userId)))
-                .flatMap(user -> audit.record(AuditEvent.of(caller.orgId(), Actor.user(caller.userId()),
-                        disabled ? "user.disable" : "user.enable", userId, Outcome.SUCCESS)).thenReturn(user));
+                .flatMap(found -> found ? users.find(caller.orgId(), userId) : Mono.error(notFound(userId)));
     }
 
-    /** Every request re-reads the user's roles, so a change applies to tokens already issued too. */
-    Mono<StoredUser> setRoles(Caller caller, String userId, Set<Role> roles) {
+    @Override
+    public Mono<RoleChange> setRoles(Caller caller, String userId, Set<Role> roles) {
         if (caller.userId().equals(userId) && !roles.contains(Role.ADMIN)) {
             return Mono.error(SELF_DEMOTE.exception("An administrator cannot remove their own ADMIN role"));
         }
@@ -80,18 +76,11 @@ class UserAdministration {
                 .switchIfEmpty(Mono.error(() -> notFound(userId)))
                 .flatMap(before -> users.setRoles(caller.orgId(), userId, roles, clock.instant())
                         .then(users.find(caller.orgId(), userId))
-                        .flatMap(after -> audit.record(AuditEvent.of(caller.orgId(), Actor.user(caller.userId()),
-                                        "user.roles", userId, Outcome.SUCCESS)
-                                        .withDetail("before", sorted(before.roles()))
-                                        .withDetail("after", sorted(after.roles())))
-                                .thenReturn(after)));
+                        .map(after -> new RoleChange(before.roles(), after)));
     }
 
-    private static String sorted(Set<Role> roles) {
-        return roles.stream().map(Role::name).sorted().toList().toString();
-    }
-
-    Mono<Void> resetPassword(Caller caller, String userId, String password) {
+    @Override
+    public Mono<Void> resetPassword(Caller caller, String userId, String password) {
         return users.find(caller.orgId(), userId)
                 .switchIfEmpty(Mono.error(() -> notFound(userId)))
                 .flatMap(user -> {
@@ -100,8 +89,7 @@ class UserAdministration {
                             : hasher.hash(password);
                 })
                 .flatMap(hash -> users.setPassword(caller.orgId(), userId, hash, clock.instant()))
-                .then(audit.record(AuditEvent.of(caller.orgId(), Actor.user(caller.userId()), "user.password-reset",
-                        userId, Outcome.SUCCESS)));
+                .then();
     }
 
     static RuntimeException notFound(String userId) {

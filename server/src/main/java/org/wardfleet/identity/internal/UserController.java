@@ -36,10 +36,10 @@ import reactor.core.publisher.Mono;
 class UserController {
 
     private final UserRepository users;
-    private final UserAdministration administration;
+    private final UserAccounts administration;
     private final PasswordChange passwordChange;
 
-    UserController(UserRepository users, UserAdministration administration, PasswordChange passwordChange) {
+    UserController(UserRepository users, UserAccounts administration, PasswordChange passwordChange) {
         this.users = users;
         this.administration = administration;
         this.passwordChange = passwordChange;
@@ -161,7 +161,7 @@ class UserController {
     @PutMapping("/users/{id}/roles")
     Mono<UserView> setRoles(Caller caller, @PathVariable String id, @Valid @RequestBody NewRoles body) {
         caller.requireAny(Role.ADMIN);
-        return administration.setRoles(caller, id, body.roles()).map(UserView::of);
+        return administration.setRoles(caller, id, body.roles()).map(change -> UserView.of(change.user()));
     }
 
     @Operation(summary = "Reset a user's password: ends their tokens (ADMIN)")

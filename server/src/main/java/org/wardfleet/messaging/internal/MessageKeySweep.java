@@ -18,10 +18,11 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
- * Deletes the message keys of devices that can no longer use them — retired, wiped or gone. A key serves only an
- * ACTIVE or QUARANTINED device's fetches and pushed copies; a retired phone's key, though sealed under the
- * organisation's data key, is data kept for nothing. Hourly ({@code wardfleet.messaging.key-sweep}): one read of the
- * keys' ids, one device lookup per organisation, one delete per organisation.
+ * The safety net behind {@link DeviceKeyEnding}: deletes the message keys of devices that can no longer use them —
+ * retired, wiped or gone — whose {@code DeviceRetired} event was lost (the process stopped between the device's write
+ * and the event; there are no transactions to tie them). A key serves only an ACTIVE or QUARANTINED device's fetches
+ * and pushed copies. Daily ({@code wardfleet.messaging.key-sweep}): one read of the keys' ids, one device lookup per
+ * organisation, one delete per organisation.
  */
 @Component
 class MessageKeySweep implements Job {
@@ -34,7 +35,7 @@ class MessageKeySweep implements Job {
     private final Duration every;
 
     MessageKeySweep(JobFailures failures, MessageKeys keys, Devices devices,
-            @Value("${wardfleet.messaging.key-sweep:1h}") Duration every) {
+            @Value("${wardfleet.messaging.key-sweep:24h}") Duration every) {
         this.items = new JobRun(name(), failures);
         this.keys = keys;
         this.devices = devices;

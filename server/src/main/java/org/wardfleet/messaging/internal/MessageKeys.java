@@ -195,6 +195,17 @@ class MessageKeys {
                 .map(com.mongodb.client.result.DeleteResult::getDeletedCount);
     }
 
+    /**
+     * Deletes the device's key unless the device was issued a pending one at or after {@code since}: the key of a
+     * replaced credential goes, one the device asked for right after its renewal stays.
+     */
+    Mono<Long> forgetIssuedBefore(String orgId, String deviceId, java.time.Instant since) {
+        return Mono.from(keys.deleteOne(and(eq("_id", deviceId), eq("orgId", orgId),
+                        com.mongodb.client.model.Filters.or(eq("pendingAt", null),
+                                com.mongodb.client.model.Filters.lt("pendingAt", Documents.date(since))))))
+                .map(com.mongodb.client.result.DeleteResult::getDeletedCount);
+    }
+
     /** A sealed key copied to another device's record, relabelled, or left from an earlier enrolled key does not open. */
     private static String binding(Device device, String kid) {
         return "message-key:" + device.id() + ":" + kid + ":" + fingerprint(device.publicKey());

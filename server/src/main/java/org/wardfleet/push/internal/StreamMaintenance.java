@@ -17,15 +17,19 @@ import reactor.core.publisher.Mono;
 import reactor.util.retry.Retry;
 
 /**
- * Per instance: delivers signals addressed to its streams (a watch held while the application runs), and — a job of
- * the engine, every heartbeat — pings its streams, refreshes their presence and ends the streams of devices that may
- * no longer use them (retired, wiped, or holding a certificate other than the one they connected with). Old signals
- * are swept by {@link StreamSignalSweep}.
+ * Per instance: delivers signals addressed to its streams (a watch held while the application runs; a
+ * {@code stream-end} one ends the stream, see {@link StreamEnding}), and — a job of the engine, every heartbeat — pings
+ * its streams and refreshes their presence; every {@link #REVOCATION_SWEEP} it also ends the streams of devices that
+ * may no longer use them (retired, wiped, or holding a certificate other than the one they connected with) whose
+ * event was lost. Old signals are swept by {@link StreamSignalSweep}.
  */
 @Component
 class StreamMaintenance implements SmartLifecycle, Job {
 
     private static final Logger log = LoggerFactory.getLogger(StreamMaintenance.class);
+
+    /** The safety net behind {@link StreamEnding}'s events (one lost to a crash between a device's write and it). */
+    static final Duration REVOCATION_SWEEP = Duration.ofMinutes(10);
 
     private final StreamSignals signals;
     private final StreamConnections connections;
@@ -33,11 +37,15 @@ class StreamMaintenance implements SmartLifecycle, Job {
     private final PushProperties properties;
     private final org.wardfleet.device.Devices devices;
     private final JobRun items;
+    private final StreamEnding ending;
     private volatile Disposable running;
+    private volatile long lastRevocationSweep = System.nanoTime();
 
     StreamMaintenance(StreamSignals signals, StreamConnections connections, Presence presence,
-            PushProperties properties, org.wardfleet.device.Devices devices, JobFailures failures) {
+            PushProperties properties, org.wardfleet.device.Devices devices, JobFailures failures,
+            StreamEnding ending) {
         this.items = new JobRun(name(), failures);
+        this.ending = ending;
         this.devices = devices;
         this.signals = signals;
         this.connections = connections;
@@ -49,6 +57,7 @@ class StreamMaintenance implements SmartLifecycle, Job {
     public void start() {
         running = Flux.defer(signals::watch)
                 .filter(s -> presence.instanceId.equals(s.instanceId()))
+                .filter(s -> !ending.received(s))
                 .doOnNext(s -> AnyInstanceStreamDelivery.deliverHere(connections, s))
                 .retryWhen(Retry.backoff(Long.MAX_VALUE, Duration.ofSeconds(1)).maxBackoff(Duration.ofSeconds(30))
                         .doBeforeRetry(r -> log.warn("Device signal watch failed; resuming: {}",
@@ -69,14 +78,20 @@ class StreamMaintenance implements SmartLifecycle, Job {
 
     /**
      * Pings every stream here and refreshes their presence (a failure there is counted and does not keep revoked
-     * streams open), then ends the revoked ones.
+     * streams open), then, once every {@link #REVOCATION_SWEEP}, ends the revoked ones whose event was lost.
      */
     @Override
     public Mono<?> run() {
         String ping = DeviceStreamHandler.event(Map.of("type", "ping"));
         var ids = connections.deviceIds();
         ids.forEach(id -> connections.send(id, ping));
-        return items.isolate("presence", presence.heartbeat(ids)).then(endRevoked());
+        Mono<?> heartbeat = items.isolate("presence", presence.heartbeat(ids));
+        long now = System.nanoTime();
+        if (now - lastRevocationSweep < REVOCATION_SWEEP.toNanos()) {
+            return heartbeat;
+        }
+        lastRevocationSweep = now;
+        return heartbeat.then(endRevoked());
     }
 
     /**
