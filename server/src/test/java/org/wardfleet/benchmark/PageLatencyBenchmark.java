@@ -60,77 +60,87 @@ class PageLatencyBenchmark {
     @Timeout(value = 60, unit = TimeUnit.MINUTES)
     void pageToOneConnectedDevice() throws Exception {
         BenchmarkRun run = new BenchmarkRun("page latency benchmark", "page-latency-benchmark.txt");
-        run.require(PAGES + WARMUPS <= DEVICES, "bench.pages + bench.warmups must not exceed bench.devices");
         StringBuilder out = new StringBuilder(String.format("page latency benchmark: java %s, %d cores, %d connected "
                 + "devices (stream open, subscribed, message key; simulator JVM), %d pages to one person each%n",
                 System.getProperty("java.version"), Runtime.getRuntime().availableProcessors(), DEVICES, PAGES));
         WebClient http = BroadcastBenchmark.client(port);
         try (ConnectedFleet fleet = ConnectedFleet.enroll(run, api, db, http, DEVICES, "page")) {
-            TestApi.User doctor = api.createUser(fleet.admin.token(), "CLINICIAN");
-            TestApi.User nobody = api.createUser(fleet.admin.token(), "CLINICIAN"); // no phone: -Dbench.dropPages
-            List<String[]> phones = fleet.phones;
-            out.append(String.format("  setup: %d phones enrolled in %.0f s%n", phones.size(), fleet.enrollSeconds));
+            out.append(String.format("  setup: %d phones enrolled in %.0f s%n", fleet.phones.size(),
+                    fleet.enrollSeconds));
             fleet.connect(run, port, "page latency");
-
-            // warm-up: the same pages to other phones (the last bench.warmups), untimed
-            List<String[]> warm = phones.subList(DEVICES - WARMUPS, DEVICES);
-            for (String[] phone : warm) {
-                page(http, doctor, phone[1]);
-            }
-            run.require("warm-up pages opened on their phone", fleet.waitFor(warm), WARMUPS,
-                    "no new copy opened for " + BroadcastBenchmark.STALL_SECONDS + " s");
-            double load = settle(fleet.pid());
-
-            jdk.jfr.Recording recording = null;
-            if (System.getProperty("bench.jfr") != null) {
-                recording = new jdk.jfr.Recording(jdk.jfr.Configuration.getConfiguration(
-                        System.getProperty("bench.jfrSettings", "profile")));
-                recording.start();
-            }
-            List<String[]> timed = phones.subList(0, PAGES);
-            Map<String, long[]> sent = new ConcurrentHashMap<>(); // device → send, accepted (epoch ms)
-            List<Long> roundTrips = new ArrayList<>();
-            for (int i = 0; i < PAGES; i++) {
-                String[] phone = timed.get(i);
-                long t0 = System.currentTimeMillis();
-                page(http, doctor, i < DROP_PAGES ? nobody.id() : phone[1]);
-                sent.put(phone[0], new long[] {t0, System.currentTimeMillis()});
-                Thread.sleep(GAP_MS);
-                long r0 = System.nanoTime();
-                http.get().uri("/api/v1/me").headers(h -> h.setBearerAuth(doctor.token())).retrieve()
-                        .toBodilessEntity().block(Duration.ofMinutes(1));
-                roundTrips.add((System.nanoTime() - r0) / 1_000_000);
-                Thread.sleep(GAP_MS);
-            }
-            long opened = fleet.waitFor(timed);
-            if (recording != null) {
-                recording.stop();
-                recording.dump(Path.of(System.getProperty("bench.jfr")));
-                recording.close();
-            }
-            run.require("pages opened on their phone", opened, PAGES, "no new copy opened for "
-                    + BroadcastBenchmark.STALL_SECONDS + " s");
-
-            List<Long> fromSend = new ArrayList<>();
-            List<Long> fromAccept = new ArrayList<>();
-            sent.forEach((device, t) -> {
-                fromSend.add(fleet.got.get(device) - t[0]);
-                fromAccept.add(fleet.got.get(device) - t[1]);
-            });
-            long[] s = q(fromSend);
-            long[] a = q(fromAccept);
-            long[] r = q(roundTrips);
-            double goal = DEVICES >= 10_000 ? 250 : 50;
-            out.append(String.format("  load average at the start of the timed pages: %.1f%n", load));
-            out.append(String.format("  send to opened on the phone: p50 %d ms, p99 %d ms, max %d ms (accepted to opened:"
-                    + " p50 %d, p99 %d, max %d)%n", s[0], s[1], s[2], a[0], a[1], a[2]));
-            out.append(String.format("  reference, GET /api/v1/me round trip interleaved: p50 %d ms, p99 %d ms, max %d ms"
-                    + "%n  ratio page/round trip: p50 %.2f, p99 %.2f%n", r[0], r[1], r[2], s[0] / (double) Math.max(1,
-                    r[0]), s[1] / (double) Math.max(1, r[1])));
-            out.append(String.format("  goal: p99 send-to-device < %.0f ms at %d devices: %s%n", goal, DEVICES,
-                    s[1] < goal ? "PASS" : "MISS"));
+            out.append(measure(run, api, http, fleet, PAGES, WARMUPS));
             run.report(out.toString());
         }
+    }
+
+    /**
+     * The measurement on a connected fleet (also run by {@link IdleConnectionMemoryBenchmark} with
+     * {@code -Dbench.alsoPages=n}, on its 10,000 phones): untimed warm-up pages to the last {@code warmups} phones, an
+     * idle benchmark, then {@code pages} pages to the first phones, one person each; returns the report's lines.
+     */
+    static String measure(BenchmarkRun run, TestApi api, WebClient http, ConnectedFleet fleet, int pages,
+            int warmups) throws Exception {
+        run.require(pages + warmups <= fleet.phones.size(), "bench.pages + bench.warmups must not exceed the devices");
+        TestApi.User doctor = api.createUser(fleet.admin.token(), "CLINICIAN");
+        TestApi.User nobody = api.createUser(fleet.admin.token(), "CLINICIAN"); // no phone: -Dbench.dropPages
+        List<String[]> phones = fleet.phones;
+        int devices = phones.size();
+        fleet.got.clear();
+        List<String[]> warm = phones.subList(devices - warmups, devices);
+        for (String[] phone : warm) {
+            page(http, doctor, phone[1]);
+        }
+        run.require("warm-up pages opened on their phone", fleet.waitFor(warm), warmups,
+                "no new copy opened for " + BroadcastBenchmark.STALL_SECONDS + " s");
+        double load = settle(fleet.pid());
+
+        jdk.jfr.Recording recording = null;
+        if (System.getProperty("bench.jfr") != null) {
+            recording = new jdk.jfr.Recording(jdk.jfr.Configuration.getConfiguration(
+                    System.getProperty("bench.jfrSettings", "profile")));
+            recording.start();
+        }
+        List<String[]> timed = phones.subList(0, pages);
+        Map<String, long[]> sent = new ConcurrentHashMap<>(); // device → send, accepted (epoch ms)
+        List<Long> roundTrips = new ArrayList<>();
+        for (int i = 0; i < pages; i++) {
+            String[] phone = timed.get(i);
+            long t0 = System.currentTimeMillis();
+            page(http, doctor, i < DROP_PAGES ? nobody.id() : phone[1]);
+            sent.put(phone[0], new long[] {t0, System.currentTimeMillis()});
+            Thread.sleep(GAP_MS);
+            long r0 = System.nanoTime();
+            http.get().uri("/api/v1/me").headers(h -> h.setBearerAuth(doctor.token())).retrieve()
+                    .toBodilessEntity().block(Duration.ofMinutes(1));
+            roundTrips.add((System.nanoTime() - r0) / 1_000_000);
+            Thread.sleep(GAP_MS);
+        }
+        long opened = fleet.waitFor(timed);
+        if (recording != null) {
+            recording.stop();
+            recording.dump(Path.of(System.getProperty("bench.jfr")));
+            recording.close();
+        }
+        run.require("pages opened on their phone", opened, pages, "no new copy opened for "
+                + BroadcastBenchmark.STALL_SECONDS + " s");
+
+        List<Long> fromSend = new ArrayList<>();
+        List<Long> fromAccept = new ArrayList<>();
+        sent.forEach((device, t) -> {
+            fromSend.add(fleet.got.get(device) - t[0]);
+            fromAccept.add(fleet.got.get(device) - t[1]);
+        });
+        long[] s = q(fromSend);
+        long[] a = q(fromAccept);
+        long[] r = q(roundTrips);
+        double goal = devices >= 10_000 ? 250 : 50;
+        return String.format("  %d pages to %d connected devices; load average at the start of the timed pages: "
+                        + "%.1f%n  send to opened on the phone: p50 %d ms, p99 %d ms, max %d ms (accepted to opened: "
+                        + "p50 %d, p99 %d, max %d)%n  reference, GET /api/v1/me round trip interleaved: p50 %d ms, p99 "
+                        + "%d ms, max %d ms%n  ratio page/round trip: p50 %.2f, p99 %.2f%n  goal: p99 send-to-device "
+                        + "< %.0f ms at %d devices: %s%n", pages, devices, load, s[0], s[1], s[2], a[0], a[1], a[2],
+                r[0], r[1], r[2], s[0] / (double) Math.max(1, r[0]), s[1] / (double) Math.max(1, r[1]), goal, devices,
+                s[1] < goal ? "PASS" : "MISS");
     }
 
     /** A STAT page to one person, as a clinician sends it. */
