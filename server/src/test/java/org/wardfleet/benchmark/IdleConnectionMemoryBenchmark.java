@@ -63,7 +63,7 @@ class IdleConnectionMemoryBenchmark {
             out.append(String.format("  setup: %d phones enrolled in %.0f s%n", fleet.phones.size(),
                     fleet.enrollSeconds));
             // the same work once before the baseline, so that lazily made things (codecs, pools, caches) are in both
-            BroadcastBenchmark.broadcast(http, fleet.admin);
+            BroadcastBenchmark.broadcast(http, ConnectedFleet.fresh(api, fleet.admin));
             double loadBefore = settle();
             Map<String, long[]> before = histogram();
             fleet.connect(run, port, "idle connection memory");
@@ -72,7 +72,7 @@ class IdleConnectionMemoryBenchmark {
             run.require(fleet.alive(), "idle connection memory: the simulator stopped while measured");
 
             // proof that every stream was open and subscribed while measured: one broadcast reaches every phone
-            BroadcastBenchmark.broadcast(http, fleet.admin);
+            BroadcastBenchmark.broadcast(http, ConnectedFleet.fresh(api, fleet.admin));
             run.require("phones that opened the broadcast after the measurement", fleet.waitFor(fleet.phones),
                     DEVICES, "no new copy opened for " + BroadcastBenchmark.STALL_SECONDS + " s");
 

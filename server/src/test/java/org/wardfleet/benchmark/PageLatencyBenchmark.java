@@ -81,8 +81,9 @@ class PageLatencyBenchmark {
     static String measure(BenchmarkRun run, TestApi api, WebClient http, ConnectedFleet fleet, int pages,
             int warmups) throws Exception {
         run.require(pages + warmups <= fleet.phones.size(), "bench.pages + bench.warmups must not exceed the devices");
-        TestApi.User doctor = api.createUser(fleet.admin.token(), "CLINICIAN");
-        TestApi.User nobody = api.createUser(fleet.admin.token(), "CLINICIAN"); // no phone: -Dbench.dropPages
+        TestApi.User admin = ConnectedFleet.fresh(api, fleet.admin);
+        TestApi.User doctor = api.createUser(admin.token(), "CLINICIAN");
+        TestApi.User nobody = api.createUser(admin.token(), "CLINICIAN"); // no phone: -Dbench.dropPages
         List<String[]> phones = fleet.phones;
         int devices = phones.size();
         fleet.got.clear();
