@@ -80,6 +80,12 @@ public final class FleetSimulator {
     static final int WAVE = Integer.getInteger("sim.wave", 64);
     /** This JVM's arm: ws, floor or mqtt. */
     private static String arm = "";
+    /**
+     * Mode {@code each} of the ws arm (the page-latency and idle-memory benchmarks): every pushed copy a phone opens
+     * is reported at once as {@code GOT <device id> <epoch ms>}, and the simulator holds its streams until its stdin
+     * closes instead of waiting for broadcasts.
+     */
+    private static volatile boolean each;
 
     private FleetSimulator() {
     }
@@ -88,6 +94,7 @@ public final class FleetSimulator {
         arm = args[0];
         if ("ws".equals(args[0])) {
             String mode = args.length < 4 ? "keys,stream,push" : args[3];
+            each = mode.contains("each");
             ws(Integer.parseInt(args[1]), Path.of(args[2]), mode.contains("keys"), mode.contains("stream"),
                     mode.contains("push"));
         } else if ("floor".equals(args[0])) {
@@ -272,6 +279,9 @@ public final class FleetSimulator {
                                         + p.heldKid() + "\"}");
                                 return;
                             }
+                            if (each) {
+                                got(p.device().deviceId());
+                            }
                             now.has(p.device().deviceId());
                             socket.send("{\"type\":\"delivered\",\"messages\":" + answer + "}");
                         } else if (event.startsWith("{\"type\":\"recorded\"")) {
@@ -323,6 +333,15 @@ public final class FleetSimulator {
         }
         System.out.println("CONNECTED " + phones.size());
         System.out.flush();
+        if (each) {
+            // hold every stream open until the benchmark closes stdin (it reads the GOT lines meanwhile)
+            while (System.in.read() >= 0) {
+                // a line from the benchmark: nothing to do
+            }
+            sockets.forEach(LeanSocket::close);
+            group.shutdownGracefully();
+            return;
+        }
         Phase warm = phase.get();
         boolean warmedUp = warm.await();
         Phase timed = new Phase(true, phones.size(), receipts);
@@ -349,6 +368,15 @@ public final class FleetSimulator {
         streams.dispose();
         sockets.forEach(LeanSocket::close);
         group.shutdownGracefully();
+    }
+
+    /** Mode {@code each}: this phone has opened a pushed copy now. */
+    private static void got(String deviceId) {
+        long now = System.currentTimeMillis();
+        synchronized (System.out) {
+            System.out.println("GOT " + deviceId + " " + now);
+            System.out.flush();
+        }
     }
 
     /** The warm-up's line: {@code WARM all|partial <phones with it> <receipts not answered>}. */

@@ -170,7 +170,7 @@ class Messaging implements org.wardfleet.messaging.Paging {
         }
         List<String> stored = List.copyOf(members);
         return Flux.fromIterable(all)
-                .concatMap(id -> users.find(orgId, id).filter(u -> !u.disabled())
+                .flatMapSequential(id -> users.find(orgId, id).filter(u -> !u.disabled())
                         .switchIfEmpty(Mono.error(() -> MessagingProblems.CONVERSATION_INVALID.exception(
                                 "No active user %s in your organisation", id))))
                 .then(store.insert(new MessageStore.Conversation(UUID.randomUUID().toString(), orgId, stored,
@@ -193,26 +193,37 @@ class Messaging implements org.wardfleet.messaging.Paging {
     /** {@code addressed}: who receives it (a page may name its own sender); null: every participant but the sender. */
     private Mono<MessageStore.Message> send(String orgId, String senderId, String conversationId,
             String idempotencyKey, Draft draft, List<String> addressed) {
+        return participant(orgId, conversationId, senderId)
+                .flatMap(conversation -> store(orgId, senderId, Mono.just(conversation.id()), idempotencyKey, draft,
+                        eligibleDevices(orgId, addressed != null ? addressed
+                                : conversation.participants().stream().filter(p -> !p.equals(senderId)).toList())));
+    }
+
+    /**
+     * The message stored once and fanned out. Its conversation, its recipients' eligible devices and the encryption of
+     * its text do not depend on each other and are made side by side: a page's first copy goes out several database
+     * round trips sooner than if they ran one after another (issue 24, page to one device).
+     */
+    private Mono<MessageStore.Message> store(String orgId, String senderId, Mono<String> conversationId,
+            String idempotencyKey, Draft draft, Mono<Map<String, List<Device>>> eligibleDevices) {
         Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
         String id = UUID.randomUUID().toString();
-        return participant(orgId, conversationId, senderId)
-                .flatMap(conversation -> eligibleDevices(orgId, addressed != null ? addressed
-                        : conversation.participants().stream().filter(p -> !p.equals(senderId)).toList())
-                        .flatMap(eligible -> crypto.encrypt(orgId, id, draft.text())
-                                .flatMap(body -> {
-                                    Map<String, MessageStore.Recipient> recipients = new LinkedHashMap<>();
-                                    eligible.forEach((userId, list) -> recipients.put(userId,
-                                            new MessageStore.Recipient(userId, "SENT", now, null, list.size())));
-                                    return store.insertOnce(new MessageStore.Message(id, orgId, conversationId,
-                                            senderId, idempotencyKey, body, draft.priority(), draft.requiresAck(),
-                                            draft.patientRef(), draft.replyTo(), now, null, null, recipients,
-                                            draft.drill(), draft.choices()), now.plus(FAN_OUT_LEASE));
-                                })
-                                .flatMap(stored -> stored.id().equals(id)
-                                        ? fanOut(stored, eligible, false).then(store.fannedOut(orgId, id))
-                                                .thenReturn(stored)
-                                        // a retried send: the first attempt paged everyone — or stopped half-way
-                                        : fannedOut(stored).thenReturn(stored))));
+        return Mono.zip(conversationId, eligibleDevices, crypto.encrypt(orgId, id, draft.text()))
+                .flatMap(t -> {
+                    Map<String, List<Device>> eligible = t.getT2();
+                    Map<String, MessageStore.Recipient> recipients = new LinkedHashMap<>();
+                    eligible.forEach((userId, list) -> recipients.put(userId,
+                            new MessageStore.Recipient(userId, "SENT", now, null, list.size())));
+                    return store.insertOnce(new MessageStore.Message(id, orgId, t.getT1(), senderId, idempotencyKey,
+                                    t.getT3(), draft.priority(), draft.requiresAck(), draft.patientRef(),
+                                    draft.replyTo(), now, null, null, recipients, draft.drill(), draft.choices()),
+                                    now.plus(FAN_OUT_LEASE))
+                            .flatMap(stored -> stored.id().equals(id)
+                                    ? fanOut(stored, eligible, false).then(store.fannedOut(orgId, id))
+                                            .thenReturn(stored)
+                                    // a retried send: the first attempt paged everyone — or stopped half-way
+                                    : fannedOut(stored).thenReturn(stored));
+                });
     }
 
     /**
@@ -664,11 +675,15 @@ class Messaging implements org.wardfleet.messaging.Paging {
             List<String> choices, String idempotencyKey) {
         return store.messageByKey(orgId, senderId, idempotencyKey)
                 .flatMap(sent -> fannedOut(sent).thenReturn(sent.id()))
-                .switchIfEmpty(Mono.defer(() -> startWith(orgId, senderId, recipients, recipients.isEmpty() ? 2 : 1)
-                        .flatMap(c -> send(orgId, senderId, c.id(), idempotencyKey,
-                                new Draft(text, priority, true, null, null, false,
-                                        choices == null ? List.of() : List.copyOf(choices)),
-                                SYSTEM.equals(senderId) ? null : List.copyOf(new LinkedHashSet<>(recipients))))
+                // the conversation is made while the devices are read (send() would read it back: one round trip more)
+                .switchIfEmpty(Mono.defer(() -> store(orgId, senderId,
+                        startWith(orgId, senderId, recipients, recipients.isEmpty() ? 2 : 1)
+                                .map(MessageStore.Conversation::id), idempotencyKey,
+                        new Draft(text, priority, true, null, null, false,
+                                choices == null ? List.of() : List.copyOf(choices)),
+                        // as send() addresses it: the named people, or (from the system) every participant but it
+                        eligibleDevices(orgId, new LinkedHashSet<>(recipients).stream()
+                                .filter(r -> !SYSTEM.equals(senderId) || !r.equals(senderId)).toList()))
                         .map(MessageStore.Message::id)));
     }
 
