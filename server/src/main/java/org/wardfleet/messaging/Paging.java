@@ -13,13 +13,13 @@ public interface Paging {
      * is a recipient like anyone else when named among {@code recipients} (an on-call doctor paging the role they
      * cover gets it on their own phone); every recipient must be an active user.
      */
-    default Mono<String> page(String orgId, String senderId, List<String> recipients, String text, String priority,
+    default Mono<String> page(String orgId, String senderId, List<String> recipients, String text, Priority priority,
             String idempotencyKey) {
         return page(orgId, senderId, recipients, text, priority, List.of(), idempotencyKey);
     }
 
     /** A page offering answer choices (e.g. a WCTP MCR: "Accept", "Reject"); a receipt may carry one of them. */
-    Mono<String> page(String orgId, String senderId, List<String> recipients, String text, String priority,
+    Mono<String> page(String orgId, String senderId, List<String> recipients, String text, Priority priority,
             List<String> choices, String idempotencyKey);
 
     /**
@@ -40,7 +40,7 @@ public interface Paging {
     Mono<Sent> resume(String orgId, String senderId, String idempotencyKey);
 
     /** One recipient's receipt: state, when it was reached, and the answer chosen (null when none). */
-    record Receipt(String userId, String state, java.time.Instant at, String choice) {
+    record Receipt(String userId, ReceiptState state, java.time.Instant at, String choice) {
     }
 
     /** Every recipient's receipt, in the order they were addressed; empty when there is no such message. */
@@ -62,8 +62,8 @@ public interface Paging {
      */
     Mono<Added> addRecipients(String orgId, String messageId, List<String> userIds);
 
-    /** Recipient user id → state (SENT, DELIVERED, READ, ACKNOWLEDGED, DECLINED). */
-    Mono<Map<String, String>> states(String orgId, String messageId);
+    /** Recipient user id → their receipt state. */
+    Mono<Map<String, ReceiptState>> states(String orgId, String messageId);
 
     /** Recipient user id → [state, ISO instant it was reached]: what the page timeline shows per recipient. */
     Mono<Map<String, List<String>>> receipts(String orgId, String messageId);
@@ -78,7 +78,7 @@ public interface Paging {
      * A broadcast (code blue, major incident, IT outage, drill) to many people at once: one message, one batched
      * fan-out; {@code choices} are the answers offered ("available", "not available"). Returns its id.
      */
-    Mono<String> broadcast(String orgId, String senderId, List<String> userIds, String text, String priority,
+    Mono<String> broadcast(String orgId, String senderId, List<String> userIds, String text, Priority priority,
             List<String> choices, boolean drill, String idempotencyKey);
 
     /** The live roll-up of a broadcast for its sender or a recipient (e.g. the incident lead); empty otherwise. */
@@ -92,12 +92,12 @@ public interface Paging {
      * A recipient of an URGENT or STAT page who has not answered it yet: {@code state} is SENT (no device of theirs
      * has it), DELIVERED or READ.
      */
-    record OpenRecipient(String orgId, String messageId, String userId, String priority, java.time.Instant sentAt,
-            String state) {
+    record OpenRecipient(String orgId, String messageId, String userId, Priority priority, java.time.Instant sentAt,
+            ReceiptState state) {
 
         /** No device of theirs has proved it has the page. */
         public boolean undelivered() {
-            return "SENT".equals(state);
+            return state == ReceiptState.SENT;
         }
     }
 

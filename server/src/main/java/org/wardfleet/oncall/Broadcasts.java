@@ -47,7 +47,7 @@ public interface Broadcasts {
     }
 
     record NewBroadcast(@NotNull @Valid Audience audience, @NotNull @Size(min = 1, max = 4096) String text,
-            @NotNull @Pattern(regexp = "ROUTINE|URGENT|STAT") String priority,
+            @NotNull String priority,
             @Size(max = MAX_CHOICES) List<@Size(min = 1, max = 64) String> choices, Boolean drill) {
 
         @Override

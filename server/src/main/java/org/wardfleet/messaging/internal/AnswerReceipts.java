@@ -6,6 +6,7 @@ import java.util.List;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Component;
 import org.wardfleet.messaging.AcknowledgementListener;
+import org.wardfleet.messaging.ReceiptState;
 import org.wardfleet.platform.time.JobFailures;
 
 import reactor.core.publisher.Flux;
@@ -55,7 +56,7 @@ class AnswerReceipts implements org.springframework.context.SmartLifecycle {
      * Moves the user forward to {@code state}: the message as written with this answer in it; empty when that is not
      * a move forward (or the message is recalled).
      */
-    Mono<MessageStore.Message> advance(String orgId, String messageId, String userId, String state, String reason,
+    Mono<MessageStore.Message> advance(String orgId, String messageId, String userId, ReceiptState state, String reason,
             String choice, Instant at) {
         return commits.submit(() -> new Job(orgId, messageId, new MessageStore.Move(userId, state, reason, choice,
                 at), Sinks.one()), job -> job.done().asMono());
@@ -91,19 +92,19 @@ class AnswerReceipts implements org.springframework.context.SmartLifecycle {
      * answered: a phone that acknowledged a page and then asks for it finds it ACKNOWLEDGED.
      */
     private Mono<Void> acknowledged(Job first, List<Job> jobs, MessageStore.Moved written) {
-        return told(first, jobs, written, "ACKNOWLEDGED")
-                .then(Mono.defer(() -> told(first, jobs, written, "DECLINED")));
+        return told(first, jobs, written, ReceiptState.ACKNOWLEDGED)
+                .then(Mono.defer(() -> told(first, jobs, written, ReceiptState.DECLINED)));
     }
 
-    private Mono<Void> told(Job first, List<Job> jobs, MessageStore.Moved written, String state) {
+    private Mono<Void> told(Job first, List<Job> jobs, MessageStore.Moved written, ReceiptState state) {
         for (int i = 0; i < jobs.size(); i++) {
             MessageStore.Move move = jobs.get(i).move();
-            if (written.moved().get(i) && state.equals(move.state())) {
+            if (written.moved().get(i) && state == move.state()) {
                 AcknowledgementListener.Acknowledged answer = new AcknowledgementListener.Acknowledged(first.orgId(),
                         first.messageId(), move.userId(), move.at());
                 return Flux.fromStream(listeners.orderedStream())
                         .concatMap(listener -> failures.isolate("acknowledgement-listeners",
-                                "message " + first.messageId(), "DECLINED".equals(state)
+                                "message " + first.messageId(), state == ReceiptState.DECLINED
                                         ? listener.declined(answer) : listener.acknowledged(answer)))
                         .then();
             }

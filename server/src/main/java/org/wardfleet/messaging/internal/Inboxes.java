@@ -11,6 +11,7 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 import org.springframework.stereotype.Component;
+import org.wardfleet.messaging.Priority;
 import org.wardfleet.platform.web.ProblemType;
 
 import reactor.core.publisher.Mono;
@@ -85,14 +86,14 @@ class Inboxes {
         int unread = 0;
         MessageStore.Message open = null;
         for (MessageStore.Message m : visible) {
-            MessageStore.Recipient me = m.recipients().get(userId);
+            MessageStore.Addressee me = m.recipients().get(userId);
             if (me == null || m.recalledAt() != null) {
                 continue;
             }
-            if ("SENT".equals(me.state()) || "DELIVERED".equals(me.state())) {
+            if (me.state().unread()) {
                 unread++;
             }
-            if (m.requiresAck() && MessageStore.STATES.indexOf(me.state()) < 3
+            if (m.requiresAck() && !me.state().answered()
                     && (open == null || rank(m.priority()) >= rank(open.priority()))) {
                 open = m;
             }
@@ -107,7 +108,7 @@ class Inboxes {
             these.put(last.senderId(), names.getOrDefault(last.senderId(), "Unknown person"));
         }
         Instant lastAt = last != null ? last.sentAt() : c.createdAt();
-        String priority = shown != null ? shown.priority() : "ROUTINE";
+        String priority = (shown != null && shown.priority() != null ? shown.priority() : Priority.ROUTINE).name();
         Key key = new Key(open != null ? rank(open.priority()) + 1 : 0, lastAt.toEpochMilli(), c.id());
         return new Item(c.id(), kind, title(userId, c, kind, others, names), these, c.participants().size(),
                 last == null ? null : last.id(), last == null ? null : last.senderId(), lastAt, priority, unread,
@@ -139,12 +140,8 @@ class Inboxes {
         return new Page(List.copyOf(shown), next);
     }
 
-    static int rank(String priority) {
-        return switch (priority == null ? "" : priority) {
-            case "STAT" -> 2;
-            case "URGENT" -> 1;
-            default -> 0;
-        };
+    static int rank(Priority priority) {
+        return priority == null ? 0 : priority.rank();
     }
 
     /** Where an item sorts: awaiting an answer (by priority) first, then newest, then by id. */

@@ -15,6 +15,8 @@ import java.util.Map;
 import org.bson.Document;
 import org.reactivestreams.Publisher;
 import org.springframework.stereotype.Component;
+import org.wardfleet.messaging.Priority;
+import org.wardfleet.messaging.ReceiptState;
 import org.wardfleet.platform.mongo.Documents;
 import org.wardfleet.platform.mongo.IndexedCollection;
 
@@ -43,15 +45,12 @@ import reactor.core.publisher.Mono;
 @Component
 class MessageStore implements IndexedCollection {
 
-    /** Receipt states in order; a receipt may only move a recipient forward. */
-    static final List<String> STATES = List.of("SENT", "DELIVERED", "READ", "ACKNOWLEDGED", "DECLINED");
-
     private final MongoCollection<Document> conversations;
     private final MongoCollection<Document> messages;
     private final MongoCollection<Document> deliveries;
     private final MongoCollection<Document> inboxes;
     private final MongoCollection<Document> sequences;
-    private final MongoCollection<Document> roles;
+    private final MongoCollection<Document> groups;
     private final MongoCollection<Document> receipts;
 
     MessageStore(MongoDatabase db) {
@@ -60,7 +59,8 @@ class MessageStore implements IndexedCollection {
         this.deliveries = db.getCollection("message_deliveries");
         this.inboxes = db.getCollection("message_inboxes");
         this.sequences = db.getCollection("message_sequences");
-        this.roles = db.getCollection("messaging_roles");
+        // named groups kept their first name, "roles", in storage and at the API
+        this.groups = db.getCollection("messaging_roles");
         this.receipts = db.getCollection("message_receipts");
     }
 
@@ -71,7 +71,7 @@ class MessageStore implements IndexedCollection {
                 deliveries.createIndex(Indexes.ascending("deviceId", "seq"), new IndexOptions().unique(true)),
                 // the pager fallback's sweep of recent pages (MongoDB; the embedded server scans)
                 messages.createIndex(Indexes.ascending("requiresAck", "sentAt")),
-                roles.createIndex(Indexes.ascending("orgId", "name"), new IndexOptions().unique(true)),
+                groups.createIndex(Indexes.ascending("orgId", "name"), new IndexOptions().unique(true)),
                 // a person's conversation list (MongoDB; the embedded server scans)
                 conversations.createIndex(Indexes.compoundIndex(Indexes.ascending("orgId", "participants"),
                         Indexes.descending("createdAt"))));
@@ -80,21 +80,23 @@ class MessageStore implements IndexedCollection {
     record Conversation(String id, String orgId, List<String> participants, String createdBy, Instant createdAt) {
     }
 
-    record Recipient(String userId, String state, Instant at, String reason, int eligibleDevices, String choice) {
+    /** One person a message is addressed to, with their receipt. */
+    record Addressee(String userId, ReceiptState state, Instant at, String reason, int eligibleDevices,
+            String choice) {
 
-        Recipient(String userId, String state, Instant at, String reason, int eligibleDevices) {
+        Addressee(String userId, ReceiptState state, Instant at, String reason, int eligibleDevices) {
             this(userId, state, at, reason, eligibleDevices, null);
         }
     }
 
     record Message(String id, String orgId, String conversationId, String senderId, String idempotencyKey,
-            String body, String priority, boolean requiresAck, String patientRef, String replyTo, Instant sentAt,
-            Instant recalledAt, Instant bodyDeletedAt, Map<String, Recipient> recipients, boolean drill,
+            String body, Priority priority, boolean requiresAck, String patientRef, String replyTo, Instant sentAt,
+            Instant recalledAt, Instant bodyDeletedAt, Map<String, Addressee> recipients, boolean drill,
             List<String> choices) {
 
         Message(String id, String orgId, String conversationId, String senderId, String idempotencyKey, String body,
-                String priority, boolean requiresAck, String patientRef, String replyTo, Instant sentAt,
-                Instant recalledAt, Instant bodyDeletedAt, Map<String, Recipient> recipients) {
+                Priority priority, boolean requiresAck, String patientRef, String replyTo, Instant sentAt,
+                Instant recalledAt, Instant bodyDeletedAt, Map<String, Addressee> recipients) {
             this(id, orgId, conversationId, senderId, idempotencyKey, body, priority, requiresAck, patientRef, replyTo,
                     sentAt, recalledAt, bodyDeletedAt, recipients, false, List.of());
         }
@@ -103,27 +105,29 @@ class MessageStore implements IndexedCollection {
     record Delivery(String messageId, String deviceId, String userId, long seq) {
     }
 
-    record RoleList(String id, String orgId, String name, List<String> members) {
+    /** A named list of people ({@code role:<name>} in a conversation, a {@code groupId} in an escalation step). */
+    record NamedGroup(String id, String orgId, String name, List<String> members) {
     }
 
-    /** Defining a role again replaces its members (the name is the key). */
-    Mono<RoleList> saveRole(RoleList role) {
-        return Mono.from(roles.findOneAndUpdate(and(eq("orgId", role.orgId()), eq("name", role.name())),
-                        Updates.combine(Updates.setOnInsert("_id", role.id()), Updates.set("members", role.members())),
+    /** Defining a group again replaces its members (the name is the key). */
+    Mono<NamedGroup> saveGroup(NamedGroup group) {
+        return Mono.from(groups.findOneAndUpdate(and(eq("orgId", group.orgId()), eq("name", group.name())),
+                        Updates.combine(Updates.setOnInsert("_id", group.id()),
+                                Updates.set("members", group.members())),
                         new FindOneAndUpdateOptions().upsert(true).returnDocument(ReturnDocument.AFTER)))
-                .map(MessageStore::toRole);
+                .map(MessageStore::toGroup);
     }
 
-    Mono<RoleList> role(String orgId, String name) {
-        return Mono.from(roles.find(and(eq("orgId", orgId), eq("name", name))).first()).map(MessageStore::toRole);
+    Mono<NamedGroup> group(String orgId, String name) {
+        return Mono.from(groups.find(and(eq("orgId", orgId), eq("name", name))).first()).map(MessageStore::toGroup);
     }
 
-    Flux<RoleList> roles(String orgId) {
-        return Flux.from(roles.find(eq("orgId", orgId)).sort(Sorts.ascending("name"))).map(MessageStore::toRole);
+    Flux<NamedGroup> groups(String orgId) {
+        return Flux.from(groups.find(eq("orgId", orgId)).sort(Sorts.ascending("name"))).map(MessageStore::toGroup);
     }
 
-    private static RoleList toRole(Document d) {
-        return new RoleList(d.getString("_id"), d.getString("orgId"), d.getString("name"),
+    private static NamedGroup toGroup(Document d) {
+        return new NamedGroup(d.getString("_id"), d.getString("orgId"), d.getString("name"),
                 d.getList("members", String.class));
     }
 
@@ -170,11 +174,12 @@ class MessageStore implements IndexedCollection {
      */
     Mono<Message> insertOnce(Message m, Instant fanOutUntil) {
         Document recipients = new Document();
-        m.recipients().forEach((userId, r) -> recipients.append(userId, new Document("state", r.state())
+        m.recipients().forEach((userId, r) -> recipients.append(userId, new Document("state", r.state().name())
                 .append("at", Documents.date(r.at())).append("eligibleDevices", r.eligibleDevices())));
         Document doc = new Document("_id", m.id()).append("orgId", m.orgId()).append("conversationId",
                         m.conversationId()).append("senderId", m.senderId()).append("idempotencyKey", m.idempotencyKey())
-                .append("body", m.body()).append("priority", m.priority()).append("requiresAck", m.requiresAck())
+                .append("body", m.body()).append("priority", m.priority() == null ? null : m.priority().name())
+                .append("requiresAck", m.requiresAck())
                 .append("patientRef", m.patientRef()).append("replyTo", m.replyTo())
                 .append("sentAt", Documents.date(m.sentAt())).append("recipients", recipients)
                 .append("drill", m.drill()).append("choices", m.choices());
@@ -217,13 +222,13 @@ class MessageStore implements IndexedCollection {
      * {@code rv} like every write of recipients, so a {@link #fold} that read the map before does not write it back
      * without them.
      */
-    Mono<Void> addRecipients(String orgId, String messageId, List<Recipient> added) {
+    Mono<Void> addRecipients(String orgId, String messageId, List<Addressee> added) {
         if (added.isEmpty()) {
             return Mono.empty();
         }
         List<org.bson.conversions.Bson> sets = new ArrayList<>();
-        for (Recipient r : added) {
-            sets.add(Updates.set("recipients." + r.userId(), new Document("state", r.state())
+        for (Addressee r : added) {
+            sets.add(Updates.set("recipients." + r.userId(), new Document("state", r.state().name())
                     .append("at", Documents.date(r.at())).append("eligibleDevices", r.eligibleDevices())));
         }
         sets.add(Updates.inc("rv", 1));
@@ -279,11 +284,11 @@ class MessageStore implements IndexedCollection {
                     List<Document> docs = new ArrayList<>(users.size());
                     users.forEach((userId, at) -> {
                         Document r = recipients == null ? null : recipients.get(userId, Document.class);
-                        if (r != null && "SENT".equals(r.getString("state"))) {
+                        if (r != null && ReceiptState.valueOf(r.getString("state")).canMoveTo(ReceiptState.DELIVERED)) {
                             ids.add(userId);
                             docs.add(new Document("_id", receiptId(messageId, userId)).append("orgId", orgId)
                                     .append("messageId", messageId).append("userId", userId)
-                                    .append("state", "DELIVERED").append("at", Documents.date(at)));
+                                    .append("state", ReceiptState.DELIVERED.name()).append("at", Documents.date(at)));
                         }
                     });
                     if (docs.isEmpty()) {
@@ -322,7 +327,9 @@ class MessageStore implements IndexedCollection {
                     List<String> sent = new ArrayList<>();
                     if (recipients != null) {
                         recipients.forEach((userId, r) -> {
-                            if (r instanceof Document entry && "SENT".equals(entry.getString("state"))) {
+                            if (r instanceof Document entry
+                                    && ReceiptState.valueOf(entry.getString("state"))
+                                            .canMoveTo(ReceiptState.DELIVERED)) {
                                 sent.add(receiptId(messageId, userId));
                             }
                         });
@@ -345,7 +352,7 @@ class MessageStore implements IndexedCollection {
                                 List<org.bson.conversions.Bson> sets = new ArrayList<>();
                                 for (Document r : found) {
                                     String field = "recipients." + r.getString("userId");
-                                    sets.add(Updates.set(field + ".state", "DELIVERED"));
+                                    sets.add(Updates.set(field + ".state", ReceiptState.DELIVERED.name()));
                                     sets.add(Updates.set(field + ".at", r.getDate("at")));
                                 }
                                 sets.add(Updates.inc("rv", 1));
@@ -387,7 +394,7 @@ class MessageStore implements IndexedCollection {
             List<String> ids = new ArrayList<>();
             java.util.Set<String> orgs = new java.util.HashSet<>();
             for (Message m : list) {
-                m.recipients().values().stream().filter(r -> "SENT".equals(r.state()))
+                m.recipients().values().stream().filter(r -> r.state().canMoveTo(ReceiptState.DELIVERED))
                         .forEach(r -> ids.add(receiptId(m.id(), r.userId())));
                 orgs.add(m.orgId());
             }
@@ -407,12 +414,12 @@ class MessageStore implements IndexedCollection {
     }
 
     private static Message applied(Message m, Map<String, Instant> delivered) {
-        Map<String, Recipient> recipients = new LinkedHashMap<>(m.recipients());
+        Map<String, Addressee> recipients = new LinkedHashMap<>(m.recipients());
         recipients.replaceAll((userId, r) -> {
-            Instant at = "SENT".equals(r.state()) ? delivered.get(receiptId(m.id(), userId)) : null;
+            Instant at = r.state().canMoveTo(ReceiptState.DELIVERED) ? delivered.get(receiptId(m.id(), userId)) : null;
             // a receipt written as the message was being recalled does not count
             boolean counts = at != null && (m.recalledAt() == null || !at.isAfter(m.recalledAt()));
-            return !counts ? r : new Recipient(userId, "DELIVERED", at, r.reason(), r.eligibleDevices(),
+            return !counts ? r : new Addressee(userId, ReceiptState.DELIVERED, at, r.reason(), r.eligibleDevices(),
                     r.choice());
         });
         return new Message(m.id(), m.orgId(), m.conversationId(), m.senderId(), m.idempotencyKey(), m.body(),
@@ -452,7 +459,7 @@ class MessageStore implements IndexedCollection {
     }
 
     /** One recipient moving forward to {@code state} (an answer: READ, ACKNOWLEDGED with a choice, DECLINED...). */
-    record Move(String userId, String state, String reason, String choice, Instant at) {
+    record Move(String userId, ReceiptState state, String reason, String choice, Instant at) {
     }
 
     /** The message as written, and for each move (in order) whether it happened. */
@@ -476,17 +483,16 @@ class MessageStore implements IndexedCollection {
                             Map<String, Object> sets = new LinkedHashMap<>();
                             for (Move move : moves) {
                                 Document r = open ? recipients.get(move.userId(), Document.class) : null;
-                                int target = STATES.indexOf(move.state());
-                                boolean forward = r != null && target > 0
-                                        && STATES.subList(0, Math.min(target, 3)).contains(r.getString("state"));
+                                boolean forward = r != null
+                                        && ReceiptState.valueOf(r.getString("state")).canMoveTo(move.state());
                                 moved.add(forward);
                                 if (forward) {
                                     String field = "recipients." + move.userId();
-                                    r.put("state", move.state());
+                                    r.put("state", move.state().name());
                                     r.put("at", Documents.date(move.at()));
                                     r.put("reason", move.reason());
                                     r.put("choice", move.choice());
-                                    sets.put(field + ".state", move.state());
+                                    sets.put(field + ".state", move.state().name());
                                     sets.put(field + ".at", Documents.date(move.at()));
                                     sets.put(field + ".reason", move.reason());
                                     sets.put(field + ".choice", move.choice());
@@ -519,7 +525,8 @@ class MessageStore implements IndexedCollection {
         unread.add(eq("orgId", orgId));
         unread.add(eq("senderId", senderId));
         unread.add(eq("recalledAt", null));
-        recipientIds.forEach(u -> unread.add(in("recipients." + u + ".state", List.of("SENT", "DELIVERED"))));
+        List<String> unreadStates = ReceiptState.before(ReceiptState.READ).stream().map(Enum::name).toList();
+        recipientIds.forEach(u -> unread.add(in("recipients." + u + ".state", unreadStates)));
         return Mono.from(messages.findOneAndUpdate(and(unread), Updates.combine(
                         Updates.set("recalledAt", Documents.date(at)), Updates.unset("body")),
                         new FindOneAndUpdateOptions().returnDocument(ReturnDocument.AFTER)))
@@ -604,17 +611,19 @@ class MessageStore implements IndexedCollection {
     }
 
     private static Message toMessage(Document d) {
-        Map<String, Recipient> recipients = new LinkedHashMap<>();
+        Map<String, Addressee> recipients = new LinkedHashMap<>();
         Document r = d.get("recipients", Document.class);
         if (r != null) {
             r.forEach((userId, value) -> {
                 Document v = (Document) value;
-                recipients.put(userId, new Recipient(userId, v.getString("state"), Documents.instant(v.getDate("at")),
+                recipients.put(userId, new Addressee(userId, ReceiptState.stored(v.getString("state")),
+                        Documents.instant(v.getDate("at")),
                         v.getString("reason"), v.getInteger("eligibleDevices", 0), v.getString("choice")));
             });
         }
         return new Message(d.getString("_id"), d.getString("orgId"), d.getString("conversationId"),
-                d.getString("senderId"), d.getString("idempotencyKey"), d.getString("body"), d.getString("priority"),
+                d.getString("senderId"), d.getString("idempotencyKey"), d.getString("body"),
+                Priority.stored(d.getString("priority")),
                 Boolean.TRUE.equals(d.getBoolean("requiresAck")), d.getString("patientRef"), d.getString("replyTo"),
                 Documents.instant(d.getDate("sentAt")), Documents.instant(d.getDate("recalledAt")),
                 Documents.instant(d.getDate("bodyDeletedAt")), recipients, Boolean.TRUE.equals(d.getBoolean("drill")),

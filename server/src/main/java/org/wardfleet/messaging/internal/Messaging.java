@@ -27,10 +27,12 @@ import org.wardfleet.device.DeviceState;
 import org.wardfleet.device.Devices;
 import org.wardfleet.identity.UserDirectory;
 import org.wardfleet.messaging.MessagingProblems;
+import org.wardfleet.messaging.Priority;
+import org.wardfleet.messaging.ReceiptState;
 import org.wardfleet.platform.web.ProblemType;
 import org.wardfleet.push.DeviceWake;
-import org.wardfleet.push.WebPush;
 import org.wardfleet.push.StreamDelivery;
+import org.wardfleet.push.WebPush;
 
 import com.nimbusds.jose.EncryptionMethod;
 import com.nimbusds.jose.JWEAlgorithm;
@@ -97,28 +99,28 @@ class Messaging implements org.wardfleet.messaging.Paging {
 
     Mono<MessageStore.Conversation> start(String orgId, String creator, List<String> participants) {
         return Flux.fromIterable(participants)
-                .concatMap(p -> p.startsWith("role:") ? store.role(orgId, p.substring(5))
+                .concatMap(p -> p.startsWith("role:") ? store.group(orgId, p.substring(5))
                         .switchIfEmpty(Mono.error(() -> MessagingProblems.CONVERSATION_INVALID.exception(
                                 "No role %s", p.substring(5))))
-                        .flatMapIterable(MessageStore.RoleList::members) : Mono.just(p))
+                        .flatMapIterable(MessageStore.NamedGroup::members) : Mono.just(p))
                 .collectList()
                 .flatMap(people -> startWith(orgId, creator, people));
     }
 
-    Mono<MessageStore.RoleList> defineRole(String orgId, String actor, String name, List<String> members) {
+    Mono<MessageStore.NamedGroup> defineGroup(String orgId, String actor, String name, List<String> members) {
         return Flux.fromIterable(new LinkedHashSet<>(members))
                 .concatMap(id -> users.find(orgId, id).filter(u -> !u.disabled())
                         .switchIfEmpty(Mono.error(() -> MessagingProblems.CONVERSATION_INVALID.exception(
                                 "No active user %s in your organisation", id))))
                 .map(u -> u.id()).collectList()
-                .flatMap(ids -> store.saveRole(new MessageStore.RoleList(UUID.randomUUID().toString(), orgId, name,
+                .flatMap(ids -> store.saveGroup(new MessageStore.NamedGroup(UUID.randomUUID().toString(), orgId, name,
                         ids)))
                 .flatMap(r -> audit.record(AuditEvent.of(orgId, Actor.user(actor), "messaging.role.define", r.id(),
                         Outcome.SUCCESS).withDetail("name", name)).thenReturn(r));
     }
 
-    Flux<MessageStore.RoleList> roles(String orgId) {
-        return store.roles(orgId);
+    Flux<MessageStore.NamedGroup> groups(String orgId) {
+        return store.groups(orgId);
     }
 
     /** A reply typed on the device: only from an ACTIVE device its user bound and its compliance allows. */
@@ -177,10 +179,10 @@ class Messaging implements org.wardfleet.messaging.Paging {
                         creator, clock.instant().truncatedTo(ChronoUnit.MILLIS))));
     }
 
-    record Draft(String text, String priority, boolean requiresAck, String patientRef, String replyTo, boolean drill,
+    record Draft(String text, Priority priority, boolean requiresAck, String patientRef, String replyTo, boolean drill,
             List<String> choices) {
 
-        Draft(String text, String priority, boolean requiresAck, String patientRef, String replyTo) {
+        Draft(String text, Priority priority, boolean requiresAck, String patientRef, String replyTo) {
             this(text, priority, requiresAck, patientRef, replyTo, false, List.of());
         }
     }
@@ -200,9 +202,10 @@ class Messaging implements org.wardfleet.messaging.Paging {
                         : conversation.participants().stream().filter(p -> !p.equals(senderId)).toList())
                         .flatMap(eligible -> crypto.encrypt(orgId, id, draft.text())
                                 .flatMap(body -> {
-                                    Map<String, MessageStore.Recipient> recipients = new LinkedHashMap<>();
+                                    Map<String, MessageStore.Addressee> recipients = new LinkedHashMap<>();
                                     eligible.forEach((userId, list) -> recipients.put(userId,
-                                            new MessageStore.Recipient(userId, "SENT", now, null, list.size())));
+                                            new MessageStore.Addressee(userId, ReceiptState.SENT, now, null,
+                                                    list.size())));
                                     return store.insertOnce(new MessageStore.Message(id, orgId, conversationId,
                                             senderId, idempotencyKey, body, draft.priority(), draft.requiresAck(),
                                             draft.patientRef(), draft.replyTo(), now, null, null, recipients,
@@ -257,8 +260,8 @@ class Messaging implements org.wardfleet.messaging.Paging {
 
     /** What an open screen may raise before fetching: a page that waits for an answer (not a broadcast's roll-call). */
     private static String alert(MessageStore.Message m) {
-        return m.requiresAck() && !m.drill() && m.choices().isEmpty() && !"ROUTINE".equals(m.priority())
-                ? m.priority() : null;
+        return m.requiresAck() && !m.drill() && m.choices().isEmpty() && m.priority().alerts()
+                ? m.priority().name() : null;
     }
 
     /** The recipients, and people escalation added since (eligible but not yet recipients). */
@@ -291,7 +294,7 @@ class Messaging implements org.wardfleet.messaging.Paging {
                 })
                 .cache();
         AuditEvent sent = AuditEvent.of(message.orgId(), Actor.user(message.senderId()), "message.send",
-                message.id(), Outcome.SUCCESS).withDetail("priority", message.priority())
+                message.id(), Outcome.SUCCESS).withDetail("priority", message.priority().name())
                 .withDetail("recipients", Integer.toString(message.recipients().size()))
                 .withDetail("devices", Integer.toString(targets.size()));
         Mono<Void> told = recorded
@@ -303,7 +306,7 @@ class Messaging implements org.wardfleet.messaging.Paging {
         Mono<Void> reached = pushHere(message, targets, recorded)
                 .flatMap(pushed -> wake.wake(message.orgId(), targets.stream().filter(d -> !pushed.contains(d.id()))
                         .map(d -> new DeviceWake.WakeTarget(d.id(), d.platform().wire(), d.pushTokens())).toList(),
-                        "message", !"ROUTINE".equals(message.priority())))
+                        "message", message.priority().alerts()))
                 .then();
         // a failed audit entry or signal fails the send, but only once everyone has been pushed or woken: a retried
         // send finds the message and does not fan out again, so nobody may be left half-way
@@ -406,11 +409,11 @@ class Messaging implements org.wardfleet.messaging.Paging {
     /** A person opening a message (desktop): a recipient who had not received it yet now has. */
     Mono<MessageStore.Message> open(String orgId, String messageId, String userId) {
         return visible(orgId, messageId, userId).flatMap(m -> {
-            MessageStore.Recipient me = m.recipients().get(userId);
-            if (me == null || !"SENT".equals(me.state())) {
+            MessageStore.Addressee me = m.recipients().get(userId);
+            if (me == null || !me.state().canMoveTo(ReceiptState.DELIVERED)) {
                 return Mono.just(m);
             }
-            return answers.advance(orgId, messageId, userId, "DELIVERED", null, null, clock.instant())
+            return answers.advance(orgId, messageId, userId, ReceiptState.DELIVERED, null, null, clock.instant())
                     .flatMap(answer -> audit.record(AuditEvent.of(orgId, Actor.user(userId), "message.delivered",
                             messageId, Outcome.SUCCESS)).thenReturn(answer))
                     .defaultIfEmpty(m);
@@ -549,7 +552,7 @@ class Messaging implements org.wardfleet.messaging.Paging {
         content.put("conversationId", message.conversationId());
         content.put("senderId", message.senderId());
         content.put("text", text);
-        content.put("priority", message.priority());
+        content.put("priority", message.priority().name());
         content.put("requiresAck", message.requiresAck());
         content.put("sentAt", message.sentAt().toString());
         if (message.patientRef() != null) {
@@ -604,12 +607,12 @@ class Messaging implements org.wardfleet.messaging.Paging {
     }
 
     /** A receipt from the person's desktop session (no device involved). */
-    Mono<MessageStore.Message> userReceipt(String orgId, String userId, String messageId, String state,
+    Mono<MessageStore.Message> userReceipt(String orgId, String userId, String messageId, ReceiptState state,
             String reason) {
         return userReceipt(orgId, userId, messageId, state, reason, null);
     }
 
-    Mono<MessageStore.Message> userReceipt(String orgId, String userId, String messageId, String state,
+    Mono<MessageStore.Message> userReceipt(String orgId, String userId, String messageId, ReceiptState state,
             String reason, String choice) {
         return visible(orgId, messageId, userId)
                 .filter(m -> m.recipients().containsKey(userId))
@@ -619,7 +622,8 @@ class Messaging implements org.wardfleet.messaging.Paging {
                 .switchIfEmpty(Mono.error(() -> MessagingProblems.RECEIPT_INVALID.exception(
                         "%s does not follow the message's current state (or it was recalled)", state)))
                 .flatMap(answer -> audit.record(AuditEvent.of(orgId, Actor.user(userId),
-                                "message." + state.toLowerCase(java.util.Locale.ROOT), messageId, Outcome.SUCCESS))
+                                "message." + state.name().toLowerCase(java.util.Locale.ROOT), messageId,
+                                Outcome.SUCCESS))
                         .thenReturn(answer));
     }
 
@@ -627,7 +631,7 @@ class Messaging implements org.wardfleet.messaging.Paging {
         return signals.live(orgId, userId);
     }
 
-    Mono<MessageStore.Message> receipt(String orgId, String deviceId, String messageId, String state,
+    Mono<MessageStore.Message> receipt(String orgId, String deviceId, String messageId, ReceiptState state,
             String reason, String choice) {
         return devices.find(orgId, deviceId)
                 .flatMap(Messaging::bound)
@@ -642,7 +646,8 @@ class Messaging implements org.wardfleet.messaging.Paging {
                         .switchIfEmpty(Mono.error(() -> MessagingProblems.RECEIPT_INVALID.exception(
                                 "%s does not follow the message's current state (or it was recalled)", state)))
                         .flatMap(answer -> audit.record(AuditEvent.of(orgId, Actor.device(deviceId),
-                                "message." + state.toLowerCase(java.util.Locale.ROOT), messageId, Outcome.SUCCESS))
+                                "message." + state.name().toLowerCase(java.util.Locale.ROOT), messageId,
+                                Outcome.SUCCESS))
                                 .thenReturn(answer)));
     }
 
@@ -655,7 +660,7 @@ class Messaging implements org.wardfleet.messaging.Paging {
     // ---- Paging (escalation)
 
     @Override
-    public Mono<String> page(String orgId, String senderId, List<String> recipients, String text, String priority,
+    public Mono<String> page(String orgId, String senderId, List<String> recipients, String text, Priority priority,
             List<String> choices, String idempotencyKey) {
         return store.messageByKey(orgId, senderId, idempotencyKey)
                 .flatMap(sent -> fannedOut(sent).thenReturn(sent.id()))
@@ -701,7 +706,7 @@ class Messaging implements org.wardfleet.messaging.Paging {
                         }
                         return eligibleDevices(orgId, fresh)
                                 .flatMap(eligible -> store.addRecipients(orgId, messageId, eligible.entrySet().stream()
-                                                .map(e -> new MessageStore.Recipient(e.getKey(), "SENT",
+                                                .map(e -> new MessageStore.Addressee(e.getKey(), ReceiptState.SENT,
                                                         clock.instant(), null, e.getValue().size())).toList())
                                         .then(fanOut(message, eligible, false)))
                                 .thenReturn(added);
@@ -710,9 +715,9 @@ class Messaging implements org.wardfleet.messaging.Paging {
     }
 
     @Override
-    public Mono<Map<String, String>> states(String orgId, String messageId) {
+    public Mono<Map<String, ReceiptState>> states(String orgId, String messageId) {
         return store.message(orgId, messageId).map(m -> {
-            Map<String, String> states = new LinkedHashMap<>();
+            Map<String, ReceiptState> states = new LinkedHashMap<>();
             m.recipients().forEach((u, r) -> states.put(u, r.state()));
             return states;
         });
@@ -722,7 +727,7 @@ class Messaging implements org.wardfleet.messaging.Paging {
     public Mono<Map<String, List<String>>> receipts(String orgId, String messageId) {
         return store.message(orgId, messageId).map(m -> {
             Map<String, List<String>> receipts = new LinkedHashMap<>();
-            m.recipients().forEach((u, r) -> receipts.put(u, java.util.Arrays.asList(r.state(),
+            m.recipients().forEach((u, r) -> receipts.put(u, java.util.Arrays.asList(r.state().name(),
                     r.at() == null ? null : r.at().toString())));
             return receipts;
         });
@@ -732,7 +737,7 @@ class Messaging implements org.wardfleet.messaging.Paging {
     public Mono<Void> realert(String orgId, String messageId) {
         return store.message(orgId, messageId)
                 .flatMapMany(m -> Flux.fromIterable(m.recipients().values())
-                        .filter(r -> !"ACKNOWLEDGED".equals(r.state()) && !"DECLINED".equals(r.state()))
+                        .filter(r -> !r.state().answered())
                         .concatMap(r -> devices.reachableFor(orgId, r.userId())))
                 .filter(d -> d.state() == DeviceState.ACTIVE && d.boundToUser())
                 .map(d -> new DeviceWake.WakeTarget(d.id(), d.platform().wire(), d.pushTokens()))
@@ -743,25 +748,23 @@ class Messaging implements org.wardfleet.messaging.Paging {
 
     @Override
     public Mono<Void> acknowledge(String orgId, String messageId, String userId) {
-        return userReceipt(orgId, userId, messageId, "ACKNOWLEDGED", null).then();
+        return userReceipt(orgId, userId, messageId, ReceiptState.ACKNOWLEDGED, null).then();
     }
-
-    private static final Set<String> UNANSWERED = Set.of("SENT", "DELIVERED", "READ");
 
     @Override
     public Flux<OpenRecipient> openRecipients(Instant sentAfter) {
         return store.openPages(sentAfter)
-                .filter(m -> ("STAT".equals(m.priority()) || "URGENT".equals(m.priority())) && !m.drill())
+                .filter(m -> m.priority().alerts() && !m.drill())
                 .flatMapIterable(m -> m.recipients().values().stream()
-                        .filter(r -> UNANSWERED.contains(r.state()))
+                        .filter(r -> !r.state().answered())
                         .map(r -> new OpenRecipient(m.orgId(), m.id(), r.userId(), m.priority(), m.sentAt(),
                                 r.state())).toList());
     }
 
     @Override
     public Mono<List<String>> groupMembers(String orgId, String group) {
-        return store.roles(orgId).filter(r -> r.id().equals(group) || r.name().equals(group)).next()
-                .map(MessageStore.RoleList::members).defaultIfEmpty(List.of());
+        return store.groups(orgId).filter(r -> r.id().equals(group) || r.name().equals(group)).next()
+                .map(MessageStore.NamedGroup::members).defaultIfEmpty(List.of());
     }
 
     @Override
@@ -771,11 +774,11 @@ class Messaging implements org.wardfleet.messaging.Paging {
         if (others.isEmpty()) {
             return Mono.empty();
         }
-        return page(orgId, sender, others, text, "STAT", key).then();
+        return page(orgId, sender, others, text, Priority.STAT, key).then();
     }
 
     @Override
-    public Mono<String> broadcast(String orgId, String senderId, List<String> userIds, String text, String priority,
+    public Mono<String> broadcast(String orgId, String senderId, List<String> userIds, String text, Priority priority,
             List<String> choices, boolean drill, String idempotencyKey) {
         // the audience comes from the directory, rotas or groups: no per-person validation round trips
         List<String> people = new ArrayList<>(new LinkedHashSet<>(userIds));
@@ -805,15 +808,14 @@ class Messaging implements org.wardfleet.messaging.Paging {
                     Map<String, Integer> chosen = new LinkedHashMap<>();
                     m.choices().forEach(c -> chosen.put(c, 0));
                     List<String> pending = new ArrayList<>();
-                    for (MessageStore.Recipient r : m.recipients().values()) {
-                        int level = MessageStore.STATES.indexOf(r.state());
-                        delivered += level >= 1 ? 1 : 0;
-                        read += level >= 2 ? 1 : 0;
-                        acknowledged += "ACKNOWLEDGED".equals(r.state()) ? 1 : 0;
+                    for (MessageStore.Addressee r : m.recipients().values()) {
+                        delivered += r.state().reached(ReceiptState.DELIVERED) ? 1 : 0;
+                        read += r.state().reached(ReceiptState.READ) ? 1 : 0;
+                        acknowledged += r.state() == ReceiptState.ACKNOWLEDGED ? 1 : 0;
                         if (r.choice() != null) {
                             chosen.merge(r.choice(), 1, Integer::sum);
                         }
-                        if (level < 3) {
+                        if (!r.state().answered()) {
                             pending.add(r.userId());
                         }
                     }

@@ -13,6 +13,8 @@ import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.wardfleet.messaging.MessagingProblems;
+import org.wardfleet.messaging.Priority;
+import org.wardfleet.messaging.ReceiptState;
 import org.wardfleet.platform.security.Caller;
 import org.wardfleet.platform.security.DevicePrincipal;
 import org.wardfleet.platform.security.Role;
@@ -109,17 +111,20 @@ class MessagingController {
                 : c.participants().subList(0, LISTED_PARTICIPANTS);
     }
 
-    /** {@code text} at most 4 KB; {@code patientRef} an identifier only, never clinical text. */
-    record NewMessage(@NotNull @Size(min = 1, max = 4096) String text,
-            @NotNull @Pattern(regexp = "ROUTINE|URGENT|STAT") String priority, Boolean requiresAck,
+    /**
+     * {@code text} at most 4 KB; {@code priority} one of {@link Priority#WORDS}; {@code patientRef} an identifier only,
+     * never clinical text.
+     */
+    record NewMessage(@NotNull @Size(min = 1, max = 4096) String text, @NotNull String priority, Boolean requiresAck,
             @Size(max = 64) @Pattern(regexp = "[A-Za-z0-9:._-]*") String patientRef, @Size(max = 64) String replyTo) {
     }
 
-    record RecipientView(String userId, String state, Instant at, String reason, int eligibleDevices, String choice) {
+    record RecipientView(String userId, ReceiptState state, Instant at, String reason, int eligibleDevices,
+            String choice) {
     }
 
     /** {@code choices}: the answers offered (a broadcast's "available"…); {@code drill}: an exercise, not real. */
-    record MessageView(String id, String conversationId, String senderId, String priority, boolean requiresAck,
+    record MessageView(String id, String conversationId, String senderId, Priority priority, boolean requiresAck,
             String patientRef, String replyTo, Instant sentAt, Instant recalledAt, String text,
             List<RecipientView> recipients, List<String> undeliverable, List<String> choices, boolean drill) {
 
@@ -156,13 +161,14 @@ class MessagingController {
     Mono<ResponseEntity<MessageView>> send(Caller caller, @PathVariable String id,
             @RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey,
             @Valid @RequestBody NewMessage body) {
+        Priority priority = Priority.parse(body.priority(), "priority");
         caller.requireAny(Role.CLINICIAN, Role.ADMIN);
         if (idempotencyKey == null || idempotencyKey.isBlank() || idempotencyKey.length() > 128) {
             return Mono.error(MessagingProblems.IDEMPOTENCY_KEY_REQUIRED.exception(
                     "Send an Idempotency-Key (1-128 characters) so a retried request never pages twice"));
         }
         return messaging.send(caller.orgId(), caller.userId(), id, idempotencyKey, new Messaging.Draft(body.text(),
-                        body.priority(), Boolean.TRUE.equals(body.requiresAck()), body.patientRef(), body.replyTo()))
+                        priority, Boolean.TRUE.equals(body.requiresAck()), body.patientRef(), body.replyTo()))
                 .map(m -> ResponseEntity.created(URI.create("/api/v1/messages/" + m.id()))
                         .body(MessageView.of(m, null)));
     }
@@ -175,6 +181,7 @@ class MessagingController {
     Mono<ResponseEntity<MessageView>> sendFromDevice(DevicePrincipal device, @PathVariable String id,
             @RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey,
             @Valid @RequestBody NewMessage body) {
+        Priority priority = Priority.parse(body.priority(), "priority");
         if (idempotencyKey == null || idempotencyKey.isBlank() || idempotencyKey.length() > 128) {
             return Mono.error(MessagingProblems.IDEMPOTENCY_KEY_REQUIRED.exception(
                     "Send an Idempotency-Key (1-128 characters) so a retried request never pages twice"));
@@ -184,19 +191,19 @@ class MessagingController {
                     "A shared device has no user to send as"));
         }
         return messaging.sendFromDevice(device.orgId(), device.deviceId(), device.assignedUserId(), id,
-                        idempotencyKey, new Messaging.Draft(body.text(), body.priority(),
+                        idempotencyKey, new Messaging.Draft(body.text(), priority,
                                 Boolean.TRUE.equals(body.requiresAck()), body.patientRef(), body.replyTo()))
                 .map(m -> ResponseEntity.created(URI.create("/api/v1/messages/" + m.id()))
                         .body(MessageView.of(m, null)));
     }
 
     @Schema(name = "MessagingGroupBody")
-    record NewRole(@NotBlank @Pattern(regexp = "[a-z0-9][a-z0-9-]{1,62}") String name,
+    record NewGroup(@NotBlank @Pattern(regexp = "[a-z0-9][a-z0-9-]{1,62}") String name,
             @NotEmpty @Size(max = 200) List<@NotBlank @Size(max = 64) String> members) {
     }
 
     @Schema(name = "MessagingGroup")
-    record RoleView(String id, String name, List<String> members) {
+    record GroupView(String id, String name, List<String> members) {
     }
 
     /** A role is a named list of users ("on-call-medicine"); conversations may name it as {@code role:<name>}. */
@@ -204,17 +211,17 @@ class MessagingController {
     @ApiResponse(responseCode = "201", description = "The group")
     @Problems({"403 forbidden", "400 conversation-invalid"})
     @PostMapping("/api/v1/messaging/roles")
-    Mono<ResponseEntity<RoleView>> role(Caller caller, @Valid @RequestBody NewRole body) {
+    Mono<ResponseEntity<GroupView>> group(Caller caller, @Valid @RequestBody NewGroup body) {
         caller.requireAny(Role.ADMIN);
-        return messaging.defineRole(caller.orgId(), caller.userId(), body.name(), body.members())
+        return messaging.defineGroup(caller.orgId(), caller.userId(), body.name(), body.members())
                 .map(r -> ResponseEntity.created(URI.create("/api/v1/messaging/roles/" + r.id()))
-                        .body(new RoleView(r.id(), r.name(), r.members())));
+                        .body(new GroupView(r.id(), r.name(), r.members())));
     }
 
     @Operation(summary = "List messaging groups")
     @GetMapping("/api/v1/messaging/roles")
-    Mono<List<RoleView>> roles(Caller caller) {
-        return messaging.roles(caller.orgId()).map(r -> new RoleView(r.id(), r.name(), r.members())).collectList();
+    Mono<List<GroupView>> groups(Caller caller) {
+        return messaging.groups(caller.orgId()).map(r -> new GroupView(r.id(), r.name(), r.members())).collectList();
     }
 
     @Operation(summary = "A message (its text for the sender and recipients while retained)")
@@ -229,7 +236,9 @@ class MessagingController {
     @Problems({"409 receipt-invalid"})
     @PostMapping("/api/v1/messages/{id}/receipts")
     Mono<ReceiptView> userReceipt(Caller caller, @PathVariable String id, @Valid @RequestBody Receipt body) {
-        return messaging.userReceipt(caller.orgId(), caller.userId(), id, body.state(), body.reason(), body.choice())
+        return messaging.userReceipt(caller.orgId(), caller.userId(), id, ReceiptState.valueOf(body.state()),
+                        body.reason(),
+                        body.choice())
                 .map(m -> new ReceiptView(id, body.state()));
     }
 
@@ -322,7 +331,9 @@ class MessagingController {
     @Problems({"403 device-not-bound", "409 receipt-invalid"})
     @PostMapping("/device/v1/messages/{id}/receipts")
     Mono<ReceiptView> receipt(DevicePrincipal device, @PathVariable String id, @Valid @RequestBody Receipt body) {
-        return messaging.receipt(device.orgId(), device.deviceId(), id, body.state(), body.reason(), body.choice())
+        return messaging.receipt(device.orgId(), device.deviceId(), id, ReceiptState.valueOf(body.state()),
+                        body.reason(),
+                        body.choice())
                 .map(m -> new ReceiptView(id, body.state()));
     }
 }

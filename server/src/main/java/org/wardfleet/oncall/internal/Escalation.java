@@ -19,7 +19,11 @@ import org.wardfleet.audit.AuditEvent.Actor;
 import org.wardfleet.audit.AuditEvent.Outcome;
 import org.wardfleet.audit.AuditLog;
 import org.wardfleet.events.SecurityEvents;
+import org.wardfleet.messaging.PageState;
 import org.wardfleet.messaging.Paging;
+import org.wardfleet.messaging.Priority;
+import org.wardfleet.messaging.ReceiptState;
+import org.wardfleet.messaging.Recipient;
 import org.wardfleet.oncall.OnCallProblems;
 import org.wardfleet.platform.web.ProblemException;
 import org.wardfleet.platform.web.ProblemType;
@@ -77,11 +81,11 @@ class Escalation extends org.wardfleet.platform.time.PeriodicTask {
 
     /** Default policies by priority (configurable): the addressee, repeated; ROUTINE does not escalate. */
     PageStore.Policy defaultPolicy(PageStore.Target to, String priority) {
-        switch (priority) {
-            case "STAT":
+        switch (Priority.stored(priority)) {
+            case STAT:
                 return new PageStore.Policy("default-stat", null, "default", defaults.statRepeat(),
                         List.of(new PageStore.Step(List.of(to), (int) defaults.statStep().toSeconds())));
-            case "URGENT":
+            case URGENT:
                 return new PageStore.Policy("default-urgent", null, "default", defaults.urgentRepeat(),
                         List.of(new PageStore.Step(List.of(to), (int) defaults.urgentStep().toSeconds())));
             default:
@@ -105,7 +109,8 @@ class Escalation extends org.wardfleet.platform.time.PeriodicTask {
                                 return Mono.error(ProblemType.VALIDATION_FAILED.exception(
                                         "Nobody to page: the first step resolves to no one (a gap in cover?)"));
                             }
-                            return paging.page(orgId, senderId, users, text, priority, choices, idempotencyKey)
+                            return paging.page(orgId, senderId, users, text, Priority.stored(priority), choices,
+                                            idempotencyKey)
                                     .flatMap(id -> record(id, orgId, senderId, to, priority, policy, users, now));
                         }))
                 .flatMap(p -> audit.record(AuditEvent.of(orgId, Actor.user(senderId), "page.trigger", p.id(),
@@ -119,18 +124,19 @@ class Escalation extends org.wardfleet.platform.time.PeriodicTask {
     Mono<PageStore.Page> record(String id, String orgId, String senderId, PageStore.Target to, String priority,
             PageStore.Policy policy, List<String> users, Instant now) {
         return store.insert(new PageStore.Page(id, orgId, senderId, priority, to, policy.steps(),
-                Math.max(1, policy.repeat()), 0, 0, "TRIGGERED",
+                Math.max(1, policy.repeat()), 0, 0, PageState.TRIGGERED.name(),
                 escalates(priority) ? now.plusSeconds(policy.steps().get(0).waitSeconds()) : null,
                 realertAt(priority, now), null, null,
-                List.of(event(now, "TRIGGERED", Map.of("step", 0, "recipients", users))), now));
+                List.of(event(now, PageState.TRIGGERED.name(), Map.of("step", 0, "recipients", users))), now));
     }
 
     private static boolean escalates(String priority) {
-        return !"ROUTINE".equals(priority);
+        return Priority.stored(priority) != Priority.ROUTINE;
     }
 
     private Instant realertAt(String priority, Instant now) {
-        return "STAT".equals(priority) ? now.plus(realertStat) : "URGENT".equals(priority) ? now.plus(realertUrgent)
+        return Priority.stored(priority) == Priority.STAT ? now.plus(realertStat)
+                : Priority.stored(priority) == Priority.URGENT ? now.plus(realertUrgent)
                 : null;
     }
 
@@ -139,7 +145,7 @@ class Escalation extends org.wardfleet.platform.time.PeriodicTask {
             return store.policy(orgId, policyId).switchIfEmpty(Mono.error(() -> ProblemType.NOT_FOUND.exception(
                     "No escalation policy %s", policyId)));
         }
-        if ("role".equals(to.type())) {
+        if (to.recipient() instanceof Recipient.OnCallRole) {
             return roles.role(orgId, to.id())
                     .switchIfEmpty(Mono.error(() -> ProblemType.NOT_FOUND.exception("No on-call role %s", to.id())))
                     .flatMap(role -> role.escalationPolicyId() == null ? Mono.just(defaultPolicy(to, priority))
@@ -160,10 +166,10 @@ class Escalation extends org.wardfleet.platform.time.PeriodicTask {
     }
 
     private Mono<List<String>> switch0(String orgId, PageStore.Target t, Instant at) {
-        if ("role".equals(t.type())) {
+        if (t.recipient() instanceof Recipient.OnCallRole) {
             return coverage.onCall(orgId, t.id(), at);
         }
-        if ("group".equals(t.type())) {
+        if (t.recipient() instanceof Recipient.Group) {
             return paging.groupMembers(orgId, t.id());
         }
         return Mono.just(List.of(t.id()));
@@ -193,7 +199,7 @@ class Escalation extends org.wardfleet.platform.time.PeriodicTask {
     /** Re-alerts the page's people unless someone acknowledged it (on any device): then the page stops. */
     private Mono<Void> realert(PageStore.Page page, Instant now) {
         return paging.states(page.orgId(), page.id()).defaultIfEmpty(Map.of()).flatMap(states -> {
-            String ackBy = states.entrySet().stream().filter(e -> "ACKNOWLEDGED".equals(e.getValue()))
+            String ackBy = states.entrySet().stream().filter(e -> e.getValue() == ReceiptState.ACKNOWLEDGED)
                     .map(Map.Entry::getKey).findFirst().orElse(null);
             return ackBy != null ? store.acknowledged(page.orgId(), page.id(), ackBy, now).then()
                     : paging.realert(page.orgId(), page.id());
@@ -205,7 +211,7 @@ class Escalation extends org.wardfleet.platform.time.PeriodicTask {
         Instant actual = clock.instant().isAfter(now) ? clock.instant() : now;
         long lateMs = page.nextDueAt() == null ? 0 : Duration.between(page.nextDueAt(), actual).toMillis();
         return paging.states(page.orgId(), page.id()).defaultIfEmpty(Map.of()).flatMap(states -> {
-            String ackBy = states.entrySet().stream().filter(e -> "ACKNOWLEDGED".equals(e.getValue()))
+            String ackBy = states.entrySet().stream().filter(e -> e.getValue() == ReceiptState.ACKNOWLEDGED)
                     .map(Map.Entry::getKey).findFirst().orElse(null);
             if (ackBy != null) {
                 return store.acknowledged(page.orgId(), page.id(), ackBy, now).thenReturn(1);
@@ -227,7 +233,8 @@ class Escalation extends org.wardfleet.platform.time.PeriodicTask {
                             .defaultIfEmpty(Paging.Added.NOTHING)
                             .flatMap(added -> paging.realert(page.orgId(), page.id())
                                     .then(store.advance(page, instanceId, List.<Bson>of(
-                                                    Updates.set("state", "ESCALATED"), Updates.set("step", s),
+                                                    Updates.set("state", PageState.ESCALATED.name()),
+                                                    Updates.set("step", s),
                                                     Updates.set("round", r), Updates.set("nextDueAt",
                                                             java.util.Date.from(now.plusSeconds(step.waitSeconds())))),
                                             escalated(now, s, r, reach, added, lateMs)))))
@@ -257,7 +264,8 @@ class Escalation extends org.wardfleet.platform.time.PeriodicTask {
                                 })
                         .doOnNext(list -> {
                             if (list.isEmpty()) {
-                                unresolved.add(Map.of(t.type() + "Id", t.id(), "reason", "role".equals(t.type())
+                                unresolved.add(Map.of(t.type() + "Id", t.id(), "reason",
+                                        t.recipient() instanceof Recipient.OnCallRole
                                         ? "nobody on call (a gap in cover)" : "no such group, or no members"));
                             }
                             users.addAll(list);
@@ -285,16 +293,16 @@ class Escalation extends org.wardfleet.platform.time.PeriodicTask {
         }
         details.put("lateMs", lateMs);
         details.put("overdue", lateMs > OVERDUE.toMillis());
-        return event(now, "ESCALATED", details);
+        return event(now, PageState.ESCALATED.name(), details);
     }
 
     private Mono<Integer> failed(PageStore.Page page, Instant now, long lateMs) {
         return ownersOf(page).flatMap(owners -> {
             List<String> told = new ArrayList<>(new LinkedHashSet<>(owners));
             told.addAll(operators);
-            return store.advance(page, instanceId, List.<Bson>of(Updates.set("state", "FAILED"),
+            return store.advance(page, instanceId, List.<Bson>of(Updates.set("state", PageState.FAILED.name()),
                                     Updates.set("nextDueAt", null), Updates.set("realertAt", null)),
-                            event(now, "FAILED", Map.of("lateMs", lateMs, "told", told)))
+                            event(now, PageState.FAILED.name(), Map.of("lateMs", lateMs, "told", told)))
                     .filter(changed -> changed)
                     .flatMap(changed -> events.publish(page.orgId(), "page.failed", page.id(),
                                     Map.of("priority", page.priority()))
@@ -314,7 +322,7 @@ class Escalation extends org.wardfleet.platform.time.PeriodicTask {
     }
 
     private Mono<List<String>> ownersOf(PageStore.Page page) {
-        return "role".equals(page.to().type())
+        return page.to().recipient() instanceof Recipient.OnCallRole
                 ? roles.role(page.orgId(), page.to().id()).map(OnCallStore.Role::owners).defaultIfEmpty(List.of())
                 : Mono.just(List.of());
     }

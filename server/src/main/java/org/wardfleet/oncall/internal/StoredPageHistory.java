@@ -8,6 +8,7 @@ import java.util.Map;
 
 import org.springframework.stereotype.Component;
 import org.wardfleet.messaging.Paging;
+import org.wardfleet.messaging.ReceiptState;
 import org.wardfleet.oncall.PageHistory;
 import org.wardfleet.platform.security.Caller;
 import org.wardfleet.platform.security.Role;
@@ -105,7 +106,8 @@ class StoredPageHistory implements PageHistory {
         if (!PageStore.ACTIVE.contains(page.state())) {
             return Mono.just(page);
         }
-        return receipts.entrySet().stream().filter(e -> "ACKNOWLEDGED".equals(e.getValue().get(0))).findFirst()
+        return receipts.entrySet().stream()
+                .filter(e -> ReceiptState.ACKNOWLEDGED.name().equals(e.getValue().get(0))).findFirst()
                 .map(e -> store.acknowledged(page.orgId(), page.id(), e.getKey(), e.getValue().get(1) == null
                                 ? clock.instant() : Instant.parse(e.getValue().get(1)))
                         .then(store.page(page.orgId(), page.id())))

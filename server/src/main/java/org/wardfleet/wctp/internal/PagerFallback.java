@@ -19,6 +19,7 @@ import org.wardfleet.audit.AuditEvent.Actor;
 import org.wardfleet.audit.AuditEvent.Outcome;
 import org.wardfleet.audit.AuditLog;
 import org.wardfleet.messaging.Paging;
+import org.wardfleet.messaging.Priority;
 import org.wardfleet.oncall.Pages;
 import org.wardfleet.platform.mongo.Documents;
 import org.wardfleet.platform.time.PeriodicTask;
@@ -90,7 +91,7 @@ class PagerFallback extends PeriodicTask {
         if (rule == null || !rule.orgId().equals(u.orgId()) || rule.pager() == null) {
             return false;
         }
-        int after = rule.after(u.priority());
+        int after = rule.after(u.priority().name());
         return after == 0 || u.undelivered() && !u.sentAt().plusSeconds(after).isAfter(now);
     }
 
@@ -151,8 +152,8 @@ class PagerFallback extends PeriodicTask {
 
     private Mono<Integer> send(Paging.OpenRecipient u, ContactRules.Rule rule, Instant now) {
         String reference = u.messageId().substring(0, 8);
-        return gateway.send(rule.pager(), WctpGatewayClient.pagerText(u.priority(), reference), u.messageId(),
-                        "STAT".equals(u.priority()), failed -> pages.note(u.orgId(), u.messageId(),
+        return gateway.send(rule.pager(), WctpGatewayClient.pagerText(u.priority().name(), reference), u.messageId(),
+                        u.priority() == Priority.STAT, failed -> pages.note(u.orgId(), u.messageId(),
                                 event("PAGER_RETRY", u, rule, failed.code(), "attempt", failed.attempts())))
                 .flatMap(outcome -> {
                     Map<String, Object> event = event(outcome.accepted() ? "PAGER_SENT" : "PAGER_FAILED", u, rule,

@@ -18,6 +18,7 @@ import org.wardfleet.audit.AuditEvent.Actor;
 import org.wardfleet.audit.AuditEvent.Outcome;
 import org.wardfleet.audit.AuditLog;
 import org.wardfleet.messaging.Paging;
+import org.wardfleet.messaging.ReceiptState;
 import org.wardfleet.platform.time.PeriodicTask;
 
 import reactor.core.publisher.Flux;
@@ -98,12 +99,12 @@ class WctpStatusNotifier extends PeriodicTask {
         for (Paging.Receipt r : receipts) {
             switch (kind) {
                 case "DELIVERED":
-                    if (!"SENT".equals(r.state())) {
+                    if (r.state().reached(ReceiptState.DELIVERED)) {
                         return kind;
                     }
                     break;
                 case "READ":
-                    if (List.of("READ", "ACKNOWLEDGED", "DECLINED").contains(r.state())) {
+                    if (r.state().reached(ReceiptState.READ)) {
                         return kind;
                     }
                     break;

@@ -12,6 +12,8 @@ import java.util.stream.IntStream;
 
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.wardfleet.messaging.Priority;
+import org.wardfleet.messaging.ReceiptState;
 import org.wardfleet.support.WardfleetTest;
 
 import org.bson.Document;
@@ -55,10 +57,10 @@ class ReceiptBurstTests {
                 .collectList().block(Duration.ofSeconds(120));
 
         assertThat(done).hasSize(10_000);
-        Map<String, MessageStore.Recipient> after = store.message(orgId, id).block().recipients();
-        assertThat(after.get("user-0").state()).isEqualTo("READ");
+        Map<String, MessageStore.Addressee> after = store.message(orgId, id).block().recipients();
+        assertThat(after.get("user-0").state()).isEqualTo(ReceiptState.READ);
         assertThat(after.values()).hasSize(10_000).filteredOn(r -> !r.userId().equals("user-0"))
-                .allMatch(r -> "DELIVERED".equals(r.state()) && r.eligibleDevices() == 1);
+                .allMatch(r -> r.state() == ReceiptState.DELIVERED && r.eligibleDevices() == 1);
 
         // each person's second phone confirming too moves nobody: one receipt per person, a repeat is not a move
         List<Boolean> again = Flux.fromIterable(USERS.subList(0, 2_000))
@@ -104,7 +106,7 @@ class ReceiptBurstTests {
 
         long started = System.nanoTime();
         List<MessageStore.Message> answered = Flux.fromIterable(USERS.subList(0, 3_000))
-                .flatMap(u -> answers.advance(orgId, id, u, "ACKNOWLEDGED", null,
+                .flatMap(u -> answers.advance(orgId, id, u, ReceiptState.ACKNOWLEDGED, null,
                         u.hashCode() % 3 == 0 ? "not available" : "available", Instant.now())
                         .subscribeOn(Schedulers.parallel()), 1_000)
                 .collectList().block(Duration.ofSeconds(120));
@@ -122,24 +124,26 @@ class ReceiptBurstTests {
         assertThat(rollup.notAvailable()).isEqualTo(USERS.subList(0, 3_000).stream()
                 .filter(u -> u.hashCode() % 3 == 0).count());
         // an answer is final: the same again, or declining afterwards, is not a move
-        assertThat(answers.advance(orgId, id, "user-1", "ACKNOWLEDGED", null, "available", Instant.now())
+        assertThat(answers.advance(orgId, id, "user-1", ReceiptState.ACKNOWLEDGED, null, "available", Instant.now())
                 .blockOptional()).isEmpty();
-        assertThat(answers.advance(orgId, id, "user-1", "DECLINED", "busy", null, Instant.now()).blockOptional())
+        assertThat(answers.advance(orgId, id, "user-1", ReceiptState.DECLINED, "busy", null, Instant.now())
+                .blockOptional())
                 .isEmpty();
-        assertThat(answers.advance(orgId, id, "nobody", "READ", null, null, Instant.now()).blockOptional()).isEmpty();
+        assertThat(answers.advance(orgId, id, "nobody", ReceiptState.READ, null, null, Instant.now())
+                .blockOptional()).isEmpty();
     }
 
     /** A STAT broadcast from "sender" to {@link #USERS}, all SENT except {@code alreadyRead}; returns its id. */
     private String broadcastToAll(String orgId, Instant now, boolean drill, List<String> choices,
             String... alreadyRead) {
         String id = UUID.randomUUID().toString();
-        Map<String, MessageStore.Recipient> recipients = new LinkedHashMap<>();
-        USERS.forEach(u -> recipients.put(u, new MessageStore.Recipient(u, "SENT", now, null, 1)));
+        Map<String, MessageStore.Addressee> recipients = new LinkedHashMap<>();
+        USERS.forEach(u -> recipients.put(u, new MessageStore.Addressee(u, ReceiptState.SENT, now, null, 1)));
         for (String u : alreadyRead) {
-            recipients.put(u, new MessageStore.Recipient(u, "READ", now, null, 1));
+            recipients.put(u, new MessageStore.Addressee(u, ReceiptState.READ, now, null, 1));
         }
-        store.insertOnce(new MessageStore.Message(id, orgId, "c", "sender", "k-" + id, null, "STAT", true, null, null,
-                now, null, null, recipients, drill, choices)).block(Duration.ofSeconds(60));
+        store.insertOnce(new MessageStore.Message(id, orgId, "c", "sender", "k-" + id, null, Priority.STAT, true, null,
+                null, now, null, null, recipients, drill, choices)).block(Duration.ofSeconds(60));
         return id;
     }
 
