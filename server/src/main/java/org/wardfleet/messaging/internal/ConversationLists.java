@@ -14,15 +14,15 @@ import reactor.core.publisher.Mono;
 @Component
 class ConversationLists {
 
-    private final MessageStore store;
+    private final ConversationStore store;
     private final UserDirectory users;
 
-    ConversationLists(MessageStore store, UserDirectory users) {
+    ConversationLists(ConversationStore store, UserDirectory users) {
         this.store = store;
         this.users = users;
     }
 
-    Flux<MessageStore.Conversation> of(String orgId, String userId, int skip, int limit) {
+    Flux<Conversation> of(String orgId, String userId, int skip, int limit) {
         return store.conversationsOf(orgId, userId, skip, limit);
     }
 

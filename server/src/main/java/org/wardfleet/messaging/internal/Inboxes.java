@@ -57,14 +57,14 @@ class Inboxes {
         int limit = Math.max(1, Math.min(size, MAX_SIZE));
         return lists.of(orgId, userId, 0, CONVERSATIONS).collectList()
                 .flatMap(conversations -> store.headers(orgId, conversations.stream()
-                                .map(MessageStore.Conversation::id).toList(), userId)
-                        .collectMultimap(MessageStore.Message::conversationId)
+                                .map(Conversation::id).toList(), userId)
+                        .collectMultimap(Message::conversationId)
                         .flatMap(byConversation -> named(orgId, userId, conversations, byConversation)))
                 .map(items -> page(items, from, limit));
     }
 
-    private Mono<List<Item>> named(String orgId, String userId, List<MessageStore.Conversation> conversations,
-            Map<String, java.util.Collection<MessageStore.Message>> byConversation) {
+    private Mono<List<Item>> named(String orgId, String userId, List<Conversation> conversations,
+            Map<String, java.util.Collection<Message>> byConversation) {
         Set<String> people = new LinkedHashSet<>();
         conversations.forEach(c -> {
             people.add(c.createdBy());
@@ -76,17 +76,17 @@ class Inboxes {
                 .toList());
     }
 
-    private static Item item(String userId, MessageStore.Conversation c, List<MessageStore.Message> messages,
+    private static Item item(String userId, Conversation c, List<Message> messages,
             Map<String, String> names) {
-        List<MessageStore.Message> visible = messages.stream()
+        List<Message> visible = messages.stream()
                 .filter(m -> m.recalledAt() == null || m.senderId().equals(userId))
-                .sorted(Comparator.comparing(MessageStore.Message::sentAt).thenComparing(MessageStore.Message::id))
+                .sorted(Comparator.comparing(Message::sentAt).thenComparing(Message::id))
                 .toList();
-        MessageStore.Message last = visible.isEmpty() ? null : visible.get(visible.size() - 1);
+        Message last = visible.isEmpty() ? null : visible.get(visible.size() - 1);
         int unread = 0;
-        MessageStore.Message open = null;
-        for (MessageStore.Message m : visible) {
-            MessageStore.Addressee me = m.recipients().get(userId);
+        Message open = null;
+        for (Message m : visible) {
+            Addressee me = m.recipients().get(userId);
             if (me == null || m.recalledAt() != null) {
                 continue;
             }
@@ -98,7 +98,7 @@ class Inboxes {
                 open = m;
             }
         }
-        MessageStore.Message shown = open != null ? open : last;
+        Message shown = open != null ? open : last;
         boolean broadcast = shown != null && (shown.drill() || !shown.choices().isEmpty() && c.participants().size() > 2);
         String kind = broadcast ? "broadcast" : shown != null && shown.requiresAck() ? "page" : "conversation";
         Map<String, String> these = new HashMap<>();
@@ -116,7 +116,7 @@ class Inboxes {
                 shown == null ? List.of() : shown.choices(), key.toString());
     }
 
-    private static String title(String userId, MessageStore.Conversation c, String kind, List<String> others,
+    private static String title(String userId, Conversation c, String kind, List<String> others,
             Map<String, String> names) {
         String from = names.getOrDefault(c.createdBy(), "Unknown person");
         if ("broadcast".equals(kind) && !c.createdBy().equals(userId)) {

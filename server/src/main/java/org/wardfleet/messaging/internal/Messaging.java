@@ -60,6 +60,9 @@ class Messaging implements org.wardfleet.messaging.Paging {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Messaging.class);
 
     private final MessageStore store;
+    private final ConversationStore conversations;
+    private final GroupStore groups;
+    private final InboxStore inboxes;
     private final MessageCrypto crypto;
     private final Devices devices;
     private final DeviceAccess access;
@@ -76,7 +79,8 @@ class Messaging implements org.wardfleet.messaging.Paging {
     private final StreamDelivery streams;
     private final WebPush webPush;
 
-    Messaging(MessageStore store, MessageCrypto crypto, Devices devices, DeviceAccess access, DeviceWake wake,
+    Messaging(MessageStore store, ConversationStore conversations, GroupStore groups, InboxStore inboxes,
+            MessageCrypto crypto, Devices devices, DeviceAccess access, DeviceWake wake,
             UserDirectory users, AuditLog audit, MessagingProperties properties, Clock clock, UserSignals signals,
             DeliveryReceipts receipts, AnswerReceipts answers, MessageKeys messageKeys, StreamDelivery streams,
             WebPush webPush) {
@@ -87,6 +91,9 @@ class Messaging implements org.wardfleet.messaging.Paging {
         this.signals = signals;
         this.receipts = receipts;
         this.store = store;
+        this.conversations = conversations;
+        this.groups = groups;
+        this.inboxes = inboxes;
         this.crypto = crypto;
         this.devices = devices;
         this.access = access;
@@ -97,34 +104,34 @@ class Messaging implements org.wardfleet.messaging.Paging {
         this.clock = clock;
     }
 
-    Mono<MessageStore.Conversation> start(String orgId, String creator, List<String> participants) {
+    Mono<Conversation> start(String orgId, String creator, List<String> participants) {
         return Flux.fromIterable(participants)
-                .concatMap(p -> p.startsWith("role:") ? store.group(orgId, p.substring(5))
+                .concatMap(p -> p.startsWith("role:") ? groups.byName(orgId, p.substring(5))
                         .switchIfEmpty(Mono.error(() -> MessagingProblems.CONVERSATION_INVALID.exception(
                                 "No role %s", p.substring(5))))
-                        .flatMapIterable(MessageStore.NamedGroup::members) : Mono.just(p))
+                        .flatMapIterable(NamedGroup::members) : Mono.just(p))
                 .collectList()
                 .flatMap(people -> startWith(orgId, creator, people));
     }
 
-    Mono<MessageStore.NamedGroup> defineGroup(String orgId, String actor, String name, List<String> members) {
+    Mono<NamedGroup> defineGroup(String orgId, String actor, String name, List<String> members) {
         return Flux.fromIterable(new LinkedHashSet<>(members))
                 .concatMap(id -> users.find(orgId, id).filter(u -> !u.disabled())
                         .switchIfEmpty(Mono.error(() -> MessagingProblems.CONVERSATION_INVALID.exception(
                                 "No active user %s in your organisation", id))))
                 .map(u -> u.id()).collectList()
-                .flatMap(ids -> store.saveGroup(new MessageStore.NamedGroup(UUID.randomUUID().toString(), orgId, name,
+                .flatMap(ids -> groups.save(new NamedGroup(UUID.randomUUID().toString(), orgId, name,
                         ids)))
                 .flatMap(r -> audit.record(AuditEvent.of(orgId, Actor.user(actor), "messaging.role.define", r.id(),
                         Outcome.SUCCESS).withDetail("name", name)).thenReturn(r));
     }
 
-    Flux<MessageStore.NamedGroup> groups(String orgId) {
-        return store.groups(orgId);
+    Flux<NamedGroup> groups(String orgId) {
+        return groups.all(orgId);
     }
 
     /** A reply typed on the device: only from an ACTIVE device its user bound and its compliance allows. */
-    Mono<MessageStore.Message> sendFromDevice(String orgId, String deviceId, String userId, String conversationId,
+    Mono<Message> sendFromDevice(String orgId, String deviceId, String userId, String conversationId,
             String idempotencyKey, Draft draft) {
         return devices.find(orgId, deviceId)
                 .flatMap(Messaging::bound)
@@ -149,12 +156,12 @@ class Messaging implements org.wardfleet.messaging.Paging {
     /** Wardfleet itself as a sender (gap notices, failure notices): not a user, never a recipient. */
     static final String SYSTEM = "system";
 
-    private Mono<MessageStore.Conversation> startWith(String orgId, String creator, List<String> participants) {
+    private Mono<Conversation> startWith(String orgId, String creator, List<String> participants) {
         return startWith(orgId, creator, participants, 2);
     }
 
     /** {@code atLeast}: participants, the creator included (2: someone else; a page to its own sender needs 1). */
-    private Mono<MessageStore.Conversation> startWith(String orgId, String creator, List<String> participants,
+    private Mono<Conversation> startWith(String orgId, String creator, List<String> participants,
             int atLeast) {
         LinkedHashSet<String> all = new LinkedHashSet<>(participants);
         all.add(creator);
@@ -175,7 +182,7 @@ class Messaging implements org.wardfleet.messaging.Paging {
                 .concatMap(id -> users.find(orgId, id).filter(u -> !u.disabled())
                         .switchIfEmpty(Mono.error(() -> MessagingProblems.CONVERSATION_INVALID.exception(
                                 "No active user %s in your organisation", id))))
-                .then(store.insert(new MessageStore.Conversation(UUID.randomUUID().toString(), orgId, stored,
+                .then(conversations.insert(new Conversation(UUID.randomUUID().toString(), orgId, stored,
                         creator, clock.instant().truncatedTo(ChronoUnit.MILLIS))));
     }
 
@@ -187,13 +194,13 @@ class Messaging implements org.wardfleet.messaging.Paging {
         }
     }
 
-    Mono<MessageStore.Message> send(String orgId, String senderId, String conversationId, String idempotencyKey,
+    Mono<Message> send(String orgId, String senderId, String conversationId, String idempotencyKey,
             Draft draft) {
         return send(orgId, senderId, conversationId, idempotencyKey, draft, null);
     }
 
     /** {@code addressed}: who receives it (a page may name its own sender); null: every participant but the sender. */
-    private Mono<MessageStore.Message> send(String orgId, String senderId, String conversationId,
+    private Mono<Message> send(String orgId, String senderId, String conversationId,
             String idempotencyKey, Draft draft, List<String> addressed) {
         Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
         String id = UUID.randomUUID().toString();
@@ -202,11 +209,11 @@ class Messaging implements org.wardfleet.messaging.Paging {
                         : conversation.participants().stream().filter(p -> !p.equals(senderId)).toList())
                         .flatMap(eligible -> crypto.encrypt(orgId, id, draft.text())
                                 .flatMap(body -> {
-                                    Map<String, MessageStore.Addressee> recipients = new LinkedHashMap<>();
+                                    Map<String, Addressee> recipients = new LinkedHashMap<>();
                                     eligible.forEach((userId, list) -> recipients.put(userId,
-                                            new MessageStore.Addressee(userId, ReceiptState.SENT, now, null,
+                                            new Addressee(userId, ReceiptState.SENT, now, null,
                                                     list.size())));
-                                    return store.insertOnce(new MessageStore.Message(id, orgId, conversationId,
+                                    return store.insertOnce(new Message(id, orgId, conversationId,
                                             senderId, idempotencyKey, body, draft.priority(), draft.requiresAck(),
                                             draft.patientRef(), draft.replyTo(), now, null, null, recipients,
                                             draft.drill(), draft.choices()), now.plus(FAN_OUT_LEASE));
@@ -235,14 +242,14 @@ class Messaging implements org.wardfleet.messaging.Paging {
      * taken over from it once its lease ran out — so that its caller (a page's intent, say) never counts as done a
      * message some recipients have not been given. Bounded by {@link #FAN_OUT_LEASE}.
      */
-    private Mono<Void> fannedOut(MessageStore.Message message) {
+    private Mono<Void> fannedOut(Message message) {
         return finishFanOut(message).flatMap(done -> done ? Mono.<Void>empty()
                 : Mono.delay(FAN_OUT_POLL).then(Mono.defer(() -> fannedOut(message))));
     }
 
     static final Duration FAN_OUT_POLL = Duration.ofMillis(500);
 
-    private Mono<Boolean> finishFanOut(MessageStore.Message message) {
+    private Mono<Boolean> finishFanOut(Message message) {
         Instant now = clock.instant();
         return store.fanOutUntil(message.orgId(), message.id())
                 .flatMap(until -> until.isAfter(now) ? Mono.just(false)
@@ -252,20 +259,20 @@ class Messaging implements org.wardfleet.messaging.Paging {
                 .defaultIfEmpty(true);
     }
 
-    private Mono<Void> fanOutAgain(MessageStore.Message message) {
+    private Mono<Void> fanOutAgain(Message message) {
         return eligibleDevices(message.orgId(), List.copyOf(message.recipients().keySet()))
                 .flatMap(eligible -> fanOut(message, eligible, true))
                 .then(store.fannedOut(message.orgId(), message.id()));
     }
 
     /** What an open screen may raise before fetching: a page that waits for an answer (not a broadcast's roll-call). */
-    private static String alert(MessageStore.Message m) {
+    private static String alert(Message m) {
         return m.requiresAck() && !m.drill() && m.choices().isEmpty() && m.priority().alerts()
                 ? m.priority().name() : null;
     }
 
     /** The recipients, and people escalation added since (eligible but not yet recipients). */
-    private static List<String> told(MessageStore.Message message, Map<String, List<Device>> eligible) {
+    private static List<String> told(Message message, Map<String, List<Device>> eligible) {
         return java.util.stream.Stream.concat(message.recipients().keySet().stream(), eligible.keySet().stream())
                 .distinct().toList();
     }
@@ -274,23 +281,23 @@ class Messaging implements org.wardfleet.messaging.Paging {
      * A page that raises an alert also notifies the browsers where these people turned notifications on (Web Push),
      * for a background or closed app tab: a wake-up like FCM, never counted as delivery, never failing the send.
      */
-    private Mono<Void> browsersNotified(MessageStore.Message message, List<String> people) {
+    private Mono<Void> browsersNotified(Message message, List<String> people) {
         String alert = alert(message);
         return alert == null ? Mono.empty() : webPush.notify(message.orgId(), people, alert, message.id()).then();
     }
 
-    private Mono<Void> fanOut(MessageStore.Message message, Map<String, List<Device>> eligible, boolean resumed) {
+    private Mono<Void> fanOut(Message message, Map<String, List<Device>> eligible, boolean resumed) {
         List<Device> targets = eligible.values().stream().flatMap(List::stream).toList();
         // the durable record first — every device's delivery history and inbox entry, so a device whose stream drops
         // fetches its copy again — while the pushed copies' keys are read; nothing is pushed before it is written
-        Mono<Void> recorded = store.reserve(message.orgId(), Math.max(1, targets.size()))
+        Mono<Void> recorded = inboxes.reserve(message.orgId(), Math.max(1, targets.size()))
                 .flatMap(first -> {
-                    List<MessageStore.Delivery> batch = new ArrayList<>();
+                    List<Delivery> batch = new ArrayList<>();
                     for (int i = 0; i < targets.size(); i++) {
-                        batch.add(new MessageStore.Delivery(message.id(), targets.get(i).id(),
+                        batch.add(new Delivery(message.id(), targets.get(i).id(),
                                 targets.get(i).assignedUserId(), first + i));
                     }
-                    return store.deliver(message.orgId(), batch);
+                    return inboxes.deliver(message.orgId(), batch);
                 })
                 .cache();
         AuditEvent sent = AuditEvent.of(message.orgId(), Actor.user(message.senderId()), "message.send",
@@ -324,7 +331,7 @@ class Messaging implements org.wardfleet.messaging.Paging {
      * pager fallback go on as for any message. The keys are read while {@code recorded} is being written, and each
      * chunk of copies goes out once it has been. Returns the devices queued (all others are woken as usual).
      */
-    private Mono<java.util.Set<String>> pushHere(MessageStore.Message message, List<Device> targets,
+    private Mono<java.util.Set<String>> pushHere(Message message, List<Device> targets,
             Mono<Void> recorded) {
         Map<String, String> serials = new LinkedHashMap<>();
         targets.forEach(d -> {
@@ -360,7 +367,7 @@ class Messaging implements org.wardfleet.messaging.Paging {
     }
 
     /** One device's {@code deliver} event: the content and its receipt token, under the device's message key. */
-    private static StreamDelivery.Copy copy(MessageStore.Message message, Map<String, Object> content, Device device,
+    private static StreamDelivery.Copy copy(Message message, Map<String, Object> content, Device device,
             MessageKeys.MessageKey key, javax.crypto.SecretKey receiptKey) throws Exception {
         Map<String, Object> own = new LinkedHashMap<>(content);
         own.put("receipt", StreamDelivered.token(receiptKey, device.id(), device.assignedUserId(), message.id()));
@@ -392,24 +399,24 @@ class Messaging implements org.wardfleet.messaging.Paging {
                 });
     }
 
-    private Mono<MessageStore.Conversation> participant(String orgId, String conversationId, String userId) {
-        return store.conversation(orgId, conversationId)
+    private Mono<Conversation> participant(String orgId, String conversationId, String userId) {
+        return conversations.conversation(orgId, conversationId)
                 .filter(c -> c.participants().contains(userId))
                 .switchIfEmpty(Mono.error(() -> ProblemType.NOT_FOUND.exception("No conversation %s",
                         conversationId)));
     }
 
     /** A message as its sender or a recipient may see it; anyone else gets 404. */
-    Mono<MessageStore.Message> visible(String orgId, String messageId, String userId) {
+    Mono<Message> visible(String orgId, String messageId, String userId) {
         return store.message(orgId, messageId)
                 .filter(m -> m.senderId().equals(userId) || m.recipients().containsKey(userId))
                 .switchIfEmpty(Mono.error(() -> ProblemType.NOT_FOUND.exception("No message %s", messageId)));
     }
 
     /** A person opening a message (desktop): a recipient who had not received it yet now has. */
-    Mono<MessageStore.Message> open(String orgId, String messageId, String userId) {
+    Mono<Message> open(String orgId, String messageId, String userId) {
         return visible(orgId, messageId, userId).flatMap(m -> {
-            MessageStore.Addressee me = m.recipients().get(userId);
+            Addressee me = m.recipients().get(userId);
             if (me == null || !me.state().canMoveTo(ReceiptState.DELIVERED)) {
                 return Mono.just(m);
             }
@@ -420,11 +427,11 @@ class Messaging implements org.wardfleet.messaging.Paging {
         });
     }
 
-    Mono<String> text(MessageStore.Message m) {
+    Mono<String> text(Message m) {
         return m.body() == null ? Mono.empty() : crypto.decrypt(m.orgId(), m.id(), m.body());
     }
 
-    Mono<MessageStore.Message> recall(String orgId, String messageId, String senderId) {
+    Mono<Message> recall(String orgId, String messageId, String senderId) {
         return visible(orgId, messageId, senderId)
                 .filter(m -> m.senderId().equals(senderId))
                 .switchIfEmpty(Mono.error(() -> ProblemType.FORBIDDEN.exception("Only the sender can recall")))
@@ -475,7 +482,7 @@ class Messaging implements org.wardfleet.messaging.Paging {
                 .mapNotNull(decisions -> decisions.get(deviceId))
                 .flatMap(decision -> !decision.allowed() || device.state() != DeviceState.ACTIVE
                         ? Mono.just(new Fetched(List.of(), after, true))
-                        : Mono.zip(store.inbox(orgId, deviceId, after, 100).collectList(),
+                        : Mono.zip(inboxes.inbox(orgId, deviceId, after, 100).collectList(),
                                         messageKeys.forFetch(device, heldKid))
                                 .flatMap(t -> deliverAll(device, t.getT2().orElse(null), t.getT1(), after))));
     }
@@ -515,7 +522,7 @@ class Messaging implements org.wardfleet.messaging.Paging {
                                 .thenReturn(kid));
     }
 
-    private Mono<Fetched> deliverAll(Device device, MessageKeys.MessageKey key, List<MessageStore.Delivery> inbox,
+    private Mono<Fetched> deliverAll(Device device, MessageKeys.MessageKey key, List<Delivery> inbox,
             long after) {
         long cursor = inbox.isEmpty() ? after : inbox.get(inbox.size() - 1).seq();
         return Flux.fromIterable(inbox)
@@ -527,7 +534,7 @@ class Messaging implements org.wardfleet.messaging.Paging {
     }
 
     private Mono<Map<String, Object>> packaged(Device device, MessageKeys.MessageKey key,
-            MessageStore.Message message) {
+            Message message) {
         if (message.recalledAt() != null || message.body() == null) {
             // recalled or past retention: the device purges what it holds
             return Mono.just(Map.of("id", message.id(), "purge", true));
@@ -546,7 +553,7 @@ class Messaging implements org.wardfleet.messaging.Paging {
     }
 
     /** What a device decrypts: the message as its app shows it. */
-    private static Map<String, Object> content(MessageStore.Message message, String text) {
+    private static Map<String, Object> content(Message message, String text) {
         Map<String, Object> content = new LinkedHashMap<>();
         content.put("id", message.id());
         content.put("conversationId", message.conversationId());
@@ -593,7 +600,7 @@ class Messaging implements org.wardfleet.messaging.Paging {
         return jwe.serialize();
     }
 
-    private Mono<Void> markDelivered(Device device, MessageStore.Message message) {
+    private Mono<Void> markDelivered(Device device, Message message) {
         return delivered(device.orgId(), device.id(), device.assignedUserId(), message.id());
     }
 
@@ -607,12 +614,12 @@ class Messaging implements org.wardfleet.messaging.Paging {
     }
 
     /** A receipt from the person's desktop session (no device involved). */
-    Mono<MessageStore.Message> userReceipt(String orgId, String userId, String messageId, ReceiptState state,
+    Mono<Message> userReceipt(String orgId, String userId, String messageId, ReceiptState state,
             String reason) {
         return userReceipt(orgId, userId, messageId, state, reason, null);
     }
 
-    Mono<MessageStore.Message> userReceipt(String orgId, String userId, String messageId, ReceiptState state,
+    Mono<Message> userReceipt(String orgId, String userId, String messageId, ReceiptState state,
             String reason, String choice) {
         return visible(orgId, messageId, userId)
                 .filter(m -> m.recipients().containsKey(userId))
@@ -631,11 +638,11 @@ class Messaging implements org.wardfleet.messaging.Paging {
         return signals.live(orgId, userId);
     }
 
-    Mono<MessageStore.Message> receipt(String orgId, String deviceId, String messageId, ReceiptState state,
+    Mono<Message> receipt(String orgId, String deviceId, String messageId, ReceiptState state,
             String reason, String choice) {
         return devices.find(orgId, deviceId)
                 .flatMap(Messaging::bound)
-                .filterWhen(device -> store.delivered(orgId, messageId, deviceId))
+                .filterWhen(device -> inboxes.delivered(orgId, messageId, deviceId))
                 .switchIfEmpty(Mono.error(() -> ProblemType.NOT_FOUND.exception("No message %s for this device",
                         messageId)))
                 // the choices without the recipients: a broadcast's document holds 10,000 of them
@@ -651,7 +658,7 @@ class Messaging implements org.wardfleet.messaging.Paging {
                                 .thenReturn(answer)));
     }
 
-    private static Mono<MessageStore.Message> validChoice(MessageStore.Message m, String choice) {
+    private static Mono<Message> validChoice(Message m, String choice) {
         return choice == null || m.choices().contains(choice) ? Mono.just(m)
                 : Mono.error(MessagingProblems.RECEIPT_INVALID.exception("%s is not one of the message's choices",
                         choice));
@@ -669,7 +676,7 @@ class Messaging implements org.wardfleet.messaging.Paging {
                                 new Draft(text, priority, true, null, null, false,
                                         choices == null ? List.of() : List.copyOf(choices)),
                                 SYSTEM.equals(senderId) ? null : List.copyOf(new LinkedHashSet<>(recipients))))
-                        .map(MessageStore.Message::id)));
+                        .map(Message::id)));
     }
 
     @Override
@@ -706,7 +713,7 @@ class Messaging implements org.wardfleet.messaging.Paging {
                         }
                         return eligibleDevices(orgId, fresh)
                                 .flatMap(eligible -> store.addRecipients(orgId, messageId, eligible.entrySet().stream()
-                                                .map(e -> new MessageStore.Addressee(e.getKey(), ReceiptState.SENT,
+                                                .map(e -> new Addressee(e.getKey(), ReceiptState.SENT,
                                                         clock.instant(), null, e.getValue().size())).toList())
                                         .then(fanOut(message, eligible, false)))
                                 .thenReturn(added);
@@ -763,8 +770,8 @@ class Messaging implements org.wardfleet.messaging.Paging {
 
     @Override
     public Mono<List<String>> groupMembers(String orgId, String group) {
-        return store.groups(orgId).filter(r -> r.id().equals(group) || r.name().equals(group)).next()
-                .map(MessageStore.NamedGroup::members).defaultIfEmpty(List.of());
+        return groups.all(orgId).filter(r -> r.id().equals(group) || r.name().equals(group)).next()
+                .map(NamedGroup::members).defaultIfEmpty(List.of());
     }
 
     @Override
@@ -790,11 +797,11 @@ class Messaging implements org.wardfleet.messaging.Paging {
         participants.add(senderId);
         return store.messageByKey(orgId, senderId, idempotencyKey)
                 .flatMap(sent -> fannedOut(sent).thenReturn(sent.id()))
-                .switchIfEmpty(Mono.defer(() -> store.insert(new MessageStore.Conversation(UUID.randomUUID()
+                .switchIfEmpty(Mono.defer(() -> conversations.insert(new Conversation(UUID.randomUUID()
                                 .toString(), orgId, participants, senderId, clock.instant().truncatedTo(ChronoUnit.MILLIS)))
                         .flatMap(c -> send(orgId, senderId, c.id(), idempotencyKey, new Draft(text, priority, true,
                                 null, null, drill, choices == null ? List.of() : List.copyOf(choices))))
-                        .map(MessageStore.Message::id)));
+                        .map(Message::id)));
     }
 
     @Override
@@ -808,7 +815,7 @@ class Messaging implements org.wardfleet.messaging.Paging {
                     Map<String, Integer> chosen = new LinkedHashMap<>();
                     m.choices().forEach(c -> chosen.put(c, 0));
                     List<String> pending = new ArrayList<>();
-                    for (MessageStore.Addressee r : m.recipients().values()) {
+                    for (Addressee r : m.recipients().values()) {
                         delivered += r.state().reached(ReceiptState.DELIVERED) ? 1 : 0;
                         read += r.state().reached(ReceiptState.READ) ? 1 : 0;
                         acknowledged += r.state() == ReceiptState.ACKNOWLEDGED ? 1 : 0;

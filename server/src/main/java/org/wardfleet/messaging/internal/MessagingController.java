@@ -91,7 +91,7 @@ class MessagingController {
                 .map(t -> new ConversationList(t.getT1(), page, size, t.getT2()));
     }
 
-    private Mono<List<ConversationSummary>> summaries(String orgId, List<MessageStore.Conversation> list) {
+    private Mono<List<ConversationSummary>> summaries(String orgId, List<Conversation> list) {
         java.util.Set<String> people = new java.util.LinkedHashSet<>();
         list.forEach(c -> {
             people.addAll(shown(c));
@@ -106,7 +106,7 @@ class MessagingController {
         }).toList());
     }
 
-    private static List<String> shown(MessageStore.Conversation c) {
+    private static List<String> shown(Conversation c) {
         return c.participants().size() <= LISTED_PARTICIPANTS ? c.participants()
                 : c.participants().subList(0, LISTED_PARTICIPANTS);
     }
@@ -132,7 +132,7 @@ class MessagingController {
          * As {@code viewerId} may see it: the sender sees every recipient's receipt; anyone else only their own (a
          * broadcast's 10,000 receipts, others' decline reasons and answers are not theirs to read).
          */
-        static MessageView forViewer(MessageStore.Message m, String text, String viewerId) {
+        static MessageView forViewer(Message m, String text, String viewerId) {
             MessageView all = of(m, text);
             if (m.senderId().equals(viewerId)) {
                 return all;
@@ -143,7 +143,7 @@ class MessagingController {
                     all.choices(), all.drill());
         }
 
-        static MessageView of(MessageStore.Message m, String text) {
+        static MessageView of(Message m, String text) {
             List<RecipientView> recipients = m.recipients().values().stream().map(r -> new RecipientView(r.userId(),
                     r.state(), r.at(), r.reason(), r.eligibleDevices(), r.choice())).toList();
             return new MessageView(m.id(), m.conversationId(), m.senderId(), m.priority(), m.requiresAck(),

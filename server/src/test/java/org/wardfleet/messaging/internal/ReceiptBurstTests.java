@@ -34,6 +34,7 @@ import reactor.core.scheduler.Schedulers;
 class ReceiptBurstTests {
 
     @Autowired MessageStore store;
+    @Autowired ReceiptStore receiptStore;
     @Autowired DeliveryReceipts receipts;
     @Autowired Messaging messaging;
     @Autowired MongoDatabase db;
@@ -57,7 +58,7 @@ class ReceiptBurstTests {
                 .collectList().block(Duration.ofSeconds(120));
 
         assertThat(done).hasSize(10_000);
-        Map<String, MessageStore.Addressee> after = store.message(orgId, id).block().recipients();
+        Map<String, Addressee> after = store.message(orgId, id).block().recipients();
         assertThat(after.get("user-0").state()).isEqualTo(ReceiptState.READ);
         assertThat(after.values()).hasSize(10_000).filteredOn(r -> !r.userId().equals("user-0"))
                 .allMatch(r -> r.state() == ReceiptState.DELIVERED && r.eligibleDevices() == 1);
@@ -83,7 +84,7 @@ class ReceiptBurstTests {
                 .hasSize(9_999);
         assertThat(folded.get("user-0", Document.class).getString("state")).isEqualTo("READ");
         assertThat(store.message(orgId, id).block().recipients()).isEqualTo(after);
-        assertThat(store.fold(orgId, id).block()).isEmpty();
+        assertThat(receiptStore.fold(orgId, id).block()).isEmpty();
         // folded receipts stay a minute (a reader may be between reading the message and looking them up), then go;
         // a late phone's receipt is refused by the message's own state
         assertThat(Mono.from(db.getCollection("message_receipts").countDocuments(Filters.eq("messageId", id)))
@@ -105,7 +106,7 @@ class ReceiptBurstTests {
         String id = broadcastToAll(orgId, Instant.now(), false, List.of("available", "not available"));
 
         long started = System.nanoTime();
-        List<MessageStore.Message> answered = Flux.fromIterable(USERS.subList(0, 3_000))
+        List<Message> answered = Flux.fromIterable(USERS.subList(0, 3_000))
                 .flatMap(u -> answers.advance(orgId, id, u, ReceiptState.ACKNOWLEDGED, null,
                         u.hashCode() % 3 == 0 ? "not available" : "available", Instant.now())
                         .subscribeOn(Schedulers.parallel()), 1_000)
@@ -137,12 +138,12 @@ class ReceiptBurstTests {
     private String broadcastToAll(String orgId, Instant now, boolean drill, List<String> choices,
             String... alreadyRead) {
         String id = UUID.randomUUID().toString();
-        Map<String, MessageStore.Addressee> recipients = new LinkedHashMap<>();
-        USERS.forEach(u -> recipients.put(u, new MessageStore.Addressee(u, ReceiptState.SENT, now, null, 1)));
+        Map<String, Addressee> recipients = new LinkedHashMap<>();
+        USERS.forEach(u -> recipients.put(u, new Addressee(u, ReceiptState.SENT, now, null, 1)));
         for (String u : alreadyRead) {
-            recipients.put(u, new MessageStore.Addressee(u, ReceiptState.READ, now, null, 1));
+            recipients.put(u, new Addressee(u, ReceiptState.READ, now, null, 1));
         }
-        store.insertOnce(new MessageStore.Message(id, orgId, "c", "sender", "k-" + id, null, Priority.STAT, true, null,
+        store.insertOnce(new Message(id, orgId, "c", "sender", "k-" + id, null, Priority.STAT, true, null,
                 null, now, null, null, recipients, drill, choices)).block(Duration.ofSeconds(60));
         return id;
     }
