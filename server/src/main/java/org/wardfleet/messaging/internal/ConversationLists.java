@@ -32,13 +32,13 @@ class ConversationLists {
 
     /** Display names of people in one read, Wardfleet itself included (the sender of notices). */
     Mono<Map<String, String>> displayNames(String orgId, Collection<String> userIds) {
-        boolean system = userIds.contains(Messaging.SYSTEM);
-        return users.displayNames(orgId, userIds.stream().filter(u -> u != null && !Messaging.SYSTEM.equals(u))
+        boolean system = userIds.contains(Conversations.SYSTEM);
+        return users.displayNames(orgId, userIds.stream().filter(u -> u != null && !Conversations.SYSTEM.equals(u))
                         .toList())
                 .map(found -> {
                     Map<String, String> names = new HashMap<>(found);
                     if (system) {
-                        names.put(Messaging.SYSTEM, "Wardfleet");
+                        names.put(Conversations.SYSTEM, "Wardfleet");
                     }
                     return names;
                 });

@@ -31,10 +31,10 @@ class InboxController {
     private final Inboxes inboxes;
     private final ConversationStore conversations;
     private final MessageStore store;
-    private final Messaging messaging;
+    private final Conversations messaging;
     private final ConversationLists lists;
 
-    InboxController(Inboxes inboxes, ConversationStore conversations, MessageStore store, Messaging messaging,
+    InboxController(Inboxes inboxes, ConversationStore conversations, MessageStore store, Conversations messaging,
             ConversationLists lists) {
         this.inboxes = inboxes;
         this.conversations = conversations;

@@ -36,11 +36,20 @@ import reactor.core.publisher.Mono;
 @RestController
 class MessagingController {
 
-    private final Messaging messaging;
+    private final Conversations conversations;
+    private final Dispatch dispatch;
+    private final Receipts receipts;
+    private final DeviceInbox deviceInbox;
+    private final UserSignals signals;
     private final ConversationLists conversationLists;
 
-    MessagingController(Messaging messaging, ConversationLists conversationLists) {
-        this.messaging = messaging;
+    MessagingController(Conversations conversations, Dispatch dispatch, Receipts receipts, DeviceInbox deviceInbox,
+            UserSignals signals, ConversationLists conversationLists) {
+        this.conversations = conversations;
+        this.dispatch = dispatch;
+        this.receipts = receipts;
+        this.deviceInbox = deviceInbox;
+        this.signals = signals;
         this.conversationLists = conversationLists;
     }
 
@@ -56,7 +65,7 @@ class MessagingController {
     @PostMapping("/api/v1/conversations")
     Mono<ResponseEntity<ConversationView>> start(Caller caller, @Valid @RequestBody NewConversation body) {
         caller.requireAny(Role.CLINICIAN, Role.ADMIN);
-        return messaging.start(caller.orgId(), caller.userId(), body.participants())
+        return conversations.start(caller.orgId(), caller.userId(), body.participants())
                 .map(c -> ResponseEntity.created(URI.create("/api/v1/conversations/" + c.id()))
                         .body(new ConversationView(c.id(), c.participants(), c.createdBy(), c.createdAt())));
     }
@@ -167,7 +176,7 @@ class MessagingController {
             return Mono.error(MessagingProblems.IDEMPOTENCY_KEY_REQUIRED.exception(
                     "Send an Idempotency-Key (1-128 characters) so a retried request never pages twice"));
         }
-        return messaging.send(caller.orgId(), caller.userId(), id, idempotencyKey, new Messaging.Draft(body.text(),
+        return dispatch.send(caller.orgId(), caller.userId(), id, idempotencyKey, new Draft(body.text(),
                         priority, Boolean.TRUE.equals(body.requiresAck()), body.patientRef(), body.replyTo()))
                 .map(m -> ResponseEntity.created(URI.create("/api/v1/messages/" + m.id()))
                         .body(MessageView.of(m, null)));
@@ -190,8 +199,8 @@ class MessagingController {
             return Mono.error(org.wardfleet.platform.web.ProblemType.FORBIDDEN.exception(
                     "A shared device has no user to send as"));
         }
-        return messaging.sendFromDevice(device.orgId(), device.deviceId(), device.assignedUserId(), id,
-                        idempotencyKey, new Messaging.Draft(body.text(), priority,
+        return dispatch.sendFromDevice(device.orgId(), device.deviceId(), device.assignedUserId(), id,
+                        idempotencyKey, new Draft(body.text(), priority,
                                 Boolean.TRUE.equals(body.requiresAck()), body.patientRef(), body.replyTo()))
                 .map(m -> ResponseEntity.created(URI.create("/api/v1/messages/" + m.id()))
                         .body(MessageView.of(m, null)));
@@ -213,7 +222,7 @@ class MessagingController {
     @PostMapping("/api/v1/messaging/roles")
     Mono<ResponseEntity<GroupView>> group(Caller caller, @Valid @RequestBody NewGroup body) {
         caller.requireAny(Role.ADMIN);
-        return messaging.defineGroup(caller.orgId(), caller.userId(), body.name(), body.members())
+        return conversations.defineGroup(caller.orgId(), caller.userId(), body.name(), body.members())
                 .map(r -> ResponseEntity.created(URI.create("/api/v1/messaging/roles/" + r.id()))
                         .body(new GroupView(r.id(), r.name(), r.members())));
     }
@@ -221,14 +230,14 @@ class MessagingController {
     @Operation(summary = "List messaging groups")
     @GetMapping("/api/v1/messaging/roles")
     Mono<List<GroupView>> groups(Caller caller) {
-        return messaging.groups(caller.orgId()).map(r -> new GroupView(r.id(), r.name(), r.members())).collectList();
+        return conversations.groups(caller.orgId()).map(r -> new GroupView(r.id(), r.name(), r.members())).collectList();
     }
 
     @Operation(summary = "A message (its text for the sender and recipients while retained)")
     @GetMapping("/api/v1/messages/{id}")
     Mono<MessageView> get(Caller caller, @PathVariable String id) {
-        return messaging.open(caller.orgId(), id, caller.userId())
-                .flatMap(m -> messaging.text(m).map(t -> MessageView.of(m, t)).defaultIfEmpty(MessageView.of(m, null)));
+        return receipts.open(caller.orgId(), id, caller.userId())
+                .flatMap(m -> conversations.text(m).map(t -> MessageView.of(m, t)).defaultIfEmpty(MessageView.of(m, null)));
     }
 
     /** Receipts from the person's desktop session: READ, ACKNOWLEDGED, DECLINED (with a reason). */
@@ -236,7 +245,7 @@ class MessagingController {
     @Problems({"409 receipt-invalid"})
     @PostMapping("/api/v1/messages/{id}/receipts")
     Mono<ReceiptView> userReceipt(Caller caller, @PathVariable String id, @Valid @RequestBody Receipt body) {
-        return messaging.userReceipt(caller.orgId(), caller.userId(), id, ReceiptState.valueOf(body.state()),
+        return receipts.userReceipt(caller.orgId(), caller.userId(), id, ReceiptState.valueOf(body.state()),
                         body.reason(),
                         body.choice())
                 .map(m -> new ReceiptView(id, body.state()));
@@ -253,7 +262,7 @@ class MessagingController {
             Caller caller) {
         var open = org.springframework.http.codec.ServerSentEvent.<java.util.Map<String, Object>>builder()
                 .comment("connected").build();
-        var events = messaging.live(caller.orgId(), caller.userId())
+        var events = signals.live(caller.orgId(), caller.userId())
                 .map(e -> org.springframework.http.codec.ServerSentEvent.<java.util.Map<String, Object>>builder(e)
                         .event(String.valueOf(e.get("type"))).build());
         var heartbeat = reactor.core.publisher.Flux.interval(java.time.Duration.ofSeconds(15))
@@ -267,7 +276,7 @@ class MessagingController {
     @Problems({"409 recall-too-late"})
     @PostMapping("/api/v1/messages/{id}/recall")
     Mono<MessageView> recall(Caller caller, @PathVariable String id) {
-        return messaging.recall(caller.orgId(), id, caller.userId()).map(m -> MessageView.of(m, null));
+        return receipts.recall(caller.orgId(), id, caller.userId()).map(m -> MessageView.of(m, null));
     }
 
     record Inbox(List<java.util.Map<String, Object>> messages, String cursor, boolean blocked) {
@@ -278,7 +287,7 @@ class MessagingController {
     @GetMapping("/device/v1/messages")
     Mono<Inbox> inbox(DevicePrincipal device, @RequestParam(defaultValue = "0") @Min(0) long after,
             @RequestParam(required = false) @Pattern(regexp = KID) String kid) {
-        return messaging.fetch(device.orgId(), device.deviceId(), after, null, kid)
+        return deviceInbox.fetch(device.orgId(), device.deviceId(), after, null, kid)
                 .map(f -> new Inbox(f.messages(), Long.toString(f.cursor()), f.blocked()));
     }
 
@@ -294,7 +303,7 @@ class MessagingController {
     @Problems({"403 device-not-bound"})
     @PostMapping("/device/v1/message-key")
     Mono<ResponseEntity<MessageKeyView>> messageKey(DevicePrincipal device) {
-        return messaging.issueMessageKey(device.orgId(), device.deviceId())
+        return deviceInbox.issueMessageKey(device.orgId(), device.deviceId())
                 .map(issued -> ResponseEntity.status(org.springframework.http.HttpStatus.CREATED)
                         .body(new MessageKeyView(issued.kid(), issued.jwe())));
     }
@@ -316,7 +325,7 @@ class MessagingController {
     @Problems({"409 message-key-unknown"})
     @PostMapping("/device/v1/message-key/confirm")
     Mono<KeyConfirmed> confirmMessageKey(DevicePrincipal device, @Valid @RequestBody KeyConfirmation body) {
-        return messaging.confirmMessageKey(device.orgId(), device.deviceId(), body.kid())
+        return deviceInbox.confirmMessageKey(device.orgId(), device.deviceId(), body.kid())
                 .map(kid -> new KeyConfirmed(kid, "ACTIVE"));
     }
 
@@ -331,7 +340,7 @@ class MessagingController {
     @Problems({"403 device-not-bound", "409 receipt-invalid"})
     @PostMapping("/device/v1/messages/{id}/receipts")
     Mono<ReceiptView> receipt(DevicePrincipal device, @PathVariable String id, @Valid @RequestBody Receipt body) {
-        return messaging.receipt(device.orgId(), device.deviceId(), id, ReceiptState.valueOf(body.state()),
+        return receipts.receipt(device.orgId(), device.deviceId(), id, ReceiptState.valueOf(body.state()),
                         body.reason(),
                         body.choice())
                 .map(m -> new ReceiptView(id, body.state()));

@@ -6,7 +6,7 @@ import java.time.Instant;
 
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
-import org.wardfleet.messaging.Paging;
+import org.wardfleet.messaging.PageSending;
 
 import reactor.core.publisher.Mono;
 
@@ -21,11 +21,11 @@ class GapNotices extends org.wardfleet.platform.time.PeriodicTask {
 
     private final OnCallStore roles;
     private final Coverage coverage;
-    private final Paging paging;
+    private final PageSending paging;
     private final Clock clock;
     private final Duration every;
 
-    GapNotices(OnCallStore roles, Coverage coverage, Paging paging, Clock clock,
+    GapNotices(OnCallStore roles, Coverage coverage, PageSending paging, Clock clock,
             @Value("${wardfleet.oncall.gap-check:1h}") Duration every) {
         this.roles = roles;
         this.coverage = coverage;

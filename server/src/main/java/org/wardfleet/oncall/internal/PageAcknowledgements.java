@@ -2,7 +2,7 @@ package org.wardfleet.oncall.internal;
 
 import org.springframework.stereotype.Component;
 import org.wardfleet.messaging.AcknowledgementListener;
-import org.wardfleet.messaging.Paging;
+import org.wardfleet.messaging.PageReceipts;
 import org.wardfleet.messaging.ReceiptState;
 
 import reactor.core.publisher.Mono;
@@ -18,9 +18,9 @@ import reactor.core.publisher.Mono;
 class PageAcknowledgements implements AcknowledgementListener {
 
     private final PageStore pages;
-    private final Paging paging;
+    private final PageReceipts paging;
 
-    PageAcknowledgements(PageStore pages, Paging paging) {
+    PageAcknowledgements(PageStore pages, PageReceipts paging) {
         this.pages = pages;
         this.paging = paging;
     }

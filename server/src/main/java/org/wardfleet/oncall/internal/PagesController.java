@@ -14,7 +14,7 @@ import org.wardfleet.audit.AuditEvent;
 import org.wardfleet.audit.AuditEvent.Actor;
 import org.wardfleet.audit.AuditEvent.Outcome;
 import org.wardfleet.audit.AuditLog;
-import org.wardfleet.messaging.Paging;
+import org.wardfleet.messaging.PageReceipts;
 import org.wardfleet.messaging.Priority;
 import org.wardfleet.oncall.PageHistory;
 import org.wardfleet.oncall.PageTarget;
@@ -27,7 +27,6 @@ import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
-import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 import reactor.core.publisher.Mono;
 
@@ -40,12 +39,12 @@ class PagesController {
 
     private final PageIntents intents;
     private final PageStore store;
-    private final Paging paging;
+    private final PageReceipts paging;
     private final AuditLog audit;
     private final java.time.Clock clock;
     private final PageHistory history;
 
-    PagesController(PageIntents intents, PageStore store, Paging paging, AuditLog audit, java.time.Clock clock,
+    PagesController(PageIntents intents, PageStore store, PageReceipts paging, AuditLog audit, java.time.Clock clock,
             PageHistory history) {
         this.intents = intents;
         this.store = store;

@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Map;
 
 import org.springframework.stereotype.Component;
-import org.wardfleet.messaging.Paging;
+import org.wardfleet.messaging.PageReceipts;
 import org.wardfleet.messaging.ReceiptState;
 import org.wardfleet.oncall.PageHistory;
 import org.wardfleet.platform.security.Caller;
@@ -28,10 +28,10 @@ class StoredPageHistory implements PageHistory {
     private final PageStore store;
     private final OnCallStore roles;
     private final PeopleNames names;
-    private final Paging paging;
+    private final PageReceipts paging;
     private final Clock clock;
 
-    StoredPageHistory(PageStore store, OnCallStore roles, PeopleNames names, Paging paging, Clock clock) {
+    StoredPageHistory(PageStore store, OnCallStore roles, PeopleNames names, PageReceipts paging, Clock clock) {
         this.store = store;
         this.roles = roles;
         this.names = names;

@@ -17,7 +17,7 @@ import org.wardfleet.audit.AuditEvent;
 import org.wardfleet.audit.AuditEvent.Actor;
 import org.wardfleet.audit.AuditEvent.Outcome;
 import org.wardfleet.audit.AuditLog;
-import org.wardfleet.messaging.Paging;
+import org.wardfleet.messaging.PageReceipts;
 import org.wardfleet.messaging.ReceiptState;
 import org.wardfleet.platform.time.PeriodicTask;
 
@@ -39,7 +39,7 @@ class WctpStatusNotifier extends PeriodicTask {
     static final Duration LOOKBACK = Duration.ofHours(24);
 
     private final WctpSubmissions submissions;
-    private final Paging paging;
+    private final PageReceipts paging;
     private final AuditLog audit;
     private final Clock clock;
     private final Duration every;
@@ -47,7 +47,7 @@ class WctpStatusNotifier extends PeriodicTask {
     private final Duration backoff;
     private final WebClient http;
 
-    WctpStatusNotifier(WctpSubmissions submissions, ResponseUrlTargets targets, Paging paging, AuditLog audit,
+    WctpStatusNotifier(WctpSubmissions submissions, ResponseUrlTargets targets, PageReceipts paging, AuditLog audit,
             Clock clock,
             @Value("${wardfleet.wctp.status.check:2s}") Duration every,
             @Value("${wardfleet.wctp.status.attempts:8}") int attempts,
@@ -95,8 +95,8 @@ class WctpStatusNotifier extends PeriodicTask {
     }
 
     /** The answer for a kind once a recipient reached it (the choice for REPLY, the kind otherwise), else null. */
-    static String reached(String kind, List<Paging.Receipt> receipts) {
-        for (Paging.Receipt r : receipts) {
+    static String reached(String kind, List<PageReceipts.Receipt> receipts) {
+        for (PageReceipts.Receipt r : receipts) {
             switch (kind) {
                 case "DELIVERED":
                     if (r.state().reached(ReceiptState.DELIVERED)) {

@@ -36,7 +36,7 @@ class ReceiptBurstTests {
     @Autowired MessageStore store;
     @Autowired ReceiptStore receiptStore;
     @Autowired DeliveryReceipts receipts;
-    @Autowired Messaging messaging;
+    @Autowired Receipts messaging;
     @Autowired MongoDatabase db;
     @Autowired AnswerReceipts answers;
 
@@ -149,7 +149,7 @@ class ReceiptBurstTests {
     }
 
     private record MessagingRollup(int acknowledged, int available, int notAvailable) {
-        static MessagingRollup of(org.wardfleet.messaging.Paging.Rollup r) {
+        static MessagingRollup of(org.wardfleet.messaging.BroadcastSending.Rollup r) {
             return new MessagingRollup(r.acknowledged(), r.choices().get("available"),
                     r.choices().get("not available"));
         }
