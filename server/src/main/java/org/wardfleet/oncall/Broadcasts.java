@@ -10,7 +10,6 @@ import org.wardfleet.platform.security.Role;
 import io.swagger.v3.oas.annotations.media.Schema;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
-import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 import reactor.core.publisher.Mono;
 
@@ -47,7 +46,7 @@ public interface Broadcasts {
     }
 
     record NewBroadcast(@NotNull @Valid Audience audience, @NotNull @Size(min = 1, max = 4096) String text,
-            @NotNull @Pattern(regexp = "ROUTINE|URGENT|STAT") String priority,
+            @NotNull String priority,
             @Size(max = MAX_CHOICES) List<@Size(min = 1, max = 64) String> choices, Boolean drill) {
 
         @Override

@@ -16,8 +16,8 @@ import reactor.core.publisher.Mono;
  */
 public interface PageHistory {
 
-    List<String> STATES = List.of("TRIGGERED", "ESCALATED", "ACKNOWLEDGED", "RESOLVED", "FAILED");
-    List<String> PRIORITIES = List.of("ROUTINE", "URGENT", "STAT");
+    List<String> STATES = java.util.Arrays.stream(org.wardfleet.messaging.PageState.values()).map(Enum::name).toList();
+    List<String> PRIORITIES = org.wardfleet.messaging.Priority.WORDS;
 
     /** Pages newest first; null or blank filters do not narrow; a state or priority not in the lists is a 400. */
     Mono<PageList> list(Caller caller, Filter filter, int page, int size);

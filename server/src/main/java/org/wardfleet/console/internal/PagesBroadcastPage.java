@@ -175,6 +175,9 @@ class PagesBroadcastPage {
         List<String> choices = form.choiceList();
         Broadcasts.NewBroadcast body = new Broadcasts.NewBroadcast(to, form.text() == null ? null : form.text().strip(),
                 form.priority(), choices.isEmpty() ? null : choices, form.isDrill());
+        if (form.priority() != null && !PageHistory.PRIORITIES.contains(form.priority())) {
+            errors.put("priority", "Choose a priority");
+        }
         for (ConstraintViolation<Broadcasts.NewBroadcast> v : validator.validate(body)) {
             String field = v.getPropertyPath().toString().replaceAll("[\\[.].*", "");
             errors.putIfAbsent(field, switch (field) {

@@ -6,6 +6,7 @@ import java.util.List;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Component;
 import org.wardfleet.messaging.AcknowledgementListener;
+import org.wardfleet.messaging.ReceiptState;
 import org.wardfleet.platform.time.JobFailures;
 
 import reactor.core.publisher.Flux;
@@ -15,7 +16,7 @@ import reactor.core.publisher.Sinks;
 /**
  * Group commit of answers — READ, ACKNOWLEDGED (with a choice), DECLINED, and a desktop's DELIVERED — which are
  * written into the message document: answers arriving together for one message are one update
- * ({@link MessageStore#advanceMany}). A roll-call to 10,000 people ("available / not available") gets thousands of
+ * ({@link ReceiptStore#advanceMany}). A roll-call to 10,000 people ("available / not available") gets thousands of
  * answers within a minute; one update each rewrote the 10,000-recipient document per person (about 65 ms each on the
  * embedded server, one after another: 200 answers took 13 s). The sender is told once per pass
  * ({@link SenderNotices}), not once per person.
@@ -28,13 +29,13 @@ class AnswerReceipts implements org.springframework.context.SmartLifecycle {
 
     private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(AnswerReceipts.class);
 
-    private final MessageStore store;
+    private final ReceiptStore store;
     private final SenderNotices notices;
     private final ObjectProvider<AcknowledgementListener> listeners;
     private final JobFailures failures;
     private final GroupCommit<Job> commits = new GroupCommit<>(MAX_BATCH, this::write);
 
-    AnswerReceipts(MessageStore store, SenderNotices notices, ObjectProvider<AcknowledgementListener> listeners,
+    AnswerReceipts(ReceiptStore store, SenderNotices notices, ObjectProvider<AcknowledgementListener> listeners,
             JobFailures failures) {
         this.store = store;
         this.notices = notices;
@@ -42,8 +43,8 @@ class AnswerReceipts implements org.springframework.context.SmartLifecycle {
         this.failures = failures;
     }
 
-    private record Job(String orgId, String messageId, MessageStore.Move move, Sinks.One<MessageStore.Message> done)
-            implements GroupCommit.Job<MessageStore.Message> {
+    private record Job(String orgId, String messageId, ReceiptStore.Move move, Sinks.One<Message> done)
+            implements GroupCommit.Job<Message> {
 
         @Override
         public String key() {
@@ -55,16 +56,16 @@ class AnswerReceipts implements org.springframework.context.SmartLifecycle {
      * Moves the user forward to {@code state}: the message as written with this answer in it; empty when that is not
      * a move forward (or the message is recalled).
      */
-    Mono<MessageStore.Message> advance(String orgId, String messageId, String userId, String state, String reason,
+    Mono<Message> advance(String orgId, String messageId, String userId, ReceiptState state, String reason,
             String choice, Instant at) {
-        return commits.submit(() -> new Job(orgId, messageId, new MessageStore.Move(userId, state, reason, choice,
+        return commits.submit(() -> new Job(orgId, messageId, new ReceiptStore.Move(userId, state, reason, choice,
                 at), Sinks.one()), job -> job.done().asMono());
     }
 
     private Mono<Void> write(String key, List<Job> jobs) {
         Job first = jobs.get(0);
         return store.advanceMany(first.orgId(), first.messageId(), jobs.stream().map(Job::move).toList())
-                .switchIfEmpty(Mono.<MessageStore.Moved>fromRunnable(() -> jobs.forEach(j -> j.done().tryEmitEmpty())))
+                .switchIfEmpty(Mono.<ReceiptStore.Moved>fromRunnable(() -> jobs.forEach(j -> j.done().tryEmitEmpty())))
                 .flatMap(written -> acknowledged(first, jobs, written)
                         .then(Mono.fromRunnable(() -> complete(jobs, written)))
                         // the sender hears once per pass, whatever happens to the callers
@@ -76,7 +77,7 @@ class AnswerReceipts implements org.springframework.context.SmartLifecycle {
                                 }) : Mono.<Void>empty())));
     }
 
-    private static void complete(List<Job> jobs, MessageStore.Moved written) {
+    private static void complete(List<Job> jobs, ReceiptStore.Moved written) {
         for (int i = 0; i < jobs.size(); i++) {
             if (written.moved().get(i)) {
                 jobs.get(i).done().tryEmitValue(written.message());
@@ -90,20 +91,20 @@ class AnswerReceipts implements org.springframework.context.SmartLifecycle {
      * The first acknowledgement this pass wrote goes to every {@link AcknowledgementListener} before the callers are
      * answered: a phone that acknowledged a page and then asks for it finds it ACKNOWLEDGED.
      */
-    private Mono<Void> acknowledged(Job first, List<Job> jobs, MessageStore.Moved written) {
-        return told(first, jobs, written, "ACKNOWLEDGED")
-                .then(Mono.defer(() -> told(first, jobs, written, "DECLINED")));
+    private Mono<Void> acknowledged(Job first, List<Job> jobs, ReceiptStore.Moved written) {
+        return told(first, jobs, written, ReceiptState.ACKNOWLEDGED)
+                .then(Mono.defer(() -> told(first, jobs, written, ReceiptState.DECLINED)));
     }
 
-    private Mono<Void> told(Job first, List<Job> jobs, MessageStore.Moved written, String state) {
+    private Mono<Void> told(Job first, List<Job> jobs, ReceiptStore.Moved written, ReceiptState state) {
         for (int i = 0; i < jobs.size(); i++) {
-            MessageStore.Move move = jobs.get(i).move();
-            if (written.moved().get(i) && state.equals(move.state())) {
+            ReceiptStore.Move move = jobs.get(i).move();
+            if (written.moved().get(i) && state == move.state()) {
                 AcknowledgementListener.Acknowledged answer = new AcknowledgementListener.Acknowledged(first.orgId(),
                         first.messageId(), move.userId(), move.at());
                 return Flux.fromStream(listeners.orderedStream())
                         .concatMap(listener -> failures.isolate("acknowledgement-listeners",
-                                "message " + first.messageId(), "DECLINED".equals(state)
+                                "message " + first.messageId(), state == ReceiptState.DECLINED
                                         ? listener.declined(answer) : listener.acknowledged(answer)))
                         .then();
             }

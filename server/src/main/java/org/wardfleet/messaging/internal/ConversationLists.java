@@ -14,15 +14,15 @@ import reactor.core.publisher.Mono;
 @Component
 class ConversationLists {
 
-    private final MessageStore store;
+    private final ConversationStore store;
     private final UserDirectory users;
 
-    ConversationLists(MessageStore store, UserDirectory users) {
+    ConversationLists(ConversationStore store, UserDirectory users) {
         this.store = store;
         this.users = users;
     }
 
-    Flux<MessageStore.Conversation> of(String orgId, String userId, int skip, int limit) {
+    Flux<Conversation> of(String orgId, String userId, int skip, int limit) {
         return store.conversationsOf(orgId, userId, skip, limit);
     }
 
@@ -32,13 +32,13 @@ class ConversationLists {
 
     /** Display names of people in one read, Wardfleet itself included (the sender of notices). */
     Mono<Map<String, String>> displayNames(String orgId, Collection<String> userIds) {
-        boolean system = userIds.contains(Messaging.SYSTEM);
-        return users.displayNames(orgId, userIds.stream().filter(u -> u != null && !Messaging.SYSTEM.equals(u))
+        boolean system = userIds.contains(Conversations.SYSTEM);
+        return users.displayNames(orgId, userIds.stream().filter(u -> u != null && !Conversations.SYSTEM.equals(u))
                         .toList())
                 .map(found -> {
                     Map<String, String> names = new HashMap<>(found);
                     if (system) {
-                        names.put(Messaging.SYSTEM, "Wardfleet");
+                        names.put(Conversations.SYSTEM, "Wardfleet");
                     }
                     return names;
                 });

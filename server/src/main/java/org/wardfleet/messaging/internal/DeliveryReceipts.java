@@ -18,7 +18,7 @@ import reactor.core.publisher.Sinks;
 /**
  * Group commit of DELIVERED receipts from device fetches: each fetch waits for its own receipt to be written (so what a
  * fetch returned is DELIVERED by the time the device has it), but receipts arriving together for one message are
- * written as one batched insert of receipt documents ({@link MessageStore#deliveredMany}). When a broadcast reaches
+ * written as one batched insert of receipt documents ({@link ReceiptStore#deliveredMany}). When a broadcast reaches
  * 10,000 phones at once, that is a few round trips rather than 10,000, and the message document is not rewritten.
  */
 @Component
@@ -31,7 +31,7 @@ class DeliveryReceipts implements org.springframework.context.SmartLifecycle, or
     /** A message whose receipts have been quiet this long is folded into its document (one update). */
     static final java.time.Duration FOLD_AFTER = java.time.Duration.ofSeconds(2);
 
-    private final MessageStore store;
+    private final ReceiptStore store;
     private final GroupCommit<Job> commits = new GroupCommit<>(MAX_BATCH, this::write);
     /** Messages with receipts written here and not folded yet → when the last were written (nanoTime). */
     private final java.util.concurrent.ConcurrentHashMap<Unfolded, Long> unfolded =
@@ -53,7 +53,7 @@ class DeliveryReceipts implements org.springframework.context.SmartLifecycle, or
     private final java.util.concurrent.ConcurrentLinkedQueue<Folded> folded =
             new java.util.concurrent.ConcurrentLinkedQueue<>();
 
-    DeliveryReceipts(MessageStore store) {
+    DeliveryReceipts(ReceiptStore store) {
         this.store = store;
     }
 

@@ -29,12 +29,15 @@ class InboxController {
     static final int CONVERSATION_MESSAGES = 100;
 
     private final Inboxes inboxes;
+    private final ConversationStore conversations;
     private final MessageStore store;
-    private final Messaging messaging;
+    private final Conversations messaging;
     private final ConversationLists lists;
 
-    InboxController(Inboxes inboxes, MessageStore store, Messaging messaging, ConversationLists lists) {
+    InboxController(Inboxes inboxes, ConversationStore conversations, MessageStore store, Conversations messaging,
+            ConversationLists lists) {
         this.inboxes = inboxes;
+        this.conversations = conversations;
         this.store = store;
         this.messaging = messaging;
         this.lists = lists;
@@ -68,7 +71,7 @@ class InboxController {
     @Operation(summary = "A conversation of yours: its newest messages with receipts")
     @GetMapping("/api/v1/conversations/{id}/messages")
     Mono<ConversationMessages> messages(Caller caller, @PathVariable String id) {
-        return store.conversation(caller.orgId(), id)
+        return conversations.conversation(caller.orgId(), id)
                 .filter(c -> c.participants().contains(caller.userId()))
                 .switchIfEmpty(Mono.error(() -> ProblemType.NOT_FOUND.exception("No conversation %s", id)))
                 .flatMap(c -> store.messagesOf(caller.orgId(), id, CONVERSATION_MESSAGES)
@@ -82,7 +85,7 @@ class InboxController {
     }
 
     /** Everyone named in the view: the first participants, senders and (for the sender) recipients. */
-    private Mono<ConversationMessages> named(Caller caller, MessageStore.Conversation c,
+    private Mono<ConversationMessages> named(Caller caller, Conversation c,
             List<MessagingController.MessageView> newestFirst) {
         List<MessagingController.MessageView> messages = new ArrayList<>(newestFirst);
         Collections.reverse(messages);

@@ -11,6 +11,7 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 import org.springframework.stereotype.Component;
+import org.wardfleet.messaging.Priority;
 import org.wardfleet.platform.web.ProblemType;
 
 import reactor.core.publisher.Mono;
@@ -56,14 +57,14 @@ class Inboxes {
         int limit = Math.max(1, Math.min(size, MAX_SIZE));
         return lists.of(orgId, userId, 0, CONVERSATIONS).collectList()
                 .flatMap(conversations -> store.headers(orgId, conversations.stream()
-                                .map(MessageStore.Conversation::id).toList(), userId)
-                        .collectMultimap(MessageStore.Message::conversationId)
+                                .map(Conversation::id).toList(), userId)
+                        .collectMultimap(Message::conversationId)
                         .flatMap(byConversation -> named(orgId, userId, conversations, byConversation)))
                 .map(items -> page(items, from, limit));
     }
 
-    private Mono<List<Item>> named(String orgId, String userId, List<MessageStore.Conversation> conversations,
-            Map<String, java.util.Collection<MessageStore.Message>> byConversation) {
+    private Mono<List<Item>> named(String orgId, String userId, List<Conversation> conversations,
+            Map<String, java.util.Collection<Message>> byConversation) {
         Set<String> people = new LinkedHashSet<>();
         conversations.forEach(c -> {
             people.add(c.createdBy());
@@ -75,29 +76,29 @@ class Inboxes {
                 .toList());
     }
 
-    private static Item item(String userId, MessageStore.Conversation c, List<MessageStore.Message> messages,
+    private static Item item(String userId, Conversation c, List<Message> messages,
             Map<String, String> names) {
-        List<MessageStore.Message> visible = messages.stream()
+        List<Message> visible = messages.stream()
                 .filter(m -> m.recalledAt() == null || m.senderId().equals(userId))
-                .sorted(Comparator.comparing(MessageStore.Message::sentAt).thenComparing(MessageStore.Message::id))
+                .sorted(Comparator.comparing(Message::sentAt).thenComparing(Message::id))
                 .toList();
-        MessageStore.Message last = visible.isEmpty() ? null : visible.get(visible.size() - 1);
+        Message last = visible.isEmpty() ? null : visible.get(visible.size() - 1);
         int unread = 0;
-        MessageStore.Message open = null;
-        for (MessageStore.Message m : visible) {
-            MessageStore.Recipient me = m.recipients().get(userId);
+        Message open = null;
+        for (Message m : visible) {
+            Addressee me = m.recipients().get(userId);
             if (me == null || m.recalledAt() != null) {
                 continue;
             }
-            if ("SENT".equals(me.state()) || "DELIVERED".equals(me.state())) {
+            if (me.state().unread()) {
                 unread++;
             }
-            if (m.requiresAck() && MessageStore.STATES.indexOf(me.state()) < 3
+            if (m.requiresAck() && !me.state().answered()
                     && (open == null || rank(m.priority()) >= rank(open.priority()))) {
                 open = m;
             }
         }
-        MessageStore.Message shown = open != null ? open : last;
+        Message shown = open != null ? open : last;
         boolean broadcast = shown != null && (shown.drill() || !shown.choices().isEmpty() && c.participants().size() > 2);
         String kind = broadcast ? "broadcast" : shown != null && shown.requiresAck() ? "page" : "conversation";
         Map<String, String> these = new HashMap<>();
@@ -107,7 +108,7 @@ class Inboxes {
             these.put(last.senderId(), names.getOrDefault(last.senderId(), "Unknown person"));
         }
         Instant lastAt = last != null ? last.sentAt() : c.createdAt();
-        String priority = shown != null ? shown.priority() : "ROUTINE";
+        String priority = (shown != null && shown.priority() != null ? shown.priority() : Priority.ROUTINE).name();
         Key key = new Key(open != null ? rank(open.priority()) + 1 : 0, lastAt.toEpochMilli(), c.id());
         return new Item(c.id(), kind, title(userId, c, kind, others, names), these, c.participants().size(),
                 last == null ? null : last.id(), last == null ? null : last.senderId(), lastAt, priority, unread,
@@ -115,7 +116,7 @@ class Inboxes {
                 shown == null ? List.of() : shown.choices(), key.toString());
     }
 
-    private static String title(String userId, MessageStore.Conversation c, String kind, List<String> others,
+    private static String title(String userId, Conversation c, String kind, List<String> others,
             Map<String, String> names) {
         String from = names.getOrDefault(c.createdBy(), "Unknown person");
         if ("broadcast".equals(kind) && !c.createdBy().equals(userId)) {
@@ -139,12 +140,8 @@ class Inboxes {
         return new Page(List.copyOf(shown), next);
     }
 
-    static int rank(String priority) {
-        return switch (priority == null ? "" : priority) {
-            case "STAT" -> 2;
-            case "URGENT" -> 1;
-            default -> 0;
-        };
+    static int rank(Priority priority) {
+        return priority == null ? 0 : priority.rank();
     }
 
     /** Where an item sorts: awaiting an answer (by priority) first, then newest, then by id. */

@@ -222,6 +222,6 @@ class MessageKeys {
 
     private static String wrapForDevice(Device device, String kid, byte[] raw) throws Exception {
         OctetSequenceKey jwk = new OctetSequenceKey.Builder(raw).keyID(kid).algorithm(JWEAlgorithm.A256KW).build();
-        return Messaging.encryptFor(device, new Payload(jwk.toJSONObject()), "jwk+json");
+        return DeviceCopies.encryptFor(device, new Payload(jwk.toJSONObject()), "jwk+json");
     }
 }

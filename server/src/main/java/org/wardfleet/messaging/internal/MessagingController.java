@@ -13,6 +13,8 @@ import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.wardfleet.messaging.MessagingProblems;
+import org.wardfleet.messaging.Priority;
+import org.wardfleet.messaging.ReceiptState;
 import org.wardfleet.platform.security.Caller;
 import org.wardfleet.platform.security.DevicePrincipal;
 import org.wardfleet.platform.security.Role;
@@ -34,11 +36,20 @@ import reactor.core.publisher.Mono;
 @RestController
 class MessagingController {
 
-    private final Messaging messaging;
+    private final Conversations conversations;
+    private final Dispatch dispatch;
+    private final Receipts receipts;
+    private final DeviceInbox deviceInbox;
+    private final UserSignals signals;
     private final ConversationLists conversationLists;
 
-    MessagingController(Messaging messaging, ConversationLists conversationLists) {
-        this.messaging = messaging;
+    MessagingController(Conversations conversations, Dispatch dispatch, Receipts receipts, DeviceInbox deviceInbox,
+            UserSignals signals, ConversationLists conversationLists) {
+        this.conversations = conversations;
+        this.dispatch = dispatch;
+        this.receipts = receipts;
+        this.deviceInbox = deviceInbox;
+        this.signals = signals;
         this.conversationLists = conversationLists;
     }
 
@@ -54,7 +65,7 @@ class MessagingController {
     @PostMapping("/api/v1/conversations")
     Mono<ResponseEntity<ConversationView>> start(Caller caller, @Valid @RequestBody NewConversation body) {
         caller.requireAny(Role.CLINICIAN, Role.ADMIN);
-        return messaging.start(caller.orgId(), caller.userId(), body.participants())
+        return conversations.start(caller.orgId(), caller.userId(), body.participants())
                 .map(c -> ResponseEntity.created(URI.create("/api/v1/conversations/" + c.id()))
                         .body(new ConversationView(c.id(), c.participants(), c.createdBy(), c.createdAt())));
     }
@@ -89,7 +100,7 @@ class MessagingController {
                 .map(t -> new ConversationList(t.getT1(), page, size, t.getT2()));
     }
 
-    private Mono<List<ConversationSummary>> summaries(String orgId, List<MessageStore.Conversation> list) {
+    private Mono<List<ConversationSummary>> summaries(String orgId, List<Conversation> list) {
         java.util.Set<String> people = new java.util.LinkedHashSet<>();
         list.forEach(c -> {
             people.addAll(shown(c));
@@ -104,22 +115,25 @@ class MessagingController {
         }).toList());
     }
 
-    private static List<String> shown(MessageStore.Conversation c) {
+    private static List<String> shown(Conversation c) {
         return c.participants().size() <= LISTED_PARTICIPANTS ? c.participants()
                 : c.participants().subList(0, LISTED_PARTICIPANTS);
     }
 
-    /** {@code text} at most 4 KB; {@code patientRef} an identifier only, never clinical text. */
-    record NewMessage(@NotNull @Size(min = 1, max = 4096) String text,
-            @NotNull @Pattern(regexp = "ROUTINE|URGENT|STAT") String priority, Boolean requiresAck,
+    /**
+     * {@code text} at most 4 KB; {@code priority} one of {@link Priority#WORDS}; {@code patientRef} an identifier only,
+     * never clinical text.
+     */
+    record NewMessage(@NotNull @Size(min = 1, max = 4096) String text, @NotNull String priority, Boolean requiresAck,
             @Size(max = 64) @Pattern(regexp = "[A-Za-z0-9:._-]*") String patientRef, @Size(max = 64) String replyTo) {
     }
 
-    record RecipientView(String userId, String state, Instant at, String reason, int eligibleDevices, String choice) {
+    record RecipientView(String userId, ReceiptState state, Instant at, String reason, int eligibleDevices,
+            String choice) {
     }
 
     /** {@code choices}: the answers offered (a broadcast's "available"…); {@code drill}: an exercise, not real. */
-    record MessageView(String id, String conversationId, String senderId, String priority, boolean requiresAck,
+    record MessageView(String id, String conversationId, String senderId, Priority priority, boolean requiresAck,
             String patientRef, String replyTo, Instant sentAt, Instant recalledAt, String text,
             List<RecipientView> recipients, List<String> undeliverable, List<String> choices, boolean drill) {
 
@@ -127,7 +141,7 @@ class MessagingController {
          * As {@code viewerId} may see it: the sender sees every recipient's receipt; anyone else only their own (a
          * broadcast's 10,000 receipts, others' decline reasons and answers are not theirs to read).
          */
-        static MessageView forViewer(MessageStore.Message m, String text, String viewerId) {
+        static MessageView forViewer(Message m, String text, String viewerId) {
             MessageView all = of(m, text);
             if (m.senderId().equals(viewerId)) {
                 return all;
@@ -138,7 +152,7 @@ class MessagingController {
                     all.choices(), all.drill());
         }
 
-        static MessageView of(MessageStore.Message m, String text) {
+        static MessageView of(Message m, String text) {
             List<RecipientView> recipients = m.recipients().values().stream().map(r -> new RecipientView(r.userId(),
                     r.state(), r.at(), r.reason(), r.eligibleDevices(), r.choice())).toList();
             return new MessageView(m.id(), m.conversationId(), m.senderId(), m.priority(), m.requiresAck(),
@@ -156,13 +170,14 @@ class MessagingController {
     Mono<ResponseEntity<MessageView>> send(Caller caller, @PathVariable String id,
             @RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey,
             @Valid @RequestBody NewMessage body) {
+        Priority priority = Priority.parse(body.priority(), "priority");
         caller.requireAny(Role.CLINICIAN, Role.ADMIN);
         if (idempotencyKey == null || idempotencyKey.isBlank() || idempotencyKey.length() > 128) {
             return Mono.error(MessagingProblems.IDEMPOTENCY_KEY_REQUIRED.exception(
                     "Send an Idempotency-Key (1-128 characters) so a retried request never pages twice"));
         }
-        return messaging.send(caller.orgId(), caller.userId(), id, idempotencyKey, new Messaging.Draft(body.text(),
-                        body.priority(), Boolean.TRUE.equals(body.requiresAck()), body.patientRef(), body.replyTo()))
+        return dispatch.send(caller.orgId(), caller.userId(), id, idempotencyKey, new Draft(body.text(),
+                        priority, Boolean.TRUE.equals(body.requiresAck()), body.patientRef(), body.replyTo()))
                 .map(m -> ResponseEntity.created(URI.create("/api/v1/messages/" + m.id()))
                         .body(MessageView.of(m, null)));
     }
@@ -175,6 +190,7 @@ class MessagingController {
     Mono<ResponseEntity<MessageView>> sendFromDevice(DevicePrincipal device, @PathVariable String id,
             @RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey,
             @Valid @RequestBody NewMessage body) {
+        Priority priority = Priority.parse(body.priority(), "priority");
         if (idempotencyKey == null || idempotencyKey.isBlank() || idempotencyKey.length() > 128) {
             return Mono.error(MessagingProblems.IDEMPOTENCY_KEY_REQUIRED.exception(
                     "Send an Idempotency-Key (1-128 characters) so a retried request never pages twice"));
@@ -183,20 +199,20 @@ class MessagingController {
             return Mono.error(org.wardfleet.platform.web.ProblemType.FORBIDDEN.exception(
                     "A shared device has no user to send as"));
         }
-        return messaging.sendFromDevice(device.orgId(), device.deviceId(), device.assignedUserId(), id,
-                        idempotencyKey, new Messaging.Draft(body.text(), body.priority(),
+        return dispatch.sendFromDevice(device.orgId(), device.deviceId(), device.assignedUserId(), id,
+                        idempotencyKey, new Draft(body.text(), priority,
                                 Boolean.TRUE.equals(body.requiresAck()), body.patientRef(), body.replyTo()))
                 .map(m -> ResponseEntity.created(URI.create("/api/v1/messages/" + m.id()))
                         .body(MessageView.of(m, null)));
     }
 
     @Schema(name = "MessagingGroupBody")
-    record NewRole(@NotBlank @Pattern(regexp = "[a-z0-9][a-z0-9-]{1,62}") String name,
+    record NewGroup(@NotBlank @Pattern(regexp = "[a-z0-9][a-z0-9-]{1,62}") String name,
             @NotEmpty @Size(max = 200) List<@NotBlank @Size(max = 64) String> members) {
     }
 
     @Schema(name = "MessagingGroup")
-    record RoleView(String id, String name, List<String> members) {
+    record GroupView(String id, String name, List<String> members) {
     }
 
     /** A role is a named list of users ("on-call-medicine"); conversations may name it as {@code role:<name>}. */
@@ -204,24 +220,24 @@ class MessagingController {
     @ApiResponse(responseCode = "201", description = "The group")
     @Problems({"403 forbidden", "400 conversation-invalid"})
     @PostMapping("/api/v1/messaging/roles")
-    Mono<ResponseEntity<RoleView>> role(Caller caller, @Valid @RequestBody NewRole body) {
+    Mono<ResponseEntity<GroupView>> group(Caller caller, @Valid @RequestBody NewGroup body) {
         caller.requireAny(Role.ADMIN);
-        return messaging.defineRole(caller.orgId(), caller.userId(), body.name(), body.members())
+        return conversations.defineGroup(caller.orgId(), caller.userId(), body.name(), body.members())
                 .map(r -> ResponseEntity.created(URI.create("/api/v1/messaging/roles/" + r.id()))
-                        .body(new RoleView(r.id(), r.name(), r.members())));
+                        .body(new GroupView(r.id(), r.name(), r.members())));
     }
 
     @Operation(summary = "List messaging groups")
     @GetMapping("/api/v1/messaging/roles")
-    Mono<List<RoleView>> roles(Caller caller) {
-        return messaging.roles(caller.orgId()).map(r -> new RoleView(r.id(), r.name(), r.members())).collectList();
+    Mono<List<GroupView>> groups(Caller caller) {
+        return conversations.groups(caller.orgId()).map(r -> new GroupView(r.id(), r.name(), r.members())).collectList();
     }
 
     @Operation(summary = "A message (its text for the sender and recipients while retained)")
     @GetMapping("/api/v1/messages/{id}")
     Mono<MessageView> get(Caller caller, @PathVariable String id) {
-        return messaging.open(caller.orgId(), id, caller.userId())
-                .flatMap(m -> messaging.text(m).map(t -> MessageView.of(m, t)).defaultIfEmpty(MessageView.of(m, null)));
+        return receipts.open(caller.orgId(), id, caller.userId())
+                .flatMap(m -> conversations.text(m).map(t -> MessageView.of(m, t)).defaultIfEmpty(MessageView.of(m, null)));
     }
 
     /** Receipts from the person's desktop session: READ, ACKNOWLEDGED, DECLINED (with a reason). */
@@ -229,7 +245,9 @@ class MessagingController {
     @Problems({"409 receipt-invalid"})
     @PostMapping("/api/v1/messages/{id}/receipts")
     Mono<ReceiptView> userReceipt(Caller caller, @PathVariable String id, @Valid @RequestBody Receipt body) {
-        return messaging.userReceipt(caller.orgId(), caller.userId(), id, body.state(), body.reason(), body.choice())
+        return receipts.userReceipt(caller.orgId(), caller.userId(), id, ReceiptState.valueOf(body.state()),
+                        body.reason(),
+                        body.choice())
                 .map(m -> new ReceiptView(id, body.state()));
     }
 
@@ -244,7 +262,7 @@ class MessagingController {
             Caller caller) {
         var open = org.springframework.http.codec.ServerSentEvent.<java.util.Map<String, Object>>builder()
                 .comment("connected").build();
-        var events = messaging.live(caller.orgId(), caller.userId())
+        var events = signals.live(caller.orgId(), caller.userId())
                 .map(e -> org.springframework.http.codec.ServerSentEvent.<java.util.Map<String, Object>>builder(e)
                         .event(String.valueOf(e.get("type"))).build());
         var heartbeat = reactor.core.publisher.Flux.interval(java.time.Duration.ofSeconds(15))
@@ -258,7 +276,7 @@ class MessagingController {
     @Problems({"409 recall-too-late"})
     @PostMapping("/api/v1/messages/{id}/recall")
     Mono<MessageView> recall(Caller caller, @PathVariable String id) {
-        return messaging.recall(caller.orgId(), id, caller.userId()).map(m -> MessageView.of(m, null));
+        return receipts.recall(caller.orgId(), id, caller.userId()).map(m -> MessageView.of(m, null));
     }
 
     record Inbox(List<java.util.Map<String, Object>> messages, String cursor, boolean blocked) {
@@ -269,7 +287,7 @@ class MessagingController {
     @GetMapping("/device/v1/messages")
     Mono<Inbox> inbox(DevicePrincipal device, @RequestParam(defaultValue = "0") @Min(0) long after,
             @RequestParam(required = false) @Pattern(regexp = KID) String kid) {
-        return messaging.fetch(device.orgId(), device.deviceId(), after, null, kid)
+        return deviceInbox.fetch(device.orgId(), device.deviceId(), after, null, kid)
                 .map(f -> new Inbox(f.messages(), Long.toString(f.cursor()), f.blocked()));
     }
 
@@ -285,7 +303,7 @@ class MessagingController {
     @Problems({"403 device-not-bound"})
     @PostMapping("/device/v1/message-key")
     Mono<ResponseEntity<MessageKeyView>> messageKey(DevicePrincipal device) {
-        return messaging.issueMessageKey(device.orgId(), device.deviceId())
+        return deviceInbox.issueMessageKey(device.orgId(), device.deviceId())
                 .map(issued -> ResponseEntity.status(org.springframework.http.HttpStatus.CREATED)
                         .body(new MessageKeyView(issued.kid(), issued.jwe())));
     }
@@ -307,7 +325,7 @@ class MessagingController {
     @Problems({"409 message-key-unknown"})
     @PostMapping("/device/v1/message-key/confirm")
     Mono<KeyConfirmed> confirmMessageKey(DevicePrincipal device, @Valid @RequestBody KeyConfirmation body) {
-        return messaging.confirmMessageKey(device.orgId(), device.deviceId(), body.kid())
+        return deviceInbox.confirmMessageKey(device.orgId(), device.deviceId(), body.kid())
                 .map(kid -> new KeyConfirmed(kid, "ACTIVE"));
     }
 
@@ -322,7 +340,9 @@ class MessagingController {
     @Problems({"403 device-not-bound", "409 receipt-invalid"})
     @PostMapping("/device/v1/messages/{id}/receipts")
     Mono<ReceiptView> receipt(DevicePrincipal device, @PathVariable String id, @Valid @RequestBody Receipt body) {
-        return messaging.receipt(device.orgId(), device.deviceId(), id, body.state(), body.reason(), body.choice())
+        return receipts.receipt(device.orgId(), device.deviceId(), id, ReceiptState.valueOf(body.state()),
+                        body.reason(),
+                        body.choice())
                 .map(m -> new ReceiptView(id, body.state()));
     }
 }

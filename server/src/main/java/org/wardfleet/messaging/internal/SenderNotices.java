@@ -33,7 +33,7 @@ class SenderNotices {
      */
     static final int FELLOW_RECIPIENTS = 50;
 
-    Mono<Void> receiptsChanged(MessageStore.Message m) {
+    Mono<Void> receiptsChanged(Message m) {
         List<UserSignals.Signal> told = new java.util.ArrayList<>();
         told.add(new UserSignals.Signal(m.orgId(), m.senderId(), "receipt", m.id()));
         if (m.requiresAck() && m.recipients().size() <= FELLOW_RECIPIENTS) {

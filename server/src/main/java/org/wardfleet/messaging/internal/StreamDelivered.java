@@ -36,11 +36,11 @@ class StreamDelivered implements DeviceStreamRequest {
     static final int MAX_ENTRIES = 100;
     private static final int TOKEN_BYTES = 16;
 
-    private final Messaging messaging;
+    private final Receipts receiptLog;
     private final MessageCrypto crypto;
 
-    StreamDelivered(Messaging messaging, MessageCrypto crypto) {
-        this.messaging = messaging;
+    StreamDelivered(Receipts receiptLog, MessageCrypto crypto) {
+        this.receiptLog = receiptLog;
         this.crypto = crypto;
     }
 
@@ -101,7 +101,7 @@ class StreamDelivered implements DeviceStreamRequest {
                 // the device has confirmed: the receipts are written (and audited with this request's context) even
                 // if its stream closes before the answer goes out
                 Mono<Void> recording = Flux.fromIterable(ids)
-                        .flatMap(id -> messaging.delivered(device.orgId(), device.deviceId(), device.assignedUserId(),
+                        .flatMap(id -> receiptLog.delivered(device.orgId(), device.deviceId(), device.assignedUserId(),
                                 id))
                         .then().contextWrite(context).cache();
                 recording.subscribe(null, error -> { }); // a failure reaches the device through the answer below

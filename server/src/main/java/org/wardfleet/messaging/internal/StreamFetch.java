@@ -20,10 +20,10 @@ import reactor.core.publisher.Mono;
 @Component
 class StreamFetch implements DeviceStreamRequest {
 
-    private final Messaging messaging;
+    private final DeviceInbox inbox;
 
-    StreamFetch(Messaging messaging) {
-        this.messaging = messaging;
+    StreamFetch(DeviceInbox inbox) {
+        this.inbox = inbox;
     }
 
     @Override
@@ -42,7 +42,7 @@ class StreamFetch implements DeviceStreamRequest {
         if (kid != null && !(kid instanceof String held && held.matches(MessagingController.KID))) {
             return Mono.error(ProblemType.VALIDATION_FAILED.exception("kid names the message key the device holds"));
         }
-        return messaging.fetch(device.orgId(), device.deviceId(), Long.parseLong(text), device.certificateSerial(),
+        return inbox.fetch(device.orgId(), device.deviceId(), Long.parseLong(text), device.certificateSerial(),
                         (String) kid)
                 .map(f -> {
             Map<String, Object> event = new LinkedHashMap<>();

@@ -7,6 +7,8 @@ import java.util.Map;
 import org.springframework.stereotype.Component;
 import org.wardfleet.identity.UserDirectory;
 import org.wardfleet.messaging.Paging;
+import org.wardfleet.messaging.Priority;
+import org.wardfleet.messaging.Recipient;
 import org.wardfleet.oncall.Broadcasts;
 import org.wardfleet.platform.security.Caller;
 import org.wardfleet.platform.security.Role;
@@ -49,12 +51,13 @@ class BroadcastDesk implements Broadcasts {
 
     @Override
     public Mono<String> send(Caller caller, NewBroadcast body, String idempotencyKey) {
+        Priority priority = Priority.parse(body.priority(), "priority");
         caller.requireAny(Role.ADMIN, Role.INCIDENT_LEAD, Role.CLINICIAN);
         boolean drill = Boolean.TRUE.equals(body.drill());
         return audience(caller.orgId(), body.audience())
                 .flatMap(people -> permission.check(caller, body.audience(), people, drill).thenReturn(people))
                 .flatMap(people -> intents.broadcast(caller.orgId(), caller.userId(), target(body.audience()), people,
-                        body.text(), body.priority(), body.choices(), drill, idempotencyKey));
+                        body.text(), priority, body.choices(), drill, idempotencyKey));
     }
 
     @Override
@@ -105,9 +108,9 @@ class BroadcastDesk implements Broadcasts {
     }
 
     private static PageStore.Target target(Audience audience) {
-        return Boolean.TRUE.equals(audience.all()) ? new PageStore.Target("all", null)
-                : audience.roleId() != null ? new PageStore.Target("role", audience.roleId())
-                : new PageStore.Target("group", audience.groupId());
+        return PageStore.Target.of(Boolean.TRUE.equals(audience.all()) ? new Recipient.Everyone()
+                : audience.roleId() != null ? new Recipient.OnCallRole(audience.roleId())
+                : new Recipient.Group(audience.groupId()));
     }
 
     private Mono<List<String>> audience(String orgId, Audience audience) {

@@ -13,7 +13,11 @@ import org.wardfleet.audit.AuditEvent;
 import org.wardfleet.audit.AuditEvent.Actor;
 import org.wardfleet.audit.AuditEvent.Outcome;
 import org.wardfleet.audit.AuditLog;
+import org.wardfleet.messaging.PageState;
 import org.wardfleet.messaging.Paging;
+import org.wardfleet.messaging.Priority;
+import org.wardfleet.messaging.ReceiptState;
+import org.wardfleet.messaging.Recipient;
 import org.wardfleet.oncall.OnCallProblems;
 import org.wardfleet.platform.web.ProblemType;
 
@@ -51,11 +55,11 @@ class Escalation {
 
     /** Default policies by priority (configurable): the addressee, repeated; ROUTINE does not escalate. */
     PageStore.Policy defaultPolicy(PageStore.Target to, String priority) {
-        switch (priority) {
-            case "STAT":
+        switch (Priority.stored(priority)) {
+            case STAT:
                 return new PageStore.Policy("default-stat", null, "default", defaults.statRepeat(),
                         List.of(new PageStore.Step(List.of(to), (int) defaults.statStep().toSeconds())));
-            case "URGENT":
+            case URGENT:
                 return new PageStore.Policy("default-urgent", null, "default", defaults.urgentRepeat(),
                         List.of(new PageStore.Step(List.of(to), (int) defaults.urgentStep().toSeconds())));
             default:
@@ -79,7 +83,8 @@ class Escalation {
                                 return Mono.error(ProblemType.VALIDATION_FAILED.exception(
                                         "Nobody to page: the first step resolves to no one (a gap in cover?)"));
                             }
-                            return paging.page(orgId, senderId, users, text, priority, choices, idempotencyKey)
+                            return paging.page(orgId, senderId, users, text, Priority.stored(priority), choices,
+                                            idempotencyKey)
                                     .flatMap(id -> record(id, orgId, senderId, to, priority, policy, users, now));
                         }))
                 .flatMap(p -> audit.record(AuditEvent.of(orgId, Actor.user(senderId), "page.trigger", p.id(),
@@ -93,14 +98,14 @@ class Escalation {
     Mono<PageStore.Page> record(String id, String orgId, String senderId, PageStore.Target to, String priority,
             PageStore.Policy policy, List<String> users, Instant now) {
         return store.insert(new PageStore.Page(id, orgId, senderId, priority, to, policy.steps(),
-                Math.max(1, policy.repeat()), 0, 0, "TRIGGERED",
+                Math.max(1, policy.repeat()), 0, 0, PageState.TRIGGERED.name(),
                 escalates(priority) ? now.plusSeconds(policy.steps().get(0).waitSeconds()) : null,
                 steps.realertAt(priority, now), null, null,
-                List.of(event(now, "TRIGGERED", Map.of("step", 0, "recipients", users))), now));
+                List.of(event(now, PageState.TRIGGERED.name(), Map.of("step", 0, "recipients", users))), now));
     }
 
     private static boolean escalates(String priority) {
-        return !"ROUTINE".equals(priority);
+        return Priority.stored(priority) != Priority.ROUTINE;
     }
 
     Mono<PageStore.Policy> policy(String orgId, PageStore.Target to, String priority, String policyId) {
@@ -108,7 +113,7 @@ class Escalation {
             return store.policy(orgId, policyId).switchIfEmpty(Mono.error(() -> ProblemType.NOT_FOUND.exception(
                     "No escalation policy %s", policyId)));
         }
-        if ("role".equals(to.type())) {
+        if (to.recipient() instanceof Recipient.OnCallRole) {
             return roles.role(orgId, to.id())
                     .switchIfEmpty(Mono.error(() -> ProblemType.NOT_FOUND.exception("No on-call role %s", to.id())))
                     .flatMap(role -> role.escalationPolicyId() == null ? Mono.just(defaultPolicy(to, priority))

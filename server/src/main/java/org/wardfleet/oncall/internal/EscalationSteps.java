@@ -16,7 +16,11 @@ import org.wardfleet.audit.AuditEvent.Actor;
 import org.wardfleet.audit.AuditEvent.Outcome;
 import org.wardfleet.audit.AuditLog;
 import org.wardfleet.events.SecurityEvents;
+import org.wardfleet.messaging.PageState;
 import org.wardfleet.messaging.Paging;
+import org.wardfleet.messaging.Priority;
+import org.wardfleet.messaging.ReceiptState;
+import org.wardfleet.messaging.Recipient;
 import org.wardfleet.oncall.OnCallProblems;
 import org.wardfleet.platform.web.ProblemException;
 
@@ -63,7 +67,8 @@ class EscalationSteps {
 
     /** When a page of {@code priority} sent or re-alerted at {@code now} is re-alerted next; null: never. */
     Instant realertAt(String priority, Instant now) {
-        return "STAT".equals(priority) ? now.plus(realertStat) : "URGENT".equals(priority) ? now.plus(realertUrgent)
+        return Priority.stored(priority) == Priority.STAT ? now.plus(realertStat)
+                : Priority.stored(priority) == Priority.URGENT ? now.plus(realertUrgent)
                 : null;
     }
 
@@ -76,10 +81,10 @@ class EscalationSteps {
     }
 
     private Mono<List<String>> users(String orgId, PageStore.Target t, Instant at) {
-        if ("role".equals(t.type())) {
+        if (t.recipient() instanceof Recipient.OnCallRole) {
             return coverage.onCall(orgId, t.id(), at);
         }
-        if ("group".equals(t.type())) {
+        if (t.recipient() instanceof Recipient.Group) {
             return paging.groupMembers(orgId, t.id());
         }
         return Mono.just(List.of(t.id()));
@@ -94,8 +99,8 @@ class EscalationSteps {
         });
     }
 
-    private static String acknowledgedBy(Map<String, String> states) {
-        return states.entrySet().stream().filter(e -> "ACKNOWLEDGED".equals(e.getValue()))
+    private static String acknowledgedBy(Map<String, ReceiptState> states) {
+        return states.entrySet().stream().filter(e -> e.getValue() == ReceiptState.ACKNOWLEDGED)
                 .map(Map.Entry::getKey).findFirst().orElse(null);
     }
 
@@ -184,14 +189,14 @@ class EscalationSteps {
         }
         details.put("lateMs", lateMs);
         details.put("overdue", lateMs > Escalation.OVERDUE.toMillis());
-        return Escalation.event(now, "ESCALATED", details);
+        return Escalation.event(now, PageState.ESCALATED.name(), details);
     }
 
     private Mono<Integer> failed(PageStore.Page page, String owner, Instant now, long lateMs) {
         return ownersOf(page).flatMap(owners -> {
             List<String> told = new ArrayList<>(new LinkedHashSet<>(owners));
             told.addAll(operators);
-            return store.failed(page, owner, Escalation.event(now, "FAILED", Map.of("lateMs", lateMs, "told", told)))
+            return store.failed(page, owner, Escalation.event(now, PageState.FAILED.name(), Map.of("lateMs", lateMs, "told", told)))
                     .filter(changed -> changed)
                     .flatMap(changed -> events.publish(page.orgId(), "page.failed", page.id(),
                                     Map.of("priority", page.priority()))

@@ -6,7 +6,7 @@ import java.time.Instant;
 
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
-import org.wardfleet.messaging.Paging;
+import org.wardfleet.messaging.PageSending;
 import org.wardfleet.platform.time.Job;
 import org.wardfleet.platform.time.JobFailures;
 import org.wardfleet.platform.time.JobRun;
@@ -27,11 +27,11 @@ class GapNotices implements Job {
 
     private final OnCallStore roles;
     private final Coverage coverage;
-    private final Paging paging;
+    private final PageSending paging;
     private final Clock clock;
     private final Duration every;
 
-    GapNotices(JobFailures failures, OnCallStore roles, Coverage coverage, Paging paging, Clock clock,
+    GapNotices(JobFailures failures, OnCallStore roles, Coverage coverage, PageSending paging, Clock clock,
             @Value("${wardfleet.oncall.gap-check:1h}") Duration every) {
         this.items = new JobRun(name(), failures);
         this.roles = roles;

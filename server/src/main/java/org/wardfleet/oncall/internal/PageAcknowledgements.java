@@ -2,7 +2,8 @@ package org.wardfleet.oncall.internal;
 
 import org.springframework.stereotype.Component;
 import org.wardfleet.messaging.AcknowledgementListener;
-import org.wardfleet.messaging.Paging;
+import org.wardfleet.messaging.PageReceipts;
+import org.wardfleet.messaging.ReceiptState;
 
 import reactor.core.publisher.Mono;
 
@@ -17,9 +18,9 @@ import reactor.core.publisher.Mono;
 class PageAcknowledgements implements AcknowledgementListener {
 
     private final PageStore pages;
-    private final Paging paging;
+    private final PageReceipts paging;
 
-    PageAcknowledgements(PageStore pages, Paging paging) {
+    PageAcknowledgements(PageStore pages, PageReceipts paging) {
         this.pages = pages;
         this.paging = paging;
     }
@@ -33,7 +34,7 @@ class PageAcknowledgements implements AcknowledgementListener {
     @Override
     public Mono<Void> declined(Acknowledged declined) {
         return paging.states(declined.orgId(), declined.messageId())
-                .filter(states -> !states.isEmpty() && states.values().stream().allMatch("DECLINED"::equals))
+                .filter(states -> !states.isEmpty() && states.values().stream().allMatch(ReceiptState.DECLINED::equals))
                 .flatMap(all -> pages.declinedByAll(declined.orgId(), declined.messageId(), declined.userId(),
                         declined.at()))
                 .then();

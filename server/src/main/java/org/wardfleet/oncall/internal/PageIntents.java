@@ -18,6 +18,7 @@ import org.wardfleet.audit.AuditEvent.Actor;
 import org.wardfleet.audit.AuditEvent.Outcome;
 import org.wardfleet.audit.AuditLog;
 import org.wardfleet.messaging.Paging;
+import org.wardfleet.messaging.Priority;
 import org.wardfleet.oncall.internal.PageIntentStore.Intent;
 import org.wardfleet.oncall.internal.PageIntentStore.Kind;
 import org.wardfleet.platform.time.Job;
@@ -90,13 +91,15 @@ class PageIntents implements Job {
      * id. {@code audience}: whom it was addressed to ({@code all}, a {@code role}, a {@code group}).
      */
     Mono<String> broadcast(String orgId, String senderId, PageStore.Target audience, List<String> people, String text,
-            String priority, List<String> choices, boolean drill, String idempotencyKey) {
+            Priority priority, List<String> choices, boolean drill, String idempotencyKey) {
         Kind kind = drill ? Kind.DRILL : Kind.BROADCAST;
         int recipients = (int) people.stream().filter(p -> !p.equals(senderId)).distinct().count();
-        return guarded(Intent.of(kind, orgId, senderId, idempotencyKey, audience, priority, null, clock.instant()),
+        return guarded(Intent.of(kind, orgId, senderId, idempotencyKey, audience, priority.name(), null,
+                        clock.instant()),
                 paging.broadcast(orgId, senderId, people, text, priority, choices, drill, idempotencyKey)
                         .flatMap(id -> broadcasts.record(new BroadcastStore.Broadcast(id, orgId, senderId, audience,
-                                        priority, drill, recipients, choices == null ? List.of() : List.copyOf(choices),
+                                        priority.name(), drill, recipients,
+                                        choices == null ? List.of() : List.copyOf(choices),
                                         clock.instant()))
                                 .then(audit.record(broadcastEvent(orgId, senderId, kind, id, Outcome.SUCCESS)
                                         .withDetail("recipients", Integer.toString(people.size()))))

@@ -15,8 +15,11 @@ import java.util.function.Function;
 
 import org.bson.Document;
 import org.bson.conversions.Bson;
-import org.springframework.stereotype.Component;
 import org.reactivestreams.Publisher;
+import org.springframework.stereotype.Component;
+import org.wardfleet.messaging.PageState;
+import org.wardfleet.messaging.ReceiptState;
+import org.wardfleet.messaging.Recipient;
 import org.wardfleet.platform.mongo.Documents;
 import org.wardfleet.platform.mongo.IndexedCollection;
 import org.wardfleet.platform.web.PageRequest;
@@ -42,7 +45,8 @@ import reactor.core.publisher.SynchronousSink;
 @Component
 class PageStore implements IndexedCollection {
 
-    static final List<String> ACTIVE = List.of("TRIGGERED", "ESCALATED");
+    static final List<String> ACTIVE = java.util.Arrays.stream(PageState.values()).filter(PageState::active)
+            .map(Enum::name).toList();
 
     private final MongoCollection<Document> policies;
     private final MongoCollection<Document> pages;
@@ -52,7 +56,16 @@ class PageStore implements IndexedCollection {
         this.pages = db.getCollection("pages");
     }
 
+    /** A {@link Recipient} as stored: its type word and id. */
     record Target(String type, String id) {
+
+        static Target of(Recipient recipient) {
+            return new Target(recipient.type(), recipient.id());
+        }
+
+        Recipient recipient() {
+            return Recipient.of(type, id);
+        }
     }
 
     record Step(List<Target> targets, int waitSeconds) {
@@ -216,13 +229,13 @@ class PageStore implements IndexedCollection {
      */
     Mono<Boolean> escalated(Page claimed, String owner, int step, int round, Instant nextDueAt,
             Map<String, Object> event) {
-        return advance(claimed, owner, List.of(Updates.set("state", "ESCALATED"), Updates.set("step", step),
+        return advance(claimed, owner, List.of(Updates.set("state", PageState.ESCALATED.name()), Updates.set("step", step),
                 Updates.set("round", round), Updates.set("nextDueAt", Documents.date(nextDueAt))), event);
     }
 
     /** The claimed step was the last: the page is FAILED, with no timer left; fenced like {@link #advance}. */
     Mono<Boolean> failed(Page claimed, String owner, Map<String, Object> event) {
-        return advance(claimed, owner, List.of(Updates.set("state", "FAILED"), Updates.set("nextDueAt", null),
+        return advance(claimed, owner, List.of(Updates.set("state", PageState.FAILED.name()), Updates.set("nextDueAt", null),
                 Updates.set("realertAt", null)), event);
     }
 
@@ -239,20 +252,22 @@ class PageStore implements IndexedCollection {
     /** Acknowledged (by whoever, on whichever device): the page stops, from any state it was active in. */
     Mono<Boolean> acknowledged(String orgId, String id, String userId, Instant at) {
         return Mono.from(pages.updateOne(and(eq("_id", id), eq("orgId", orgId), in("state", ACTIVE)),
-                Updates.combine(Updates.set("state", "ACKNOWLEDGED"), Updates.set("acknowledgedBy", userId),
+                Updates.combine(Updates.set("state", PageState.ACKNOWLEDGED.name()),
+                        Updates.set("acknowledgedBy", userId),
                         Updates.set("acknowledgedAt", Documents.date(at)), Updates.set("nextDueAt", null),
                         Updates.set("realertAt", null), Updates.push("timeline", new Document("at", at.toString())
-                                .append("event", "ACKNOWLEDGED").append("userId", userId)))))
+                                .append("event", PageState.ACKNOWLEDGED.name()).append("userId", userId)))))
                 .map(r -> r.getModifiedCount() == 1);
     }
 
     /** The sender (or an ADMIN) closes an acknowledged — or still active — page: nothing more happens to it. */
     Mono<Boolean> resolved(String orgId, String id, String userId, Instant at) {
         return Mono.from(pages.updateOne(and(eq("_id", id), eq("orgId", orgId),
-                        in("state", List.of("TRIGGERED", "ESCALATED", "ACKNOWLEDGED"))),
-                Updates.combine(Updates.set("state", "RESOLVED"), Updates.set("nextDueAt", null),
+                        in("state", List.of(PageState.TRIGGERED.name(), PageState.ESCALATED.name(),
+                                PageState.ACKNOWLEDGED.name()))),
+                Updates.combine(Updates.set("state", PageState.RESOLVED.name()), Updates.set("nextDueAt", null),
                         Updates.set("realertAt", null), Updates.push("timeline", new Document("at", at.toString())
-                                .append("event", "RESOLVED").append("userId", userId)))))
+                                .append("event", PageState.RESOLVED.name()).append("userId", userId)))))
                 .map(r -> r.getModifiedCount() == 1);
     }
 
@@ -264,7 +279,8 @@ class PageStore implements IndexedCollection {
         return Mono.from(pages.updateOne(and(eq("_id", id), eq("orgId", orgId), in("state", ACTIVE),
                         com.mongodb.client.model.Filters.gt("nextDueAt", Documents.date(at))),
                 Updates.combine(Updates.set("nextDueAt", Documents.date(at)), Updates.push("timeline",
-                        new Document("at", at.toString()).append("event", "DECLINED").append("userId", userId)))))
+                        new Document("at", at.toString()).append("event", ReceiptState.DECLINED.name())
+                                .append("userId", userId)))))
                 .map(r -> r.getModifiedCount() == 1);
     }
 

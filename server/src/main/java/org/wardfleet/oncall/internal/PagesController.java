@@ -14,7 +14,8 @@ import org.wardfleet.audit.AuditEvent;
 import org.wardfleet.audit.AuditEvent.Actor;
 import org.wardfleet.audit.AuditEvent.Outcome;
 import org.wardfleet.audit.AuditLog;
-import org.wardfleet.messaging.Paging;
+import org.wardfleet.messaging.PageReceipts;
+import org.wardfleet.messaging.Priority;
 import org.wardfleet.oncall.PageHistory;
 import org.wardfleet.oncall.PageTarget;
 import org.wardfleet.platform.security.Caller;
@@ -26,7 +27,6 @@ import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
-import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 import reactor.core.publisher.Mono;
 
@@ -39,12 +39,12 @@ class PagesController {
 
     private final PageIntents intents;
     private final PageStore store;
-    private final Paging paging;
+    private final PageReceipts paging;
     private final AuditLog audit;
     private final java.time.Clock clock;
     private final PageHistory history;
 
-    PagesController(PageIntents intents, PageStore store, Paging paging, AuditLog audit, java.time.Clock clock,
+    PagesController(PageIntents intents, PageStore store, PageReceipts paging, AuditLog audit, java.time.Clock clock,
             PageHistory history) {
         this.intents = intents;
         this.store = store;
@@ -55,8 +55,7 @@ class PagesController {
     }
 
     record NewPage(@NotNull @Valid PageTarget to, @NotNull @Size(min = 1, max = 4096) String text,
-            @NotNull @Pattern(regexp = "ROUTINE|URGENT|STAT") String priority,
-            @Size(max = 64) String escalationPolicyId) {
+            @NotNull String priority, @Size(max = 64) String escalationPolicyId) {
     }
 
     record PageCreated(String id, String state) {
@@ -70,13 +69,14 @@ class PagesController {
     Mono<ResponseEntity<PageCreated>> page(Caller caller,
             @RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey,
             @Valid @RequestBody NewPage body) {
+        Priority priority = Priority.parse(body.priority(), "priority");
         caller.requireAny(Role.CLINICIAN, Role.ADMIN);
         if (idempotencyKey == null || idempotencyKey.isBlank() || idempotencyKey.length() > 128) {
             return Mono.error(org.wardfleet.messaging.MessagingProblems.IDEMPOTENCY_KEY_REQUIRED.exception(
                     "Send an Idempotency-Key (1-128 characters) so a retried request never pages twice"));
         }
         return intents.trigger(caller.orgId(), caller.userId(), Targets.of(body.to(), "to"), body.text(),
-                        body.priority(), body.escalationPolicyId(), List.of(), idempotencyKey)
+                        priority.name(), body.escalationPolicyId(), List.of(), idempotencyKey)
                 // never an empty 2xx: a page either exists or its refusal says why (a bug otherwise: 500, logged)
                 .switchIfEmpty(Mono.error(() -> new IllegalStateException("Page trigger completed without a page")))
                 .map(p -> ResponseEntity.created(URI.create("/api/v1/pages/" + p.id()))

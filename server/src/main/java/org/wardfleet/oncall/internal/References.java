@@ -5,7 +5,7 @@ import java.util.List;
 
 import org.springframework.stereotype.Component;
 import org.wardfleet.identity.UserDirectory;
-import org.wardfleet.messaging.Paging;
+import org.wardfleet.messaging.NamedGroups;
 
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -22,9 +22,9 @@ class References {
     private final UserDirectory users;
     private final OnCallStore roles;
     private final PageStore policies;
-    private final Paging paging;
+    private final NamedGroups paging;
 
-    References(UserDirectory users, OnCallStore roles, PageStore policies, Paging paging) {
+    References(UserDirectory users, OnCallStore roles, PageStore policies, NamedGroups paging) {
         this.users = users;
         this.roles = roles;
         this.policies = policies;

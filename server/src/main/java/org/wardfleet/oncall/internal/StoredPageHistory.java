@@ -7,7 +7,8 @@ import java.util.List;
 import java.util.Map;
 
 import org.springframework.stereotype.Component;
-import org.wardfleet.messaging.Paging;
+import org.wardfleet.messaging.PageReceipts;
+import org.wardfleet.messaging.ReceiptState;
 import org.wardfleet.oncall.PageHistory;
 import org.wardfleet.platform.security.Caller;
 import org.wardfleet.platform.security.Role;
@@ -27,10 +28,10 @@ class StoredPageHistory implements PageHistory {
     private final PageStore store;
     private final OnCallStore roles;
     private final PeopleNames names;
-    private final Paging paging;
+    private final PageReceipts paging;
     private final Clock clock;
 
-    StoredPageHistory(PageStore store, OnCallStore roles, PeopleNames names, Paging paging, Clock clock) {
+    StoredPageHistory(PageStore store, OnCallStore roles, PeopleNames names, PageReceipts paging, Clock clock) {
         this.store = store;
         this.roles = roles;
         this.names = names;
@@ -105,7 +106,8 @@ class StoredPageHistory implements PageHistory {
         if (!PageStore.ACTIVE.contains(page.state())) {
             return Mono.just(page);
         }
-        return receipts.entrySet().stream().filter(e -> "ACKNOWLEDGED".equals(e.getValue().get(0))).findFirst()
+        return receipts.entrySet().stream()
+                .filter(e -> ReceiptState.ACKNOWLEDGED.name().equals(e.getValue().get(0))).findFirst()
                 .map(e -> store.acknowledged(page.orgId(), page.id(), e.getKey(), e.getValue().get(1) == null
                                 ? clock.instant() : Instant.parse(e.getValue().get(1)))
                         .then(store.page(page.orgId(), page.id())))

@@ -3,6 +3,7 @@ package org.wardfleet.oncall.internal;
 import java.util.List;
 import java.util.Map;
 
+import org.wardfleet.messaging.Recipient;
 import org.wardfleet.oncall.PageTarget;
 import org.wardfleet.platform.web.ProblemException;
 import org.wardfleet.platform.web.ProblemType;
@@ -25,7 +26,7 @@ final class Targets {
             throw refused.with("errors", List.of(Map.of("path", path, "message",
                     "names exactly one of userId, roleId, groupId")));
         }
-        return userId != null ? new PageStore.Target("user", userId)
-                : roleId != null ? new PageStore.Target("role", roleId) : new PageStore.Target("group", groupId);
+        return PageStore.Target.of(userId != null ? new Recipient.User(userId)
+                : roleId != null ? new Recipient.OnCallRole(roleId) : new Recipient.Group(groupId));
     }
 }

@@ -12,6 +12,7 @@ import org.wardfleet.audit.AuditEvent.Actor;
 import org.wardfleet.audit.AuditEvent.Outcome;
 import org.wardfleet.audit.AuditLog;
 import org.wardfleet.identity.UserDirectory;
+import org.wardfleet.messaging.Priority;
 import org.wardfleet.platform.security.Caller;
 import org.wardfleet.platform.security.Role;
 import org.wardfleet.platform.web.ProblemType;
@@ -48,7 +49,9 @@ class ContactRulesController {
         }
         Map<String, Integer> after = body.fallbackAfterSeconds() == null ? Map.of() : body.fallbackAfterSeconds();
         for (Map.Entry<String, Integer> e : after.entrySet()) {
-            if (!e.getKey().matches("STAT|URGENT") || e.getValue() == null || e.getValue() < 0
+            // the pager fallback follows only the priorities that alert (STAT, URGENT)
+            if (!Priority.known(e.getKey()) || !Priority.valueOf(e.getKey()).alerts() || e.getValue() == null
+                    || e.getValue() < 0
                     || e.getValue() > 3600) {
                 return Mono.error(ProblemType.VALIDATION_FAILED.exception(
                         "fallbackAfterSeconds: STAT and URGENT, 0 to 3600 seconds"));

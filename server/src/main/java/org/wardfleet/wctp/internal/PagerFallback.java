@@ -18,7 +18,8 @@ import org.wardfleet.audit.AuditEvent;
 import org.wardfleet.audit.AuditEvent.Actor;
 import org.wardfleet.audit.AuditEvent.Outcome;
 import org.wardfleet.audit.AuditLog;
-import org.wardfleet.messaging.Paging;
+import org.wardfleet.messaging.PageReceipts;
+import org.wardfleet.messaging.Priority;
 import org.wardfleet.oncall.Pages;
 import org.wardfleet.platform.mongo.Documents;
 import org.wardfleet.platform.time.Job;
@@ -50,7 +51,7 @@ class PagerFallback implements Job {
     /** Gateway requests in flight at once (each retries on its own with back-off). */
     static final int SENDS_IN_PARALLEL = 8;
 
-    private final Paging paging;
+    private final PageReceipts paging;
     private final Pages pages;
     private final ContactRules rules;
     private final WctpGatewayClient gateway;
@@ -60,7 +61,7 @@ class PagerFallback implements Job {
     private final Duration every;
 
     PagerFallback(JobFailures failures,
-            Paging paging, Pages pages, ContactRules rules, WctpGatewayClient gateway, AuditLog audit,
+            PageReceipts paging, Pages pages, ContactRules rules, WctpGatewayClient gateway, AuditLog audit,
             MongoDatabase db, Clock clock, @Value("${wardfleet.wctp.fallback-check:5s}") Duration every) {
         this.items = new JobRun(name(), failures);
         this.paging = paging;
@@ -76,13 +77,13 @@ class PagerFallback implements Job {
     /** Sends every fallback due at {@code now}; returns how many went out. */
     Mono<Integer> check(Instant now) {
         return paging.openRecipients(now.minus(LOOKBACK)).collectList()
-                .flatMap(open -> rules.findAll(open.stream().map(Paging.OpenRecipient::userId).distinct().toList())
+                .flatMap(open -> rules.findAll(open.stream().map(PageReceipts.OpenRecipient::userId).distinct().toList())
                         .flatMap(byUser -> send(open.stream().filter(u -> due(u, byUser.get(u.userId()), now))
                                 .toList(), byUser, now)));
     }
 
     /** Claims and sends each of these not claimed before (by this or another instance); returns how many went out. */
-    private Mono<Integer> send(List<Paging.OpenRecipient> due, Map<String, ContactRules.Rule> byUser, Instant now) {
+    private Mono<Integer> send(List<PageReceipts.OpenRecipient> due, Map<String, ContactRules.Rule> byUser, Instant now) {
         return claimed(due).flatMap(done -> Flux.fromIterable(due)
                 .filter(u -> !done.contains(claimId(u)))
                 // a major incident may owe hundreds of pagers at once: a few gateway conversations in parallel
@@ -93,11 +94,11 @@ class PagerFallback implements Job {
     }
 
     /** Pager now: the rule says "at once" (0 s), or no device has proved it has the page within the rule's time. */
-    static boolean due(Paging.OpenRecipient u, ContactRules.Rule rule, Instant now) {
+    static boolean due(PageReceipts.OpenRecipient u, ContactRules.Rule rule, Instant now) {
         if (rule == null || !rule.orgId().equals(u.orgId()) || rule.pager() == null) {
             return false;
         }
-        int after = rule.after(u.priority());
+        int after = rule.after(u.priority().name());
         return after == 0 || u.undelivered() && !u.sentAt().plusSeconds(after).isAfter(now);
     }
 
@@ -105,7 +106,7 @@ class PagerFallback implements Job {
      * The claims already made among these (one read): a recipient paged at once, or one without a device, stays
      * open for the whole window and must not cost an insert attempt on every check.
      */
-    private Mono<Set<String>> claimed(List<Paging.OpenRecipient> due) {
+    private Mono<Set<String>> claimed(List<PageReceipts.OpenRecipient> due) {
         if (due.isEmpty()) {
             return Mono.just(Set.of());
         }
@@ -115,7 +116,7 @@ class PagerFallback implements Job {
                 .map(d -> d.getString("_id")).collect(HashSet<String>::new, Set::add);
     }
 
-    private static String claimId(Paging.OpenRecipient u) {
+    private static String claimId(PageReceipts.OpenRecipient u) {
         return u.messageId() + ":" + u.userId();
     }
 
@@ -149,17 +150,17 @@ class PagerFallback implements Job {
                 .map(java.util.Optional::of).defaultIfEmpty(java.util.Optional.empty());
     }
 
-    private Mono<Boolean> claim(Paging.OpenRecipient u) {
+    private Mono<Boolean> claim(PageReceipts.OpenRecipient u) {
         return Mono.from(claims.insertOne(new Document("_id", claimId(u))
                         .append("orgId", u.orgId()).append("at", Documents.date(clock.instant()))))
                 .thenReturn(true)
                 .onErrorResume(Documents::isDuplicateKey, already -> Mono.just(false));
     }
 
-    private Mono<Integer> send(Paging.OpenRecipient u, ContactRules.Rule rule, Instant now) {
+    private Mono<Integer> send(PageReceipts.OpenRecipient u, ContactRules.Rule rule, Instant now) {
         String reference = u.messageId().substring(0, 8);
-        return gateway.send(rule.pager(), WctpGatewayClient.pagerText(u.priority(), reference), u.messageId(),
-                        "STAT".equals(u.priority()), failed -> pages.note(u.orgId(), u.messageId(),
+        return gateway.send(rule.pager(), WctpGatewayClient.pagerText(u.priority().name(), reference), u.messageId(),
+                        u.priority() == Priority.STAT, failed -> pages.note(u.orgId(), u.messageId(),
                                 event("PAGER_RETRY", u, rule, failed.code(), "attempt", failed.attempts())))
                 .flatMap(outcome -> {
                     Map<String, Object> event = event(outcome.accepted() ? "PAGER_SENT" : "PAGER_FAILED", u, rule,
@@ -179,7 +180,7 @@ class PagerFallback implements Job {
     }
 
     /** A page-timeline event about the pager ("sent to pager 1234 at 03:12:07"). */
-    private Map<String, Object> event(String type, Paging.OpenRecipient u, ContactRules.Rule rule, int code,
+    private Map<String, Object> event(String type, PageReceipts.OpenRecipient u, ContactRules.Rule rule, int code,
             String countName, int count) {
         Map<String, Object> event = new LinkedHashMap<>();
         event.put("at", clock.instant().toString());

@@ -17,7 +17,8 @@ import org.wardfleet.audit.AuditEvent;
 import org.wardfleet.audit.AuditEvent.Actor;
 import org.wardfleet.audit.AuditEvent.Outcome;
 import org.wardfleet.audit.AuditLog;
-import org.wardfleet.messaging.Paging;
+import org.wardfleet.messaging.PageReceipts;
+import org.wardfleet.messaging.ReceiptState;
 import org.wardfleet.platform.time.Job;
 import org.wardfleet.platform.time.JobFailures;
 import org.wardfleet.platform.time.JobRun;
@@ -43,7 +44,7 @@ class WctpStatusNotifier implements Job {
     static final Duration LOOKBACK = Duration.ofHours(24);
 
     private final WctpSubmissions submissions;
-    private final Paging paging;
+    private final PageReceipts paging;
     private final AuditLog audit;
     private final Clock clock;
     private final Duration every;
@@ -52,7 +53,7 @@ class WctpStatusNotifier implements Job {
     private final WebClient http;
 
     WctpStatusNotifier(JobFailures failures,
-            WctpSubmissions submissions, ResponseUrlTargets targets, Paging paging, AuditLog audit,
+            WctpSubmissions submissions, ResponseUrlTargets targets, PageReceipts paging, AuditLog audit,
             Clock clock,
             @Value("${wardfleet.wctp.status.check:2s}") Duration every,
             @Value("${wardfleet.wctp.status.attempts:8}") int attempts,
@@ -101,16 +102,16 @@ class WctpStatusNotifier implements Job {
     }
 
     /** The answer for a kind once a recipient reached it (the choice for REPLY, the kind otherwise), else null. */
-    static String reached(String kind, List<Paging.Receipt> receipts) {
-        for (Paging.Receipt r : receipts) {
+    static String reached(String kind, List<PageReceipts.Receipt> receipts) {
+        for (PageReceipts.Receipt r : receipts) {
             switch (kind) {
                 case "DELIVERED":
-                    if (!"SENT".equals(r.state())) {
+                    if (r.state().reached(ReceiptState.DELIVERED)) {
                         return kind;
                     }
                     break;
                 case "READ":
-                    if (List.of("READ", "ACKNOWLEDGED", "DECLINED").contains(r.state())) {
+                    if (r.state().reached(ReceiptState.READ)) {
                         return kind;
                     }
                     break;

@@ -12,6 +12,8 @@ import java.util.stream.IntStream;
 
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.wardfleet.messaging.Priority;
+import org.wardfleet.messaging.ReceiptState;
 import org.wardfleet.support.WardfleetTest;
 
 import org.bson.Document;
@@ -32,8 +34,9 @@ import reactor.core.scheduler.Schedulers;
 class ReceiptBurstTests {
 
     @Autowired MessageStore store;
+    @Autowired ReceiptStore receiptStore;
     @Autowired DeliveryReceipts receipts;
-    @Autowired Messaging messaging;
+    @Autowired Receipts messaging;
     @Autowired MongoDatabase db;
     @Autowired AnswerReceipts answers;
 
@@ -55,10 +58,10 @@ class ReceiptBurstTests {
                 .collectList().block(Duration.ofSeconds(120));
 
         assertThat(done).hasSize(10_000);
-        Map<String, MessageStore.Recipient> after = store.message(orgId, id).block().recipients();
-        assertThat(after.get("user-0").state()).isEqualTo("READ");
+        Map<String, Addressee> after = store.message(orgId, id).block().recipients();
+        assertThat(after.get("user-0").state()).isEqualTo(ReceiptState.READ);
         assertThat(after.values()).hasSize(10_000).filteredOn(r -> !r.userId().equals("user-0"))
-                .allMatch(r -> "DELIVERED".equals(r.state()) && r.eligibleDevices() == 1);
+                .allMatch(r -> r.state() == ReceiptState.DELIVERED && r.eligibleDevices() == 1);
 
         // each person's second phone confirming too moves nobody: one receipt per person, a repeat is not a move
         List<Boolean> again = Flux.fromIterable(USERS.subList(0, 2_000))
@@ -81,7 +84,7 @@ class ReceiptBurstTests {
                 .hasSize(9_999);
         assertThat(folded.get("user-0", Document.class).getString("state")).isEqualTo("READ");
         assertThat(store.message(orgId, id).block().recipients()).isEqualTo(after);
-        assertThat(store.fold(orgId, id).block()).isEmpty();
+        assertThat(receiptStore.fold(orgId, id).block()).isEmpty();
         // folded receipts stay a minute (a reader may be between reading the message and looking them up), then go;
         // a late phone's receipt is refused by the message's own state
         assertThat(Mono.from(db.getCollection("message_receipts").countDocuments(Filters.eq("messageId", id)))
@@ -103,8 +106,8 @@ class ReceiptBurstTests {
         String id = broadcastToAll(orgId, Instant.now(), false, List.of("available", "not available"));
 
         long started = System.nanoTime();
-        List<MessageStore.Message> answered = Flux.fromIterable(USERS.subList(0, 3_000))
-                .flatMap(u -> answers.advance(orgId, id, u, "ACKNOWLEDGED", null,
+        List<Message> answered = Flux.fromIterable(USERS.subList(0, 3_000))
+                .flatMap(u -> answers.advance(orgId, id, u, ReceiptState.ACKNOWLEDGED, null,
                         u.hashCode() % 3 == 0 ? "not available" : "available", Instant.now())
                         .subscribeOn(Schedulers.parallel()), 1_000)
                 .collectList().block(Duration.ofSeconds(120));
@@ -122,29 +125,31 @@ class ReceiptBurstTests {
         assertThat(rollup.notAvailable()).isEqualTo(USERS.subList(0, 3_000).stream()
                 .filter(u -> u.hashCode() % 3 == 0).count());
         // an answer is final: the same again, or declining afterwards, is not a move
-        assertThat(answers.advance(orgId, id, "user-1", "ACKNOWLEDGED", null, "available", Instant.now())
+        assertThat(answers.advance(orgId, id, "user-1", ReceiptState.ACKNOWLEDGED, null, "available", Instant.now())
                 .blockOptional()).isEmpty();
-        assertThat(answers.advance(orgId, id, "user-1", "DECLINED", "busy", null, Instant.now()).blockOptional())
+        assertThat(answers.advance(orgId, id, "user-1", ReceiptState.DECLINED, "busy", null, Instant.now())
+                .blockOptional())
                 .isEmpty();
-        assertThat(answers.advance(orgId, id, "nobody", "READ", null, null, Instant.now()).blockOptional()).isEmpty();
+        assertThat(answers.advance(orgId, id, "nobody", ReceiptState.READ, null, null, Instant.now())
+                .blockOptional()).isEmpty();
     }
 
     /** A STAT broadcast from "sender" to {@link #USERS}, all SENT except {@code alreadyRead}; returns its id. */
     private String broadcastToAll(String orgId, Instant now, boolean drill, List<String> choices,
             String... alreadyRead) {
         String id = UUID.randomUUID().toString();
-        Map<String, MessageStore.Recipient> recipients = new LinkedHashMap<>();
-        USERS.forEach(u -> recipients.put(u, new MessageStore.Recipient(u, "SENT", now, null, 1)));
+        Map<String, Addressee> recipients = new LinkedHashMap<>();
+        USERS.forEach(u -> recipients.put(u, new Addressee(u, ReceiptState.SENT, now, null, 1)));
         for (String u : alreadyRead) {
-            recipients.put(u, new MessageStore.Recipient(u, "READ", now, null, 1));
+            recipients.put(u, new Addressee(u, ReceiptState.READ, now, null, 1));
         }
-        store.insertOnce(new MessageStore.Message(id, orgId, "c", "sender", "k-" + id, null, "STAT", true, null, null,
-                now, null, null, recipients, drill, choices)).block(Duration.ofSeconds(60));
+        store.insertOnce(new Message(id, orgId, "c", "sender", "k-" + id, null, Priority.STAT, true, null,
+                null, now, null, null, recipients, drill, choices)).block(Duration.ofSeconds(60));
         return id;
     }
 
     private record MessagingRollup(int acknowledged, int available, int notAvailable) {
-        static MessagingRollup of(org.wardfleet.messaging.Paging.Rollup r) {
+        static MessagingRollup of(org.wardfleet.messaging.BroadcastSending.Rollup r) {
             return new MessagingRollup(r.acknowledged(), r.choices().get("available"),
                     r.choices().get("not available"));
         }

@@ -71,6 +71,25 @@ class OnCallInputTests {
     }
 
     @Test
+    void aPriorityThatIsNoneOfTheWordsIsRefusedAsAnInvalidFieldOnEveryWayIn() {
+        TestApi.User admin = api.newOrganisation();
+        TestApi.User nurse = api.createUser(admin.token(), "CLINICIAN");
+        for (String priority : List.of("stat", "HIGH", "")) {
+            refused(http.post().uri("/api/v1/pages").headers(h -> h.setBearerAuth(admin.token()))
+                    .header("Idempotency-Key", UUID.randomUUID().toString())
+                    .bodyValue(Map.of("to", Map.of("userId", nurse.id()), "text", "Bed 3", "priority", priority)),
+                    "priority");
+            refused(http.post().uri("/api/v1/broadcasts").headers(h -> h.setBearerAuth(admin.token()))
+                    .header("Idempotency-Key", UUID.randomUUID().toString())
+                    .bodyValue(Map.of("audience", Map.of("all", true), "text", "Drill", "priority", priority)),
+                    "priority");
+            refused(http.post().uri("/api/v1/conversations/any/messages").headers(h -> h.setBearerAuth(admin.token()))
+                    .header("Idempotency-Key", UUID.randomUUID().toString())
+                    .bodyValue(Map.of("text", "Bed 3", "priority", priority)), "priority");
+        }
+    }
+
+    @Test
     void aPageAlongARouteThatLeadsNowhereIsRefusedNeverAnEmpty200() {
         TestApi.User admin = api.newOrganisation();
         String role = roleWithoutItsPolicy(admin, "rapid-" + UUID.randomUUID());

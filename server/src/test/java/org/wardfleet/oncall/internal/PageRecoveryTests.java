@@ -17,6 +17,7 @@ import org.springframework.test.context.TestPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
 import org.wardfleet.audit.AuditLog;
 import org.wardfleet.messaging.Paging;
+import org.wardfleet.messaging.Priority;
 import org.wardfleet.oncall.internal.PageIntentStore.Intent;
 import org.wardfleet.oncall.internal.PageIntentStore.Kind;
 import org.wardfleet.support.TestApi;
@@ -61,8 +62,8 @@ class PageRecoveryTests {
         Ward w = ward();
         String key = UUID.randomUUID().toString();
         // the killed server got as far as writing the message, not its phones' copies, nor the page, nor the audit
-        String id = paging.page(w.orgId(), w.doctor().id(), List.of(w.nurse().id()), "Resus bay 2 now", "STAT", key)
-                .block();
+        String id = paging.page(w.orgId(), w.doctor().id(), List.of(w.nurse().id()), "Resus bay 2 now",
+                Priority.STAT, key).block();
         interruptFanOut(id, w.phone());
         assertThat(pages.page(w.orgId(), id).blockOptional()).isEmpty();
         assertThat(inbox(w.phone())).isEmpty();
@@ -121,8 +122,8 @@ class PageRecoveryTests {
     void aRetryWhileTheIntentIsStillPendingFinishesThePageAndReturnsIt() {
         Ward w = ward();
         String key = UUID.randomUUID().toString();
-        String id = paging.page(w.orgId(), w.doctor().id(), List.of(w.nurse().id()), "Resus bay 2 now", "STAT", key)
-                .block();
+        String id = paging.page(w.orgId(), w.doctor().id(), List.of(w.nurse().id()), "Resus bay 2 now",
+                Priority.STAT, key).block();
         // its lease not run out yet: recovery leaves it alone, the retry does the work
         Instant now = clock.instant();
         intentStore.begin(Intent.of(Kind.PAGE, w.orgId(), w.doctor().id(), key, new PageStore.Target("user",
@@ -139,7 +140,8 @@ class PageRecoveryTests {
         Ward w = ward();
         String key = UUID.randomUUID().toString();
         String id = paging.broadcast(w.orgId(), w.doctor().id(), List.of(w.nurse().id(), w.admin().id()),
-                "Major incident: report to ED", "STAT", List.of("available", "not available"), false, key).block();
+                "Major incident: report to ED", Priority.STAT, List.of("available", "not available"), false, key)
+                .block();
         died(Kind.BROADCAST, w, key, new PageStore.Target("all", null));
 
         intents.recoverDue(clock.instant()).block();
