@@ -38,8 +38,11 @@ class FailoverIT {
 
     static final int PHONES = Integer.getInteger("failover.phones", 200);
     static final int CLINICIANS = 20;
-    /** The escalation lease (Escalation.LEASE): a step claimed by the killed instance fires once it has expired. */
-    static final Duration LEASE = Duration.ofSeconds(30);
+    /**
+     * The escalation lease (EscalationJob.LEASE, renewed while a step fires): a step the killed instance had claimed
+     * in the moment it died fires on the survivor once the lease has run out.
+     */
+    static final Duration LEASE = Duration.ofSeconds(3);
 
     record Sent(String id, String userId, Instant at) {
     }

@@ -12,6 +12,7 @@ import org.wardfleet.platform.time.Job;
 import org.wardfleet.platform.time.JobFailures;
 import org.wardfleet.platform.time.JobRun;
 
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
@@ -24,7 +25,13 @@ import reactor.core.publisher.Mono;
 @Component
 class EscalationJob implements Job {
 
-    static final Duration LEASE = Duration.ofSeconds(30);
+    /**
+     * A claim's lease: short, so that a step the claiming instance died with fires on another within about this long
+     * (issue 25: failover), and renewed every {@link #RENEW} while the step fires, so that a slow step is not taken
+     * over by another instance; this instance never claims a page it is still firing ({@link #firing}).
+     */
+    static final Duration LEASE = Duration.ofSeconds(3);
+    static final Duration RENEW = Duration.ofSeconds(1);
     /** Steps read per pass, and fired at once. */
     static final int BATCH = 500;
     static final int CONCURRENCY = 32;
@@ -32,6 +39,8 @@ class EscalationJob implements Job {
     static final Duration AHEAD = Duration.ofSeconds(5);
 
     final String instanceId = UUID.randomUUID().toString();
+    /** Pages whose step this instance is firing now: a pass or a timer here does not claim them again. */
+    private final java.util.Set<String> firing = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final JobRun items;
     private final PageStore store;
     private final EscalationSteps steps;
@@ -94,7 +103,22 @@ class EscalationJob implements Job {
     }
 
     private Mono<Integer> claimAndFire(PageStore.Page p, Instant now) {
-        return store.claim(p, instanceId, now, now.plus(LEASE)).flatMap(c -> steps.fire(c, instanceId, now));
+        return Mono.defer(() -> {
+            if (!firing.add(p.id())) {
+                return Mono.just(0);
+            }
+            return store.claim(p, instanceId, now, now.plus(LEASE))
+                    .flatMap(c -> Flux.merge(steps.fire(c, instanceId, now).defaultIfEmpty(0),
+                                    // the lease moves on while the step fires; a renewal that fails is ignored: at
+                                    // worst another instance takes the step over, and the (round, step) fence lets
+                                    // only one of them advance the page
+                                    Flux.interval(RENEW).concatMap(i -> store.renew(c, instanceId,
+                                                    laterOf(clock.instant(), now).plus(LEASE))
+                                            .onErrorResume(e -> Mono.empty())
+                                            .then(Mono.<Integer>empty())))
+                            .next())
+                    .doFinally(signal -> firing.remove(p.id()));
+        });
     }
 
     /**

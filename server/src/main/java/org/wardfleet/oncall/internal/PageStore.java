@@ -223,6 +223,13 @@ class PageStore implements IndexedCollection {
                 .map(PageStore::toPage);
     }
 
+    /** Moves the lease of a step this owner is still firing to {@code leaseUntil}; nothing once the step has moved. */
+    Mono<Void> renew(Page claimed, String owner, Instant leaseUntil) {
+        return Mono.from(pages.updateOne(and(eq("_id", claimed.id()), eq("leaseOwner", owner),
+                        eq("round", claimed.round()), eq("step", claimed.step())),
+                Updates.set("leaseUntil", Documents.date(leaseUntil)))).then();
+    }
+
     /**
      * The claimed step fired: the page is ESCALATED to {@code step} of {@code round}, next due at {@code nextDueAt};
      * fenced like {@link #advance}.
