@@ -45,6 +45,15 @@ class StreamEndingTests {
     @Autowired Presence presence;
     @Autowired StreamSignals signals;
     @Autowired MongoDatabase db;
+    @Autowired org.springframework.context.ApplicationContext context;
+
+    @Test
+    void onlyPushAndWhatItDependsOnAreBooted() {
+        assertThat(context.getBeanNamesForType(Devices.class)).isNotEmpty();
+        assertThat(context.getBeanNamesForType(org.wardfleet.messaging.Paging.class)).isEmpty();
+        assertThat(context.getBeanNamesForType(org.wardfleet.enrollment.Invitations.class)).isEmpty();
+        assertThat(context.getBeanNamesForType(org.wardfleet.compliance.DeviceAccess.class)).isEmpty();
+    }
 
     @Test
     void retiringADeviceClosesItsOpenStreamAtOnceAndLeavesOthersOpen() {
