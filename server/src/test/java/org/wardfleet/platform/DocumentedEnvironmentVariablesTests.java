@@ -63,11 +63,12 @@ class DocumentedEnvironmentVariablesTests {
         assertThat(variables).as("the docs name environment variables").isNotEmpty();
 
         List<String> properties = wardfleetProperties();
+        java.util.Set<String> readDirectly = readOutsideSpring();
         List<String> unbound = new ArrayList<>();
         List<String> wrong = new ArrayList<>();
         variables.forEach((variable, file) -> {
             List<String> reached = bound(variable, properties);
-            if (reached.isEmpty()) {
+            if (reached.isEmpty() && !readDirectly.contains(variable)) {
                 unbound.add(variable + " (" + file + ")");
             } else if (documentedProperty.containsKey(variable)
                     && !reached.contains(documentedProperty.get(variable))) {
@@ -147,6 +148,32 @@ class DocumentedEnvironmentVariablesTests {
     }
 
     /** README.md and every docs/**.md, by path relative to the repository root. */
+    /**
+     * Variables the code reads itself with {@code System.getenv("WARDFLEET_…")}: the storage server process runs
+     * before (and without) Spring, so its password variable is no property.
+     */
+    private static java.util.Set<String> readOutsideSpring() throws IOException {
+        Path root = Path.of("").toAbsolutePath();
+        while (root != null && !Files.isDirectory(root.resolve("server/src/main/java"))
+                && !Files.isDirectory(root.resolve("src/main/java"))) {
+            root = root.getParent();
+        }
+        assertThat(root).as("the server's sources").isNotNull();
+        Path sources = Files.isDirectory(root.resolve("server/src/main/java")) ? root.resolve("server/src/main/java")
+                : root.resolve("src/main/java");
+        Pattern getenv = Pattern.compile("System\\.getenv\\(\"(WARDFLEET_[A-Z0-9_]+)\"\\)");
+        java.util.Set<String> names = new java.util.TreeSet<>();
+        try (Stream<Path> files = Files.walk(sources)) {
+            for (Path file : files.filter(f -> f.toString().endsWith(".java")).toList()) {
+                Matcher m = getenv.matcher(Files.readString(file));
+                while (m.find()) {
+                    names.add(m.group(1));
+                }
+            }
+        }
+        return names;
+    }
+
     private static Map<String, String> documentation() throws IOException {
         Path root = Path.of("").toAbsolutePath();
         while (root != null && !(Files.exists(root.resolve("README.md")) && Files.isDirectory(root.resolve("docs")))) {
