@@ -51,8 +51,10 @@ public class GracefulDrain implements SmartLifecycle, WebFilter {
         return chain.filter(exchange);
     }
 
+    /** Also after a stop (a paused and resumed context): a started instance keeps connections alive again. */
     @Override
     public void start() {
+        draining = false;
         running = true;
     }
 
