@@ -151,7 +151,8 @@ class EscalationTests {
         Team t = team();
         String id = page(t);
         // the step comes due in 2 s; the next pass is an hour away (this context's tick)
-        Instant due = clock.instant().plusSeconds(2);
+        // as stored: MongoDB keeps milliseconds, and the timer is set from the stored due time
+        Instant due = clock.instant().plusSeconds(2).truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
         Mono.from(db.getCollection("pages").updateOne(Filters.eq("_id", id), Updates.set("nextDueAt",
                 java.util.Date.from(due)))).block();
         engine.run().block(); // the engine's real-time pass
