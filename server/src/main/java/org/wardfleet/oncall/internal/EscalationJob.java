@@ -27,11 +27,14 @@ class EscalationJob implements Job {
 
     /**
      * A claim's lease: short, so that a step the claiming instance died with fires on another within about this long
-     * (issue 25: failover), and renewed every {@link #RENEW} while the step fires, so that a slow step is not taken
-     * over by another instance; this instance never claims a page it is still firing ({@link #firing}).
+     * (issue 25: failover, no step more than 2 s late) — an instance that lost a claim sets a timer for the lease's end
+     * ({@link #afterLease}) — and renewed every {@link #RENEW} while the step fires, so that a slow step is not taken
+     * over by another instance; this instance never claims a page it is still firing ({@link #firing}). A renewal late
+     * by more than the lease lets another instance fire the step too: the (round, step, owner) fence still lets only
+     * one of them advance the page, so the cost is at most one repeated alert, never a second step.
      */
-    static final Duration LEASE = Duration.ofSeconds(3);
-    static final Duration RENEW = Duration.ofSeconds(1);
+    static final Duration LEASE = Duration.ofMillis(1500);
+    static final Duration RENEW = Duration.ofMillis(500);
     /** Steps read per pass, and fired at once. */
     static final int BATCH = 500;
     static final int CONCURRENCY = 32;
@@ -117,8 +120,22 @@ class EscalationJob implements Job {
                                             .onErrorResume(e -> Mono.empty())
                                             .then(Mono.<Integer>empty())))
                             .next())
+                    .switchIfEmpty(Mono.defer(() -> afterLease(p)))
                     .doFinally(signal -> firing.remove(p.id()));
         });
+    }
+
+    /**
+     * A due step this instance could not claim: another instance holds it. If that instance dies with it, the step
+     * must not wait for a later pass here: a timer at the lease's end claims it then (nothing happens if the step
+     * fired meanwhile: the claim is fenced by its round and step).
+     */
+    private Mono<Integer> afterLease(PageStore.Page p) {
+        return store.leasedUntil(p, instanceId)
+                .doOnNext(until -> timers.at(items, p.id() + "/" + p.round() + "/" + p.step() + "/lease/"
+                        + until.toEpochMilli(), "page " + p.id(), until,
+                        () -> claimAndFire(p, laterOf(clock.instant(), until))))
+                .thenReturn(0);
     }
 
     /**

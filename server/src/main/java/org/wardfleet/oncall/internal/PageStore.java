@@ -4,6 +4,7 @@ import static com.mongodb.client.model.Filters.and;
 import static com.mongodb.client.model.Filters.eq;
 import static com.mongodb.client.model.Filters.in;
 import static com.mongodb.client.model.Filters.lte;
+import static com.mongodb.client.model.Filters.ne;
 import static com.mongodb.client.model.Filters.or;
 
 import java.time.Instant;
@@ -228,6 +229,17 @@ class PageStore implements IndexedCollection {
         return Mono.from(pages.updateOne(and(eq("_id", claimed.id()), eq("leaseOwner", owner),
                         eq("round", claimed.round()), eq("step", claimed.step())),
                 Updates.set("leaseUntil", Documents.date(leaseUntil)))).then();
+    }
+
+    /**
+     * When another owner's lease on the step {@code p} is at ends, while the page is still active at that step; empty
+     * once the step has moved on (fired, acknowledged, resolved) or when nobody else holds it.
+     */
+    Mono<Instant> leasedUntil(Page p, String owner) {
+        return Mono.from(pages.find(and(eq("_id", p.id()), in("state", ACTIVE), eq("round", p.round()),
+                        eq("step", p.step()), ne("leaseOwner", owner), ne("leaseUntil", null)))
+                .projection(new Document("leaseUntil", 1)).first())
+                .mapNotNull(d -> Documents.instant(d.getDate("leaseUntil")));
     }
 
     /**

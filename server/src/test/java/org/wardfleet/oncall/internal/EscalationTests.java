@@ -163,6 +163,23 @@ class EscalationTests {
     }
 
     @Test
+    void aStepAnotherInstanceDiedHoldingFiresHereWhenItsLeaseEndsNotAtTheNextPass() {
+        Team t = team();
+        String id = page(t);
+        // the step is due now, and claimed by an instance that then died (SIGKILL: its lease is never renewed)
+        Instant leaseEnds = clock.instant().plusSeconds(2).truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+        Mono.from(db.getCollection("pages").updateOne(Filters.eq("_id", id), Updates.combine(
+                Updates.set("nextDueAt", java.util.Date.from(clock.instant().minusMillis(100))),
+                Updates.set("leaseOwner", "an-instance-that-died"),
+                Updates.set("leaseUntil", java.util.Date.from(leaseEnds))))).block();
+        engine.run().block(); // this instance's pass finds it leased; its next pass is an hour away
+        await().atMost(Duration.ofSeconds(60)).until(() -> "ESCALATED".equals(view(t.doctor(), id).get("state")));
+        Map<?, ?> step = events(view(t.doctor(), id), "ESCALATED").get(0);
+        assertThat(Instant.parse((String) step.get("at"))).as("fired once the dead instance's lease ended")
+                .isAfterOrEqualTo(leaseEnds);
+    }
+
+    @Test
     void aStoppedEngineStillShowsItsOverduePagesInTheMetricAndInHealth() {
         Team t = team();
         String id = page(t);
