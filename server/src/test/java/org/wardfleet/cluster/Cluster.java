@@ -126,6 +126,36 @@ final class Cluster implements AutoCloseable {
         return new Cluster(root, instances, extraArgs);
     }
 
+    private static Cluster shared;
+
+    /**
+     * The two-instance cluster the cluster ITs share (one start, not one per test class: starting three JVMs and
+     * HAProxy takes a minute of a small CI machine): escalation every 10 s, twice, for a STAT page, and a 250 ms
+     * engine tick, so that a page's whole escalation fits in a test. Each test leaves both instances running and
+     * ready; the cluster is stopped when the test JVM ends. Each test makes its own people and phones.
+     */
+    static synchronized Cluster shared() throws Exception {
+        if (shared == null) {
+            Path root = Files.createTempDirectory("wardfleet-cluster");
+            shared = start(root, 2, "--wardfleet.oncall.defaults.stat-step=10s",
+                    "--wardfleet.oncall.defaults.stat-repeat=2", "--wardfleet.oncall.tick=250ms");
+            Cluster cluster = shared;
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                try {
+                    cluster.close();
+                    org.springframework.util.FileSystemUtils.deleteRecursively(root);
+                } catch (Exception e) {
+                    System.err.println("cluster: " + e);
+                }
+            }));
+        }
+        for (Node node : shared.nodes) {
+            assertThat(node.server.process().isAlive()).as("instance %s left running by the previous test", node.name)
+                    .isTrue();
+        }
+        return shared;
+    }
+
     List<Node> nodes() {
         return nodes;
     }

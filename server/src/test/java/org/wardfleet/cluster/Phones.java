@@ -172,10 +172,18 @@ final class Phones implements AutoCloseable {
                             inbox.messages().forEach(m -> phone.unread.add(m.id()));
                         }
                         for (String id : List.copyOf(phone.unread)) {
-                            // idempotent: one that failed is sent again on the next attempt, as an app would
-                            phone.client.receipt(id, "READ", null);
+                            // one that failed is sent again on the next attempt, as an app would
+                            try {
+                                phone.client.receipt(id, "READ", null);
+                                phone.read.add(id);
+                            } catch (org.wardfleet.sdk.WardfleetProblemException settled) {
+                                if (!settled.is("receipt-invalid")) {
+                                    throw settled;
+                                }
+                                // not a move forward: the person's receipt is READ already — another of their
+                                // phones sent it, or this one's first answer was lost with an instance
+                            }
                             phone.unread.remove(id);
-                            phone.read.add(id);
                         }
                         return;
                     } catch (RuntimeException e) {
