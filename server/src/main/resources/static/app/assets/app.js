@@ -239,6 +239,9 @@
       answered(id);
     } else if (type === 'recalled') {
       recalled(id);
+    } else if (type === 'resync') {
+      // the server may have missed live events (its change stream position was lost): reload what is shown
+      refresh();
     }
   }
 
