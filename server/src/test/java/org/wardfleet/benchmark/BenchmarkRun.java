@@ -13,12 +13,12 @@ import java.util.List;
  * {@code 9,997 of 10,000} once printed {@code ratio -0.0} and passed. One instance per benchmark run; its result file
  * is removed when the run starts, so an earlier run's result is never read as this one's.
  */
-final class BenchmarkRun {
+public final class BenchmarkRun {
 
     private final String name;
     private final Path resultFile;
 
-    BenchmarkRun(String name, String resultFile) {
+    public BenchmarkRun(String name, String resultFile) {
         this.name = name;
         this.resultFile = Path.of("target", resultFile);
         try {
@@ -29,7 +29,7 @@ final class BenchmarkRun {
     }
 
     /** Fails the run unless all {@code expected} {@code what} completed: "9997 of 10000 phones with it — why". */
-    void require(String what, long done, long expected, String why) {
+    public void require(String what, long done, long expected, String why) {
         if (done != expected) {
             fail(String.format("%d of %d %s%s", done, expected, what,
                     why == null || why.isEmpty() ? "" : " — " + why));
@@ -37,14 +37,14 @@ final class BenchmarkRun {
     }
 
     /** Fails the run with {@code line} unless {@code ok}. */
-    void require(boolean ok, String line) {
+    public void require(boolean ok, String line) {
         if (!ok) {
             fail(line);
         }
     }
 
     /** Fails the run: the line goes to stdout and to the result file, and the test fails with it. */
-    AssertionError fail(String line) {
+    public AssertionError fail(String line) {
         String message = name + " INCOMPLETE: " + line + "; no ratio (the run did not do all its work)";
         System.out.println(message);
         write(message + "\n");
@@ -52,7 +52,7 @@ final class BenchmarkRun {
     }
 
     /** The run did all its work: prints the report and writes it to the result file. */
-    void report(String text) {
+    public void report(String text) {
         System.out.print(text);
         write(text);
     }
@@ -66,7 +66,7 @@ final class BenchmarkRun {
         }
     }
 
-    static double median(List<? extends Number> values) {
+    public static double median(List<? extends Number> values) {
         List<Double> sorted = values.stream().map(Number::doubleValue).sorted().toList();
         int n = sorted.size();
         if (n == 0) {

@@ -77,8 +77,14 @@ final class Cluster implements AutoCloseable {
         }
     }
 
-    private Cluster(Path root, int instances, String[] extraArgs) throws Exception {
+    /** The instances' JVM flags: small heaps and C1 only for tests (start-up dominates); benchmarks give their own. */
+    static final List<String> TEST_JVM = List.of("-Xmx384m", "-XX:TieredStopAtLevel=1");
+
+    private final List<String> jvmFlags;
+
+    private Cluster(Path root, int instances, List<String> jvmFlags, String[] extraArgs) throws Exception {
         this.root = root;
+        this.jvmFlags = jvmFlags;
         this.extraArgs = extraArgs;
         assertThat(HAPROXY).as("HAProxy (apt-get install haproxy; .ci/run installs it)").isExecutable();
         // the database process
@@ -123,7 +129,12 @@ final class Cluster implements AutoCloseable {
 
     /** Starts the database, {@code instances} Wardfleet instances and HAProxy; returns once all are ready. */
     static Cluster start(Path root, int instances, String... extraArgs) throws Exception {
-        return new Cluster(root, instances, extraArgs);
+        return new Cluster(root, instances, TEST_JVM, extraArgs);
+    }
+
+    /** Like {@link #start(Path, int, String...)}, the instances with these JVM flags (a benchmark's). */
+    static Cluster start(Path root, int instances, List<String> jvmFlags, String... extraArgs) throws Exception {
+        return new Cluster(root, instances, jvmFlags, extraArgs);
     }
 
     private static Cluster shared;
@@ -232,8 +243,8 @@ final class Cluster implements AutoCloseable {
                 // leave the balancer first (it checks every 500 ms, two failures), then hand streams over
                 "--wardfleet.shutdown.drain-delay=5s", "--wardfleet.shutdown.stream-handover=3s"));
         args.addAll(List.of(extraArgs));
-        node.server = PackagedServer.start(PackagedServer.currentJava(), node.dir, node.port,
-                List.of("-Xmx384m", "-XX:TieredStopAtLevel=1"), args.toArray(String[]::new));
+        node.server = PackagedServer.start(PackagedServer.currentJava(), node.dir, node.port, jvmFlags,
+                args.toArray(String[]::new));
     }
 
     /** Waits until the instance's readiness answers 200 (bounded generously: instances start side by side). */

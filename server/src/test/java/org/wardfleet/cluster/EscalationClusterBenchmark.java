@@ -1,0 +1,160 @@
+package org.wardfleet.cluster;
+
+import java.net.http.HttpClient;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.wardfleet.benchmark.BenchmarkRun;
+
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Issue 24's escalation target with Wardfleet as it is deployed: instances in JVMs of their own (the packaged jar,
+ * production tick of 1 s, C2 compiler, 1 GB heap) on one database process, behind HAProxy ({@link Cluster}). 1,000
+ * STAT pages, each with a policy of two steps of 10 s and no repeat, nobody answers: every page escalates once and
+ * then FAILS — 2,000 timed steps, each with its lateness ({@code lateMs}: when it ran minus when it was due) on the
+ * page's timeline. First with one instance (the other stopped), then with both racing for the same steps. A page that
+ * did not reach FAILED, or a step that did not fire, fails the run. Run: see docs/benchmarks.md.
+ */
+@Tag("benchmark")
+class EscalationClusterBenchmark {
+
+    static final int PAGES = Integer.getInteger("bench.pages", 1000);
+    static final int IN_FLIGHT = 16;
+
+    @Test
+    @org.junit.jupiter.api.Timeout(value = 40, unit = TimeUnit.MINUTES)
+    void escalationLatenessWithInstancesInSeparateJvms() throws Exception {
+        BenchmarkRun run = new BenchmarkRun("escalation cluster benchmark", "escalation-cluster-benchmark.txt");
+        Path root = Files.createTempDirectory("wardfleet-escalation-bench");
+        try (Cluster cluster = Cluster.start(root, 2, List.of("-Xmx1g"))) {
+            HttpClient http = cluster.client();
+            String admin = cluster.adminToken(http);
+            List<Phones.Clinician> people = Phones.clinicians(cluster, http, admin, 20);
+            String policy = cluster.json(cluster.send(http, "POST", "/api/v1/escalation-policies", admin,
+                    "{\"name\":\"bench\",\"repeat\":1,\"steps\":[{\"targets\":[{\"userId\":\"" + people.get(0).id()
+                            + "\"}],\"waitSeconds\":10},{\"targets\":[{\"userId\":\"" + people.get(1).id()
+                            + "\"}],\"waitSeconds\":10}]}", Map.of()), 201).path("id").asString();
+
+            Cluster.Node second = cluster.nodes().get(1);
+            cluster.stop(second);
+            cluster.awaitBalancer(second, false);
+            String one = run(run, cluster, http, admin, people, policy, "one instance");
+
+            cluster.start(second);
+            cluster.ready(second);
+            cluster.awaitBalancer(second, true);
+            String two = run(run, cluster, http, admin, people, policy, "two instances");
+            run.report(String.format("escalation cluster benchmark: java %s, %d cores, load average %s, %d pages x 2 "
+                    + "steps, tick 1 s, instances in separate JVMs behind HAProxy%n%s%s",
+                    System.getProperty("java.version"), Runtime.getRuntime().availableProcessors(), load(), PAGES,
+                    one, two));
+        } finally {
+            org.springframework.util.FileSystemUtils.deleteRecursively(root);
+        }
+    }
+
+    private String run(BenchmarkRun run, Cluster cluster, HttpClient http, String admin,
+            List<Phones.Clinician> people, String policy, String label) throws Exception {
+        String load = load();
+        ExecutorService senders = Executors.newFixedThreadPool(IN_FLIGHT);
+        List<Future<String>> sent = new ArrayList<>();
+        long start = System.nanoTime();
+        try {
+            for (int i = 0; i < PAGES; i++) {
+                String to = people.get(i % people.size()).id();
+                sent.add(senders.submit(() -> {
+                    HttpResponse<String> response = cluster.send(http, "POST", "/api/v1/pages", admin,
+                            "{\"to\":{\"userId\":\"" + to + "\"},\"text\":\"bench page\",\"priority\":\"STAT\","
+                                    + "\"escalationPolicyId\":\"" + policy + "\"}",
+                            Map.of("Idempotency-Key", UUID.randomUUID().toString()));
+                    return response.statusCode() == 201 ? Cluster.JSON.readTree(response.body()).path("id")
+                            .asString() : null;
+                }));
+            }
+            List<String> ids = new ArrayList<>();
+            for (Future<String> f : sent) {
+                try {
+                    String id = f.get(5, TimeUnit.MINUTES);
+                    if (id != null) {
+                        ids.add(id);
+                    }
+                } catch (java.util.concurrent.ExecutionException e) {
+                    System.out.println("page refused: " + e.getCause()); // counted below: the run fails
+                }
+            }
+            double createSeconds = (System.nanoTime() - start) / 1e9;
+            run.require(label + ": pages created", ids.size(), PAGES, "refused or failed");
+
+            // nobody answers: every page runs both steps and FAILS (20 s after creation), or its lateness is unknown
+            List<Double> late = Collections.synchronizedList(new ArrayList<>());
+            List<String> unfinished = Collections.synchronizedList(new ArrayList<>());
+            long deadline = System.currentTimeMillis() + Duration.ofMinutes(4).toMillis();
+            List<String> waiting = new ArrayList<>(ids);
+            while (!waiting.isEmpty() && System.currentTimeMillis() < deadline) {
+                TimeUnit.SECONDS.sleep(2);
+                List<Future<String>> checks = new ArrayList<>();
+                for (String id : waiting) {
+                    checks.add(senders.submit(() -> {
+                        JsonNode page = Cluster.JSON.readTree(cluster.send(http, "GET", "/api/v1/pages/" + id, admin,
+                                null, Map.of()).body());
+                        if (!"FAILED".equals(page.path("state").asString())) {
+                            return id;
+                        }
+                        for (JsonNode e : page.path("timeline")) {
+                            String event = e.path("event").asString();
+                            if ("ESCALATED".equals(event) || "FAILED".equals(event)) {
+                                late.add(e.path("lateMs").asDouble());
+                            }
+                        }
+                        return null;
+                    }));
+                }
+                List<String> still = new ArrayList<>();
+                for (Future<String> c : checks) {
+                    String id = c.get(5, TimeUnit.MINUTES);
+                    if (id != null) {
+                        still.add(id);
+                    }
+                }
+                waiting = still;
+            }
+            unfinished.addAll(waiting);
+            run.require(label + ": pages through both steps to FAILED", PAGES - unfinished.size(), PAGES,
+                    "not there 4 minutes after creation");
+            run.require(label + ": escalation steps fired", late.size(), 2L * PAGES, "two per page expected");
+            List<Double> sorted = new ArrayList<>(late);
+            Collections.sort(sorted);
+            return String.format("  %s (load average at start %s): %d pages created in %.1f s; %d steps fired; "
+                    + "lateness p50 %.0f ms, p99 %.0f ms, max %.0f ms%n", label, load, ids.size(), createSeconds,
+                    sorted.size(), pct(sorted, 50), pct(sorted, 99), sorted.get(sorted.size() - 1));
+        } finally {
+            senders.shutdownNow();
+        }
+    }
+
+    private static String load() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
+        } catch (java.io.IOException e) {
+            return "?";
+        }
+    }
+
+    private static double pct(List<Double> sorted, int p) {
+        return sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(p / 100.0 * sorted.size()) - 1));
+    }
+}
