@@ -16,6 +16,7 @@ import org.wardfleet.audit.AuditEvent.Outcome;
 import org.wardfleet.audit.AuditLog;
 import org.wardfleet.messaging.PageReceipts;
 import org.wardfleet.messaging.Priority;
+import org.wardfleet.messaging.PriorityWord;
 import org.wardfleet.oncall.PageHistory;
 import org.wardfleet.oncall.PageTarget;
 import org.wardfleet.platform.security.Caller;
@@ -55,7 +56,7 @@ class PagesController {
     }
 
     record NewPage(@NotNull @Valid PageTarget to, @NotNull @Size(min = 1, max = 4096) String text,
-            @NotNull String priority, @Size(max = 64) String escalationPolicyId) {
+            @NotNull @PriorityWord String priority, @Size(max = 64) String escalationPolicyId) {
     }
 
     record PageCreated(String id, String state) {
