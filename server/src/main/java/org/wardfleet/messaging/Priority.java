@@ -16,16 +16,20 @@ public enum Priority {
     /** The words clients may send, lowest first. */
     public static final List<String> WORDS = Arrays.stream(values()).map(Enum::name).toList();
 
+    /** Why a word is refused, as the {@code errors[].message} of a {@code validation-failed} problem. */
+    public static final String NOT_A_PRIORITY = "must be one of " + WORDS;
+
     /**
      * The priority a request names ({@code field} is its path in the request, for the refusal): refused as
-     * {@code validation-failed}, like any other invalid field, when it is not one of {@link #WORDS}.
+     * {@code validation-failed}, like any other invalid field, when it is not one of {@link #WORDS}. A request body
+     * checks its priority with {@link PriorityWord} instead, together with its other fields.
      */
     public static Priority parse(String word, String field) {
         if (known(word)) {
             return valueOf(word);
         }
         throw ProblemType.VALIDATION_FAILED.exception("The request has invalid fields")
-                .with("errors", List.of(Map.of("path", field, "message", "must be one of " + WORDS)));
+                .with("errors", List.of(Map.of("path", field, "message", NOT_A_PRIORITY)));
     }
 
     /** Whether {@code word} names a priority (exactly, upper case). */

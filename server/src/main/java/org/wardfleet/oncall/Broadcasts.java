@@ -46,7 +46,7 @@ public interface Broadcasts {
     }
 
     record NewBroadcast(@NotNull @Valid Audience audience, @NotNull @Size(min = 1, max = 4096) String text,
-            @NotNull String priority,
+            @NotNull @org.wardfleet.messaging.PriorityWord String priority,
             @Size(max = MAX_CHOICES) List<@Size(min = 1, max = 64) String> choices, Boolean drill) {
 
         @Override

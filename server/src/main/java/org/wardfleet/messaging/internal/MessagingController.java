@@ -14,6 +14,7 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.wardfleet.messaging.MessagingProblems;
 import org.wardfleet.messaging.Priority;
+import org.wardfleet.messaging.PriorityWord;
 import org.wardfleet.messaging.ReceiptState;
 import org.wardfleet.platform.security.Caller;
 import org.wardfleet.platform.security.DevicePrincipal;
@@ -124,8 +125,8 @@ class MessagingController {
      * {@code text} at most 4 KB; {@code priority} one of {@link Priority#WORDS}; {@code patientRef} an identifier only,
      * never clinical text.
      */
-    record NewMessage(@NotNull @Size(min = 1, max = 4096) String text, @NotNull String priority, Boolean requiresAck,
-            @Size(max = 64) @Pattern(regexp = "[A-Za-z0-9:._-]*") String patientRef, @Size(max = 64) String replyTo) {
+    record NewMessage(@NotNull @Size(min = 1, max = 4096) String text, @NotNull @PriorityWord String priority,
+            Boolean requiresAck, @Size(max = 64) @Pattern(regexp = "[A-Za-z0-9:._-]*") String patientRef, @Size(max = 64) String replyTo) {
     }
 
     record RecipientView(String userId, ReceiptState state, Instant at, String reason, int eligibleDevices,

@@ -104,13 +104,13 @@ class BroadcastDesk implements Broadcasts {
                                 : new AudienceView(b.audience().type(), b.audience().id(),
                                         "role".equals(b.audience().type()) ? t.getT2().get(b.audience().id())
                                                 : b.audience().id()),
-                        b.priority(), b.drill(), b.recipients(), b.choices(), b.sentAt())).toList());
+                        b.priority().name(), b.drill(), b.recipients(), b.choices(), b.sentAt())).toList());
     }
 
-    private static PageStore.Target target(Audience audience) {
-        return PageStore.Target.of(Boolean.TRUE.equals(audience.all()) ? new Recipient.Everyone()
+    private static Recipient target(Audience audience) {
+        return Boolean.TRUE.equals(audience.all()) ? new Recipient.Everyone()
                 : audience.roleId() != null ? new Recipient.OnCallRole(audience.roleId())
-                : new Recipient.Group(audience.groupId()));
+                : new Recipient.Group(audience.groupId());
     }
 
     private Mono<List<String>> audience(String orgId, Audience audience) {

@@ -11,6 +11,8 @@ import org.bson.Document;
 import org.bson.conversions.Bson;
 import org.reactivestreams.Publisher;
 import org.springframework.stereotype.Component;
+import org.wardfleet.messaging.Priority;
+import org.wardfleet.messaging.Recipient;
 import org.wardfleet.platform.mongo.Documents;
 import org.wardfleet.platform.mongo.IndexedCollection;
 import org.wardfleet.platform.web.PageRequest;
@@ -40,7 +42,7 @@ class BroadcastStore implements IndexedCollection {
     }
 
     /** {@code audience}: type {@code all} (id null), {@code role} or {@code group}; null when not known. */
-    record Broadcast(String id, String orgId, String senderId, PageStore.Target audience, String priority,
+    record Broadcast(String id, String orgId, String senderId, Recipient audience, Priority priority,
             boolean drill, int recipients, List<String> choices, Instant sentAt) {
     }
 
@@ -56,10 +58,9 @@ class BroadcastStore implements IndexedCollection {
     }
 
     Mono<Void> record(Broadcast b) {
-        Document audience = b.audience() == null ? null
-                : new Document("type", b.audience().type()).append("id", b.audience().id());
         return Mono.from(broadcasts.insertOne(new Document("_id", b.id()).append("orgId", b.orgId())
-                        .append("senderId", b.senderId()).append("audience", audience).append("priority", b.priority())
+                        .append("senderId", b.senderId()).append("audience", PageDocuments.target(b.audience()))
+                        .append("priority", PageDocuments.word(b.priority()))
                         .append("drill", b.drill()).append("recipients", b.recipients()).append("choices", b.choices())
                         .append("sentAt", Documents.date(b.sentAt()))))
                 .onErrorResume(Documents::isDuplicateKey, already -> Mono.empty())
@@ -96,10 +97,8 @@ class BroadcastStore implements IndexedCollection {
     }
 
     private static Broadcast toBroadcast(Document d) {
-        Document audience = d.get("audience", Document.class);
         return new Broadcast(d.getString("_id"), d.getString("orgId"), d.getString("senderId"),
-                audience == null ? null : new PageStore.Target(audience.getString("type"), audience.getString("id")),
-                d.getString("priority"), d.getBoolean("drill", false), d.getInteger("recipients", 0),
+                PageDocuments.target(d.get("audience", Document.class)), Priority.stored(d.getString("priority")), d.getBoolean("drill", false), d.getInteger("recipients", 0),
                 d.getList("choices", String.class, List.of()), Documents.instant(d.getDate("sentAt")));
     }
 }

@@ -54,8 +54,8 @@ class Escalation {
     }
 
     /** Default policies by priority (configurable): the addressee, repeated; ROUTINE does not escalate. */
-    PageStore.Policy defaultPolicy(PageStore.Target to, String priority) {
-        switch (Priority.stored(priority)) {
+    PageStore.Policy defaultPolicy(Recipient to, Priority priority) {
+        switch (priority) {
             case STAT:
                 return new PageStore.Policy("default-stat", null, "default", defaults.statRepeat(),
                         List.of(new PageStore.Step(List.of(to), (int) defaults.statStep().toSeconds())));
@@ -68,12 +68,12 @@ class Escalation {
         }
     }
 
-    Mono<PageStore.Page> trigger(String orgId, String senderId, PageStore.Target to, String text, String priority,
+    Mono<PageStore.Page> trigger(String orgId, String senderId, Recipient to, String text, Priority priority,
             String policyId, String idempotencyKey) {
         return trigger(orgId, senderId, to, text, priority, policyId, List.of(), idempotencyKey);
     }
 
-    Mono<PageStore.Page> trigger(String orgId, String senderId, PageStore.Target to, String text, String priority,
+    Mono<PageStore.Page> trigger(String orgId, String senderId, Recipient to, String text, Priority priority,
             String policyId, List<String> choices, String idempotencyKey) {
         Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
         return policy(orgId, to, priority, policyId)
@@ -83,37 +83,37 @@ class Escalation {
                                 return Mono.error(ProblemType.VALIDATION_FAILED.exception(
                                         "Nobody to page: the first step resolves to no one (a gap in cover?)"));
                             }
-                            return paging.page(orgId, senderId, users, text, Priority.stored(priority), choices,
+                            return paging.page(orgId, senderId, users, text, priority, choices,
                                             idempotencyKey)
                                     .flatMap(id -> record(id, orgId, senderId, to, priority, policy, users, now));
                         }))
                 .flatMap(p -> audit.record(AuditEvent.of(orgId, Actor.user(senderId), "page.trigger", p.id(),
-                        Outcome.SUCCESS).withDetail("priority", priority)).thenReturn(p));
+                        Outcome.SUCCESS).withDetail("priority", priority.name())).thenReturn(p));
     }
 
     /**
      * The page record of message {@code id}, sent to {@code users} at {@code now}; the record already there when a
      * retried trigger or a recovery ({@link PageIntents}) gets here again.
      */
-    Mono<PageStore.Page> record(String id, String orgId, String senderId, PageStore.Target to, String priority,
+    Mono<PageStore.Page> record(String id, String orgId, String senderId, Recipient to, Priority priority,
             PageStore.Policy policy, List<String> users, Instant now) {
         return store.insert(new PageStore.Page(id, orgId, senderId, priority, to, policy.steps(),
-                Math.max(1, policy.repeat()), 0, 0, PageState.TRIGGERED.name(),
+                Math.max(1, policy.repeat()), 0, 0, PageState.TRIGGERED,
                 escalates(priority) ? now.plusSeconds(policy.steps().get(0).waitSeconds()) : null,
                 steps.realertAt(priority, now), null, null,
                 List.of(event(now, PageState.TRIGGERED.name(), Map.of("step", 0, "recipients", users))), now));
     }
 
-    private static boolean escalates(String priority) {
-        return Priority.stored(priority) != Priority.ROUTINE;
+    private static boolean escalates(Priority priority) {
+        return priority != Priority.ROUTINE;
     }
 
-    Mono<PageStore.Policy> policy(String orgId, PageStore.Target to, String priority, String policyId) {
+    Mono<PageStore.Policy> policy(String orgId, Recipient to, Priority priority, String policyId) {
         if (policyId != null) {
             return store.policy(orgId, policyId).switchIfEmpty(Mono.error(() -> ProblemType.NOT_FOUND.exception(
                     "No escalation policy %s", policyId)));
         }
-        if (to.recipient() instanceof Recipient.OnCallRole) {
+        if (to instanceof Recipient.OnCallRole) {
             return roles.role(orgId, to.id())
                     .switchIfEmpty(Mono.error(() -> ProblemType.NOT_FOUND.exception("No on-call role %s", to.id())))
                     .flatMap(role -> role.escalationPolicyId() == null ? Mono.just(defaultPolicy(to, priority))

@@ -66,25 +66,25 @@ class EscalationSteps {
     }
 
     /** When a page of {@code priority} sent or re-alerted at {@code now} is re-alerted next; null: never. */
-    Instant realertAt(String priority, Instant now) {
-        return Priority.stored(priority) == Priority.STAT ? now.plus(realertStat)
-                : Priority.stored(priority) == Priority.URGENT ? now.plus(realertUrgent)
+    Instant realertAt(Priority priority, Instant now) {
+        return priority == Priority.STAT ? now.plus(realertStat)
+                : priority == Priority.URGENT ? now.plus(realertUrgent)
                 : null;
     }
 
     /** Users for targets at {@code at}: user ids as they are, roles as whoever is on call then, groups expanded. */
-    Mono<List<String>> resolve(String orgId, List<PageStore.Target> targets, Instant at) {
+    Mono<List<String>> resolve(String orgId, List<Recipient> targets, Instant at) {
         return Flux.fromIterable(targets)
                 .concatMap(t -> users(orgId, t, at))
                 .collect(LinkedHashSet<String>::new, LinkedHashSet::addAll)
                 .map(List::copyOf);
     }
 
-    private Mono<List<String>> users(String orgId, PageStore.Target t, Instant at) {
-        if (t.recipient() instanceof Recipient.OnCallRole) {
+    private Mono<List<String>> users(String orgId, Recipient t, Instant at) {
+        if (t instanceof Recipient.OnCallRole) {
             return coverage.onCall(orgId, t.id(), at);
         }
-        if (t.recipient() instanceof Recipient.Group) {
+        if (t instanceof Recipient.Group) {
             return paging.groupMembers(orgId, t.id());
         }
         return Mono.just(List.of(t.id()));
@@ -148,7 +148,7 @@ class EscalationSteps {
      * Like {@link #resolve}, but a target that gives nobody — a gap in a role's cover, a role whose rota cannot be
      * computed, a group gone or empty — is named on the timeline instead of vanishing or stopping the step.
      */
-    private Mono<Reach> reach(String orgId, List<PageStore.Target> targets, Instant at) {
+    private Mono<Reach> reach(String orgId, List<Recipient> targets, Instant at) {
         LinkedHashSet<String> users = new LinkedHashSet<>();
         List<Map<String, Object>> unresolved = new ArrayList<>();
         return Flux.fromIterable(targets)
@@ -161,7 +161,7 @@ class EscalationSteps {
                                 })
                         .doOnNext(list -> {
                             if (list.isEmpty()) {
-                                unresolved.add(Map.of(t.type() + "Id", t.id(), "reason", "role".equals(t.type())
+                                unresolved.add(Map.of(t.type() + "Id", t.id(), "reason", t instanceof Recipient.OnCallRole
                                         ? "nobody on call (a gap in cover)" : "no such group, or no members"));
                             }
                             users.addAll(list);
@@ -199,7 +199,7 @@ class EscalationSteps {
             return store.failed(page, owner, Escalation.event(now, PageState.FAILED.name(), Map.of("lateMs", lateMs, "told", told)))
                     .filter(changed -> changed)
                     .flatMap(changed -> events.publish(page.orgId(), "page.failed", page.id(),
-                                    Map.of("priority", page.priority()))
+                                    Map.of("priority", page.priority().name()))
                             .then(paging.notice(page.orgId(), page.senderId(), withoutSender(told, page.senderId()),
                                     "Page " + page.id() + " FAILED: nobody acknowledged it after every escalation "
                                             + "step. Open it to act.", "page-failed-" + page.id()))
@@ -216,7 +216,7 @@ class EscalationSteps {
     }
 
     private Mono<List<String>> ownersOf(PageStore.Page page) {
-        return "role".equals(page.to().type())
+        return page.to() instanceof Recipient.OnCallRole
                 ? roles.role(page.orgId(), page.to().id()).map(OnCallStore.Role::owners).defaultIfEmpty(List.of())
                 : Mono.just(List.of());
     }

@@ -12,6 +12,8 @@ import java.util.HexFormat;
 
 import org.bson.Document;
 import org.springframework.stereotype.Component;
+import org.wardfleet.messaging.Priority;
+import org.wardfleet.messaging.Recipient;
 import org.wardfleet.platform.mongo.Documents;
 
 import com.mongodb.client.model.FindOneAndUpdateOptions;
@@ -46,11 +48,11 @@ class PageIntentStore {
      * What is needed to finish without the request: whose key the message is under, and for a page what its record
      * needs (the target, priority, escalation policy); for a broadcast only the kind.
      */
-    record Intent(String id, Kind kind, String orgId, String senderId, String idempotencyKey, PageStore.Target to,
-            String priority, String policyId, Instant createdAt, int attempts) {
+    record Intent(String id, Kind kind, String orgId, String senderId, String idempotencyKey, Recipient to,
+            Priority priority, String policyId, Instant createdAt, int attempts) {
 
-        static Intent of(Kind kind, String orgId, String senderId, String idempotencyKey, PageStore.Target to,
-                String priority, String policyId, Instant now) {
+        static Intent of(Kind kind, String orgId, String senderId, String idempotencyKey, Recipient to,
+                Priority priority, String policyId, Instant now) {
             return new Intent(id(orgId, senderId, idempotencyKey), kind, orgId, senderId, idempotencyKey, to,
                     priority, policyId, now, 0);
         }
@@ -69,12 +71,10 @@ class PageIntentStore {
 
     /** Records the intent, held by {@code owner} until {@code leaseUntil}; one already there (a retry) is kept. */
     Mono<Void> begin(Intent intent, String owner, Instant leaseUntil) {
-        Document to = intent.to() == null ? null
-                : new Document("type", intent.to().type()).append("id", intent.to().id());
         return Mono.from(intents.insertOne(new Document("_id", intent.id()).append("kind", intent.kind().name())
                         .append("orgId", intent.orgId()).append("senderId", intent.senderId())
-                        .append("idempotencyKey", intent.idempotencyKey()).append("to", to)
-                        .append("priority", intent.priority()).append("policyId", intent.policyId())
+                        .append("idempotencyKey", intent.idempotencyKey()).append("to", PageDocuments.target(intent.to()))
+                        .append("priority", PageDocuments.word(intent.priority())).append("policyId", intent.policyId())
                         .append("createdAt", Documents.date(intent.createdAt())).append("attempts", 0)
                         .append("leaseOwner", owner).append("leaseUntil", Documents.date(leaseUntil))))
                 .onErrorResume(Documents::isDuplicateKey, retried -> Mono.empty())
@@ -107,11 +107,9 @@ class PageIntentStore {
     }
 
     private static Intent toIntent(Document d) {
-        Document to = d.get("to", Document.class);
         return new Intent(d.getString("_id"), Kind.valueOf(d.getString("kind")), d.getString("orgId"),
                 d.getString("senderId"), d.getString("idempotencyKey"),
-                to == null ? null : new PageStore.Target(to.getString("type"), to.getString("id")),
-                d.getString("priority"), d.getString("policyId"), Documents.instant(d.getDate("createdAt")),
+                PageDocuments.target(d.get("to", Document.class)), Priority.stored(d.getString("priority")), d.getString("policyId"), Documents.instant(d.getDate("createdAt")),
                 d.getInteger("attempts", 0));
     }
 }

@@ -19,6 +19,7 @@ import org.wardfleet.audit.AuditEvent.Outcome;
 import org.wardfleet.audit.AuditLog;
 import org.wardfleet.messaging.Paging;
 import org.wardfleet.messaging.Priority;
+import org.wardfleet.messaging.Recipient;
 import org.wardfleet.oncall.internal.PageIntentStore.Intent;
 import org.wardfleet.oncall.internal.PageIntentStore.Kind;
 import org.wardfleet.platform.time.Job;
@@ -80,7 +81,7 @@ class PageIntents implements Job {
     }
 
     /** {@link Escalation#trigger} under an intent. */
-    Mono<PageStore.Page> trigger(String orgId, String senderId, PageStore.Target to, String text, String priority,
+    Mono<PageStore.Page> trigger(String orgId, String senderId, Recipient to, String text, Priority priority,
             String policyId, List<String> choices, String idempotencyKey) {
         return guarded(Intent.of(Kind.PAGE, orgId, senderId, idempotencyKey, to, priority, policyId, clock.instant()),
                 escalation.trigger(orgId, senderId, to, text, priority, policyId, choices, idempotencyKey));
@@ -90,15 +91,14 @@ class PageIntents implements Job {
      * A broadcast (or drill), its entry in the broadcast list and its audit entry under an intent; returns its message
      * id. {@code audience}: whom it was addressed to ({@code all}, a {@code role}, a {@code group}).
      */
-    Mono<String> broadcast(String orgId, String senderId, PageStore.Target audience, List<String> people, String text,
+    Mono<String> broadcast(String orgId, String senderId, Recipient audience, List<String> people, String text,
             Priority priority, List<String> choices, boolean drill, String idempotencyKey) {
         Kind kind = drill ? Kind.DRILL : Kind.BROADCAST;
         int recipients = (int) people.stream().filter(p -> !p.equals(senderId)).distinct().count();
-        return guarded(Intent.of(kind, orgId, senderId, idempotencyKey, audience, priority.name(), null,
-                        clock.instant()),
+        return guarded(Intent.of(kind, orgId, senderId, idempotencyKey, audience, priority, null, clock.instant()),
                 paging.broadcast(orgId, senderId, people, text, priority, choices, drill, idempotencyKey)
                         .flatMap(id -> broadcasts.record(new BroadcastStore.Broadcast(id, orgId, senderId, audience,
-                                        priority.name(), drill, recipients,
+                                        priority, drill, recipients,
                                         choices == null ? List.of() : List.copyOf(choices),
                                         clock.instant()))
                                 .then(audit.record(broadcastEvent(orgId, senderId, kind, id, Outcome.SUCCESS)
@@ -189,7 +189,7 @@ class PageIntents implements Job {
                 .flatMap(created -> pages.note(intent.orgId(), sent.id(), Escalation.event(now, "RECOVERED",
                         Map.of("reason", "its sender stopped before the page was complete"))))
                 .then(audit.record(AuditEvent.of(intent.orgId(), Actor.user(intent.senderId()), "page.trigger",
-                        sent.id(), Outcome.SUCCESS).withDetail("priority", intent.priority())
+                        sent.id(), Outcome.SUCCESS).withDetail("priority", intent.priority().name())
                         .withDetail("recovered", "true")));
     }
 
@@ -208,7 +208,7 @@ class PageIntents implements Job {
     private Mono<Void> givenUp(Intent intent) {
         AuditEvent event = intent.kind() == Kind.PAGE
                 ? AuditEvent.of(intent.orgId(), Actor.user(intent.senderId()), "page.trigger", null,
-                        Outcome.FAILURE).withDetail("priority", intent.priority())
+                        Outcome.FAILURE).withDetail("priority", intent.priority().name())
                 : broadcastEvent(intent.orgId(), intent.senderId(), intent.kind(), null, Outcome.FAILURE);
         return audit.record(event.withDetail("interrupted", "true"));
     }

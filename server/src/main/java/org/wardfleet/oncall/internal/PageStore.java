@@ -19,6 +19,7 @@ import org.bson.conversions.Bson;
 import org.reactivestreams.Publisher;
 import org.springframework.stereotype.Component;
 import org.wardfleet.messaging.PageState;
+import org.wardfleet.messaging.Priority;
 import org.wardfleet.messaging.ReceiptState;
 import org.wardfleet.messaging.Recipient;
 import org.wardfleet.platform.mongo.Documents;
@@ -46,8 +47,9 @@ import reactor.core.publisher.SynchronousSink;
 @Component
 class PageStore implements IndexedCollection {
 
+    /** The states a page escalates in, as stored (what the engine's filters match). */
     static final List<String> ACTIVE = java.util.Arrays.stream(PageState.values()).filter(PageState::active)
-            .map(Enum::name).toList();
+            .map(PageDocuments::word).toList();
 
     private final MongoCollection<Document> policies;
     private final MongoCollection<Document> pages;
@@ -57,26 +59,15 @@ class PageStore implements IndexedCollection {
         this.pages = db.getCollection("pages");
     }
 
-    /** A {@link Recipient} as stored: its type word and id. */
-    record Target(String type, String id) {
-
-        static Target of(Recipient recipient) {
-            return new Target(recipient.type(), recipient.id());
-        }
-
-        Recipient recipient() {
-            return Recipient.of(type, id);
-        }
-    }
-
-    record Step(List<Target> targets, int waitSeconds) {
+    /** Whom a step reaches, resolved when it fires (a role: whoever is on call then). */
+    record Step(List<Recipient> targets, int waitSeconds) {
     }
 
     record Policy(String id, String orgId, String name, int repeat, List<Step> steps) {
     }
 
-    record Page(String id, String orgId, String senderId, String priority, Target to, List<Step> steps, int repeat,
-            int round, int step, String state, Instant nextDueAt, Instant realertAt, String acknowledgedBy,
+    record Page(String id, String orgId, String senderId, Priority priority, Recipient to, List<Step> steps,
+            int repeat, int round, int step, PageState state, Instant nextDueAt, Instant realertAt, String acknowledgedBy,
             Instant acknowledgedAt, List<Map<String, Object>> timeline, Instant createdAt) {
     }
 
@@ -89,19 +80,17 @@ class PageStore implements IndexedCollection {
     }
 
     Mono<Policy> insert(Policy p) {
-        return Mono.from(policies.insertOne(new Document("_id", p.id()).append("orgId", p.orgId())
-                .append("name", p.name()).append("repeat", p.repeat()).append("steps", steps(p.steps()))))
-                .thenReturn(p);
+        return Mono.from(policies.insertOne(PageDocuments.policy(p))).thenReturn(p);
     }
 
     Mono<Policy> policy(String orgId, String id) {
-        return Mono.from(policies.find(and(eq("_id", id), eq("orgId", orgId))).first()).map(PageStore::toPolicy);
+        return Mono.from(policies.find(and(eq("_id", id), eq("orgId", orgId))).first()).map(PageDocuments::toPolicy);
     }
 
     /** The organisation's policies by name, a page at a time. */
     Flux<Policy> policies(String orgId, PageRequest page) {
         return Flux.from(policies.find(eq("orgId", orgId)).sort(Sorts.ascending("name", "_id")).skip(page.skip())
-                .limit(page.size())).map(PageStore::toPolicy);
+                .limit(page.size())).map(PageDocuments::toPolicy);
     }
 
     Mono<Long> countPolicies(String orgId) {
@@ -112,7 +101,7 @@ class PageStore implements IndexedCollection {
     Mono<Policy> replace(Policy p) {
         return Mono.from(policies.updateOne(and(eq("_id", p.id()), eq("orgId", p.orgId())), Updates.combine(
                         Updates.set("name", p.name()), Updates.set("repeat", p.repeat()),
-                        Updates.set("steps", steps(p.steps())))))
+                        Updates.set("steps", PageDocuments.steps(p.steps())))))
                 .filter(r -> r.getMatchedCount() == 1)
                 .map(r -> p);
     }
@@ -122,18 +111,13 @@ class PageStore implements IndexedCollection {
                 .map(r -> r.getDeletedCount() == 1);
     }
 
-    private static Policy toPolicy(Document d) {
-        return new Policy(d.getString("_id"), d.getString("orgId"), d.getString("name"), d.getInteger("repeat", 0),
-                steps(d.getList("steps", Document.class)));
-    }
-
     /** A page as lists show it: no steps, no timeline (which grows with every step and re-alert). */
-    record Listed(String id, String senderId, String priority, Target to, int step, int round, String state,
+    record Listed(String id, String senderId, Priority priority, Recipient to, int step, int round, PageState state,
             String acknowledgedBy, Instant acknowledgedAt, Instant createdAt) {
     }
 
     /** What a page list may be narrowed to; null fields do not narrow. {@code visibleTo}: sent by or addressed to. */
-    record PageFilter(String state, String priority, String senderId, String roleId, String visibleTo) {
+    record PageFilter(PageState state, Priority priority, String senderId, String roleId, String visibleTo) {
     }
 
     private static final Bson LISTED = com.mongodb.client.model.Projections.include("senderId", "priority", "to",
@@ -143,13 +127,7 @@ class PageStore implements IndexedCollection {
     Flux<Listed> pages(String orgId, PageFilter filter, PageRequest page) {
         return Flux.from(pages.find(filter(orgId, filter)).projection(LISTED)
                         .sort(Sorts.descending("createdAt", "_id")).skip(page.skip()).limit(page.size()))
-                .map(d -> {
-                    Document to = d.get("to", Document.class);
-                    return new Listed(d.getString("_id"), d.getString("senderId"), d.getString("priority"),
-                            new Target(to.getString("type"), to.getString("id")), d.getInteger("step", 0),
-                            d.getInteger("round", 0), d.getString("state"), d.getString("acknowledgedBy"),
-                            Documents.instant(d.getDate("acknowledgedAt")), Documents.instant(d.getDate("createdAt")));
-                });
+                .map(PageDocuments::toListed);
     }
 
     Mono<Long> countPages(String orgId, PageFilter filter) {
@@ -159,10 +137,10 @@ class PageStore implements IndexedCollection {
     private static Bson filter(String orgId, PageFilter f) {
         List<Bson> all = new ArrayList<>(List.of(eq("orgId", orgId)));
         if (f.state() != null) {
-            all.add(eq("state", f.state()));
+            all.add(eq("state", PageDocuments.word(f.state())));
         }
         if (f.priority() != null) {
-            all.add(eq("priority", f.priority()));
+            all.add(eq("priority", PageDocuments.word(f.priority())));
         }
         if (f.senderId() != null) {
             all.add(eq("senderId", f.senderId()));
@@ -177,20 +155,13 @@ class PageStore implements IndexedCollection {
     }
 
     Mono<Page> insert(Page p) {
-        return Mono.from(pages.insertOne(new Document("_id", p.id()).append("orgId", p.orgId())
-                .append("senderId", p.senderId()).append("priority", p.priority())
-                .append("to", new Document("type", p.to().type()).append("id", p.to().id()))
-                .append("steps", steps(p.steps())).append("repeat", p.repeat()).append("round", p.round())
-                .append("step", p.step()).append("state", p.state()).append("nextDueAt", Documents.date(p.nextDueAt()))
-                .append("realertAt", Documents.date(p.realertAt())).append("leaseUntil", null)
-                .append("timeline", p.timeline().stream().map(Document::new).toList())
-                .append("createdAt", Documents.date(p.createdAt()))))
+        return Mono.from(pages.insertOne(PageDocuments.page(p)))
                 .thenReturn(p)
                 .onErrorResume(Documents::isDuplicateKey, again -> page(p.orgId(), p.id()));
     }
 
     Mono<Page> page(String orgId, String id) {
-        return Mono.from(pages.find(and(eq("_id", id), eq("orgId", orgId))).first()).map(PageStore::toPage);
+        return Mono.from(pages.find(and(eq("_id", id), eq("orgId", orgId))).first()).map(PageDocuments::toPage);
     }
 
     /**
@@ -207,7 +178,7 @@ class PageStore implements IndexedCollection {
             BiConsumer<String, Throwable> unreadable) {
         return (d, sink) -> {
             try {
-                sink.next(toPage(d));
+                sink.next(PageDocuments.toPage(d));
             } catch (RuntimeException e) {
                 unreadable.accept("page " + d.get("_id"), e);
             }
@@ -221,7 +192,7 @@ class PageStore implements IndexedCollection {
                         Updates.combine(Updates.set("leaseOwner", owner),
                                 Updates.set("leaseUntil", Documents.date(leaseUntil))),
                         new FindOneAndUpdateOptions().returnDocument(ReturnDocument.AFTER)))
-                .map(PageStore::toPage);
+                .map(PageDocuments::toPage);
     }
 
     /** Moves the lease of a step this owner is still firing to {@code leaseUntil}; nothing once the step has moved. */
@@ -312,41 +283,18 @@ class PageStore implements IndexedCollection {
      * Claims the next re-alert atomically (the update itself moves {@code realertAt} on, to {@code next} of the page's
      * priority: STAT and URGENT each keep their own interval); unreadable documents as in {@link #due}.
      */
-    Flux<Page> realertsDue(Instant now, Function<String, Instant> next, int limit,
+    Flux<Page> realertsDue(Instant now, Function<Priority, Instant> next, int limit,
             BiConsumer<String, Throwable> unreadable) {
         return Flux.from(pages.find(and(in("state", ACTIVE), lte("realertAt", Documents.date(now)))).limit(limit))
                 .concatMap(d -> Mono.from(pages.findOneAndUpdate(and(eq("_id", d.getString("_id")),
                                 in("state", ACTIVE), eq("realertAt", d.getDate("realertAt"))),
-                        Updates.set("realertAt", Documents.date(next.apply(d.getString("priority")))),
+                        Updates.set("realertAt",
+                                Documents.date(next.apply(Priority.stored(d.getString("priority"))))),
                         new FindOneAndUpdateOptions().returnDocument(ReturnDocument.AFTER))))
                 .handle(readable(unreadable));
     }
 
     Mono<Long> overdue(Instant before) {
         return Mono.from(pages.countDocuments(and(in("state", ACTIVE), lte("nextDueAt", Documents.date(before)))));
-    }
-
-    private static List<Document> steps(List<Step> steps) {
-        return steps.stream().map(s -> new Document("waitSeconds", s.waitSeconds()).append("targets",
-                s.targets().stream().map(t -> new Document("type", t.type()).append("id", t.id())).toList()))
-                .toList();
-    }
-
-    private static List<Step> steps(java.util.Collection<Document> docs) {
-        return docs.stream().map(d -> new Step(d.getList("targets", Document.class).stream()
-                .map(t -> new Target(t.getString("type"), t.getString("id"))).toList(),
-                d.getInteger("waitSeconds", 0))).toList();
-    }
-
-    private static Page toPage(Document d) {
-        Document to = d.get("to", Document.class);
-        List<Map<String, Object>> timeline = d.getList("timeline", Document.class, List.of()).stream()
-                .map(x -> (Map<String, Object>) new java.util.LinkedHashMap<String, Object>(x)).toList();
-        return new Page(d.getString("_id"), d.getString("orgId"), d.getString("senderId"), d.getString("priority"),
-                new Target(to.getString("type"), to.getString("id")), steps(d.getList("steps", Document.class)),
-                d.getInteger("repeat", 0), d.getInteger("round", 0), d.getInteger("step", 0), d.getString("state"),
-                Documents.instant(d.getDate("nextDueAt")), Documents.instant(d.getDate("realertAt")),
-                d.getString("acknowledgedBy"), Documents.instant(d.getDate("acknowledgedAt")), timeline,
-                Documents.instant(d.getDate("createdAt")));
     }
 }

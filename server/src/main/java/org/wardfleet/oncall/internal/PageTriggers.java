@@ -4,6 +4,8 @@ import java.util.List;
 import java.util.Map;
 
 import org.springframework.stereotype.Component;
+import org.wardfleet.messaging.Priority;
+import org.wardfleet.messaging.Recipient;
 import org.wardfleet.oncall.Pages;
 
 import reactor.core.publisher.Mono;
@@ -23,10 +25,10 @@ class PageTriggers implements Pages {
     }
 
     @Override
-    public Mono<String> page(String orgId, String senderId, String targetType, String targetId, String text,
-            String priority, List<String> choices, String idempotencyKey) {
-        return intents.trigger(orgId, senderId == null ? "system" : senderId, new PageStore.Target(targetType,
-                targetId), text, priority, null, choices, idempotencyKey).map(PageStore.Page::id);
+    public Mono<String> page(String orgId, String senderId, Recipient to, String text, Priority priority,
+            List<String> choices, String idempotencyKey) {
+        return intents.trigger(orgId, senderId == null ? "system" : senderId, to, text, priority, null, choices,
+                idempotencyKey).map(PageStore.Page::id);
     }
 
     @Override

@@ -15,7 +15,9 @@ import org.wardfleet.audit.AuditEvent.Actor;
 import org.wardfleet.audit.AuditEvent.Outcome;
 import org.wardfleet.audit.AuditLog;
 import org.wardfleet.messaging.PageReceipts;
+import org.wardfleet.messaging.PageState;
 import org.wardfleet.messaging.Priority;
+import org.wardfleet.messaging.PriorityWord;
 import org.wardfleet.oncall.PageHistory;
 import org.wardfleet.oncall.PageTarget;
 import org.wardfleet.platform.security.Caller;
@@ -55,10 +57,11 @@ class PagesController {
     }
 
     record NewPage(@NotNull @Valid PageTarget to, @NotNull @Size(min = 1, max = 4096) String text,
-            @NotNull String priority, @Size(max = 64) String escalationPolicyId) {
+            @NotNull @PriorityWord String priority, @Size(max = 64) String escalationPolicyId) {
     }
 
-    record PageCreated(String id, String state) {
+    /** {@code state}: the page's {@link PageState}, as its word. */
+    record PageCreated(String id, PageState state) {
     }
 
     @Operation(summary = "Page a person, an on-call role or a group: it escalates until acknowledged")
@@ -76,7 +79,7 @@ class PagesController {
                     "Send an Idempotency-Key (1-128 characters) so a retried request never pages twice"));
         }
         return intents.trigger(caller.orgId(), caller.userId(), Targets.of(body.to(), "to"), body.text(),
-                        priority.name(), body.escalationPolicyId(), List.of(), idempotencyKey)
+                        priority, body.escalationPolicyId(), List.of(), idempotencyKey)
                 // never an empty 2xx: a page either exists or its refusal says why (a bug otherwise: 500, logged)
                 .switchIfEmpty(Mono.error(() -> new IllegalStateException("Page trigger completed without a page")))
                 .map(p -> ResponseEntity.created(URI.create("/api/v1/pages/" + p.id()))

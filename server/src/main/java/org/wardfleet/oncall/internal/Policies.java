@@ -11,6 +11,7 @@ import org.wardfleet.audit.AuditEvent;
 import org.wardfleet.audit.AuditEvent.Actor;
 import org.wardfleet.audit.AuditEvent.Outcome;
 import org.wardfleet.audit.AuditLog;
+import org.wardfleet.messaging.Recipient;
 import org.wardfleet.oncall.EscalationPolicies;
 import org.wardfleet.oncall.OnCallProblems;
 import org.wardfleet.platform.security.Caller;
@@ -103,7 +104,7 @@ class Policies implements EscalationPolicies {
         List<PageStore.Step> steps = new ArrayList<>();
         for (int i = 0; i < draft.steps().size(); i++) {
             StepDraft s = draft.steps().get(i);
-            List<PageStore.Target> targets = new ArrayList<>();
+            List<Recipient> targets = new ArrayList<>();
             for (int j = 0; j < s.targets().size(); j++) {
                 targets.add(Targets.of(s.targets().get(j), "steps[" + i + "].targets[" + j + "]"));
             }
@@ -133,7 +134,7 @@ class Policies implements EscalationPolicies {
 
     private Mono<List<PolicyView>> views(String orgId, List<PageStore.Policy> policies) {
         List<String> people = policies.stream().flatMap(p -> p.steps().stream()).flatMap(s -> s.targets().stream())
-                .filter(t -> "user".equals(t.type())).map(PageStore.Target::id).toList();
+                .filter(t -> t instanceof Recipient.User).map(Recipient::id).toList();
         return Mono.zip(usedBy(orgId), names.of(orgId, people), roles.roles(orgId)
                         .collectMap(OnCallStore.Role::id, OnCallStore.Role::name))
                 .map(t -> policies.stream().map(p -> new PolicyView(p.id(), p.name(), p.repeat(),
@@ -142,11 +143,13 @@ class Policies implements EscalationPolicies {
                                 .toList(), t.getT1().getOrDefault(p.id(), List.of()))).toList());
     }
 
-    private static TargetView target(PageStore.Target t, Map<String, String> people, Map<String, String> roleNames) {
-        return switch (t.type()) {
-            case "user" -> new TargetView(t.id(), null, null, people.get(t.id()));
-            case "role" -> new TargetView(null, t.id(), null, roleNames.get(t.id()));
-            default -> new TargetView(null, null, t.id(), t.id());
-        };
+    private static TargetView target(Recipient t, Map<String, String> people, Map<String, String> roleNames) {
+        if (t instanceof Recipient.User) {
+            return new TargetView(t.id(), null, null, people.get(t.id()));
+        }
+        if (t instanceof Recipient.OnCallRole) {
+            return new TargetView(null, t.id(), null, roleNames.get(t.id()));
+        }
+        return new TargetView(null, null, t.id(), t.id());
     }
 }

@@ -6,6 +6,7 @@ import java.util.List;
 import org.springframework.stereotype.Component;
 import org.wardfleet.identity.UserDirectory;
 import org.wardfleet.messaging.NamedGroups;
+import org.wardfleet.messaging.Recipient;
 
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -58,17 +59,16 @@ class References {
                 .then();
     }
 
-    private Mono<Void> target(String orgId, PageStore.Target t, String path) {
-        switch (t.type()) {
-            case "user":
-                return activeUsers(orgId, List.of(t.id()), path + ".userId");
-            case "role":
-                return roles.role(orgId, t.id()).switchIfEmpty(Mono.error(() -> InputBounds.invalid(
-                        path + ".roleId", "no on-call role " + t.id() + " in your organisation"))).then();
-            default:
-                return paging.groupMembers(orgId, t.id()).filter(members -> !members.isEmpty())
-                        .switchIfEmpty(Mono.error(() -> InputBounds.invalid(path + ".groupId",
-                                "no group " + t.id() + " with members in your organisation"))).then();
+    private Mono<Void> target(String orgId, Recipient t, String path) {
+        if (t instanceof Recipient.User) {
+            return activeUsers(orgId, List.of(t.id()), path + ".userId");
         }
+        if (t instanceof Recipient.OnCallRole) {
+            return roles.role(orgId, t.id()).switchIfEmpty(Mono.error(() -> InputBounds.invalid(
+                    path + ".roleId", "no on-call role " + t.id() + " in your organisation"))).then();
+        }
+        return paging.groupMembers(orgId, t.id()).filter(members -> !members.isEmpty())
+                .switchIfEmpty(Mono.error(() -> InputBounds.invalid(path + ".groupId",
+                        "no group " + t.id() + " with members in your organisation"))).then();
     }
 }

@@ -8,7 +8,9 @@ import java.util.Map;
 
 import org.springframework.stereotype.Component;
 import org.wardfleet.messaging.PageReceipts;
+import org.wardfleet.messaging.Priority;
 import org.wardfleet.messaging.ReceiptState;
+import org.wardfleet.messaging.Recipient;
 import org.wardfleet.oncall.PageHistory;
 import org.wardfleet.platform.security.Caller;
 import org.wardfleet.platform.security.Role;
@@ -43,8 +45,11 @@ class StoredPageHistory implements PageHistory {
     public Mono<PageList> list(Caller caller, Filter filter, int page, int size) {
         PageRequest request = PageRequest.of(page, size);
         boolean everything = caller.has(Role.ADMIN) || caller.has(Role.SECURITY);
-        PageStore.PageFilter stored = new PageStore.PageFilter(PageRequest.oneOf("state", filter.state(), STATES),
-                PageRequest.oneOf("priority", filter.priority(), PRIORITIES), blankToNull(filter.senderId()),
+        // the query's words checked against the lists (a 400 naming the parameter), then types
+        PageStore.PageFilter stored = new PageStore.PageFilter(
+                PageDocuments.state(PageRequest.oneOf("state", filter.state(), STATES)),
+                Priority.stored(PageRequest.oneOf("priority", filter.priority(), PRIORITIES)),
+                blankToNull(filter.senderId()),
                 blankToNull(filter.roleId()), everything ? null : caller.userId());
         return store.pages(caller.orgId(), stored, request).collectList()
                 .flatMap(listed -> summaries(caller.orgId(), listed))
@@ -58,16 +63,16 @@ class StoredPageHistory implements PageHistory {
         for (PageStore.Listed p : listed) {
             people.add(p.senderId());
             people.add(p.acknowledgedBy());
-            if ("user".equals(p.to().type())) {
+            if (p.to() instanceof Recipient.User) {
                 people.add(p.to().id());
             }
-            anyRole |= "role".equals(p.to().type());
+            anyRole |= p.to() instanceof Recipient.OnCallRole;
         }
         Mono<Map<String, String>> roleNames = anyRole
                 ? roles.roles(orgId).collectMap(OnCallStore.Role::id, OnCallStore.Role::name) : Mono.just(Map.of());
         return Mono.zip(names.of(orgId, people), roleNames).map(t -> listed.stream().map(p -> new PageSummary(p.id(),
-                p.state(), p.priority(), p.step(), p.round(), p.senderId(), t.getT1().get(p.senderId()),
-                new To(p.to().type(), p.to().id(), "user".equals(p.to().type()) ? t.getT1().get(p.to().id())
+                p.state().name(), p.priority().name(), p.step(), p.round(), p.senderId(), t.getT1().get(p.senderId()),
+                new To(p.to().type(), p.to().id(), p.to() instanceof Recipient.User ? t.getT1().get(p.to().id())
                         : t.getT2().get(p.to().id())),
                 p.acknowledgedBy(), p.acknowledgedBy() == null ? null : t.getT1().get(p.acknowledgedBy()),
                 p.acknowledgedAt(), p.createdAt())).toList());
@@ -89,8 +94,8 @@ class StoredPageHistory implements PageHistory {
         people.add(page.senderId());
         people.add(page.acknowledgedBy());
         page.timeline().forEach(event -> people.addAll(PeopleNames.mentioned(event)));
-        return names.of(page.orgId(), people).map(named -> new PageView(page.id(), page.state(), page.step(),
-                page.round(), page.priority(), page.acknowledgedBy(), receipts.entrySet().stream()
+        return names.of(page.orgId(), people).map(named -> new PageView(page.id(), page.state().name(), page.step(),
+                page.round(), page.priority().name(), page.acknowledgedBy(), receipts.entrySet().stream()
                         .map(e -> new RecipientView(e.getKey(), e.getValue().get(0), e.getValue().get(1),
                                 named.get(e.getKey())))
                         .toList(),
@@ -103,11 +108,11 @@ class StoredPageHistory implements PageHistory {
      * — its instance stopped between the two writes — on a ROUTINE page, which no tick looks at) is recorded now.
      */
     private Mono<PageStore.Page> followReceipts(PageStore.Page page, Map<String, List<String>> receipts) {
-        if (!PageStore.ACTIVE.contains(page.state())) {
+        if (!page.state().active()) {
             return Mono.just(page);
         }
         return receipts.entrySet().stream()
-                .filter(e -> ReceiptState.ACKNOWLEDGED.name().equals(e.getValue().get(0))).findFirst()
+                .filter(e -> ReceiptState.stored(e.getValue().get(0)) == ReceiptState.ACKNOWLEDGED).findFirst()
                 .map(e -> store.acknowledged(page.orgId(), page.id(), e.getKey(), e.getValue().get(1) == null
                                 ? clock.instant() : Instant.parse(e.getValue().get(1)))
                         .then(store.page(page.orgId(), page.id())))

@@ -8,14 +8,14 @@ import org.wardfleet.oncall.PageTarget;
 import org.wardfleet.platform.web.ProblemException;
 import org.wardfleet.platform.web.ProblemType;
 
-/** A {@link PageTarget} as stored: exactly one of a user, an on-call role, a messaging group. */
+/** A {@link PageTarget} (JSON: three optional ids) as the {@link Recipient} it names: exactly one of them. */
 final class Targets {
 
     private Targets() {
     }
 
     /** @param path where the target sits in the request ({@code to}, {@code steps[0].targets[1]}), for the refusal */
-    static PageStore.Target of(PageTarget t, String path) {
+    static Recipient of(PageTarget t, String path) {
         String userId = t.userId();
         String roleId = t.roleId();
         String groupId = t.groupId();
@@ -26,7 +26,7 @@ final class Targets {
             throw refused.with("errors", List.of(Map.of("path", path, "message",
                     "names exactly one of userId, roleId, groupId")));
         }
-        return PageStore.Target.of(userId != null ? new Recipient.User(userId)
-                : roleId != null ? new Recipient.OnCallRole(roleId) : new Recipient.Group(groupId));
+        return userId != null ? new Recipient.User(userId)
+                : roleId != null ? new Recipient.OnCallRole(roleId) : new Recipient.Group(groupId);
     }
 }

@@ -7,6 +7,7 @@ import java.util.Map;
 
 import org.bson.Document;
 import org.springframework.stereotype.Component;
+import org.wardfleet.messaging.Priority;
 
 import com.mongodb.client.model.ReplaceOptions;
 import com.mongodb.reactivestreams.client.MongoCollection;
@@ -18,7 +19,7 @@ import reactor.core.publisher.Mono;
 @Component
 class ContactRules {
 
-    static final Map<String, Integer> DEFAULT_AFTER = Map.of("STAT", 60, "URGENT", 180);
+    static final Map<Priority, Integer> DEFAULT_AFTER = Map.of(Priority.STAT, 60, Priority.URGENT, 180);
 
     private final MongoCollection<Document> rules;
 
@@ -26,10 +27,11 @@ class ContactRules {
         this.rules = db.getCollection("contact_rules");
     }
 
+    /** {@code fallbackAfterSeconds}: by priority word, as the API and storage have it. */
     record Rule(String userId, String orgId, String pager, Map<String, Integer> fallbackAfterSeconds) {
 
-        int after(String priority) {
-            Integer seconds = fallbackAfterSeconds.get(priority);
+        int after(Priority priority) {
+            Integer seconds = fallbackAfterSeconds.get(priority.name());
             return seconds != null ? seconds : DEFAULT_AFTER.getOrDefault(priority, 180);
         }
     }

@@ -98,7 +98,7 @@ class PagerFallback implements Job {
         if (rule == null || !rule.orgId().equals(u.orgId()) || rule.pager() == null) {
             return false;
         }
-        int after = rule.after(u.priority().name());
+        int after = rule.after(u.priority());
         return after == 0 || u.undelivered() && !u.sentAt().plusSeconds(after).isAfter(now);
     }
 
@@ -159,7 +159,7 @@ class PagerFallback implements Job {
 
     private Mono<Integer> send(PageReceipts.OpenRecipient u, ContactRules.Rule rule, Instant now) {
         String reference = u.messageId().substring(0, 8);
-        return gateway.send(rule.pager(), WctpGatewayClient.pagerText(u.priority().name(), reference), u.messageId(),
+        return gateway.send(rule.pager(), WctpGatewayClient.pagerText(u.priority(), reference), u.messageId(),
                         u.priority() == Priority.STAT, failed -> pages.note(u.orgId(), u.messageId(),
                                 event("PAGER_RETRY", u, rule, failed.code(), "attempt", failed.attempts())))
                 .flatMap(outcome -> {

@@ -19,6 +19,8 @@ import org.wardfleet.audit.AuditEvent.Actor;
 import org.wardfleet.audit.AuditEvent.Outcome;
 import org.wardfleet.audit.AuditLog;
 import org.wardfleet.identity.UserDirectory;
+import org.wardfleet.messaging.Priority;
+import org.wardfleet.messaging.Recipient;
 import org.wardfleet.oncall.Pages;
 import org.wardfleet.platform.web.ProblemException;
 import org.wardfleet.platform.web.ProblemType;
@@ -133,7 +135,7 @@ class WctpController {
      * A submission as both {@code wctp-SubmitRequest} and {@code wctp-SubmitClientMessage} carry it (their header
      * elements differ only in name); {@code sendResponsesToID} is read from the message control or the originator.
      */
-    record Inbound(String senderId, String securityCode, String recipientId, String messageId, String priority,
+    record Inbound(String senderId, String securityCode, String recipientId, String messageId, Priority priority,
             boolean notifyDelivered, boolean notifyRead, String sendResponsesTo, String text, List<String> choices) {
 
         static Inbound of(Element operation, boolean client) throws WctpXml.Refused {
@@ -234,8 +236,8 @@ class WctpController {
                 return toPager(sender, in, key);
             }
             return target(sender.orgId(), in.recipientId())
-                    .flatMap(t -> pages.page(sender.orgId(), null, t[0], t[1], in.text(), in.priority(),
-                                    in.choices(), key)
+                    .flatMap(to -> pages.page(sender.orgId(), null, to, in.text(), in.priority(), in.choices(),
+                                    key)
                             .switchIfEmpty(Mono.error(() -> new IllegalStateException("No page id")))
                             // a refusal (4xx: no route, nobody on call) is final for the sender; anything else —
                             // storage or audit unavailable, an unexpected failure — is temporary (6xx), so the
@@ -262,7 +264,7 @@ class WctpController {
         String reference = java.util.UUID.nameUUIDFromBytes(key.getBytes(java.nio.charset.StandardCharsets.UTF_8))
                 .toString();
         String text = gateway.policyText(in.priority(), reference.substring(0, 8), in.text());
-        return gateway.send(in.recipientId(), text, reference, "STAT".equals(in.priority()))
+        return gateway.send(in.recipientId(), text, reference, in.priority() == Priority.STAT)
                 .flatMap(outcome -> audit.record(AuditEvent.of(sender.orgId(),
                                 Actor.anonymous("wctp:" + sender.senderId()), "wctp.pager", reference,
                                 outcome.accepted() ? Outcome.SUCCESS : Outcome.FAILURE)
@@ -288,29 +290,29 @@ class WctpController {
                         .map(events -> WctpXml.clientQueryResponse(trackingNumber, events)));
     }
 
-    private Mono<String[]> target(String orgId, String recipientId) {
+    private Mono<Recipient> target(String orgId, String recipientId) {
         if (recipientId.startsWith("role:")) {
             return pages.roleIdByName(orgId, recipientId.substring(5))
-                    .map(id -> new String[] {"role", id})
+                    .<Recipient>map(Recipient.OnCallRole::new)
                     .switchIfEmpty(Mono.error(() -> new WctpXml.Refused(403, "Unknown role")));
         }
         if (recipientId.startsWith("user:")) {
             return users.findByEmail(orgId, recipientId.substring(5)).filter(u -> !u.disabled())
-                    .map(u -> new String[] {"user", u.id()})
+                    .<Recipient>map(u -> new Recipient.User(u.id()))
                     .switchIfEmpty(Mono.error(() -> new WctpXml.Refused(403, "Unknown user")));
         }
         return Mono.error(new WctpXml.Refused(403, "Unsupported recipient"));
     }
 
     /** deliveryPriority HIGH → STAT, NORMAL (or absent) → URGENT, LOW → ROUTINE. */
-    static String priority(String delivery) {
+    static Priority priority(String delivery) {
         switch (delivery.trim().toUpperCase(java.util.Locale.ROOT)) {
             case "HIGH":
-                return "STAT";
+                return Priority.STAT;
             case "LOW":
-                return "ROUTINE";
+                return Priority.ROUTINE;
             default:
-                return "URGENT";
+                return Priority.URGENT;
         }
     }
 

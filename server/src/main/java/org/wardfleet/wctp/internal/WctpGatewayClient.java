@@ -8,6 +8,7 @@ import org.springframework.http.MediaType;
 import org.springframework.stereotype.Component;
 import org.springframework.web.reactive.function.client.WebClient;
 import org.w3c.dom.Element;
+import org.wardfleet.messaging.Priority;
 
 import reactor.core.publisher.Mono;
 import reactor.util.retry.Retry;
@@ -68,7 +69,7 @@ class WctpGatewayClient {
     }
 
     /** The only text a pager gets (the hospital's pager policy default). */
-    static String pagerText(String priority, String reference) {
+    static String pagerText(Priority priority, String reference) {
         return priority + " - open Wardfleet - ref " + reference;
     }
 
@@ -77,7 +78,7 @@ class WctpGatewayClient {
      * (default: priority, "open Wardfleet", a short reference — never the message) or {@code message} (the message
      * itself, cut to {@code wardfleet.wctp.pager-max-chars}) for hospitals whose pagers are approved for it.
      */
-    String policyText(String priority, String reference, String message) {
+    String policyText(Priority priority, String reference, String message) {
         if ("message".equals(pagerText) && message != null) {
             String text = priority + ": " + message;
             return text.length() <= pagerMaxChars ? text : text.substring(0, pagerMaxChars);

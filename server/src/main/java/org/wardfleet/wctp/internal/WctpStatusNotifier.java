@@ -103,22 +103,11 @@ class WctpStatusNotifier implements Job {
 
     /** The answer for a kind once a recipient reached it (the choice for REPLY, the kind otherwise), else null. */
     static String reached(String kind, List<PageReceipts.Receipt> receipts) {
+        // DELIVERED and READ are receipt states; the other kind (REPLY) is an answer
+        ReceiptState state = ReceiptState.parse(kind);
         for (PageReceipts.Receipt r : receipts) {
-            switch (kind) {
-                case "DELIVERED":
-                    if (r.state().reached(ReceiptState.DELIVERED)) {
-                        return kind;
-                    }
-                    break;
-                case "READ":
-                    if (r.state().reached(ReceiptState.READ)) {
-                        return kind;
-                    }
-                    break;
-                default:
-                    if (r.choice() != null) {
-                        return r.choice();
-                    }
+            if (state != null ? r.state().reached(state) : r.choice() != null) {
+                return state != null ? kind : r.choice();
             }
         }
         return null;

@@ -10,6 +10,7 @@ import java.util.List;
 
 import org.bson.Document;
 import org.springframework.stereotype.Component;
+import org.wardfleet.messaging.ReceiptState;
 import org.wardfleet.platform.mongo.Documents;
 
 import com.mongodb.client.model.Sorts;
@@ -68,10 +69,10 @@ class WctpSubmissions implements org.wardfleet.platform.mongo.IndexedCollection 
         List<String> wanted() {
             List<String> kinds = new java.util.ArrayList<>();
             if (notifyDelivered) {
-                kinds.add("DELIVERED");
+                kinds.add(ReceiptState.DELIVERED.name());
             }
             if (notifyRead) {
-                kinds.add("READ");
+                kinds.add(ReceiptState.READ.name());
             }
             if (!choices.isEmpty()) {
                 kinds.add("REPLY");

@@ -90,6 +90,21 @@ class OnCallInputTests {
     }
 
     @Test
+    void aWrongPriorityIsListedWithTheRequestsOtherInvalidFieldsInOneRefusal() {
+        TestApi.User admin = api.newOrganisation();
+        TestApi.User nurse = api.createUser(admin.token(), "CLINICIAN");
+        allRefused(http.post().uri("/api/v1/pages").headers(h -> h.setBearerAuth(admin.token()))
+                .header("Idempotency-Key", UUID.randomUUID().toString())
+                .bodyValue(Map.of("to", Map.of("userId", nurse.id()), "priority", "HIGH")), "priority", "text");
+        allRefused(http.post().uri("/api/v1/broadcasts").headers(h -> h.setBearerAuth(admin.token()))
+                .header("Idempotency-Key", UUID.randomUUID().toString())
+                .bodyValue(Map.of("audience", Map.of("all", true), "priority", "HIGH")), "priority", "text");
+        allRefused(http.post().uri("/api/v1/conversations/any/messages").headers(h -> h.setBearerAuth(admin.token()))
+                .header("Idempotency-Key", UUID.randomUUID().toString())
+                .bodyValue(Map.of("priority", "HIGH")), "priority", "text");
+    }
+
+    @Test
     void aPageAlongARouteThatLeadsNowhereIsRefusedNeverAnEmpty200() {
         TestApi.User admin = api.newOrganisation();
         String role = roleWithoutItsPolicy(admin, "rapid-" + UUID.randomUUID());
@@ -224,6 +239,20 @@ class OnCallInputTests {
                 .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
                 .expectBody().jsonPath("$.type").isEqualTo("urn:wardfleet:problem:validation-failed")
                 .jsonPath("$.errors[0].path").isEqualTo(path);
+    }
+
+    /** One validation-failed problem naming every one of {@code paths}, the priority's with the words it may be. */
+    private static void allRefused(WebTestClient.RequestHeadersSpec<?> request, String... paths) {
+        Map<?, ?> problem = request.exchange().expectStatus().isBadRequest()
+                .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .expectBody(Map.class).returnResult().getResponseBody();
+        assertThat(problem.get("type")).isEqualTo("urn:wardfleet:problem:validation-failed");
+        List<?> errors = (List<?>) problem.get("errors");
+        List<String> named = errors.stream().map(e -> String.valueOf(((Map<?, ?>) e).get("path"))).toList();
+        List<String> why = errors.stream().filter(e -> "priority".equals(((Map<?, ?>) e).get("path")))
+                .map(e -> String.valueOf(((Map<?, ?>) e).get("message"))).toList();
+        assertThat(named).containsExactlyInAnyOrder(paths);
+        assertThat(why).containsExactly("must be one of [ROUTINE, URGENT, STAT]");
     }
 
     private double failures(String job) {

@@ -18,6 +18,7 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 import org.wardfleet.audit.AuditLog;
 import org.wardfleet.messaging.Paging;
 import org.wardfleet.messaging.Priority;
+import org.wardfleet.messaging.Recipient;
 import org.wardfleet.oncall.internal.PageIntentStore.Intent;
 import org.wardfleet.oncall.internal.PageIntentStore.Kind;
 import org.wardfleet.support.TestApi;
@@ -67,7 +68,7 @@ class PageRecoveryTests {
         interruptFanOut(id, w.phone());
         assertThat(pages.page(w.orgId(), id).blockOptional()).isEmpty();
         assertThat(inbox(w.phone())).isEmpty();
-        died(Kind.PAGE, w, key, new PageStore.Target("user", w.nurse().id()));
+        died(Kind.PAGE, w, key, new Recipient.User(w.nurse().id()));
 
         // two instances recover at once: one of them finishes it
         PageIntents other = new PageIntents(intentStore, escalation, pages, broadcasts, paging, audit, clock,
@@ -100,7 +101,7 @@ class PageRecoveryTests {
     void aPageWhoseServerDiedBeforeTheMessageIsGivenUpAuditedAndARetryPages() {
         Ward w = ward();
         String key = UUID.randomUUID().toString();
-        died(Kind.PAGE, w, key, new PageStore.Target("user", w.nurse().id()));
+        died(Kind.PAGE, w, key, new Recipient.User(w.nurse().id()));
 
         intents.recoverDue(clock.instant()).block();
 
@@ -126,8 +127,8 @@ class PageRecoveryTests {
                 Priority.STAT, key).block();
         // its lease not run out yet: recovery leaves it alone, the retry does the work
         Instant now = clock.instant();
-        intentStore.begin(Intent.of(Kind.PAGE, w.orgId(), w.doctor().id(), key, new PageStore.Target("user",
-                w.nurse().id()), "STAT", null, now), "crashed-just-now", now.plusSeconds(30)).block();
+        intentStore.begin(Intent.of(Kind.PAGE, w.orgId(), w.doctor().id(), key, new Recipient.User(
+                w.nurse().id()), Priority.STAT, null, now), "crashed-just-now", now.plusSeconds(30)).block();
 
         assertThat(post(w, key)).isEqualTo(id);
         assertThat(view(w.doctor(), id).get("state")).isEqualTo("TRIGGERED");
@@ -142,7 +143,7 @@ class PageRecoveryTests {
         String id = paging.broadcast(w.orgId(), w.doctor().id(), List.of(w.nurse().id(), w.admin().id()),
                 "Major incident: report to ED", Priority.STAT, List.of("available", "not available"), false, key)
                 .block();
-        died(Kind.BROADCAST, w, key, new PageStore.Target("all", null));
+        died(Kind.BROADCAST, w, key, new Recipient.Everyone());
 
         intents.recoverDue(clock.instant()).block();
         // and it is in the broadcast list, which it had not reached either
@@ -169,9 +170,9 @@ class PageRecoveryTests {
     }
 
     /** The intent a request killed mid-way leaves: written by another (dead) instance, its lease run out. */
-    private void died(Kind kind, Ward w, String key, PageStore.Target to) {
+    private void died(Kind kind, Ward w, String key, Recipient to) {
         Instant before = clock.instant().minus(Duration.ofMinutes(1));
-        intentStore.begin(Intent.of(kind, w.orgId(), w.doctor().id(), key, to, "STAT", null, before), "dead",
+        intentStore.begin(Intent.of(kind, w.orgId(), w.doctor().id(), key, to, Priority.STAT, null, before), "dead",
                 before.plusSeconds(30)).block();
     }
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Duration;
 
 import org.junit.jupiter.api.Test;
+import org.wardfleet.messaging.Priority;
 import org.wardfleet.sdk.tools.WctpLoopbackGateway;
 
 /** The outbound WCTP client against a loopback gateway: temporary failures retried, refusals final, no PHI sent. */
@@ -15,7 +16,7 @@ class WctpGatewayClientTests {
         try (WctpLoopbackGateway gateway = new WctpLoopbackGateway()) {
             WctpGatewayClient client = new WctpGatewayClient(gateway.url(), "wardfleet", "gateway-code-12345",
                     4, Duration.ofMillis(20), "reference", 160);
-            String text = WctpGatewayClient.pagerText("STAT", "7F3K");
+            String text = WctpGatewayClient.pagerText(Priority.STAT, "7F3K");
             assertThat(text).isEqualTo("STAT - open Wardfleet - ref 7F3K");
 
             WctpGatewayClient.Outcome ok = client.send("1234", text, "m-1", true).block();
@@ -56,10 +57,10 @@ class WctpGatewayClientTests {
     @Test
     void pagerTextFollowsTheHospitalsPagerPolicy() {
         WctpGatewayClient strict = new WctpGatewayClient("", "w", "c", 1, Duration.ofMillis(1), "reference", 160);
-        assertThat(strict.policyText("STAT", "ab12cd34", "Mr Jones bed 2")).isEqualTo(
+        assertThat(strict.policyText(Priority.STAT, "ab12cd34", "Mr Jones bed 2")).isEqualTo(
                 "STAT - open Wardfleet - ref ab12cd34");
         WctpGatewayClient open = new WctpGatewayClient("", "w", "c", 1, Duration.ofMillis(1), "message", 20);
-        assertThat(open.policyText("URGENT", "ab12cd34", "Lab result ready for review")).isEqualTo(
+        assertThat(open.policyText(Priority.URGENT, "ab12cd34", "Lab result ready for review")).isEqualTo(
                 "URGENT: Lab result r").hasSize(20);
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> new WctpGatewayClient("", "w", "c", 1,
                 Duration.ofMillis(1), "everything", 20)).hasMessageContaining("pager-text");
