@@ -240,6 +240,8 @@ final class Cluster implements AutoCloseable {
                 "--wardfleet.tls.certificate=" + certificate, "--wardfleet.tls.private-key=" + key,
                 "--wardfleet.data-key=" + secrets, "--wardfleet.pki.ca-passphrase=" + secrets,
                 "--wardfleet.messaging.master-key=" + secrets,
+                // a stable name, as docs/deployment.md asks: a restarted instance resumes its change streams
+                "--wardfleet.signals.instance=wardfleet-" + node.name,
                 // leave the balancer first (it checks every 500 ms, two failures), then hand streams over
                 "--wardfleet.shutdown.drain-delay=5s", "--wardfleet.shutdown.stream-handover=3s"));
         args.addAll(List.of(extraArgs));
