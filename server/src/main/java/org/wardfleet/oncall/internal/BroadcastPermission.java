@@ -3,7 +3,7 @@ package org.wardfleet.oncall.internal;
 import static com.mongodb.client.model.Filters.and;
 import static com.mongodb.client.model.Filters.eq;
 
-import java.time.Instant;
+import java.time.Clock;
 import java.util.List;
 
 import org.bson.Document;
@@ -16,6 +16,7 @@ import org.wardfleet.audit.AuditLog;
 import org.wardfleet.oncall.Broadcasts;
 import org.wardfleet.platform.mongo.Documents;
 import org.wardfleet.platform.security.Caller;
+import org.wardfleet.platform.security.Role;
 import org.wardfleet.platform.web.ProblemType;
 
 import com.mongodb.client.model.ReplaceOptions;
@@ -29,10 +30,11 @@ import reactor.core.publisher.Mono;
  * hospital. Now a broadcast — real or drill, the same rule — to everyone, to whoever is on call for a role or to a
  * group needs {@code INCIDENT_LEAD}, a role an {@code ADMIN} grants (an {@code ADMIN} may broadcast too: they can grant
  * it to themselves, audited). Other clinicians may broadcast to a group they are a member of, where their
- * organisation allows it ({@code broadcast_settings}, off until an {@code ADMIN} turns it on). Refusals are audited.
+ * organisation allows it ({@code broadcast_settings}, off until an {@code ADMIN} turns it on). Refusals are audited
+ * here, where they are decided; a change of the rules by {@link AuditedBroadcastSettings}.
  */
 @Component
-class BroadcastPermission {
+class BroadcastPermission implements BroadcastSettings {
 
     static final ProblemType BROADCAST_FORBIDDEN = new ProblemType("broadcast-forbidden", HttpStatus.FORBIDDEN,
             "Broadcast not permitted");
@@ -45,10 +47,12 @@ class BroadcastPermission {
 
     private final MongoCollection<Document> settings;
     private final AuditLog audit;
+    private final Clock clock;
 
-    BroadcastPermission(MongoDatabase db, AuditLog audit) {
+    BroadcastPermission(MongoDatabase db, AuditLog audit, Clock clock) {
         this.settings = db.getCollection("broadcast_settings");
         this.audit = audit;
+        this.clock = clock;
     }
 
     /** Completes when {@code caller} may send this broadcast; {@code people} is the audience it resolved to. */
@@ -67,16 +71,19 @@ class BroadcastPermission {
                 .then();
     }
 
-    Mono<Settings> settings(String orgId) {
+    @Override
+    public Mono<Settings> settings(String orgId) {
         return Mono.from(settings.find(and(eq("_id", orgId), eq("orgId", orgId))).first())
                 .map(d -> new Settings(d.getBoolean("membersMayBroadcastToOwnGroups", false)))
                 .defaultIfEmpty(Settings.DEFAULTS);
     }
 
-    Mono<Settings> update(String orgId, Settings changed, String by, Instant at) {
+    @Override
+    public Mono<Settings> change(Caller caller, Settings changed) {
+        String orgId = caller.requireAny(Role.ADMIN).orgId();
         Document doc = new Document("_id", orgId).append("orgId", orgId)
                 .append("membersMayBroadcastToOwnGroups", changed.membersMayBroadcastToOwnGroups())
-                .append("updatedBy", by).append("updatedAt", Documents.date(at));
+                .append("updatedBy", caller.userId()).append("updatedAt", Documents.date(clock.instant()));
         return Mono.from(settings.replaceOne(and(eq("_id", orgId), eq("orgId", orgId)), doc,
                 new ReplaceOptions().upsert(true))).thenReturn(changed);
     }

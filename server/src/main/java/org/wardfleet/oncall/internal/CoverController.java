@@ -15,7 +15,6 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.wardfleet.platform.security.Caller;
-import org.wardfleet.platform.web.ProblemType;
 import org.wardfleet.platform.web.Problems;
 
 import io.swagger.v3.oas.annotations.Operation;
@@ -33,18 +32,15 @@ import reactor.core.publisher.Mono;
 class CoverController {
 
     private final OnCallStore store;
-    private final References references;
+    private final Covers covers;
     private final PeopleNames names;
     private final Clock clock;
-    private final RoleSchedules schedules;
 
-    CoverController(OnCallStore store, References references, PeopleNames names, Clock clock,
-            RoleSchedules schedules) {
+    CoverController(OnCallStore store, Covers covers, PeopleNames names, Clock clock) {
         this.store = store;
-        this.references = references;
+        this.covers = covers;
         this.names = names;
         this.clock = clock;
-        this.schedules = schedules;
     }
 
     /** {@code from}/{@code to}: an instant, or a local date-time in the role's zone. */
@@ -108,16 +104,7 @@ class CoverController {
     @PutMapping("/api/v1/oncall/roles/{id}/covers/{coverId}")
     Mono<CoverView> change(Caller caller, @PathVariable String id, @PathVariable String coverId,
             @Valid @RequestBody CoverBody body) {
-        return role(caller, id)
-                .flatMap(role -> cover(caller, id, coverId).flatMap(before -> {
-                    CoverRules.allowed(caller, role, before.kind(), before.userId(), body.userId());
-                    InputBounds.Window window = CoverRules.window(body.from(), body.to(), role);
-                    return references.activeUsers(caller.orgId(), List.of(body.userId()), "userId")
-                            .then(store.replace(caller.orgId(), new OnCallStore.StoredCover(coverId, id,
-                                    before.kind(), body.userId(), window.from(), window.to())));
-                }))
-                .switchIfEmpty(Mono.error(() -> notFound(coverId)))
-                .flatMap(c -> schedules.audited(caller, c, "change").thenReturn(c))
+        return covers.change(caller, id, coverId, body.userId(), body.from(), body.to())
                 .flatMap(c -> named(caller, c));
     }
 
@@ -126,26 +113,22 @@ class CoverController {
     @Problems({"403 forbidden", "409 rota-unusable"})
     @DeleteMapping("/api/v1/oncall/roles/{id}/covers/{coverId}")
     Mono<ResponseEntity<Void>> delete(Caller caller, @PathVariable String id, @PathVariable String coverId) {
-        return schedules.deleteCover(caller, id, coverId).thenReturn(ResponseEntity.noContent().build());
+        return covers.delete(caller, id, coverId).thenReturn(ResponseEntity.noContent().build());
     }
 
     private Mono<ResponseEntity<OnCallController.Created>> add(Caller caller, String roleId, String kind,
             CoverBody body) {
-        return schedules.add(caller, roleId, kind, body.userId(), body.from(), body.to())
+        return covers.add(caller, roleId, kind, body.userId(), body.from(), body.to())
                 .map(c -> ResponseEntity.created(URI.create("/api/v1/oncall/roles/" + roleId + "/covers/" + c.id()))
                         .body(new OnCallController.Created(c.id())));
     }
 
     private Mono<OnCallStore.Role> role(Caller caller, String id) {
-        return schedules.role(caller.orgId(), id);
+        return CoverRules.role(store, caller.orgId(), id);
     }
 
     private Mono<OnCallStore.StoredCover> cover(Caller caller, String roleId, String coverId) {
-        return schedules.stored(caller, roleId, coverId);
-    }
-
-    private static RuntimeException notFound(String coverId) {
-        return ProblemType.NOT_FOUND.exception("No override or leave %s for this role", coverId);
+        return CoverRules.cover(store, caller.orgId(), roleId, coverId);
     }
 
     private Mono<CoverView> named(Caller caller, OnCallStore.StoredCover c) {

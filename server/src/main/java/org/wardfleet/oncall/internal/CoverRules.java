@@ -9,12 +9,26 @@ import org.wardfleet.platform.security.Caller;
 import org.wardfleet.platform.security.Role;
 import org.wardfleet.platform.web.ProblemType;
 
+import reactor.core.publisher.Mono;
+
 /** Who may write an override or leave, and the window it may cover: one set of rules for the API and the console. */
 final class CoverRules {
 
     static final Duration MAX_COVER = Duration.ofDays(92);
 
     private CoverRules() {
+    }
+
+    /** The organisation's on-call role, or 404. */
+    static Mono<OnCallStore.Role> role(OnCallStore store, String orgId, String id) {
+        return store.role(orgId, id)
+                .switchIfEmpty(Mono.error(() -> ProblemType.NOT_FOUND.exception("No on-call role %s", id)));
+    }
+
+    /** The role's override or leave, or 404. */
+    static Mono<OnCallStore.StoredCover> cover(OnCallStore store, String orgId, String roleId, String coverId) {
+        return store.cover(orgId, roleId, coverId).switchIfEmpty(Mono.error(() -> ProblemType.NOT_FOUND
+                .exception("No override or leave %s for this role", coverId)));
     }
 
     /** {@code ADMIN}, the role's owners, or — for leave — the person themself, before and after the change. */

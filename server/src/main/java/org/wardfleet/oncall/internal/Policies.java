@@ -7,10 +7,6 @@ import java.util.Map;
 import java.util.UUID;
 
 import org.springframework.stereotype.Component;
-import org.wardfleet.audit.AuditEvent;
-import org.wardfleet.audit.AuditEvent.Actor;
-import org.wardfleet.audit.AuditEvent.Outcome;
-import org.wardfleet.audit.AuditLog;
 import org.wardfleet.messaging.Recipient;
 import org.wardfleet.oncall.EscalationPolicies;
 import org.wardfleet.oncall.OnCallProblems;
@@ -22,9 +18,9 @@ import org.wardfleet.platform.web.ProblemType;
 import reactor.core.publisher.Mono;
 
 /**
- * {@link EscalationPolicies} for the API ({@link EscalationPolicyController}) and the console: one set of rules and
- * audit. A page copies its policy's steps when it is sent, so changing or deleting a policy never changes a page
- * already under way.
+ * {@link EscalationPolicies} for the API ({@link EscalationPolicyController}) and the console: one set of rules,
+ * audited by {@link AuditedEscalationPolicies}. A page copies its policy's steps when it is sent, so changing or
+ * deleting a policy never changes a page already under way.
  */
 @Component
 class Policies implements EscalationPolicies {
@@ -33,14 +29,12 @@ class Policies implements EscalationPolicies {
     private final OnCallStore roles;
     private final References references;
     private final PeopleNames names;
-    private final AuditLog audit;
 
-    Policies(PageStore store, OnCallStore roles, References references, PeopleNames names, AuditLog audit) {
+    Policies(PageStore store, OnCallStore roles, References references, PeopleNames names) {
         this.store = store;
         this.roles = roles;
         this.references = references;
         this.names = names;
-        this.audit = audit;
     }
 
     /** Cost: a read of the organisation's policies and on-call roles (tens, not thousands). */
@@ -65,8 +59,7 @@ class Policies implements EscalationPolicies {
                 .flatMap(steps -> references.targets(caller.orgId(), steps)
                         .then(store.insert(new PageStore.Policy(UUID.randomUUID().toString(), caller.orgId(),
                                 draft.name(), draft.repeat(), steps))))
-                .flatMap(p -> audit.record(AuditEvent.of(caller.orgId(), Actor.user(caller.userId()),
-                        "escalation.policy.create", p.id(), Outcome.SUCCESS)).thenReturn(p.id()));
+                .map(PageStore.Policy::id);
     }
 
     @Override
@@ -78,8 +71,6 @@ class Policies implements EscalationPolicies {
                                 .then(store.replace(new PageStore.Policy(id, caller.orgId(), draft.name(),
                                         draft.repeat(), steps)))))
                 .switchIfEmpty(Mono.error(() -> notFound(id)))
-                .flatMap(p -> audit.record(AuditEvent.of(caller.orgId(), Actor.user(caller.userId()),
-                        "escalation.policy.change", id, Outcome.SUCCESS)).thenReturn(p))
                 .flatMap(p -> views(caller.orgId(), List.of(p))).map(list -> list.get(0));
     }
 
@@ -96,8 +87,7 @@ class Policies implements EscalationPolicies {
                         : Mono.error(OnCallProblems.ESCALATION_POLICY_IN_USE.exception(
                                 "On-call roles %s page through this policy: give them another one first",
                                 users.stream().map(RoleRef::name).toList())))
-                .flatMap(deleted -> audit.record(AuditEvent.of(caller.orgId(), Actor.user(caller.userId()),
-                        "escalation.policy.delete", id, Outcome.SUCCESS)));
+                .then();
     }
 
     private static List<PageStore.Step> steps(PolicyDraft draft) {

@@ -5,43 +5,33 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.UUID;
 
 import org.springframework.stereotype.Component;
-import org.wardfleet.audit.AuditEvent;
-import org.wardfleet.audit.AuditEvent.Actor;
-import org.wardfleet.audit.AuditEvent.Outcome;
-import org.wardfleet.audit.AuditLog;
 import org.wardfleet.oncall.OnCallSchedules;
 import org.wardfleet.platform.security.Caller;
-import org.wardfleet.platform.web.ProblemType;
 
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
- * {@link OnCallSchedules}: the schedule is {@link Coverage#segments} (what routes pages), overrides are written here
- * for the API ({@link CoverController}) and the console alike, with the same rules ({@link CoverRules}) and audit.
+ * {@link OnCallSchedules}: the schedule is {@link Coverage#segments} (what routes pages); overrides are written
+ * through {@link Covers}, as the API's ({@link CoverController}), with the same rules and audit.
  */
 @Component
 class RoleSchedules implements OnCallSchedules {
 
     private final OnCallStore store;
     private final Coverage coverage;
-    private final References references;
+    private final Covers covers;
     private final PeopleNames names;
-    private final AuditLog audit;
     private final Clock clock;
 
-    RoleSchedules(OnCallStore store, Coverage coverage, References references, PeopleNames names, AuditLog audit,
-            Clock clock) {
+    RoleSchedules(OnCallStore store, Coverage coverage, Covers covers, PeopleNames names, Clock clock) {
         this.store = store;
         this.coverage = coverage;
-        this.references = references;
+        this.covers = covers;
         this.names = names;
-        this.audit = audit;
         this.clock = clock;
     }
 
@@ -77,25 +67,7 @@ class RoleSchedules implements OnCallSchedules {
 
     @Override
     public Mono<String> addOverride(Caller caller, String roleId, String userId, String from, String to) {
-        return add(caller, roleId, "OVERRIDE", userId, from, to).map(OnCallStore.StoredCover::id);
-    }
-
-    /** An override or leave: ADMIN or the role's owners (or a person for their own leave); audited. */
-    Mono<OnCallStore.StoredCover> add(Caller caller, String roleId, String kind, String userId, String from,
-            String to) {
-        return role(caller.orgId(), roleId)
-                .flatMap(role -> {
-                    CoverRules.allowed(caller, role, kind, userId, userId);
-                    InputBounds.Window window = CoverRules.window(from, to, role);
-                    return references.activeUsers(caller.orgId(), List.of(userId), "userId")
-                            .then(store.insert(caller.orgId(), new OnCallStore.StoredCover(
-                                    UUID.randomUUID().toString(), roleId, kind, userId, window.from(),
-                                    window.to())));
-                })
-                .flatMap(c -> audit.record(AuditEvent.of(caller.orgId(), Actor.user(caller.userId()),
-                        "oncall." + kind.toLowerCase(Locale.ROOT), roleId, Outcome.SUCCESS)
-                        .withDetail("userId", c.userId()).withDetail("from", c.from().toString())
-                        .withDetail("to", c.to().toString())).thenReturn(c));
+        return covers.add(caller, roleId, "OVERRIDE", userId, from, to).map(OnCallStore.StoredCover::id);
     }
 
     @Override
@@ -106,29 +78,15 @@ class RoleSchedules implements OnCallSchedules {
 
     @Override
     public Mono<Void> deleteCover(Caller caller, String roleId, String coverId) {
-        return role(caller.orgId(), roleId)
-                .flatMap(role -> stored(caller, roleId, coverId).flatMap(c -> {
-                    CoverRules.allowed(caller, role, c.kind(), c.userId(), c.userId());
-                    return store.delete(caller.orgId(), roleId, coverId).thenReturn(c);
-                }))
-                .flatMap(c -> audited(caller, c, "delete"));
-    }
-
-    Mono<Void> audited(Caller caller, OnCallStore.StoredCover c, String change) {
-        return audit.record(AuditEvent.of(caller.orgId(), Actor.user(caller.userId()),
-                "oncall." + c.kind().toLowerCase(Locale.ROOT) + "." + change, c.roleId(), Outcome.SUCCESS)
-                .withDetail("coverId", c.id()).withDetail("userId", c.userId()).withDetail("from", c.from().toString())
-                .withDetail("to", c.to().toString()));
+        return covers.delete(caller, roleId, coverId).then();
     }
 
     Mono<OnCallStore.Role> role(String orgId, String id) {
-        return store.role(orgId, id)
-                .switchIfEmpty(Mono.error(() -> ProblemType.NOT_FOUND.exception("No on-call role %s", id)));
+        return CoverRules.role(store, orgId, id);
     }
 
     Mono<OnCallStore.StoredCover> stored(Caller caller, String roleId, String coverId) {
-        return store.cover(caller.orgId(), roleId, coverId).switchIfEmpty(Mono.error(() -> ProblemType.NOT_FOUND
-                .exception("No override or leave %s for this role", coverId)));
+        return CoverRules.cover(store, caller.orgId(), roleId, coverId);
     }
 
     private Mono<Map<String, String>> named(Caller caller, Collection<String> ids) {

@@ -3,10 +3,6 @@ package org.wardfleet.wctp.internal;
 import java.time.Clock;
 
 import org.springframework.stereotype.Component;
-import org.wardfleet.audit.AuditEvent;
-import org.wardfleet.audit.AuditEvent.Actor;
-import org.wardfleet.audit.AuditEvent.Outcome;
-import org.wardfleet.audit.AuditLog;
 import org.wardfleet.platform.mongo.Documents;
 import org.wardfleet.platform.security.Caller;
 import org.wardfleet.platform.security.Role;
@@ -17,8 +13,8 @@ import org.wardfleet.wctp.WctpSenderAdministration;
 import reactor.core.publisher.Mono;
 
 /**
- * {@link WctpSenderAdministration} over {@link WctpSenders}: roles, response-URL checks ({@link ResponseUrlTargets}),
- * audit. The gateway's status comes from {@link PagerFallback}'s claims.
+ * {@link WctpSenderAdministration} over {@link WctpSenders}: roles, response-URL checks ({@link ResponseUrlTargets}).
+ * Audited by {@link AuditedWctpSenderAdministration}. The gateway's status comes from {@link PagerFallback}'s claims.
  */
 @Component
 class WctpSenderDesk implements WctpSenderAdministration {
@@ -26,15 +22,12 @@ class WctpSenderDesk implements WctpSenderAdministration {
     private final WctpSenders senders;
     private final ResponseUrlTargets targets;
     private final PagerFallback fallback;
-    private final AuditLog audit;
     private final Clock clock;
 
-    WctpSenderDesk(WctpSenders senders, ResponseUrlTargets targets, PagerFallback fallback, AuditLog audit,
-            Clock clock) {
+    WctpSenderDesk(WctpSenders senders, ResponseUrlTargets targets, PagerFallback fallback, Clock clock) {
         this.senders = senders;
         this.targets = targets;
         this.fallback = fallback;
-        this.audit = audit;
         this.clock = clock;
     }
 
@@ -46,9 +39,7 @@ class WctpSenderDesk implements WctpSenderAdministration {
                         body.allowedRecipients(), body.responseUrls(), body.clientCertificateSha256())))
                 .onErrorResume(Documents::isDuplicateKey, taken -> Mono.error(ProblemType.CONFLICT.exception(
                         "Sender id %s is taken", body.senderId())))
-                .flatMap(s -> audit.record(AuditEvent.of(caller.orgId(), Actor.user(caller.userId()),
-                        "wctp.sender.register", s.senderId(), Outcome.SUCCESS)).thenReturn(s.senderId()))
-                .flatMap(id -> senders.find(caller.orgId(), id));
+                .flatMap(s -> senders.find(caller.orgId(), s.senderId()));
     }
 
     @Override
@@ -74,13 +65,7 @@ class WctpSenderDesk implements WctpSenderAdministration {
                 .flatMap(before -> targets.checkRegistered(body.responseUrls())
                         .then(Mono.defer(() -> senders.change(caller.orgId(), id, body.allowedRecipients(),
                                 body.responseUrls(), body.clientCertificateSha256()))))
-                .switchIfEmpty(Mono.error(() -> notFound(id)))
-                .flatMap(s -> audit.record(AuditEvent.of(caller.orgId(), Actor.user(caller.userId()),
-                                "wctp.sender.change", id, Outcome.SUCCESS)
-                        .withDetail("allowedRecipients", s.allowedRecipients().toString())
-                        .withDetail("responseUrls", Integer.toString(s.responseUrls().size()))
-                        .withDetail("certificatePinned", Boolean.toString(s.clientCertificateSha256() != null)))
-                        .thenReturn(s));
+                .switchIfEmpty(Mono.error(() -> notFound(id)));
     }
 
     @Override
@@ -90,10 +75,7 @@ class WctpSenderDesk implements WctpSenderAdministration {
         String code = generated ? WctpSenderAdministration.newCode() : chosen;
         return senders.changeCode(caller.orgId(), id, code, clock.instant())
                 .switchIfEmpty(Mono.error(() -> notFound(id)))
-                .flatMap(s -> audit.record(AuditEvent.of(caller.orgId(), Actor.user(caller.userId()),
-                                "wctp.sender.security-code", id, Outcome.SUCCESS)
-                        .withDetail("generated", Boolean.toString(generated)))
-                        .thenReturn(new CodeChanged(id, generated ? code : null, s.securityCodeChangedAt())));
+                .map(s -> new CodeChanged(id, generated ? code : null, s.securityCodeChangedAt()));
     }
 
     @Override
