@@ -76,21 +76,50 @@ class BroadcastBenchmark {
      */
     static final boolean PUSH = MESSAGE_KEYS && !"false".equals(System.getProperty("bench.push"));
 
+    /**
+     * Issue 24, phones over TLS ({@code -Dbench.tls=true}): the server, the encrypted floor and Mosquitto (its listener
+     * made TLS by {@code broadcast-benchmark.sh --tls}) all serve one throwaway certificate — {@code bench.tlsCert} and
+     * {@code bench.tlsKey} (PEM), else one made with openssl in {@code target/bench-tls} — and every simulated phone
+     * connects over TLS trusting it ({@code wss://}, MQTT over TLS). The handshakes happen while the phones connect,
+     * outside every clock.
+     */
+    static final boolean TLS = Boolean.getBoolean("bench.tls");
+    private static final java.io.File[] TLS_FILES = TLS ? tlsFiles() : new java.io.File[2];
+    static final java.io.File TLS_CERT = TLS_FILES[0];
+    static final java.io.File TLS_KEY = TLS_FILES[1];
+
     @org.springframework.test.context.DynamicPropertySource
     static void streams(org.springframework.test.context.DynamicPropertyRegistry registry) {
         // one instance holds every simulated phone's stream (production spreads them over instances)
         registry.add("wardfleet.push.max-stream-connections", () -> String.valueOf(RECIPIENTS + 1000));
+        if (TLS) {
+            registry.add("wardfleet.tls.enabled", () -> "true");
+            registry.add("wardfleet.tls.certificate", TLS_CERT::getPath);
+            registry.add("wardfleet.tls.private-key", TLS_KEY::getPath);
+        }
     }
 
-    @Autowired TestApi api;
+    @Autowired TestApi plainApi;
+    @Autowired org.wardfleet.identity.Tenants tenants;
+    TestApi api;
     @Autowired MongoDatabase db;
     @LocalServerPort int port;
 
     @Test
     void broadcastToTenThousand() throws Exception {
         BenchmarkRun run = new BenchmarkRun("broadcast benchmark", "broadcast-benchmark.txt");
+        api = TLS ? TestApi.of(testClient(port), tenants) : plainApi;
+        if (TLS) {
+            System.setProperty("sim.tlsTrust", TLS_CERT.getPath()); // passed on to every simulator JVM
+            // a TLS handshake is far more work than a TCP one: on a loaded machine 64 at a time outran the server's
+            // 10 s handshake timeout (2026-12-07, load 23); set-up is not timed, so connect in smaller waves
+            if (System.getProperty("sim.wave") == null) {
+                System.setProperty("sim.wave", "16");
+            }
+        }
         StringBuilder out = new StringBuilder(String.format("broadcast benchmark: java %s, %d cores, %d recipients, "
-                + "%s, %s%n", System.getProperty("java.version"), Runtime.getRuntime().availableProcessors(), RECIPIENTS,
+                + "%s, %s, %s%n", System.getProperty("java.version"), Runtime.getRuntime().availableProcessors(),
+                RECIPIENTS, TLS ? "phones over TLS (wss://, MQTT over TLS; handshakes not timed)" : "phones over plain TCP",
                 MESSAGE_KEYS ? "phones hold message keys (A256KW)" : "ECDH-ES per message",
                 PUSH ? "copies pushed on subscribed streams, receipts sent back on the stream"
                         : OVER_STREAM ? "fetch on the stream" : "fetch over HTTP with a device token each"));
@@ -200,13 +229,64 @@ class BroadcastBenchmark {
         }
     }
 
-    /** The benchmark's own HTTP client to the server on {@code port}: 64 connections, requests queued for them. */
+    /**
+     * The benchmark's own HTTP client to the server on {@code port}: 64 connections, requests queued for them; over
+     * TLS when {@link #TLS}.
+     */
     static WebClient client(int port) {
-        return WebClient.builder().baseUrl("http://127.0.0.1:" + port)
-                .clientConnector(new ReactorClientHttpConnector(reactor.netty.http.client.HttpClient.create(
-                        ConnectionProvider.builder("bench").maxConnections(64).pendingAcquireMaxCount(100_000)
-                                .pendingAcquireTimeout(Duration.ofMinutes(5)).build())))
+        reactor.netty.http.client.HttpClient client = reactor.netty.http.client.HttpClient.create(
+                ConnectionProvider.builder("bench").maxConnections(64).pendingAcquireMaxCount(100_000)
+                        .pendingAcquireTimeout(Duration.ofMinutes(5)).build());
+        return WebClient.builder().baseUrl(base(port)).clientConnector(new ReactorClientHttpConnector(secured(client)))
                 .codecs(c -> c.defaultCodecs().maxInMemorySize(16 * 1024 * 1024)).build();
+    }
+
+    /** The test API's client when the server speaks TLS (the context's own one knows only plain HTTP). */
+    private static org.springframework.test.web.reactive.server.WebTestClient testClient(int port) {
+        return org.springframework.test.web.reactive.server.WebTestClient.bindToServer(new ReactorClientHttpConnector(
+                secured(reactor.netty.http.client.HttpClient.create()))).baseUrl(base(port))
+                .responseTimeout(Duration.ofMinutes(2)).build();
+    }
+
+    private static String base(int port) {
+        return (TLS ? "https" : "http") + "://127.0.0.1:" + port;
+    }
+
+    private static reactor.netty.http.client.HttpClient secured(reactor.netty.http.client.HttpClient client) {
+        if (!TLS) {
+            return client;
+        }
+        try {
+            io.netty.handler.ssl.SslContext trust = io.netty.handler.ssl.SslContextBuilder.forClient()
+                    .trustManager(TLS_CERT).build();
+            return client.secure(spec -> spec.sslContext(trust));
+        } catch (javax.net.ssl.SSLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** {@code bench.tlsCert}/{@code bench.tlsKey}, or a throwaway P-256 certificate for 127.0.0.1 made with openssl. */
+    private static java.io.File[] tlsFiles() {
+        String cert = System.getProperty("bench.tlsCert");
+        String key = System.getProperty("bench.tlsKey");
+        if (cert != null && key != null) {
+            return new java.io.File[] {new java.io.File(cert), new java.io.File(key)};
+        }
+        Path dir = Path.of("target", "bench-tls").toAbsolutePath();
+        try {
+            Files.createDirectories(dir);
+            Process openssl = new ProcessBuilder("openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
+                    "ec_paramgen_curve:prime256v1", "-nodes", "-days", "2", "-subj", "/CN=localhost", "-addext",
+                    "subjectAltName=DNS:localhost,IP:127.0.0.1", "-keyout", dir.resolve("key.pem").toString(), "-out",
+                    dir.resolve("cert.pem").toString()).redirectErrorStream(true).start();
+            String said = new String(openssl.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (openssl.waitFor() != 0) {
+                throw new IllegalStateException("openssl could not make the benchmark's certificate: " + said);
+            }
+        } catch (java.io.IOException | InterruptedException e) {
+            throw new IllegalStateException("Cannot make the benchmark's TLS certificate with openssl", e);
+        }
+        return new java.io.File[] {dir.resolve("cert.pem").toFile(), dir.resolve("key.pem").toFile()};
     }
 
     /**

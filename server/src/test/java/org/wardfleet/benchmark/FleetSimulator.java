@@ -78,6 +78,29 @@ public final class FleetSimulator {
      * a smaller wave keeps handshakes under the server's 20 s read timeout.
      */
     static final int WAVE = Integer.getInteger("sim.wave", 64);
+    /**
+     * {@code -Dsim.tlsTrust=<PEM certificate>}: every arm's sockets use TLS ({@code wss://}, {@code https://}, MQTT over
+     * TLS), trusting that certificate (issue 24: phones over TLS); absent, plain TCP. The handshakes happen while
+     * connecting, before {@code CONNECTED}: outside every clock.
+     */
+    static final io.netty.handler.ssl.SslContext TLS = clientTls(System.getProperty("sim.tlsTrust"));
+
+    private static io.netty.handler.ssl.SslContext clientTls(String trust) {
+        if (trust == null || trust.isBlank()) {
+            return null;
+        }
+        try {
+            return io.netty.handler.ssl.SslContextBuilder.forClient().trustManager(new java.io.File(trust)).build();
+        } catch (javax.net.ssl.SSLException e) {
+            throw new IllegalStateException("Cannot trust " + trust, e);
+        }
+    }
+
+    /** {@code ws://} or {@code wss://} (with {@link #TLS}) on the loopback address. */
+    static URI socketUri(int port, String path) {
+        return URI.create((TLS == null ? "ws" : "wss") + "://127.0.0.1:" + port + path);
+    }
+
     /** This JVM's arm: ws, floor or mqtt. */
     private static String arm = "";
     /**
@@ -219,8 +242,10 @@ public final class FleetSimulator {
         }
         ConnectionProvider pool = ConnectionProvider.builder("fetch").maxConnections(128)
                 .pendingAcquireMaxCount(100_000).pendingAcquireTimeout(Duration.ofMinutes(10)).build();
-        WebClient http = WebClient.builder().baseUrl("http://127.0.0.1:" + port)
-                .clientConnector(new ReactorClientHttpConnector(reactor.netty.http.client.HttpClient.create(pool)))
+        reactor.netty.http.client.HttpClient httpClient = reactor.netty.http.client.HttpClient.create(pool);
+        WebClient http = WebClient.builder().baseUrl((TLS == null ? "http" : "https") + "://127.0.0.1:" + port)
+                .clientConnector(new ReactorClientHttpConnector(TLS == null ? httpClient
+                        : httpClient.secure(spec -> spec.sslContext(TLS))))
                 .codecs(c -> c.defaultCodecs().maxInMemorySize(1024 * 1024)).build();
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
         CountDownLatch connected = new CountDownLatch(phones.size());
@@ -245,7 +270,7 @@ public final class FleetSimulator {
                     free.run();
                 }
             };
-            LeanSocket.connect(group, URI.create("ws://127.0.0.1:" + port + "/device/v1/stream"),
+            LeanSocket.connect(group, socketUri(port, "/device/v1/stream"),
                     Map.of("Authorization", "Device " + p.device().jwt("GET", "/device/v1/stream")),
                     (socket, event) -> {
                         Phase now = phase.get();
@@ -523,7 +548,7 @@ public final class FleetSimulator {
             Runnable free = slot(waves, group);
             java.util.concurrent.atomic.AtomicReference<javax.crypto.SecretKey> key =
                     new java.util.concurrent.atomic.AtomicReference<>();
-            LeanSocket.connect(group, URI.create("ws://127.0.0.1:" + port + "/floor"), Map.of(), (socket, event) -> {
+            LeanSocket.connect(group, socketUri(port, "/floor"), Map.of(), (socket, event) -> {
                 Phase now = phase.get();
                 if (event.startsWith("{\"type\":\"hello\"")) {
                     Map<?, ?> hello = JSON.readValue(event, Map.class);
@@ -716,6 +741,9 @@ public final class FleetSimulator {
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
+                        if (TLS != null) {
+                            ch.pipeline().addLast(TLS.newHandler(ch.alloc(), "127.0.0.1", port));
+                        }
                         ch.pipeline().addLast(new MqttDecoder(), MqttEncoder.INSTANCE,
                                 new SimpleChannelInboundHandler<MqttMessage>() {
                                     @Override

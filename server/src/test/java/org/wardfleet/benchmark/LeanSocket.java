@@ -26,7 +26,8 @@ import io.netty.handler.codec.http.websocketx.WebSocketVersion;
 
 /**
  * A simulated phone's WebSocket in the benchmark's simulator JVM: plain Netty (HTTP codec, the RFC 6455 client
- * handshake, text frames), on the same kind of two-thread event loop group as the Mosquitto baseline's MQTT clients —
+ * handshake, text frames; TLS first for a {@code wss://} address, {@link FleetSimulator#TLS}), on the same kind of
+ * two-thread event loop group as the Mosquitto baseline's MQTT clients —
  * so both arms of the benchmark pay the same, small, per-phone client cost on the shared cores. Test code only.
  */
 final class LeanSocket {
@@ -53,6 +54,10 @@ final class LeanSocket {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         self[0] = new LeanSocket(ch);
+                        if ("wss".equals(uri.getScheme())) {
+                            ch.pipeline().addLast(FleetSimulator.TLS.newHandler(ch.alloc(), uri.getHost(),
+                                    uri.getPort()));
+                        }
                         ch.pipeline().addLast(new HttpClientCodec(), new HttpObjectAggregator(64 * 1024),
                                 new WebSocketClientProtocolHandler(WebSocketClientHandshakerFactory.newHandshaker(
                                         uri, WebSocketVersion.V13, null, false, extra, 1024 * 1024)),

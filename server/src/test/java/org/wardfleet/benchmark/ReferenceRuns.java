@@ -25,10 +25,11 @@ final class ReferenceRuns {
     /**
      * The reference ({@link TransportFloor}, encrypted): the broadcast to as many phones on a bare reactor-netty
      * WebSocket server in this JVM, each its own A256KW/A256GCM copy, receipts counted in memory — what the transport
-     * and the per-phone encryption cost before any of Wardfleet's own work. Returns ms until all receipts counted.
+     * and the per-phone encryption cost before any of Wardfleet's own work (over TLS when the benchmark is). Returns ms
+     * until all receipts counted.
      */
     static long floor(BenchmarkRun run, StringBuilder out) throws Exception {
-        try (TransportFloor floor = new TransportFloor(true)) {
+        try (TransportFloor floor = new TransportFloor(true, BroadcastBenchmark.TLS_CERT, BroadcastBenchmark.TLS_KEY)) {
             Process sim = simulator("floor", String.valueOf(floor.port()), String.valueOf(RECIPIENTS));
             try {
                 BufferedReader simOut = new BufferedReader(new InputStreamReader(sim.getInputStream(),

@@ -55,8 +55,15 @@ final class TransportFloor implements AutoCloseable {
     private final DisposableServer server;
 
     TransportFloor(boolean jwe) {
+        this(jwe, null, null);
+    }
+
+    /** With {@code certificate} and {@code privateKey} (PEM files), phones connect over TLS ({@code wss://}). */
+    TransportFloor(boolean jwe, java.io.File certificate, java.io.File privateKey) {
         this.jwe = jwe;
-        this.server = HttpServer.create().host("127.0.0.1").port(0)
+        HttpServer plain = HttpServer.create().host("127.0.0.1").port(0);
+        this.server = (certificate == null ? plain : plain.secure(spec -> spec.sslContext(
+                        reactor.netty.http.Http11SslContextSpec.forServer(certificate, privateKey))))
                 .route(routes -> routes.ws("/floor", (in, out) -> {
                     int index = next.getAndIncrement();
                     byte[] key = new byte[32];

@@ -31,6 +31,11 @@ public class TestApi {
         return new TestApi(server.http(), server.bean(Tenants.class));
     }
 
+    /** The API of this test's server reached through {@code http} (e.g. over TLS, which the default client is not). */
+    public static TestApi of(WebTestClient http, Tenants tenants) {
+        return new TestApi(http, tenants);
+    }
+
     public WebTestClient http() {
         return http;
     }

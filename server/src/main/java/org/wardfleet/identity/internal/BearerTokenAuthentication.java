@@ -59,9 +59,9 @@ class BearerTokenAuthentication {
 
     @Bean
     Issuers trustedIssuers(SigningKeys keys, IdentityProperties identity, OidcProperties oidc, UserRepository users,
-            OidcUsers oidcUsers, ObjectProvider<BrowserSessionCheck> sessions) {
+            OidcUsers oidcUsers, ObjectProvider<BrowserSessionCheck> sessions, java.time.Clock clock) {
         Map<String, ReactiveAuthenticationManager> byIssuer = new java.util.HashMap<>();
-        byIssuer.put(identity.issuer(), expiryTold(ownTokens(keys, identity, users, sessions)));
+        byIssuer.put(identity.issuer(), expiryTold(ownTokens(keys, identity, users, sessions, clock)));
         if (oidc.enabled()) {
             log.info("Accepting bearer tokens from the identity provider {}", oidc.issuerUri());
             byIssuer.put(oidc.issuerUri(), expiryTold(providerTokens(oidc, oidcUsers)));
@@ -86,14 +86,19 @@ class BearerTokenAuthentication {
                 .map(CallerAuthentication::getPrincipal);
     }
 
+    /**
+     * Signature and claims are checked once per token ({@link VerifiedTokens}); the user, their password resets and
+     * their browser session on every request.
+     */
     private static ReactiveAuthenticationManager ownTokens(SigningKeys keys, IdentityProperties identity,
-            UserRepository users, ObjectProvider<BrowserSessionCheck> sessions) {
+            UserRepository users, ObjectProvider<BrowserSessionCheck> sessions, java.time.Clock clock) {
         NimbusReactiveJwtDecoder decoder = NimbusReactiveJwtDecoder
                 .withJwkSource(jwt -> keys.byId(jwt.getHeader().getKeyID()))
                 .jwsAlgorithm(org.springframework.security.oauth2.jose.jws.SignatureAlgorithm.ES256)
                 .build();
         decoder.setJwtValidator(validators(identity.issuer(), TokenIssuer.AUDIENCE));
-        JwtReactiveAuthenticationManager manager = new JwtReactiveAuthenticationManager(decoder);
+        JwtReactiveAuthenticationManager manager = new JwtReactiveAuthenticationManager(
+                new VerifiedTokens(decoder, keys::verifies, clock, VerifiedTokens.MAX_ENTRIES));
         manager.setJwtAuthenticationConverter(jwt -> users
                 .find(jwt.getClaimAsString("org"), jwt.getSubject())
                 .filter(user -> stillValid(user, jwt))

@@ -137,6 +137,11 @@ class SigningKeys implements IndexedCollection {
                 .flux();
     }
 
+    /** Whether the key with this id still verifies tokens, as far as this instance has loaded the keys. */
+    boolean verifies(String kid) {
+        return find(kid) != null;
+    }
+
     private ECKey find(String kid) {
         return loaded.get().keys().stream().filter(k -> k.getKeyID().equals(kid)).findFirst().orElse(null);
     }

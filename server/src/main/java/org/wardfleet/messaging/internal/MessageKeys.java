@@ -103,7 +103,7 @@ class MessageKeys {
      * two confirmations cannot both do it); confirming the key already in use again changes nothing.
      */
     Mono<Confirmed> confirm(Device device, String kid) {
-        return Mono.from(keys.find(and(eq("_id", device.id()), eq("orgId", device.orgId()))).first())
+        return stored(device)
                 .flatMap(d -> {
                     if (kid.equals(d.getString("kid"))) {
                         return Mono.just(Confirmed.ALREADY_ACTIVE);
@@ -140,13 +140,26 @@ class MessageKeys {
      * unwrap the old message key, reads nothing new.
      */
     Mono<Optional<MessageKey>> current(Device device) {
-        return Mono.from(keys.find(and(eq("_id", device.id()), eq("orgId", device.orgId()))).first())
+        return stored(device)
                 .flatMap(d -> open(device, d))
                 .map(Optional::of)
                 .defaultIfEmpty(Optional.empty());
     }
 
     /** A stored key unsealed for its device; empty if none is in use yet or it no longer opens (stale binding). */
+    /**
+     * The device's key document, looked up by {@code _id} alone and checked for its organisation here: the embedded
+     * server uses the {@code _id} index only for a query on exactly {@code _id}; with the organisation in the query it
+     * reads every device's key (issue 24, page to one device).
+     */
+    private Mono<Document> stored(Device device) {
+        return Mono.from(keys.find(eq("_id", device.id())).first()).filter(d -> inOrg(d, device.orgId()));
+    }
+
+    private static boolean inOrg(Document stored, String orgId) {
+        return orgId.equals(stored.getString("orgId"));
+    }
+
     private Mono<MessageKey> open(Device device, Document stored) {
         String kid = stored.getString("kid");
         if (kid == null) {
@@ -170,8 +183,10 @@ class MessageKeys {
         Map<String, Device> byId = new HashMap<>();
         devices.forEach(d -> byId.put(d.id(), d));
         // an explicit batch size: without one the reactive driver sizes each getMore by the subscriber's demand,
-        // and 10,000 keys took 300 round trips — three seconds of a broadcast
-        return Flux.from(keys.find(and(in("_id", byId.keySet()), eq("orgId", orgId))).batchSize(1_000))
+        // and 10,000 keys took 300 round trips — three seconds of a broadcast. By _id alone (see stored(device)): a
+        // page to one person read every device's key before its copy went out
+        return Flux.from(keys.find(in("_id", byId.keySet())).batchSize(1_000))
+                .filter(d -> inOrg(d, orgId))
                 .buffer(size)
                 .flatMap(stored -> Flux.fromIterable(stored)
                         .concatMap(d -> {

@@ -92,10 +92,15 @@ class MongoMessageStore implements MessageStore, IndexedCollection {
                 .map(r -> r.getModifiedCount() == 1);
     }
 
+    /**
+     * Every send asks this first. The filter names exactly the unique index's fields, each an equality (no
+     * {@code $and}): the embedded server then answers from that index instead of scanning every message (it uses an
+     * index only for a query of exactly its keys); MongoDB treats both forms alike (issue 24, page to one device).
+     */
     @Override
     public Mono<Message> messageByKey(String orgId, String senderId, String idempotencyKey) {
-        return receipts.withReceipts(Mono.from(messages.find(and(eq("orgId", orgId), eq("senderId", senderId),
-                eq("idempotencyKey", idempotencyKey))).first()).map(MessageDocuments::toMessage));
+        return receipts.withReceipts(Mono.from(messages.find(new Document("orgId", orgId).append("senderId", senderId)
+                .append("idempotencyKey", idempotencyKey)).first()).map(MessageDocuments::toMessage));
     }
 
     /**
