@@ -10,7 +10,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.web.reactive.server.WebTestClient;
@@ -66,7 +65,7 @@ class ConsoleAuditTests {
         browser.find(By.id("action")).sendKeys("test.rounds");
         WebElement results = browser.find(By.id("results"));
         browser.find(By.id("search")).click();
-        browser.until(ExpectedConditions.stalenessOf(results));
+        browser.until(org.wardfleet.support.ConsoleBrowser.left(results));
         browser.waitForPage();
         assertThat(browser.find(By.id("count")).getText()).contains("1–50 of 60");
         assertThat(rows()).hasSize(50).allSatisfy(r -> assertThat(r.getText()).contains("test.rounds"));
@@ -75,7 +74,7 @@ class ConsoleAuditTests {
         browser.screenshot("audit-search");
         results = browser.find(By.id("results"));
         browser.find(By.cssSelector("#results a[rel=next]")).click();
-        browser.until(ExpectedConditions.stalenessOf(results));
+        browser.until(org.wardfleet.support.ConsoleBrowser.left(results));
         browser.waitForPage();
         assertThat(rows()).hasSize(10);
         assertThat(rows().get(9).getText()).contains("bed-0");
@@ -96,7 +95,7 @@ class ConsoleAuditTests {
                 Filters.eq("seq", tampered)), Updates.set("outcome", "FAILURE"))).block();
         WebElement before = browser.find(By.id("verification"));
         browser.find(By.id("verify-chain")).click();
-        browser.until(ExpectedConditions.stalenessOf(before));
+        browser.until(org.wardfleet.support.ConsoleBrowser.left(before));
         assertThat(browser.find(By.id("broken-at")).getText()).isEqualTo(Long.toString(tampered));
         assertThat(browser.find(By.id("verify-result")).getText()).contains("The chain is broken at entry " + tampered)
                 .contains("entry content does not match its hash");

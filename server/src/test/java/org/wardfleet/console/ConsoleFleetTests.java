@@ -91,7 +91,7 @@ class ConsoleFleetTests {
         WebElement unfiltered = browser.find(By.id("results"));
         browser.find(By.id("q")).sendKeys(nurse.email());
         // the list changes in place as the search is typed, and the address with it
-        browser.until(ExpectedConditions.stalenessOf(unfiltered));
+        browser.until(org.wardfleet.support.ConsoleBrowser.left(unfiltered));
         browser.until(ExpectedConditions.urlContains("q="));
         browser.waitForPage();
         List<WebElement> rows = browser.driver().findElements(By.cssSelector("#devices tbody tr"));
@@ -148,7 +148,7 @@ class ConsoleFleetTests {
         WebElement before = browser.find(By.id("actions"));
         DeviceClient.withDeviceJwt(browser.baseUrl(), TestDevice.AUDIENCE, phone, null, Clock.systemUTC())
                 .checkIn(new DeviceClient.Inventory("15", "2026-10-05", "1.0.0", "Pixel 8", null));
-        browser.until(ExpectedConditions.stalenessOf(before));
+        browser.until(org.wardfleet.support.ConsoleBrowser.left(before));
         browser.until(ExpectedConditions.textToBePresentInElementLocated(By.id("actions"), "Delivered to device"));
     }
 
@@ -190,7 +190,7 @@ class ConsoleFleetTests {
         browser.screenshot("fleet");
         WebElement results = browser.find(By.id("results"));
         new Select(browser.find(By.id("ownership"))).selectByValue("BYOD");
-        browser.until(ExpectedConditions.stalenessOf(results));
+        browser.until(org.wardfleet.support.ConsoleBrowser.left(results));
         browser.waitForPage();
         List<WebElement> rows = browser.driver().findElements(By.cssSelector("#devices tbody tr"));
         assertThat(rows).isNotEmpty().allSatisfy(r -> assertThat(r.getText()).contains("BYOD"));
@@ -208,7 +208,7 @@ class ConsoleFleetTests {
         browser.open("/console/devices");
         WebElement before = browser.find(By.id("results"));
         browser.find(By.id("group")).sendKeys(ward);
-        browser.until(ExpectedConditions.stalenessOf(before));
+        browser.until(org.wardfleet.support.ConsoleBrowser.left(before));
         browser.waitForPage();
         assertThat(browser.driver().findElements(By.cssSelector("#devices tbody tr"))).singleElement()
                 .satisfies(r -> assertThat(r.getText()).contains(tablet.deviceId().substring(0, 8)));

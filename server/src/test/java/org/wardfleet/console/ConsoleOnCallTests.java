@@ -161,7 +161,7 @@ class ConsoleOnCallTests {
         replace(browser.find(By.id("step-0-wait")), "2");
         WebElement editor = browser.find(By.id("policy-editor"));
         browser.find(By.id("add-step")).click();
-        browser.until(ExpectedConditions.stalenessOf(editor));
+        browser.until(org.wardfleet.support.ConsoleBrowser.left(editor));
         browser.find(By.id("step-1-target-0-value")).sendKeys(charge.email());
         replace(browser.find(By.id("step-1-wait")), "0");
         browser.find(By.id("save-policy")).click();
@@ -195,7 +195,7 @@ class ConsoleOnCallTests {
         editor = browser.find(By.id("policy-editor"));
         assertThat(browser.find(By.id("step-1-target-0-value")).getDomProperty("value")).isEqualTo(charge.email());
         browser.find(By.id("remove-step-1")).click();
-        browser.until(ExpectedConditions.stalenessOf(editor));
+        browser.until(org.wardfleet.support.ConsoleBrowser.left(editor));
         replace(browser.find(By.id("step-0-wait")), "0.5");
         replace(browser.find(By.id("name")), name + " (edited)");
         browser.screenshot("oncall-policy-edit");

@@ -133,7 +133,7 @@ class ConsolePoliciesTests {
                                 "the device allows 30 s at least"),
                         Map.of("setting", "restrictions.camera", "status", "NOT_SUPPORTED", "reason",
                                 "no camera policy on this Android version")))).expectStatus().isAccepted();
-        browser.until(ExpectedConditions.stalenessOf(before));
+        browser.until(org.wardfleet.support.ConsoleBrowser.left(before));
         browser.until(ExpectedConditions.textToBePresentInElementLocated(By.id("tallies"), "1 failed"));
         assertThat(cell("passcode.minLength", "applied")).isEqualTo("1");
         assertThat(cell("passcode.autoLockSeconds", "failed")).isEqualTo("1 →");

@@ -91,9 +91,33 @@ public final class ConsoleBrowser implements AutoCloseable {
         form.findElement(By.id("email")).sendKeys(email);
         form.findElement(By.id("password")).sendKeys(password);
         form.findElement(By.cssSelector("button[type=submit]")).click();
-        until(ExpectedConditions.stalenessOf(form));
+        until(d -> gone(form));
         waitForPage();
         return this;
+    }
+
+    /**
+     * Whether the element has left the page. Chromium sometimes answers a question about an element whose document is
+     * being replaced with a generic error ("Node with given id does not belong to the document") rather than a stale
+     * element: that is gone too.
+     */
+    /** A condition for {@link #until}: the element has left the page (see {@link #gone}). */
+    public static Function<WebDriver, Boolean> left(WebElement element) {
+        return d -> gone(element);
+    }
+
+    public static boolean gone(WebElement element) {
+        try {
+            element.isEnabled();
+            return false;
+        } catch (org.openqa.selenium.StaleElementReferenceException stale) {
+            return true;
+        } catch (org.openqa.selenium.WebDriverException e) {
+            if (String.valueOf(e.getMessage()).contains("does not belong to the document")) {
+                return true;
+            }
+            throw e;
+        }
     }
 
     /** Presses "Sign out" in the header and waits for the sign-in page. */
