@@ -35,6 +35,7 @@ import com.nimbusds.jose.JWSObject;
 
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 /**
  * Takes a posture report: checks it is signed by the device's enrolled key, consumes its nonce, verifies the hardware
@@ -94,6 +95,8 @@ class PostureReports {
         }
         return devices.find(orgId, deviceId)
                 .switchIfEmpty(Mono.error(() -> ProblemType.NOT_FOUND.exception("Unknown device")))
+                // the report's ES256 check off the database driver's thread (see DeviceCredentials)
+                .publishOn(Schedulers.boundedElastic())
                 .flatMap(device -> {
                     if (!DeviceKeys.signedBy(device.publicKey(), jws)) {
                         return audit.record(AuditEvent.of(orgId, Actor.device(deviceId), "compliance.report",

@@ -36,6 +36,7 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 /**
  * Proves which device is calling. Mutual TLS: the client certificate must be the device's current one, carry its
@@ -134,6 +135,8 @@ class DeviceCredentials implements DeviceAuthenticator {
         String deviceId = jwt.getHeader().getKeyID();
         return devices.findForAuthentication(deviceId)
                 .switchIfEmpty(Mono.error(() -> INVALID.exception("Unknown device")))
+                // the ES256 check off the database driver's thread: on it, every other request's I/O waited for it
+                .publishOn(Schedulers.boundedElastic())
                 .flatMap(device -> {
                     String problem = check(jwt, claims, device, exchange);
                     if (problem != null) {
