@@ -147,14 +147,14 @@ final class Cluster implements AutoCloseable {
      */
     static synchronized Cluster shared() throws Exception {
         if (shared == null) {
-            // under target/, and kept: the instances', database's and HAProxy's logs of a failed run stay to read
-            Path root = Files.createTempDirectory(Files.createDirectories(Path.of("target", "cluster")), "run-");
+            Path root = Files.createTempDirectory("wardfleet-cluster");
             shared = start(root, 2, "--wardfleet.oncall.defaults.stat-step=10s",
                     "--wardfleet.oncall.defaults.stat-repeat=2", "--wardfleet.oncall.tick=250ms");
             Cluster cluster = shared;
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 try {
                     cluster.close();
+                    org.springframework.util.FileSystemUtils.deleteRecursively(root);
                 } catch (Exception e) {
                     System.err.println("cluster: " + e);
                 }
