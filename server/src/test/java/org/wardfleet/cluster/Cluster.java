@@ -147,14 +147,19 @@ final class Cluster implements AutoCloseable {
      */
     static synchronized Cluster shared() throws Exception {
         if (shared == null) {
-            Path root = Files.createTempDirectory("wardfleet-cluster");
+            // under target/ (absolute: the processes run in directories of their own), and kept: the instances', the
+            // database's and HAProxy's logs of a failed run stay to be read
+            Path root = Files.createTempDirectory(Files.createDirectories(
+                    Path.of("target", "cluster").toAbsolutePath()), "run-");
+            System.out.printf("cluster: run directory %s (logs kept)%n", root);
             shared = start(root, 2, "--wardfleet.oncall.defaults.stat-step=10s",
                     "--wardfleet.oncall.defaults.stat-repeat=2", "--wardfleet.oncall.tick=250ms");
             Cluster cluster = shared;
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 try {
                     cluster.close();
-                    org.springframework.util.FileSystemUtils.deleteRecursively(root);
+                    // the logs stay; the database files go (they are the bulk)
+                    org.springframework.util.FileSystemUtils.deleteRecursively(root.resolve("db"));
                 } catch (Exception e) {
                     System.err.println("cluster: " + e);
                 }

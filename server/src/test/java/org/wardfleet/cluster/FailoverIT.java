@@ -79,7 +79,8 @@ class FailoverIT {
                 String broadcast = broadcast(cluster, http, admin);
                 cluster.kill(victim);
                 Instant killed = Instant.now();
-                System.out.printf("FailoverIT: killed %s holding %d of %d streams%n", victim.name, onVictim, PHONES);
+                System.out.printf("FailoverIT: killed %s at %s holding %d of %d streams%n", victim.name, killed, onVictim,
+                        PHONES);
 
                 // every phone whose stream died is back (on the survivor: the only one left) within 10 s
                 List<Phones.Phone> moved = new ArrayList<>();

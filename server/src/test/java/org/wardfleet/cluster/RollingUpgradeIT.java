@@ -103,11 +103,13 @@ class RollingUpgradeIT {
                     System.out.printf("RollingUpgradeIT: %s stopped (%d streams) in %d ms%n", node.name, held,
                             java.time.Duration.between(stopping, Instant.now()).toMillis());
                     // every phone that was there is on a stream again: moved on the hint (the SDK opens its new stream
-                    // before closing the old one) or, if its move did not finish in the window, reconnected after
+                    // before closing the old one) or, if its move did not finish in the window, reconnected after —
+                    // and open now (a phone whose move landed on the draining instance is dropped once more, and back
+                    // a moment later)
                     Cluster.waitFor("phones back on a stream", Cluster.WAIT, () -> phones.all().stream()
                             .allMatch(p -> p.droppedAfter(stopping) == null
-                                    || p.connectedAfter(p.droppedAfter(stopping).minusSeconds(1)) != null),
-                            () -> phones.open() + " open");
+                                    || p.connectedAfter(p.droppedAfter(stopping).minusSeconds(1)) != null)
+                            && phones.open() == PHONES, () -> phones.open() + " open");
                     long moved = phones.all().stream().filter(p -> p.connectedAfter(stopping) != null).count();
                     System.out.printf("RollingUpgradeIT: %d phones moved off %s%n", moved, node.name);
                     assertThat(node.server.logText()).as("the stream handover in %s's log", node.name)

@@ -180,6 +180,48 @@ class EscalationTests {
     }
 
     @Test
+    void aStepStuckOnItsWorkHoldsUpNeitherThePassNorAnyOtherPageAndIsFiredAgainWhenCutOff() {
+        Team t = team();
+        String stuck = page(t);
+        String other = page(t);
+        dueNow(stuck);
+        dueNow(other);
+        // an instance whose step for one page never returns (its database or push work hangs), cut off after 15 s
+        java.util.concurrent.atomic.AtomicBoolean cutOff = new java.util.concurrent.atomic.AtomicBoolean();
+        EscalationSteps hanging = new EscalationSteps(pages, coverage, roles, paging, events, audit, clock, List.of(),
+                Duration.ofHours(1), Duration.ofHours(1)) {
+            @Override
+            Mono<Integer> fire(PageStore.Page page, String owner, Instant now) {
+                return page.id().equals(stuck) ? Mono.<Integer>never().doOnCancel(() -> cutOff.set(true))
+                        : super.fire(page, owner, now);
+            }
+        };
+        EscalationJob instance = new EscalationJob(failures, pages, hanging, timers, clock, meters,
+                Duration.ofHours(1), Duration.ofSeconds(15));
+        // its real-time pass returns while the step is stuck: the engine's next pass is not held by it
+        instance.run().block(Duration.ofSeconds(60));
+        assertThat(cutOff).as("the stuck step was cut off before the pass returned").isFalse();
+        await().atMost(Duration.ofSeconds(60)).until(() -> "ESCALATED".equals(view(t.doctor(), other).get("state")));
+        String later = page(t);
+        dueNow(later);
+        instance.run().block(Duration.ofSeconds(60));
+        await().atMost(Duration.ofSeconds(60)).until(() -> "ESCALATED".equals(view(t.doctor(), later).get("state")));
+        assertThat(view(t.doctor(), stuck).get("state")).as("the stuck step has not fired").isEqualTo("TRIGGERED");
+        assertThat(cutOff).as("the other pages' steps fired while the stuck one was still held").isFalse();
+        // cut off, its lease is no longer renewed: another instance claims the step and fires it
+        await().atMost(Duration.ofSeconds(60)).until(() -> {
+            engine.tick(clock.instant()).block();
+            return "ESCALATED".equals(view(t.doctor(), stuck).get("state"));
+        });
+        assertThat(events(view(t.doctor(), stuck), "ESCALATED")).hasSize(1);
+    }
+
+    private void dueNow(String pageId) {
+        Mono.from(db.getCollection("pages").updateOne(Filters.eq("_id", pageId),
+                Updates.set("nextDueAt", java.util.Date.from(clock.instant().minusMillis(100))))).block();
+    }
+
+    @Test
     void aStoppedEngineStillShowsItsOverduePagesInTheMetricAndInHealth() {
         Team t = team();
         String id = page(t);
@@ -271,7 +313,7 @@ class EscalationTests {
 
     /** Another instance's escalation job: its own instance id, the same database. */
     private EscalationJob second() {
-        return new EscalationJob(failures, pages, steps, timers, clock, Duration.ofHours(1));
+        return new EscalationJob(failures, pages, steps, timers, clock, meters, Duration.ofHours(1), Duration.ofSeconds(30));
     }
 
     private Team team() {
