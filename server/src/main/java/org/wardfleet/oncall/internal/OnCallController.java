@@ -9,7 +9,6 @@ import java.time.LocalDateTime;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -18,13 +17,10 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
-import org.wardfleet.audit.AuditEvent;
-import org.wardfleet.audit.AuditEvent.Actor;
-import org.wardfleet.audit.AuditEvent.Outcome;
-import org.wardfleet.audit.AuditLog;
 import org.wardfleet.identity.UserDirectory;
+import org.wardfleet.oncall.internal.OnCallRoles.NewRole;
+import org.wardfleet.oncall.internal.OnCallRoles.RotaBody;
 import org.wardfleet.platform.security.Caller;
-import org.wardfleet.platform.security.Role;
 import org.wardfleet.platform.time.JobFailures;
 import org.wardfleet.platform.web.ProblemType;
 import org.wardfleet.platform.web.Problems;
@@ -34,8 +30,6 @@ import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
-import jakarta.validation.constraints.NotEmpty;
-import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Size;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -51,34 +45,22 @@ class OnCallController {
     static final Duration GAP_NOTICE = Duration.ofDays(7);
 
     private final OnCallStore store;
+    private final OnCallRoles roles;
     private final Coverage coverage;
     private final UserDirectory users;
-    private final AuditLog audit;
     private final Clock clock;
-    private final References references;
     private final JobFailures failures;
     private final PeopleNames names;
 
-    OnCallController(OnCallStore store, Coverage coverage, UserDirectory users, AuditLog audit, Clock clock,
-            References references, JobFailures failures, PeopleNames names) {
+    OnCallController(OnCallStore store, OnCallRoles roles, Coverage coverage, UserDirectory users, Clock clock,
+            JobFailures failures, PeopleNames names) {
         this.names = names;
         this.store = store;
+        this.roles = roles;
         this.coverage = coverage;
         this.users = users;
-        this.audit = audit;
         this.clock = clock;
-        this.references = references;
         this.failures = failures;
-    }
-
-    record RotaBody(@NotEmpty @Size(max = 200) List<@NotBlank String> participants, @NotNull LocalDateTime start,
-            @NotBlank @Size(max = 32) String shift) {
-    }
-
-    @Schema(name = "OnCallRoleBody")
-    record NewRole(@NotBlank @Size(max = 100) String name, @NotBlank @Size(max = 64) String timeZone,
-            @Size(max = 50) List<String> owners, @NotNull @Valid RotaBody rota,
-            @Size(max = 64) String escalationPolicyId) {
     }
 
     @Schema(name = "OnCallCreated")
@@ -90,27 +72,8 @@ class OnCallController {
     @Problems({"403 forbidden"})
     @PostMapping("/api/v1/oncall/roles")
     Mono<ResponseEntity<Created>> create(Caller caller, @Valid @RequestBody NewRole body) {
-        caller.requireAny(Role.ADMIN);
-        ZoneId zone = InputBounds.zone("timeZone", body.timeZone());
-        Rota rota = rota("rota.", body.rota(), zone);
-        List<String> owners = body.owners() == null ? List.of() : body.owners();
-        OnCallStore.Role role = new OnCallStore.Role(UUID.randomUUID().toString(), caller.orgId(), body.name(), zone,
-                owners, rota, body.escalationPolicyId());
-        return references.activeUsers(caller.orgId(), rota.participants(), "rota.participants")
-                .then(references.activeUsers(caller.orgId(), owners, "owners"))
-                .then(references.policy(caller.orgId(), body.escalationPolicyId(), "escalationPolicyId"))
-                .then(store.insert(role))
-                .flatMap(r -> audit.record(AuditEvent.of(caller.orgId(), Actor.user(caller.userId()),
-                        "oncall.role.create", r.id(), Outcome.SUCCESS).withDetail("name", r.name())).thenReturn(r))
-                .map(r -> ResponseEntity.created(URI.create("/api/v1/oncall/roles/" + r.id()))
-                        .body(new Created(r.id())));
-    }
-
-    /** A rota from a request, every field bounded; {@code prefix} is the body's path to it ("rota." or ""). */
-    private static Rota rota(String prefix, RotaBody body, ZoneId zone) {
-        LocalDateTime start = InputBounds.local(prefix + "start", body.start());
-        String shift = InputBounds.shift(prefix + "shift", body.shift());
-        return new Rota(body.participants(), start, shift, zone);
+        return roles.create(caller, body).map(r -> ResponseEntity.created(URI.create("/api/v1/oncall/roles/" + r.id()))
+                .body(new Created(r.id())));
     }
 
     /** A new rota for the role (ADMIN or the role's owners): participants, start and shift length. */
@@ -118,17 +81,7 @@ class OnCallController {
     @Problems({"403 forbidden", "409 rota-unusable"})
     @org.springframework.web.bind.annotation.PutMapping("/api/v1/oncall/roles/{id}/rota")
     Mono<Created> rota(Caller caller, @PathVariable String id, @Valid @RequestBody RotaBody body) {
-        return role(caller, id)
-                .flatMap(role -> {
-                    if (!caller.has(Role.ADMIN) && !role.owners().contains(caller.userId())) {
-                        return Mono.error(ProblemType.FORBIDDEN.exception("Only ADMIN or the role's owners"));
-                    }
-                    Rota rota = rota("", body, role.zone());
-                    return references.activeUsers(caller.orgId(), rota.participants(), "participants")
-                            .then(store.replaceRota(caller.orgId(), id, rota));
-                })
-                .flatMap(r -> audit.record(AuditEvent.of(caller.orgId(), Actor.user(caller.userId()),
-                        "oncall.rota.change", id, Outcome.SUCCESS)).thenReturn(new Created(r.id())));
+        return roles.replaceRota(caller, id, body).map(r -> new Created(r.id()));
     }
 
     record PolicyBody(@Size(max = 64) String escalationPolicyId) {
@@ -139,14 +92,7 @@ class OnCallController {
     @Problems({"403 forbidden", "409 rota-unusable"})
     @org.springframework.web.bind.annotation.PutMapping("/api/v1/oncall/roles/{id}/escalation-policy")
     Mono<Created> escalationPolicy(Caller caller, @PathVariable String id, @Valid @RequestBody PolicyBody body) {
-        caller.requireAny(Role.ADMIN);
-        return role(caller, id)
-                .flatMap(role -> references.policy(caller.orgId(), body.escalationPolicyId(), "escalationPolicyId")
-                        .then(store.escalationPolicy(caller.orgId(), id, body.escalationPolicyId())))
-                .flatMap(r -> audit.record(AuditEvent.of(caller.orgId(), Actor.user(caller.userId()),
-                                "oncall.role.policy", id, Outcome.SUCCESS)
-                        .withDetail("escalationPolicyId", String.valueOf(body.escalationPolicyId())))
-                        .thenReturn(new Created(r.id())));
+        return roles.escalationPolicy(caller, id, body.escalationPolicyId()).map(r -> new Created(r.id()));
     }
 
     @Schema(name = "OnCallPerson")
@@ -234,15 +180,8 @@ class OnCallController {
     @Problems({"403 forbidden", "409 rota-unusable"})
     @org.springframework.web.bind.annotation.PutMapping("/api/v1/oncall/roles/{id}/owners")
     Mono<RoleView> owners(Caller caller, @PathVariable String id, @Valid @RequestBody OwnersBody body) {
-        caller.requireAny(Role.ADMIN);
-        List<String> owners = List.copyOf(new java.util.LinkedHashSet<>(body.owners()));
-        return role(caller, id)
-                .flatMap(role -> references.activeUsers(caller.orgId(), owners, "owners")
-                        .then(store.owners(caller.orgId(), id, owners)))
-                .flatMap(r -> audit.record(AuditEvent.of(caller.orgId(), Actor.user(caller.userId()),
-                        "oncall.role.owners", id, Outcome.SUCCESS).withDetail("owners", owners.toString()))
-                        .thenReturn(r))
-                .flatMap(r -> views(caller.orgId(), List.of(r))).map(list -> list.get(0));
+        return roles.owners(caller, id, body.owners()).flatMap(r -> views(caller.orgId(), List.of(r)))
+                .map(list -> list.get(0));
     }
 
     private Mono<List<RoleView>> views(String orgId, List<OnCallStore.Role> roles) {

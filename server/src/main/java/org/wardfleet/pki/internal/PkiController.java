@@ -1,12 +1,8 @@
 package org.wardfleet.pki.internal;
 
-import java.security.PrivateKey;
-import java.security.Signature;
 import java.security.cert.X509Certificate;
-import java.time.Clock;
 import java.time.Instant;
 import java.util.HexFormat;
-import java.util.List;
 
 import org.springframework.http.CacheControl;
 import org.springframework.http.MediaType;
@@ -16,11 +12,7 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
-import org.wardfleet.audit.AuditEvent;
-import org.wardfleet.audit.AuditEvent.Actor;
-import org.wardfleet.audit.AuditEvent.Outcome;
-import org.wardfleet.audit.AuditLog;
-import org.wardfleet.pki.PkiProblems;
+import org.wardfleet.pki.internal.CaImports.CaImport;
 import org.wardfleet.platform.security.Caller;
 import org.wardfleet.platform.security.Role;
 import org.wardfleet.platform.web.ProblemType;
@@ -31,10 +23,7 @@ import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import jakarta.validation.Valid;
-import jakarta.validation.constraints.NotBlank;
-import jakarta.validation.constraints.Size;
 import reactor.core.publisher.Mono;
-import reactor.core.scheduler.Schedulers;
 
 /**
  * Public revocation data (CRL, OCSP, the CA certificate: signed or public by nature, so no authentication), and
@@ -49,17 +38,12 @@ class PkiController {
 
     private final RevocationResponder revocation;
     private final CaKeys cas;
-    private final PkiRepository repository;
-    private final AuditLog audit;
-    private final Clock clock;
+    private final CaImports imports;
 
-    PkiController(RevocationResponder revocation, CaKeys cas, PkiRepository repository, AuditLog audit,
-            Clock clock) {
+    PkiController(RevocationResponder revocation, CaKeys cas, CaImports imports) {
         this.revocation = revocation;
         this.cas = cas;
-        this.repository = repository;
-        this.audit = audit;
-        this.clock = clock;
+        this.imports = imports;
     }
 
     @Operation(summary = "An organisation's certificate revocation list")
@@ -108,75 +92,14 @@ class PkiController {
         return cas.ca(caller.orgId()).map(ca -> view(caller.orgId(), ca.certificate(), ca.imported()));
     }
 
-    record CaImport(@NotBlank @Size(max = 32768) String certificatePem, @NotBlank @Size(max = 16384)
-            String privateKeyPem, @Size(max = 1024) String privateKeyPassphrase) {
-
-        @Override
-        public String toString() {
-            return "CaImport[***]";
-        }
-    }
-
     /** An existing hospital CA instead of the generated one; only before it has issued anything. */
     @Operation(summary = "Import the organisation's own device CA before any certificate is issued (ADMIN)")
     @Problems({"403 forbidden", "400 ca-import-invalid", "409 ca-in-use"})
     @PostMapping("/api/v1/pki/ca/import")
     Mono<CaView> importCa(Caller caller, @Valid @RequestBody CaImport body) {
-        caller.requireAny(Role.ADMIN);
-        return repository.anyCertificate(caller.orgId())
-                .flatMap(used -> used ? Mono.error(PkiProblems.CA_IN_USE.exception(
-                        "Device certificates were already issued by the current CA")) : Mono.just(body))
-                .flatMap(b -> Mono.fromCallable(() -> validated(caller.orgId(), b))
-                        .subscribeOn(Schedulers.boundedElastic()))
-                .flatMap(stored -> repository.replaceCa(stored, clock.instant()).thenReturn(stored))
-                .doOnNext(stored -> cas.forget(caller.orgId()))
-                .flatMap(stored -> audit.record(AuditEvent.of(caller.orgId(), Actor.user(caller.userId()),
-                        "pki.ca.import", caller.orgId(), Outcome.SUCCESS)).then(cas.ca(caller.orgId())))
+        return imports.importCa(caller, body)
+                .then(Mono.defer(() -> cas.ca(caller.orgId())))
                 .map(ca -> view(caller.orgId(), ca.certificate(), true));
-    }
-
-    private PkiRepository.StoredCa validated(String orgId, CaImport body) throws Exception {
-        List<X509Certificate> chain;
-        PrivateKey key;
-        try {
-            chain = Pem.certificates(body.certificatePem());
-            key = Pem.privateKey(body.privateKeyPem(), body.privateKeyPassphrase() == null ? null
-                    : body.privateKeyPassphrase().toCharArray());
-        } catch (java.io.IOException e) {
-            throw PkiProblems.CA_IMPORT_INVALID.exception("Unreadable PEM: %s", e.getMessage());
-        }
-        if (chain.isEmpty()) {
-            throw PkiProblems.CA_IMPORT_INVALID.exception("No certificate in certificatePem");
-        }
-        X509Certificate ca = chain.get(0);
-        boolean[] usage = ca.getKeyUsage();
-        if (ca.getBasicConstraints() < 0 || usage == null || !usage[5]) {
-            throw PkiProblems.CA_IMPORT_INVALID.exception("The certificate is not a CA (CA:true and keyCertSign)");
-        }
-        if (clock.instant().isAfter(ca.getNotAfter().toInstant())) {
-            throw PkiProblems.CA_IMPORT_INVALID.exception("The CA certificate has expired");
-        }
-        if (!keyMatches(key, ca)) {
-            throw PkiProblems.CA_IMPORT_INVALID.exception("The private key does not belong to the certificate");
-        }
-        return new PkiRepository.StoredCa(orgId, Pem.write(chain.toArray()), cas.encrypt(key), true);
-    }
-
-    private static boolean keyMatches(PrivateKey key, X509Certificate certificate) {
-        try {
-            String algorithm = key.getAlgorithm().equals("RSA") ? "SHA256withRSA" : "SHA256withECDSA";
-            byte[] probe = "wardfleet-ca-import".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-            Signature signer = Signature.getInstance(algorithm);
-            signer.initSign(key);
-            signer.update(probe);
-            byte[] signature = signer.sign();
-            Signature verifier = Signature.getInstance(algorithm);
-            verifier.initVerify(certificate.getPublicKey());
-            verifier.update(probe);
-            return verifier.verify(signature);
-        } catch (Exception e) {
-            return false;
-        }
     }
 
     private CaView view(String orgId, X509Certificate ca, boolean imported) {
