@@ -107,6 +107,10 @@ class EscalationClusterBenchmark {
             }
             double createSeconds = (System.nanoTime() - start) / 1e9;
             run.require(label + ": pages created", ids.size(), count, "refused or failed");
+            Map<String, String> claimsBefore = claims(cluster, http, admin);
+            // no page can be through both steps before 20 s after the last was created: the checks below (a GET
+            // per page every 2 s) would only load the instances that are firing the steps being measured
+            TimeUnit.SECONDS.sleep(21);
 
             // nobody answers: every page runs both steps and FAILS (20 s after creation), or its lateness is unknown
             List<Double> late = Collections.synchronizedList(new ArrayList<>());
@@ -147,12 +151,39 @@ class EscalationClusterBenchmark {
             run.require(label + ": escalation steps fired", late.size(), 2L * count, "two per page expected");
             List<Double> sorted = new ArrayList<>(late);
             Collections.sort(sorted);
+            Map<String, String> claimsAfter = claims(cluster, http, admin);
+            StringBuilder perInstance = new StringBuilder();
+            claimsAfter.forEach((node, after) -> perInstance.append(String.format("%n    instance %s: %s -> %s", node,
+                    claimsBefore.getOrDefault(node, "-"), after)));
             return String.format("  %s (load average at start %s): %d pages created in %.1f s; %d steps fired; "
-                    + "lateness p50 %.0f ms, p99 %.0f ms, max %.0f ms%n", label, load, ids.size(), createSeconds,
-                    sorted.size(), pct(sorted, 50), pct(sorted, 99), sorted.get(sorted.size() - 1));
+                    + "lateness p50 %.0f ms, p99 %.0f ms, max %.0f ms; claims (won/lost/slow fires) before -> after:%s%n",
+                    label, load, ids.size(), createSeconds, sorted.size(), pct(sorted, 50), pct(sorted, 99),
+                    sorted.get(sorted.size() - 1), perInstance);
         } finally {
             senders.shutdownNow();
         }
+    }
+
+    /** Each running instance's escalation claims won, lost, and slow fires so far (its Prometheus counters). */
+    private static Map<String, String> claims(Cluster cluster, HttpClient http, String admin) {
+        Map<String, String> out = new java.util.TreeMap<>();
+        for (Cluster.Node node : cluster.nodes()) {
+            try {
+                String scrape = cluster.send(http, node, "GET", "/actuator/prometheus", admin).body();
+                out.put(node.name, counter(scrape, "wardfleet_escalation_claims_total", "outcome=\"won\"") + "/"
+                        + counter(scrape, "wardfleet_escalation_claims_total", "outcome=\"lost\"") + "/"
+                        + counter(scrape, "wardfleet_escalation_slow_fires_total", ""));
+            } catch (Exception e) {
+                out.put(node.name, "down");
+            }
+        }
+        return out;
+    }
+
+    private static long counter(String scrape, String name, String tag) {
+        return scrape.lines().filter(l -> (l.startsWith(name + "{") || l.startsWith(name + " ")) && l.contains(tag))
+                .findFirst()
+                .map(l -> (long) Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).orElse(-1L);
     }
 
     private static String load() {

@@ -49,6 +49,8 @@ class EscalationJob implements Job {
     static final Duration AHEAD = Duration.ofSeconds(5);
     /** Steps that took longer than their lease to fire (each also logged with its page, step and time). */
     static final String SLOW_METRIC = "wardfleet.escalation.slow.fires";
+    /** Claims of due steps by outcome: {@code won} (fired here), {@code lost} (another instance holds the step). */
+    static final String CLAIMS_METRIC = "wardfleet.escalation.claims";
 
     private static final Logger log = LoggerFactory.getLogger(EscalationJob.class);
 
@@ -67,6 +69,8 @@ class EscalationJob implements Job {
      */
     private final Sinks.Many<Mono<Void>> lane = Sinks.many().unicast().onBackpressureBuffer();
     private final Counter slowFires;
+    private final Counter claimsWon;
+    private final Counter claimsLost;
     /** A step still firing after this is cut off and fired again (see {@link #claimAndFireAdded}). */
     private final Duration fireLimit;
 
@@ -76,6 +80,10 @@ class EscalationJob implements Job {
         this.fireLimit = fireLimit;
         this.slowFires = Counter.builder(SLOW_METRIC)
                 .description("Escalation steps that took longer than their lease to fire").register(meters);
+        this.claimsWon = Counter.builder(CLAIMS_METRIC).tag("outcome", "won")
+                .description("Claims of due escalation steps, by outcome").register(meters);
+        this.claimsLost = Counter.builder(CLAIMS_METRIC).tag("outcome", "lost")
+                .description("Claims of due escalation steps, by outcome").register(meters);
         lane.asFlux().flatMap(work -> work.onErrorResume(e -> Mono.empty()), CONCURRENCY).subscribe();
         this.timers = timers;
         this.items = new JobRun(name(), failures);
@@ -171,6 +179,7 @@ class EscalationJob implements Job {
     private Mono<Integer> claimAndFireAdded(PageStore.Page p, Instant now) {
         return store.claim(p, instanceId, now, now.plus(LEASE))
                 .flatMap(c -> {
+                    claimsWon.increment();
                     long started = System.nanoTime();
                     return Flux.merge(steps.fire(c, instanceId, now).defaultIfEmpty(0),
                                     // the lease moves on while the step fires; a renewal that fails is ignored: at
@@ -202,6 +211,7 @@ class EscalationJob implements Job {
      * fired meanwhile: the claim is fenced by its round and step).
      */
     private Mono<Integer> afterLease(PageStore.Page p) {
+        claimsLost.increment();
         return store.leasedUntil(p, instanceId)
                 .doOnNext(until -> timers.at(items, p.id() + "/" + p.round() + "/" + p.step() + "/lease/"
                         + until.toEpochMilli(), "page " + p.id(), until,

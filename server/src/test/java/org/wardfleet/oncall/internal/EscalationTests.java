@@ -172,11 +172,14 @@ class EscalationTests {
                 Updates.set("nextDueAt", java.util.Date.from(clock.instant().minusMillis(100))),
                 Updates.set("leaseOwner", "an-instance-that-died"),
                 Updates.set("leaseUntil", java.util.Date.from(leaseEnds))))).block();
+        double lost = meters.counter(EscalationJob.CLAIMS_METRIC, "outcome", "lost").count();
         engine.run().block(); // this instance's pass finds it leased; its next pass is an hour away
         await().atMost(Duration.ofSeconds(60)).until(() -> "ESCALATED".equals(view(t.doctor(), id).get("state")));
         Map<?, ?> step = events(view(t.doctor(), id), "ESCALATED").get(0);
         assertThat(Instant.parse((String) step.get("at"))).as("fired once the dead instance's lease ended")
                 .isAfterOrEqualTo(leaseEnds);
+        assertThat(meters.counter(EscalationJob.CLAIMS_METRIC, "outcome", "lost").count())
+                .as("the claim lost to the dead instance, counted").isGreaterThan(lost);
     }
 
     @Test
@@ -196,6 +199,7 @@ class EscalationTests {
                         : super.fire(page, owner, now);
             }
         };
+        double slow = meters.counter(EscalationJob.SLOW_METRIC).count();
         EscalationJob instance = new EscalationJob(failures, pages, hanging, timers, clock, meters,
                 Duration.ofHours(1), Duration.ofSeconds(15));
         // its real-time pass returns while the step is stuck: the engine's next pass is not held by it
@@ -214,6 +218,8 @@ class EscalationTests {
             return "ESCALATED".equals(view(t.doctor(), stuck).get("state"));
         });
         assertThat(events(view(t.doctor(), stuck), "ESCALATED")).hasSize(1);
+        assertThat(meters.counter(EscalationJob.SLOW_METRIC).count()).as("the stuck step, counted as slow")
+                .isGreaterThan(slow);
     }
 
     private void dueNow(String pageId) {
