@@ -7,6 +7,7 @@ import java.util.UUID;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 import org.wardfleet.platform.time.DueTimers;
@@ -30,7 +31,7 @@ import reactor.core.publisher.Sinks;
  * the others.
  */
 @Component
-class EscalationJob implements Job {
+class EscalationJob implements Job, DisposableBean {
 
     /**
      * A claim's lease: short, so that a step the claiming instance died with fires on another within about this long
@@ -68,6 +69,7 @@ class EscalationJob implements Job {
      * {@value #CONCURRENCY} at once, while the pass itself returns (work that fails is isolated, logged and counted).
      */
     private final Sinks.Many<Mono<Void>> lane = Sinks.many().unicast().onBackpressureBuffer();
+    private final reactor.core.Disposable firer;
     private final Counter slowFires;
     private final Counter claimsWon;
     private final Counter claimsLost;
@@ -84,7 +86,7 @@ class EscalationJob implements Job {
                 .description("Claims of due escalation steps, by outcome").register(meters);
         this.claimsLost = Counter.builder(CLAIMS_METRIC).tag("outcome", "lost")
                 .description("Claims of due escalation steps, by outcome").register(meters);
-        lane.asFlux().flatMap(work -> work.onErrorResume(e -> Mono.empty()), CONCURRENCY).subscribe();
+        this.firer = lane.asFlux().flatMap(work -> work.onErrorResume(e -> Mono.empty()), CONCURRENCY).subscribe();
         this.timers = timers;
         this.items = new JobRun(name(), failures);
         this.store = store;
@@ -96,6 +98,15 @@ class EscalationJob implements Job {
     @Override
     public String name() {
         return "escalation";
+    }
+
+    /**
+     * Stopping: steps still firing here are cut off, as the engine's stop cuts off its passes — their leases run out
+     * and another instance (or this one after a restart) fires them, fenced by their step.
+     */
+    @Override
+    public void destroy() {
+        firer.dispose();
     }
 
     @Override
