@@ -7,8 +7,8 @@ import java.util.UUID;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 import org.wardfleet.platform.time.DueTimers;
 import org.wardfleet.platform.time.Job;
@@ -31,7 +31,7 @@ import reactor.core.publisher.Sinks;
  * the others.
  */
 @Component
-class EscalationJob implements Job, DisposableBean {
+class EscalationJob implements Job, SmartLifecycle {
 
     /**
      * A claim's lease: short, so that a step the claiming instance died with fires on another within about this long
@@ -100,13 +100,30 @@ class EscalationJob implements Job, DisposableBean {
         return "escalation";
     }
 
+    /** The lane runs from construction (a job built by hand — a second instance in a test — fires too). */
+    @Override
+    public void start() {
+        // nothing to start: see stop()
+    }
+
     /**
      * Stopping: steps still firing here are cut off, as the engine's stop cuts off its passes — their leases run out
-     * and another instance (or this one after a restart) fires them, fenced by their step.
+     * and another instance (or this one after a restart) fires them, fenced by their step. Stops after the engine
+     * (a lower phase), so that no pass hands work to a stopped lane.
      */
     @Override
-    public void destroy() {
+    public void stop() {
         firer.dispose();
+    }
+
+    @Override
+    public boolean isRunning() {
+        return !firer.isDisposed();
+    }
+
+    @Override
+    public int getPhase() {
+        return SmartLifecycle.DEFAULT_PHASE - 1;
     }
 
     @Override
