@@ -21,16 +21,20 @@ import reactor.core.publisher.Mono;
 @Component
 class DeviceRegistry implements Devices {
 
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(DeviceRegistry.class);
+
     private final DeviceRepository devices;
+    private final PersonDevices people;
     private final DeviceTimeline timeline;
     private final DeviceLifecycleEvents lifecycle;
     private final Clock clock;
     /** Lazily: remote actions use the registry's repository too, and a constructor cycle helps nobody. */
     private final org.springframework.beans.factory.ObjectProvider<RemoteActions> remoteActions;
 
-    DeviceRegistry(DeviceRepository devices, DeviceTimeline timeline, DeviceLifecycleEvents lifecycle, Clock clock,
+    DeviceRegistry(DeviceRepository devices, PersonDevices people, DeviceTimeline timeline, DeviceLifecycleEvents lifecycle, Clock clock,
             org.springframework.beans.factory.ObjectProvider<RemoteActions> remoteActions) {
         this.devices = devices;
+        this.people = people;
         this.lifecycle = lifecycle;
         this.timeline = timeline;
         this.clock = clock;
@@ -47,10 +51,25 @@ class DeviceRegistry implements Devices {
                 n.securityPatchLevel(), n.appVersion(), n.assignedUserId(), n.groups(), n.certificateSerial(),
                 n.certificateNotAfter(), n.publicKey(), now, now, DeviceState.ACTIVE, null, hardware,
                 n.invitationId(), boundAt);
-        return devices.insert(device, timeline.first("enrolled",
+        return listed(device).then(devices.insert(device, timeline.first("enrolled",
                         n.ownership() + " " + n.platform().wire() + " via invitation " + n.invitationId()
-                                + (boundAt != null ? ", bound by its user signing in" : "")))
+                                + (boundAt != null ? ", bound by its user signing in" : ""))))
                 .thenReturn(device);
+    }
+
+    /**
+     * The person's list names the device before it exists (no transactions: a crash in between leaves an id naming
+     * nothing, never a device missing from the list). A list made here, before the backfill has run once, is completed
+     * from the devices query: the person may have devices stored before the lists existed.
+     */
+    private Mono<Void> listed(Device device) {
+        if (device.assignedUserId() == null) {
+            return Mono.empty();
+        }
+        return people.add(device.orgId(), device.assignedUserId(), device.id())
+                .filterWhen(created -> created ? people.backfilled().map(done -> !done) : Mono.just(false))
+                .flatMap(incomplete -> devices.reachableForAny(device.orgId(), List.of(device.assignedUserId()))
+                        .map(PersonDevices.Owner::of).collectList().flatMap(people::addAll));
     }
 
     @Override
@@ -79,7 +98,7 @@ class DeviceRegistry implements Devices {
 
     @Override
     public Flux<Device> reachableFor(String orgId, String userId) {
-        return devices.reachableFor(orgId, userId);
+        return listedReachable(orgId, List.of(userId));
     }
 
     @Override
@@ -91,7 +110,47 @@ class DeviceRegistry implements Devices {
             return devices.reachable(orgId).filter(d -> d.assignedUserId() != null
                     && wanted.contains(d.assignedUserId()));
         }
-        return devices.reachableForAny(orgId, all);
+        return listedReachable(orgId, all);
+    }
+
+    /**
+     * The people's devices through their {@link PersonDevices} lists — lookups by {@code _id} only, where a query on
+     * {@code assignedUserId} reads every device in the embedded store. A list is a superset, so every device read is
+     * checked here; a person whose list gives no usable device (no list yet: enrolled before the lists existed) is
+     * looked up with the query, and the devices it finds are listed for next time — a page never misses a phone for
+     * want of a list entry.
+     */
+    private Flux<Device> listedReachable(String orgId, List<String> userIds) {
+        if (userIds.isEmpty()) {
+            return Flux.empty();
+        }
+        java.util.Set<String> wanted = new java.util.HashSet<>(userIds);
+        return people.listed(orgId, userIds)
+                .flatMap(listed -> {
+                    List<String> ids = listed.values().stream().flatMap(List::stream).distinct().toList();
+                    return ids.isEmpty() ? Mono.just(List.<Device>of()) : devices.findAll(orgId, ids).collectList();
+                })
+                .flatMapMany(found -> {
+                    List<Device> usable = found.stream().filter(d -> d.state().mayAuthenticate()
+                            && d.assignedUserId() != null && wanted.contains(d.assignedUserId())).toList();
+                    java.util.Set<String> served = new java.util.HashSet<>();
+                    usable.forEach(d -> served.add(d.assignedUserId()));
+                    List<String> unserved = userIds.stream().filter(u -> !served.contains(u)).toList();
+                    return Flux.fromIterable(usable)
+                            .concatWith(unserved.isEmpty() ? Flux.empty() : unlisted(orgId, unserved));
+                });
+    }
+
+    /** The devices query for people without a usable list entry; what it finds is listed, best effort. */
+    private Flux<Device> unlisted(String orgId, List<String> userIds) {
+        return devices.reachableForAny(orgId, userIds).collectList()
+                .flatMapMany(found -> people.addAll(found.stream().map(PersonDevices.Owner::of).toList())
+                        .onErrorResume(e -> {
+                            log.warn("Could not list {} device(s) found by the devices query: {}", found.size(),
+                                    e.toString());
+                            return Mono.empty();
+                        })
+                        .thenMany(Flux.fromIterable(found)));
     }
 
     @Override

@@ -157,6 +157,14 @@ class DeviceRepository implements IndexedCollection {
                 .projection(Projections.exclude("timeline"))).map(DeviceDocuments::toDevice);
     }
 
+    /** Every device assigned to a person, all organisations, ids only ({@link PersonDeviceBackfill}). */
+    Flux<PersonDevices.Owner> assigned() {
+        return Flux.from(devices.find(com.mongodb.client.model.Filters.ne("assignedUserId", null))
+                        .projection(Projections.include("_id", "orgId", "assignedUserId")))
+                .map(d -> new PersonDevices.Owner(d.getString("orgId"), d.getString("_id"),
+                        d.getString("assignedUserId")));
+    }
+
     Mono<Void> pullPushToken(String orgId, String id, String token) {
         return Mono.from(devices.updateOne(and(eq("orgId", orgId), eq("_id", id)), Updates.pull("pushTokens", token)))
                 .then();

@@ -113,17 +113,29 @@ class Dispatch {
      */
     Mono<String> page(String orgId, String senderId, List<String> recipients, String text, Priority priority,
             List<String> choices, String idempotencyKey) {
-        return messages.messageByKey(orgId, senderId, idempotencyKey)
-                .flatMap(sent -> fanOut.fannedOut(sent).thenReturn(sent.id()))
-                // the conversation is made while the devices are read (send() would read it back: one round trip more)
-                .switchIfEmpty(Mono.defer(() -> store(orgId, senderId,
-                        conversations.startWith(orgId, senderId, recipients, recipients.isEmpty() ? 2 : 1)
-                                .map(Conversation::id), idempotencyKey,
-                        Draft.page(text, priority, choices, false),
+        // the idempotency look-up and then the conversation, while the devices are read (they change nothing): the
+        // devices no longer wait for the look-up — one round trip fewer before the first copy (issue 24)
+        Mono<String> conversation = messages.messageByKey(orgId, senderId, idempotencyKey)
+                .flatMap(sent -> Mono.<String>error(new AlreadySent(sent)))
+                .switchIfEmpty(Mono.defer(() -> conversations.startWith(orgId, senderId, recipients,
+                        recipients.isEmpty() ? 2 : 1).map(Conversation::id)));
+        return store(orgId, senderId, conversation, idempotencyKey, Draft.page(text, priority, choices, false),
                         // as send() addresses it: the named people, or (from the system) every participant but it
                         fanOut.eligibleDevices(orgId, new LinkedHashSet<>(recipients).stream()
                                 .filter(r -> !Conversations.SYSTEM.equals(senderId) || !r.equals(senderId)).toList()))
-                        .map(Message::id)));
+                .map(Message::id)
+                // a retried page answers once the first attempt's fan-out is complete
+                .onErrorResume(AlreadySent.class, e -> fanOut.fannedOut(e.sent).thenReturn(e.sent.id()));
+    }
+
+    /** The page's key was used before: that message is the answer (ends the side-by-side reads of a new one). */
+    private static final class AlreadySent extends RuntimeException {
+        final Message sent;
+
+        AlreadySent(Message sent) {
+            super("already sent", null, false, false);
+            this.sent = sent;
+        }
     }
 
     /** A broadcast: one message to many people, one batched fan-out; {@code choices} are the answers offered. */

@@ -53,7 +53,8 @@ class MongoConfiguration {
     }
 
     @Bean(destroyMethod = "close")
-    MongoClient mongoClient(MongoProperties properties, EmbeddedMongo embedded) {
+    MongoClient mongoClient(MongoProperties properties, EmbeddedMongo embedded,
+            org.springframework.beans.factory.ObjectProvider<com.mongodb.event.CommandListener> listeners) {
         MongoClientSettings.Builder settings = MongoClientSettings.builder();
         if (properties.external()) {
             ConnectionString uri = new ConnectionString(properties.uri());
@@ -63,6 +64,7 @@ class MongoConfiguration {
             settings.applyConnectionString(new ConnectionString(embedded.storage().connectionString()))
                     .credential(embedded.storage().credential());
         }
+        listeners.orderedStream().forEach(settings::addCommandListener); // tests count commands per request
         return MongoClients.create(settings
                 .applyToClusterSettings(c -> c.serverSelectionTimeout(10, TimeUnit.SECONDS)).build());
     }

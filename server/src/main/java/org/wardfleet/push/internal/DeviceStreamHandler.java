@@ -39,6 +39,11 @@ class DeviceStreamHandler implements WebSocketHandler {
     private static final CloseStatus OVERLOADED = new CloseStatus(1013, "Too many streams on this instance");
 
     static final int MAX_FRAME = 4096;
+    /**
+     * Frames taken from the connection ahead of the one being answered: requests are answered one at a time anyway,
+     * and the default (32) gave every idle stream two 32-slot queues (issue 24, heap per idle connected device).
+     */
+    private static final int ONE_AT_A_TIME = 1;
     static final int MAX_PER_SECOND = 10;
     /** Stream requests served at once on this instance (the rest wait their turn, in order). */
     static final int MAX_CONCURRENT = 1000;
@@ -97,12 +102,12 @@ class DeviceStreamHandler implements WebSocketHandler {
                                             : rate.abusive() ? Mono.<Answer>error(new TooManyRequests())
                                             : Mono.just(new Answer(error(requestId(frame), ProblemType.RATE_LIMITED,
                                                     "At most " + MAX_PER_SECOND + " requests a second on a stream"),
-                                                    false)))
+                                                    false)), ONE_AT_A_TIME)
                                     .concatMap(answer -> StreamConnections.emit(sink, answer.event()) && !answer.last()
                                             ? Mono.empty()
                                             // the answer could not be queued (the device is not reading), or it
                                             // was the last one (credential changed): end the stream
-                                            : Mono.fromRunnable(() -> StreamConnections.complete(sink)))
+                                            : Mono.fromRunnable(() -> StreamConnections.complete(sink)), ONE_AT_A_TIME)
                                     .onErrorResume(TooManyRequests.class, e -> session.close(TOO_MANY))
                                     .then(),
                             session.send(Flux.concat(Mono.just(hello), sink.asFlux()).map(session::textMessage)));

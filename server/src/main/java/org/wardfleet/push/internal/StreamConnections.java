@@ -28,10 +28,12 @@ class StreamConnections {
 
     /** A newer connection from the same device replaces the older one (which is completed and closes). */
     Held open(org.wardfleet.platform.security.DevicePrincipal device) {
+        // a queue that grows in small links as events wait, bounded in emit(): an idle stream, which most are,
+        // holds one small link instead of a 256-slot array allocated up front (issue 24, heap per idle device)
         Sinks.Many<String> sink = Sinks.many().unicast().onBackpressureBuffer(
-                reactor.util.concurrent.Queues.<String>get(MAX_QUEUED).get());
+                reactor.util.concurrent.Queues.<String>unbounded(QUEUE_LINK).get());
         Held held = new Held(device.deviceId(), device.orgId(), device.certificateSerial(), sink,
-                ConcurrentHashMap.newKeySet());
+                new java.util.concurrent.CopyOnWriteArraySet<>());
         Held previous = open.put(device.deviceId(), held);
         if (previous != null) {
             complete(previous.sink());
@@ -58,6 +60,7 @@ class StreamConnections {
 
     /** Events waiting for one slow (or not reading) device before its stream is closed: memory stays bounded. */
     static final int MAX_QUEUED = 256;
+    private static final int QUEUE_LINK = 8;
 
     /** Ends a stream (its session then closes). */
     static void complete(Sinks.Many<String> sink) {
@@ -93,6 +96,10 @@ class StreamConnections {
      */
     static boolean emit(Sinks.Many<String> sink, String event) {
         synchronized (sink) {
+            Integer queued = reactor.core.Scannable.from(sink).scan(reactor.core.Scannable.Attr.BUFFERED);
+            if (queued != null && queued >= MAX_QUEUED) {
+                return false;
+            }
             return sink.tryEmitNext(event).isSuccess();
         }
     }
