@@ -3,6 +3,7 @@ package org.wardfleet.messaging.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -10,6 +11,7 @@ import java.util.Map;
 import javax.crypto.spec.SecretKeySpec;
 
 import org.junit.jupiter.api.Test;
+import org.wardfleet.messaging.Priority;
 
 import com.nimbusds.jose.JWEObject;
 import com.nimbusds.jose.crypto.AESDecrypter;
@@ -18,18 +20,12 @@ import com.nimbusds.jose.util.JSONObjectUtils;
 /** A pushed copy's content is serialised once per message; every device still opens its own receipt in it. */
 class DeviceCopiesTests {
 
+    /** A drill broadcast with choices and a text that needs escaping, as a device's app shows it. */
     private static Map<String, Object> content() {
-        Map<String, Object> content = new LinkedHashMap<>();
-        content.put("id", "m-1");
-        content.put("conversationId", "c-1");
-        content.put("senderId", "u-1");
-        content.put("text", "Code \"blue\", ward 7 — are you available?\n\\ ünïcode");
-        content.put("priority", "STAT");
-        content.put("requiresAck", true);
-        content.put("sentAt", "2026-12-08T00:00:00Z");
-        content.put("drill", true);
-        content.put("choices", List.of("available", "not available"));
-        return content;
+        Message broadcast = new Message("m-1", "o-1", "c-1", "u-1", "key-1", "sealed", Priority.STAT, true, null, null,
+                Instant.parse("2026-12-08T00:00:00Z"), null, null, Map.of(), true,
+                List.of("available", "not available"));
+        return DeviceCopies.content(broadcast, "Code \"blue\", ward 7 — are you available?\n\\ ünïcode");
     }
 
     @Test
