@@ -17,6 +17,7 @@ import com.nimbusds.jose.Payload;
 import com.nimbusds.jose.crypto.AESEncrypter;
 import com.nimbusds.jose.crypto.ECDHEncrypter;
 import com.nimbusds.jose.crypto.RSAEncrypter;
+import com.nimbusds.jose.util.JSONObjectUtils;
 
 /** A message as one device receives it: the content its app shows, as a JWE only that device opens. */
 final class DeviceCopies {
@@ -51,10 +52,46 @@ final class DeviceCopies {
 
     /** A256KW / A256GCM under the device's message key, named by its {@code kid}. */
     static String encryptWith(MessageKeys.MessageKey key, Map<String, Object> content) throws Exception {
+        return encryptWith(key, new Payload(content));
+    }
+
+    /** As {@link #encryptWith(MessageKeys.MessageKey, Map)}, for content already serialised ({@link Receipted}). */
+    static String encryptWith(MessageKeys.MessageKey key, String json) throws Exception {
+        return encryptWith(key, new Payload(json));
+    }
+
+    private static String encryptWith(MessageKeys.MessageKey key, Payload payload) throws Exception {
         JWEObject jwe = new JWEObject(new JWEHeader.Builder(JWEAlgorithm.A256KW, EncryptionMethod.A256GCM)
-                .keyID(key.kid()).build(), new Payload(content));
+                .keyID(key.kid()).build(), payload);
         jwe.encrypt(new AESEncrypter(key.key()));
         return jwe.serialize();
+    }
+
+    /**
+     * A pushed copy's content serialised once per message, for every device of a fan-out: each device's copy is the
+     * same JSON object with its own {@code receipt} token added last — the object a per-device copy of the content map
+     * with {@code receipt} put last serialised to, without copying and serialising the content again for every device.
+     */
+    static final class Receipted {
+
+        /** The content's JSON object without its closing brace. */
+        private final String open;
+
+        Receipted(Map<String, Object> content) {
+            String json = JSONObjectUtils.toJSONString(content);
+            this.open = json.substring(0, json.length() - 1);
+        }
+
+        /** The content with {@code receipt} (a base64url receipt token: nothing in it needs escaping). */
+        String with(String receipt) {
+            for (int i = 0; i < receipt.length(); i++) {
+                char c = receipt.charAt(i);
+                if (!(c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '_')) {
+                    throw new IllegalArgumentException("A receipt token is base64url");
+                }
+            }
+            return open + (open.length() > 1 ? "," : "") + "\"receipt\":\"" + receipt + "\"}";
+        }
     }
 
     /** ECDH-ES+A256KW / A256GCM to the device's enrolled EC key (RSA-OAEP-256 for RSA keys). */

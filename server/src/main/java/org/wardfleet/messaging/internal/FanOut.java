@@ -200,7 +200,8 @@ class FanOut {
     private Mono<java.util.Set<String>> pushTo(Message message, List<Device> reachable, Mono<Void> recorded) {
         return Mono.zip(conversations.text(message), crypto.derived(message.orgId(), StreamDelivered.PURPOSE))
                 .flatMapMany(t -> {
-                    Map<String, Object> content = DeviceCopies.content(message, t.getT1());
+                    DeviceCopies.Receipted content = new DeviceCopies.Receipted(DeviceCopies.content(message,
+                            t.getT1()));
                     return messageKeys.currentInChunks(message.orgId(), reachable, PUSH_CHUNK)
                             .flatMap(chunk -> recorded.then(Mono.fromCallable(() -> {
                                 Map<String, StreamDelivery.Copy> copies = new LinkedHashMap<>();
@@ -218,10 +219,10 @@ class FanOut {
     }
 
     /** One device's {@code deliver} event: the content and its receipt token, under the device's message key. */
-    private static StreamDelivery.Copy copy(Message message, Map<String, Object> content, Device device,
+    private static StreamDelivery.Copy copy(Message message, DeviceCopies.Receipted content, Device device,
             MessageKeys.MessageKey key, javax.crypto.SecretKey receiptKey) throws Exception {
-        Map<String, Object> own = new LinkedHashMap<>(content);
-        own.put("receipt", StreamDelivered.token(receiptKey, device.id(), device.assignedUserId(), message.id()));
+        String own = content.with(StreamDelivered.token(receiptKey, device.id(), device.assignedUserId(),
+                message.id()));
         Map<String, Object> event = new LinkedHashMap<>();
         event.put("type", "deliver"); // first: devices may tell events apart by their start
         event.put("messages", List.of(Map.of("id", message.id(), "jwe", DeviceCopies.encryptWith(key, own))));
