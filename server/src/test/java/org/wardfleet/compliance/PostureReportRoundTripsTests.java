@@ -43,7 +43,8 @@ class PostureReportRoundTripsTests {
         List<MongoCommands.Command> sent = MongoCommands.mentioning(commands.during(() -> report(phone, claims)),
                 org.orgId(), phone.deviceId());
 
-        System.out.println("posture report round trips (" + sent.size() + "): " + sent);
+        System.out.println("posture report round trips (" + sent.size() + ", " + commands.inARow(sent)
+                + " waited for in a row): " + sent + commands.timeline(sent));
         // device JWT: the device, the token's first use, the certificate's status; the report: its nonce, the
         // organisation's policy generation, the current state, the history entry. Was 9 (the device read twice, the
         // current state read before it was written).
