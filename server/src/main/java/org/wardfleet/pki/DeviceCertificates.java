@@ -17,6 +17,16 @@ public interface DeviceCertificates {
      */
     Mono<IssuedCertificate> issue(String orgId, String deviceId, String ownership, String csr);
 
+    /**
+     * As {@link #issue}, but the certificate is not yet recorded: until {@link #record} has stored it, its status is
+     * {@link Status#UNKNOWN} and no device call authenticates with it. Lets a caller store the certificate and the
+     * record that uses it in one round trip's time (enrollment: the certificate and the device at once).
+     */
+    Mono<IssuedCertificate> sign(String orgId, String deviceId, String ownership, String csr);
+
+    /** Records a certificate from {@link #sign}: from now on its status is {@link Status#GOOD}. */
+    Mono<Void> record(String orgId, String deviceId, IssuedCertificate issued);
+
     /** Revokes at once: device calls, OCSP and the next CRL all see it. Revoking twice keeps the first time. */
     Mono<Void> revoke(String orgId, String serial, RevocationReason reason);
 

@@ -10,6 +10,8 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.server.ServerWebExchange;
+import org.wardfleet.device.AuthenticatedDevice;
 import org.wardfleet.compliance.ComplianceHistory;
 import org.wardfleet.compliance.ComplianceState;
 import org.wardfleet.compliance.ComplianceSummary;
@@ -67,9 +69,11 @@ class ComplianceController {
     @Operation(summary = "Submit a signed posture report with attestation evidence")
     @Problems({"400 report-invalid", "401 report-signature-invalid"})
     @PostMapping("/device/v1/attestation")
-    Mono<ReportResult> report(DevicePrincipal device, @Valid @RequestBody ReportBody body) {
+    Mono<ReportResult> report(DevicePrincipal device, @Valid @RequestBody ReportBody body,
+            ServerWebExchange exchange) {
         EvidenceBody e = body.evidence();
-        return reports.submit(device.orgId(), device.deviceId(), body.report(), e == null ? null
+        return reports.submit(device.orgId(), device.deviceId(), AuthenticatedDevice.of(exchange, device.orgId(),
+                        device.deviceId()).orElse(null), body.report(), e == null ? null
                         : new PostureReports.SubmittedEvidence(e.androidKeyChain(), e.appleAttestation(), e.keyId(),
                         e.playIntegrityToken(), e.appleAssertion()))
                 .map(r -> new ReportResult(r.state(), r.reasons(), r.evidence()));

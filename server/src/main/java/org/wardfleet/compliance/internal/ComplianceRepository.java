@@ -9,11 +9,14 @@ import java.util.Map;
 import java.util.UUID;
 
 import org.bson.Document;
+import org.bson.conversions.Bson;
 import org.springframework.stereotype.Component;
 import org.wardfleet.compliance.ComplianceReport;
 import org.wardfleet.compliance.ComplianceState;
 import org.wardfleet.platform.mongo.Documents;
 
+import com.mongodb.client.model.FindOneAndUpdateOptions;
+import com.mongodb.client.model.ReturnDocument;
 import com.mongodb.client.model.UpdateOptions;
 import com.mongodb.client.model.Updates;
 import com.mongodb.client.model.Sorts;
@@ -58,15 +61,32 @@ class ComplianceRepository {
         return Flux.from(current.find(eq("orgId", orgId))).mapNotNull(this::toCurrent);
     }
 
-    /** Sets the evaluation; leaves {@code blocked} (set by enforcement) alone. */
-    Mono<Void> save(Current c) {
-        return Mono.from(current.updateOne(and(eq("_id", c.deviceId()), eq("orgId", c.orgId())), Updates.combine(
-                Updates.set("state", c.state().name()),
+    /** What {@link #save} did: whether the state changed, and since when the device is in it (if it changed). */
+    record Saved(boolean changed, Instant since) {
+    }
+
+    /**
+     * Sets the evaluation; leaves {@code blocked} (set by enforcement) alone, and {@code since} too while the state
+     * stays the same. The common case — a report that confirms the state — is one conditional update; only a change
+     * (or the first report) takes a second round trip, which also tells the state before.
+     */
+    Mono<Saved> save(Current c) {
+        Bson evaluation = Updates.combine(
                 Updates.set("reasons", c.reasons().stream().map(Document::new).toList()),
-                Updates.set("since", Documents.date(c.since())),
                 Updates.set("lastReportAt", Documents.date(c.lastReportAt())),
                 Updates.set("evidenceStrength", c.evidenceStrength()),
-                Updates.set("policyVersion", c.policyVersion())), new UpdateOptions().upsert(true))).then();
+                Updates.set("policyVersion", c.policyVersion()));
+        return Mono.from(current.updateOne(and(eq("_id", c.deviceId()), eq("orgId", c.orgId()),
+                        eq("state", c.state().name())), evaluation))
+                .flatMap(same -> same.getMatchedCount() == 1 ? Mono.just(new Saved(false, null))
+                        : Mono.from(current.findOneAndUpdate(and(eq("_id", c.deviceId()), eq("orgId", c.orgId())),
+                                        Updates.combine(evaluation, Updates.set("state", c.state().name()),
+                                                Updates.set("since", Documents.date(c.since()))),
+                                        new FindOneAndUpdateOptions().upsert(true)
+                                                .returnDocument(ReturnDocument.BEFORE)))
+                                .map(before -> new Saved(!c.state().name().equals(before.getString("state")),
+                                        c.since()))
+                                .defaultIfEmpty(new Saved(true, c.since())));
     }
 
     /** Enforcement's BLOCK step: the device loses access to PHI until it is compliant again. */

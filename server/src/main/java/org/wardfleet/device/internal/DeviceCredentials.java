@@ -20,6 +20,7 @@ import org.wardfleet.audit.AuditEvent;
 import org.wardfleet.audit.AuditEvent.Actor;
 import org.wardfleet.audit.AuditEvent.Outcome;
 import org.wardfleet.audit.AuditLog;
+import org.wardfleet.device.AuthenticatedDevice;
 import org.wardfleet.device.Device;
 import org.wardfleet.device.DeviceKeys;
 import org.wardfleet.device.DeviceState;
@@ -86,7 +87,7 @@ class DeviceCredentials implements DeviceAuthenticator {
     public Mono<DevicePrincipal> authenticate(ServerWebExchange exchange) {
         SslInfo ssl = exchange.getRequest().getSslInfo();
         if (ssl != null && ssl.getPeerCertificates() != null && ssl.getPeerCertificates().length > 0) {
-            return clientCertificate(ssl.getPeerCertificates()[0]);
+            return clientCertificate(ssl.getPeerCertificates()[0], exchange);
         }
         String authorization = exchange.getRequest().getHeaders().getFirst(HttpHeaders.AUTHORIZATION);
         if (authorization != null && authorization.regionMatches(true, 0, SCHEME, 0, SCHEME.length())) {
@@ -95,7 +96,7 @@ class DeviceCredentials implements DeviceAuthenticator {
         return Mono.empty();
     }
 
-    private Mono<DevicePrincipal> clientCertificate(X509Certificate cert) {
+    private Mono<DevicePrincipal> clientCertificate(X509Certificate cert, ServerWebExchange exchange) {
         String deviceId = deviceIdOf(cert);
         if (deviceId == null) {
             return Mono.error(INVALID.exception("The client certificate is not a Wardfleet device certificate"));
@@ -114,7 +115,9 @@ class DeviceCredentials implements DeviceAuthenticator {
                         return refuse(device, "certificate-expired", INVALID.exception("The certificate has expired"));
                     }
                     return certificates.issuingCa(device.orgId())
-                            .flatMap(ca -> signedBy(cert, ca) ? usable(device)
+                            .flatMap(ca -> signedBy(cert, ca) ? certificates.status(device.orgId(),
+                                            device.certificateSerial())
+                                    .flatMap(status -> usable(device, status, exchange))
                                     : refuse(device, "untrusted-certificate",
                                             INVALID.exception("The certificate was not issued by this organisation")));
                 });
@@ -142,9 +145,13 @@ class DeviceCredentials implements DeviceAuthenticator {
                     if (problem != null) {
                         return refuse(device, problem, INVALID.exception("Device token refused: %s", problem));
                     }
-                    return replays.firstUse(deviceId, claims.getJWTID(), claims.getExpirationTime().toInstant())
-                            .flatMap(first -> first ? usable(device) : refuse(device, "replayed",
-                                    REPLAYED.exception("This device token was already used")));
+                    // the token's first use and the certificate's status are independent: both asked at once
+                    return Mono.zip(replays.firstUse(deviceId, claims.getJWTID(),
+                                    claims.getExpirationTime().toInstant()),
+                                    certificates.status(device.orgId(), device.certificateSerial()))
+                            .flatMap(found -> found.getT1() ? usable(device, found.getT2(), exchange)
+                                    : refuse(device, "replayed",
+                                            REPLAYED.exception("This device token was already used")));
                 });
     }
 
@@ -186,7 +193,8 @@ class DeviceCredentials implements DeviceAuthenticator {
         return null;
     }
 
-    private Mono<DevicePrincipal> usable(Device device) {
+    /** {@code status}: the device's current certificate's. A usable device is handed on to the request's handler. */
+    private Mono<DevicePrincipal> usable(Device device, DeviceCertificates.Status status, ServerWebExchange exchange) {
         if (!device.state().mayAuthenticate()) {
             // the device has proved its key: this refusal is how it hears of its retirement. The first such call is
             // the one the retire's wake-up asked for, not a stolen phone: audited, but no alarm for it
@@ -195,11 +203,12 @@ class DeviceCredentials implements DeviceAuthenticator {
             return firstTold.flatMap(first -> refuse(device, "retired", !first, RETIRED.exception(
                     "This device is %s: remove work data and enroll again", device.state())));
         }
-        return certificates.status(device.orgId(), device.certificateSerial())
-                .flatMap(status -> status == DeviceCertificates.Status.GOOD
-                        ? Mono.just(new DevicePrincipal(device.id(), device.orgId(), device.ownership().name(),
-                                device.assignedUserId(), device.certificateSerial()))
-                        : refuse(device, "revoked", RETIRED.exception("This device's certificate is revoked")));
+        if (status != DeviceCertificates.Status.GOOD) {
+            return refuse(device, "revoked", RETIRED.exception("This device's certificate is revoked"));
+        }
+        AuthenticatedDevice.remember(exchange, device);
+        return Mono.just(new DevicePrincipal(device.id(), device.orgId(), device.ownership().name(),
+                device.assignedUserId(), device.certificateSerial()));
     }
 
     private <T> Mono<T> refuse(Device device, String reason, ProblemException problem) {

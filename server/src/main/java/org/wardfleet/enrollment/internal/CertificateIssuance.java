@@ -16,6 +16,7 @@ import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
 import org.springframework.stereotype.Component;
 import org.wardfleet.device.Ownership;
 import org.wardfleet.pki.DeviceCertificates;
+import org.wardfleet.pki.IssuedCertificate;
 
 import reactor.core.publisher.Mono;
 
@@ -34,10 +35,22 @@ class CertificateIssuance {
     }
 
     Mono<Issued> issue(String orgId, String deviceId, Ownership ownership, String csr) {
-        return certificates.issue(orgId, deviceId, ownership.name(), csr)
-                .map(c -> new Issued(c.serial(), c.certificate().getNotAfter().toInstant(),
-                        java.util.Base64.getEncoder().encodeToString(c.certificate().getPublicKey().getEncoded()),
-                        c.chain()));
+        return certificates.issue(orgId, deviceId, ownership.name(), csr).map(CertificateIssuance::issued);
+    }
+
+    /** Issued but not yet recorded (its status is unknown, so it authenticates nothing until {@link #record}). */
+    Mono<Issued> sign(String orgId, String deviceId, Ownership ownership, String csr) {
+        return certificates.sign(orgId, deviceId, ownership.name(), csr).map(CertificateIssuance::issued);
+    }
+
+    Mono<Void> record(String orgId, String deviceId, Issued issued) {
+        return certificates.record(orgId, deviceId, new IssuedCertificate(issued.serial(), issued.chain().get(0),
+                issued.chain()));
+    }
+
+    private static Issued issued(IssuedCertificate c) {
+        return new Issued(c.serial(), c.certificate().getNotAfter().toInstant(),
+                java.util.Base64.getEncoder().encodeToString(c.certificate().getPublicKey().getEncoded()), c.chain());
     }
 
     /** The previous certificate after a renewal: revoked as superseded, so only the new one authenticates. */

@@ -116,7 +116,7 @@ class DeviceEnrollment implements DeviceEnrollments {
                             + " person the device is for, or enroll without signing in and let them approve it")));
         }
         String deviceId = UUID.randomUUID().toString();
-        return issuance.issue(used.orgId(), deviceId, used.ownership(), request.csr())
+        return issuance.sign(used.orgId(), deviceId, used.ownership(), request.csr())
                 .onErrorResume(e -> invitations.release(used.id())
                         .then(audit.record(attempt(used, Outcome.FAILURE, "certificate-refused")))
                         .then(Mono.error(e)))
@@ -134,7 +134,11 @@ class DeviceEnrollment implements DeviceEnrollments {
                 request.model(), request.osVersion(), request.securityPatchLevel(), request.appVersion(),
                 invitation.assignedUserId(), invitation.groups(), issued.serial(), issued.notAfter(),
                 issued.publicKey(), request.hardware(), invitation.id(), request.user() != null);
-        return devices.register(device)
+        // the certificate's record and the device are independent writes: both at once (issue 24). Until its record
+        // is in, the certificate authenticates nothing; the audit entry follows both, so it never tells of an
+        // enrollment that was not stored
+        return Mono.zip(devices.register(device), issuance.record(invitation.orgId(), deviceId, issued)
+                        .thenReturn(true), (registered, recorded) -> registered)
                 .flatMap(registered -> (request.attestationPresent()
                         ? devices.recordEvent(invitation.orgId(), deviceId, "attestation.received",
                                 "evidence sent at enrollment; verified by compliance checks")

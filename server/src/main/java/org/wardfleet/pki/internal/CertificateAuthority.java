@@ -64,14 +64,23 @@ class CertificateAuthority implements DeviceCertificates {
 
     @Override
     public Mono<IssuedCertificate> issue(String orgId, String deviceId, String ownership, String csr) {
+        return sign(orgId, deviceId, ownership, csr)
+                .flatMap(issued -> record(orgId, deviceId, issued).thenReturn(issued));
+    }
+
+    @Override
+    public Mono<IssuedCertificate> sign(String orgId, String deviceId, String ownership, String csr) {
         // parse, proof of possession and key policy first: a bad CSR costs no CA work
         return Mono.fromCallable(() -> CsrChecks.check(csr)).subscribeOn(Schedulers.boundedElastic())
                 .flatMap(checked -> cas.ca(orgId)
                         .flatMap(ca -> Mono.fromCallable(() -> sign(orgId, deviceId, ownership, checked, ca))
-                                .subscribeOn(Schedulers.boundedElastic())))
-                .flatMap(issued -> repository.insertCertificate(new PkiRepository.CertificateRecord(issued.serial(),
-                                orgId, deviceId, issued.certificate().getNotAfter().toInstant(), null, 0))
-                        .thenReturn(issued));
+                                .subscribeOn(Schedulers.boundedElastic())));
+    }
+
+    @Override
+    public Mono<Void> record(String orgId, String deviceId, IssuedCertificate issued) {
+        return repository.insertCertificate(new PkiRepository.CertificateRecord(issued.serial(), orgId, deviceId,
+                issued.certificate().getNotAfter().toInstant(), null, 0));
     }
 
     @Override

@@ -6,6 +6,7 @@ import java.util.concurrent.TimeUnit;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -15,6 +16,7 @@ import com.mongodb.ConnectionString;
 import com.mongodb.MongoClientSettings;
 import com.mongodb.ReadConcern;
 import com.mongodb.WriteConcern;
+import com.mongodb.event.CommandListener;
 import com.mongodb.reactivestreams.client.MongoClient;
 import com.mongodb.reactivestreams.client.MongoClients;
 import com.mongodb.reactivestreams.client.MongoDatabase;
@@ -52,9 +54,13 @@ class MongoConfiguration {
         return new EmbeddedMongo(storage);
     }
 
+    /**
+     * {@code listeners}: driver command listeners in the context (none in the application; tests count the round
+     * trips of a request with one).
+     */
     @Bean(destroyMethod = "close")
     MongoClient mongoClient(MongoProperties properties, EmbeddedMongo embedded,
-            org.springframework.beans.factory.ObjectProvider<com.mongodb.event.CommandListener> listeners) {
+            ObjectProvider<CommandListener> listeners) {
         MongoClientSettings.Builder settings = MongoClientSettings.builder();
         if (properties.external()) {
             ConnectionString uri = new ConnectionString(properties.uri());
@@ -64,7 +70,7 @@ class MongoConfiguration {
             settings.applyConnectionString(new ConnectionString(embedded.storage().connectionString()))
                     .credential(embedded.storage().credential());
         }
-        listeners.orderedStream().forEach(settings::addCommandListener); // tests count commands per request
+        listeners.orderedStream().forEach(settings::addCommandListener);
         return MongoClients.create(settings
                 .applyToClusterSettings(c -> c.serverSelectionTimeout(10, TimeUnit.SECONDS)).build());
     }
