@@ -68,8 +68,9 @@ class EscalationJob implements Job, SmartLifecycle {
      * Where the real-time pass hands its due steps and re-alerts: fired in the order handed, at most
      * {@value #CONCURRENCY} at once, while the pass itself returns (work that fails is isolated, logged and counted).
      */
-    private final Sinks.Many<Mono<Void>> lane = Sinks.many().unicast().onBackpressureBuffer();
-    private final reactor.core.Disposable firer;
+    private final Object laneLock = new Object();
+    private Sinks.Many<Mono<Void>> lane;
+    private reactor.core.Disposable firer;
     private final Counter slowFires;
     private final Counter claimsWon;
     private final Counter claimsLost;
@@ -86,7 +87,7 @@ class EscalationJob implements Job, SmartLifecycle {
                 .description("Claims of due escalation steps, by outcome").register(meters);
         this.claimsLost = Counter.builder(CLAIMS_METRIC).tag("outcome", "lost")
                 .description("Claims of due escalation steps, by outcome").register(meters);
-        this.firer = lane.asFlux().flatMap(work -> work.onErrorResume(e -> Mono.empty()), CONCURRENCY).subscribe();
+        start();
         this.timers = timers;
         this.items = new JobRun(name(), failures);
         this.store = store;
@@ -100,25 +101,39 @@ class EscalationJob implements Job, SmartLifecycle {
         return "escalation";
     }
 
-    /** The lane runs from construction (a job built by hand — a second instance in a test — fires too). */
+    /**
+     * Opens the lane: at construction (so that a job built by hand — a second instance in a test — fires too) and
+     * again on a restart of a stopped application (a test framework pauses an idle context by stopping it).
+     */
     @Override
     public void start() {
-        // nothing to start: see stop()
+        synchronized (laneLock) {
+            if (firer == null || firer.isDisposed()) {
+                Sinks.Many<Mono<Void>> fresh = Sinks.many().unicast().onBackpressureBuffer();
+                firer = fresh.asFlux().flatMap(work -> work.onErrorResume(e -> Mono.empty()), CONCURRENCY)
+                        .subscribe();
+                lane = fresh;
+            }
+        }
     }
 
     /**
      * Stopping: steps still firing here are cut off, as the engine's stop cuts off its passes — their leases run out
      * and another instance (or this one after a restart) fires them, fenced by their step. Stops after the engine
-     * (a lower phase), so that no pass hands work to a stopped lane.
+     * (a lower phase), so that no pass hands work to a stopped lane; work handed while stopped stays due in storage.
      */
     @Override
     public void stop() {
-        firer.dispose();
+        synchronized (laneLock) {
+            firer.dispose();
+        }
     }
 
     @Override
     public boolean isRunning() {
-        return !firer.isDisposed();
+        synchronized (laneLock) {
+            return !firer.isDisposed();
+        }
     }
 
     @Override
@@ -183,11 +198,11 @@ class EscalationJob implements Job, SmartLifecycle {
 
     private void lane(PageStore.Page p, String what, Mono<?> work) {
         Sinks.EmitResult result;
-        synchronized (lane) {
+        synchronized (laneLock) {
             result = lane.tryEmitNext(items.isolate(what + " of page " + p.id(), work).then());
         }
         if (result.isFailure()) {
-            // not queued (never expected: the lane's queue is unbounded); the step stays due in storage
+            // not queued (the lane is stopped: the application is stopping); the step stays due in storage
             firing.remove(p.id());
             items.skipped("page " + p.id(), new IllegalStateException("escalation lane refused work: " + result));
         }

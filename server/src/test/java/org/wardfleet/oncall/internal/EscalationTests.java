@@ -222,6 +222,19 @@ class EscalationTests {
                 .isGreaterThan(slow);
     }
 
+    @Test
+    void anInstanceStoppedAndStartedAgainFiresItsDueSteps() {
+        Team t = team();
+        String id = page(t);
+        EscalationJob instance = second();
+        // a stop and a start of the application (a test framework pauses an idle context that way)
+        instance.stop();
+        instance.start();
+        dueNow(id);
+        instance.run().block(Duration.ofSeconds(60));
+        await().atMost(Duration.ofSeconds(60)).until(() -> "ESCALATED".equals(view(t.doctor(), id).get("state")));
+    }
+
     private void dueNow(String pageId) {
         Mono.from(db.getCollection("pages").updateOne(Filters.eq("_id", pageId),
                 Updates.set("nextDueAt", java.util.Date.from(clock.instant().minusMillis(100))))).block();
