@@ -180,8 +180,9 @@ class EscalationJob implements Job, SmartLifecycle {
                 items::skipped);
         if (ahead) {
             return due.doOnNext(p -> handOff(p, now)).count()
-                    .flatMap(n -> realerts.doOnNext(p -> lane(p, "re-alert", Mono.defer(() -> steps.realert(p, now)))).count()
-                            .thenReturn(n.intValue()));
+                    .flatMap(n -> realerts
+                            .doOnNext(p -> lane(p, "re-alert", Mono.defer(() -> steps.realert(p, now))))
+                            .count().thenReturn(n.intValue()));
         }
         return due.flatMap(p -> items.isolate("page " + p.id(), claimAndFire(p, now)), CONCURRENCY)
                 .reduce(0, Integer::sum)
@@ -215,9 +216,9 @@ class EscalationJob implements Job, SmartLifecycle {
     /**
      * Claims and fires the step of {@code p} this instance has marked as {@link #firing}, and unmarks it when done.
      * A step that fires for longer than {@link #LEASE} is logged and counted ({@value #SLOW_METRIC}); one that has
-     * not finished after {@code wardfleet.oncall.fire-limit} (30 s) is cut off (counted as a failure of the job): its lease then runs out,
-     * and the step is claimed and fired again — here or on another instance — instead of being held for ever by a
-     * renewal that outlives the work it stands for.
+     * not finished after {@code wardfleet.oncall.fire-limit} (30 s) is cut off (counted as a failure of the job): its
+     * lease then runs out, and the step is claimed and fired again — here or on another instance — instead of being
+     * held for ever by a renewal that outlives the work it stands for.
      */
     private Mono<Integer> claimAndFireAdded(PageStore.Page p, Instant now) {
         return store.claim(p, instanceId, now, now.plus(LEASE))
